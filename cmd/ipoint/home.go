@@ -1,0 +1,36 @@
+package main
+
+import (
+	"flag"
+	"path/filepath"
+)
+
+// home is the data directory every command works on.
+type home struct {
+	dir string
+}
+
+const homeEnv = "IPOINT_HOME"
+
+// homeFlag adds --home to fs; resolve it after parsing.
+func homeFlag(fs *flag.FlagSet) *string {
+	return fs.String("home", "", "Datenverzeichnis (Vorgabe: $"+homeEnv+")")
+}
+
+func resolveHome(flagValue string, e env) (home, error) {
+	dir := flagValue
+	if dir == "" {
+		dir = e.getenv(homeEnv)
+	}
+	if dir == "" {
+		return home{}, usageError{"kein Datenverzeichnis: --home DIR angeben oder " + homeEnv + " setzen"}
+	}
+	return home{dir: dir}, nil
+}
+
+func (h home) inbox() string      { return filepath.Join(h.dir, "inbox") }
+func (h home) quarantine() string { return filepath.Join(h.dir, "quarantine") }
+func (h home) lake() string       { return filepath.Join(h.dir, "lake") }
+func (h home) warehouse() string  { return filepath.Join(h.dir, "warehouse") }
+func (h home) reports() string    { return filepath.Join(h.dir, "reports") }
+func (h home) synth() string      { return filepath.Join(h.dir, "synth") }

@@ -1,0 +1,115 @@
+package synth
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// measuresFile writes the daily measures workbook: sheet Teilnahmen with the data (real
+// Excel dates with a date format), sheet Info with the export metadata.
+type measuresFile struct {
+	dir, name string
+	f         *excelize.File
+	sw        *excelize.StreamWriter
+	dateStyle int
+	row       int // last written sheet row
+	err       error
+}
+
+func createMeasures(dir, name string) (*measuresFile, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", "Teilnahmen"); err != nil {
+		return nil, err
+	}
+	style, err := f.NewStyle(&excelize.Style{CustomNumFmt: strPtr("dd.mm.yyyy")})
+	if err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter("Teilnahmen")
+	if err != nil {
+		return nil, err
+	}
+	m := &measuresFile{dir: dir, name: name, f: f, sw: sw, dateStyle: style}
+	hdr := make([]any, len(measuresHeader))
+	for i, h := range measuresHeader {
+		hdr[i] = h
+	}
+	m.put(hdr)
+	return m, nil
+}
+
+func strPtr(s string) *string { return &s }
+
+// cell values: a string is written as text; a day as an Excel date.
+func (m *measuresFile) date(d day) any {
+	return excelize.Cell{StyleID: m.dateStyle, Value: d.time()}
+}
+
+func (m *measuresFile) put(values []any) {
+	if m.err != nil {
+		return
+	}
+	m.row++
+	cell, _ := excelize.CoordinatesToCellName(1, m.row)
+	m.err = m.sw.SetRow(cell, values)
+}
+
+// emptyRows writes rows that exist in the sheet but hold no value.
+func (m *measuresFile) emptyRows(n int) {
+	for i := 0; i < n; i++ {
+		m.put([]any{excelize.Cell{StyleID: m.dateStyle}, excelize.Cell{StyleID: m.dateStyle}})
+	}
+}
+
+// commit adds the Info sheet (and optionally an extra sheet) and saves atomically.
+func (m *measuresFile) commit(stichtag day, rows int, extraSheet bool) error {
+	if m.err == nil {
+		m.err = m.sw.Flush()
+	}
+	if m.err != nil {
+		return m.err
+	}
+	if _, err := m.f.NewSheet("Info"); err != nil {
+		return err
+	}
+	info := [][2]any{
+		{"Export", "Teilnahmen an Maßnahmen und Kursen"},
+		{"Stichtag", stichtag.german()},
+		{"Erstellt", exportTime(stichtag).Format("02.01.2006 15:04")},
+		{"Anzahl Teilnahmen", rows},
+		{"Hinweis", "SYNTHETISCHE DATEN – keine echten Personen"},
+	}
+	for i, kv := range info {
+		r := strconv.Itoa(i + 1)
+		m.f.SetCellValue("Info", "A"+r, kv[0])
+		m.f.SetCellValue("Info", "B"+r, kv[1])
+	}
+	if extraSheet {
+		if _, err := m.f.NewSheet("Auswertung"); err != nil {
+			return err
+		}
+		m.f.SetCellValue("Auswertung", "A1", "Teilnahmen nach Art")
+		m.f.SetCellValue("Auswertung", "A2", "(Pivot-Tabelle, nicht Teil des Exports)")
+	}
+	tmp, err := os.CreateTemp(m.dir, ".synth-*")
+	if err != nil {
+		return err
+	}
+	if _, err := m.f.WriteTo(tmp); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%s: %w", m.name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	m.f.Close()
+	return os.Rename(tmp.Name(), filepath.Join(m.dir, m.name))
+}
+
+func (m *measuresFile) abort() { m.f.Close() }
