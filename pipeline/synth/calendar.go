@@ -62,10 +62,12 @@ func monthOf(d day) month {
 	return month(y*12 + m - 1)
 }
 
-func (m month) first() day { return dayOf(time.Date(int(m)/12, time.Month(int(m)%12+1), 1, 0, 0, 0, 0, time.UTC)) }
-func (m month) last() day  { return (m + 1).first() - 1 }
-func (m month) year() int  { return int(m) / 12 }
-func (m month) num() int   { return int(m)%12 + 1 }
+func (m month) first() day {
+	return dayOf(time.Date(int(m)/12, time.Month(int(m)%12+1), 1, 0, 0, 0, 0, time.UTC))
+}
+func (m month) last() day { return (m + 1).first() - 1 }
+func (m month) year() int { return int(m) / 12 }
+func (m month) num() int  { return int(m)%12 + 1 }
 
 // label formats JJJJ-MM.
 func (m month) label() string {

@@ -9,10 +9,10 @@ import (
 
 // consultRec is one consultation, before the month's file numbers it.
 type consultRec struct {
-	at                            day
-	kreis, group, topic, channel  string
-	minutes                       int
-	kn, betr                      string
+	at                           day
+	kreis, group, topic, channel string
+	minutes                      int
+	kn, betr                     string
 }
 
 type consultJSON struct {
@@ -50,7 +50,7 @@ func (w *world) officeConsults(d day, res *dayResult) {
 			res.consults = append(res.consults, consultRec{at: d, kreis: kreis, group: "ARBEITGEBER",
 				topic:   pickString(&r, []string{"EINSTELLUNG", "FOERDERUNG", "AUSBILDUNG", "PRAKTIKUM", "RECHT"}, []float64{0.35, 0.25, 0.2, 0.1, 0.1}),
 				channel: consultChannels[r.pick([]float64{0.45, 0.45, 0.1})], minutes: []int{20, 30, 45, 60, 90}[r.intn(5)],
-				betr:    betriebsnummer(int64(float64(w.employers) * u * u))})
+				betr: betriebsnummer(int64(float64(w.employers) * u * u))})
 		}
 	}
 }

@@ -208,28 +208,28 @@ func (w *world) countStart(p *life, ji int, d day, res *dayResult) {
 
 // dayFiles are the files of one delivered day, open while the day's clients are visited.
 type dayFiles struct {
-	verbis       *textFile
-	jobs         *textFile
-	meas         *measuresFile
-	res          map[string][]meldung
-	verbisDirt   []dirtEntry
-	jobsDirt     []dirtEntry
-	measDirt     []dirtEntry
-	verbisRows   int
-	jobsRows     int
-	measRows     int
-	verbisExtra  bool
-	jobsExtra    bool
-	jobsNoMeld   bool
-	verbisUTF8   bool
-	measBroken   bool
-	forced       map[string][]string
-	row, prev    []string
-	lastJob      []string
-	lastVerbis   []string
-	jobSerial    int64
-	resSerial    int64
-	resOrphan    bool
+	verbis      *textFile
+	jobs        *textFile
+	meas        *measuresFile
+	res         map[string][]meldung
+	verbisDirt  []dirtEntry
+	jobsDirt    []dirtEntry
+	measDirt    []dirtEntry
+	verbisRows  int
+	jobsRows    int
+	measRows    int
+	verbisExtra bool
+	jobsExtra   bool
+	jobsNoMeld  bool
+	verbisUTF8  bool
+	measBroken  bool
+	forced      map[string][]string
+	row, prev   []string
+	lastJob     []string
+	lastVerbis  []string
+	jobSerial   int64
+	resSerial   int64
+	resOrphan   bool
 }
 
 func (w *world) openDay(d day) (*dayFiles, error) {

@@ -64,14 +64,14 @@ type levelEvent struct {
 }
 
 type participation struct {
-	seq                int
-	kind               string
-	traeger            int
-	created, beginn    day
-	endPlan, endAct    day // endAct: noDay until it ends
-	final              string
-	result             string
-	resultDay          day
+	seq             int
+	kind            string
+	traeger         int
+	created, beginn day
+	endPlan, endAct day // endAct: noDay until it ends
+	final           string
+	result          string
+	resultDay       day
 }
 
 type jobVersion struct {

@@ -13,18 +13,18 @@ import (
 
 // meldung is one residence decision of an immigration office's daily XML file.
 type meldung struct {
-	id          string
-	azr         string
-	kundennr    string // empty: the person is no client
-	status      string
-	legalBasis  string
-	validFrom   string
-	validUntil  string
-	wohnsitz    string
-	work        string
-	dirtKind    string // injected defect, if any
-	dirtColumn  string
-	orphan      bool
+	id         string
+	azr        string
+	kundennr   string // empty: the person is no client
+	status     string
+	legalBasis string
+	validFrom  string
+	validUntil string
+	wohnsitz   string
+	work       string
+	dirtKind   string // injected defect, if any
+	dirtColumn string
+	orphan     bool
 }
 
 var legalBasis = map[string]string{

@@ -11,9 +11,9 @@ import (
 type world struct {
 	opt       Options
 	seed      uint64
-	first     day // first delivered Stichtag
-	asOf      day // last delivered Stichtag
-	simStart  day // first simulated registration
+	first     day     // first delivered Stichtag
+	asOf      day     // last delivered Stichtag
+	simStart  day     // first simulated registration
 	cum       []int64 // cum[i]: persons registered before simStart+i
 	employers int64
 	dirt      *dirtPlan
