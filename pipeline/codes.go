@@ -117,3 +117,17 @@ func Contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// A file whose share of rejected rows is above QuarantineShare, with at least
+// QuarantineMinRejects rejected rows, is quarantined whole: its format has probably
+// changed. The minimum keeps one or two bad rows in a small daily delta from throwing
+// away the rest (both are configurable in the ingest).
+const (
+	QuarantineShare      = 0.05
+	QuarantineMinRejects = 5
+)
+
+// TooManyRejects applies the quarantine rule to a file's counts.
+func TooManyRejects(rejected, rows int, share float64, minRejects int) bool {
+	return rejected >= minRejects && float64(rejected) > share*float64(rows)
+}

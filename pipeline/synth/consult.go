@@ -61,6 +61,7 @@ type consultFile struct {
 	t      *textFile
 	serial int
 	rows   int
+	rej    int
 	dirt   []dirtEntry
 	last   []byte
 	forced []string
@@ -114,6 +115,13 @@ func (c *consultFile) add(w *world, rec consultRec) error {
 		kind = w.dirt.kindFor(exportConsultations, keys...)
 	} else if len(c.forced) > 0 {
 		kind, c.forced = c.forced[0], c.forced[1:]
+	}
+	if kind != "" && kind != kindOrphan {
+		// Keep one rejection in hand for the cut-off last line.
+		if !mayReject(c.rej+1, c.rows+1) {
+			return nil
+		}
+		c.rej++
 	}
 	bad, col := rec, ""
 	switch kind {

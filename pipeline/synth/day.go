@@ -230,12 +230,17 @@ type dayFiles struct {
 	jobSerial   int64
 	resSerial   int64
 	resOrphan   bool
+	verbisRej   int
+	jobsRej     int
+	measRej     int
+	resRej      map[string]int
+	thousands   bool
 }
 
 func (w *world) openDay(d day) (*dayFiles, error) {
 	dir := w.opt.Out
 	dp := w.dirt
-	f := &dayFiles{res: map[string][]meldung{}, forced: map[string][]string{}}
+	f := &dayFiles{res: map[string][]meldung{}, forced: map[string][]string{}, resRej: map[string]int{}}
 	f.verbisExtra = inRange(d, dp.verbisExtra)
 	f.jobsExtra = inRange(d, dp.jobsExtra)
 	f.jobsNoMeld = d == dp.jobsMissingColumn
@@ -339,7 +344,7 @@ func (f *dayFiles) verbisRow(w *world, p *life, d day) {
 		f.verbisDirt = append(f.verbisDirt, dirtEntry{f.verbis.name, f.verbis.lines + 1, "Abgangsgrund", kindMissingReason, handlingAcceptFlag})
 	}
 	kind := ""
-	if p.reg < d && !missing && !f.verbisUTF8 {
+	if p.reg < d && !missing && !f.verbisUTF8 && mayReject(f.verbisRej+1, f.verbisRows+1) {
 		forced := len(f.forced[exportVerbis]) > 0
 		if forced || w.dirt.row(1, 1, uint64(d), uint64(p.idx)) {
 			f.prev = w.verbisRow(p, d-1, f.prev)
@@ -388,11 +393,13 @@ func (f *dayFiles) verbisRow(w *world, p *life, d day) {
 		col = "Kundennummer"
 	}
 	if kind != "" {
+		f.verbisRej++
 		f.verbisDirt = append(f.verbisDirt, dirtEntry{f.verbis.name, f.verbis.lines + 1, col, kind, handlingReject})
 	}
 	f.verbis.record(row...)
 	f.verbisRows++
 	if kind == kindDuplicateKey {
+		f.verbisRej++
 		f.verbisDirt = append(f.verbisDirt, dirtEntry{f.verbis.name, f.verbis.lines + 1, col, kind, handlingReject})
 		f.verbis.record(row...)
 		f.verbisRows++

@@ -22,7 +22,8 @@ func (f *dayFiles) measureRows(w *world, p *life, d day) {
 		kind := ""
 		if !f.measBroken {
 			forced := len(f.forced[exportMeasures]) > 0
-			if (forced || w.dirt.row(1, keys...)) && pt.created < d && pt.stateAt(d) == pt.stateAt(d-1) {
+			if (forced || w.dirt.row(1, keys...)) && pt.created < d && pt.stateAt(d) == pt.stateAt(d-1) &&
+				mayReject(f.measRej+1, f.measRows+1) {
 				if kind = f.takeForced(exportMeasures); kind == "" {
 					kind = w.dirt.kindFor(exportMeasures, keys...)
 				}
@@ -56,6 +57,12 @@ func (f *dayFiles) measureRows(w *world, p *life, d day) {
 				dates := []day{pt.beginn, pt.endPlan, pt.endAct}
 				vals[c] = dates[c-4].german()
 				kind, col = kindTextDate, measuresHeader[c]
+			}
+		}
+		if kind != "" && handlingOf(kind) == handlingReject {
+			f.measRej++
+			if kind == kindDuplicateKey {
+				f.measRej++
 			}
 		}
 		if kind != "" && !f.measBroken {
@@ -114,7 +121,9 @@ func (f *dayFiles) jobRow(w *world, p *life, j *jobStart, v *jobVersion, d day) 
 	row := w.jobRow(p, j, v, f.row)
 	keys := []uint64{6, uint64(d), uint64(p.idx), uint64(j.seq)}
 	h := hash(append([]uint64{w.seed, keyDirt, 7}, keys...)...)
-	if v.pay >= 100_000 && w.dirt.row(5, append(keys, 1)...) {
+	forcedDots := !f.thousands && w.dirt.isForced(exportJobs, kindThousands, d)
+	if v.pay >= 100_000 && (forcedDots || w.dirt.row(5, append(keys, 1)...)) {
+		f.thousands = true
 		row[6] = money(v.pay, true)
 		f.jobsDirt = append(f.jobsDirt, dirtEntry{f.jobs.name, f.jobs.lines + 1, "Bruttoentgelt", kindThousands, handlingRead})
 	}
@@ -143,6 +152,7 @@ func (f *dayFiles) jobRow(w *world, p *life, j *jobStart, v *jobVersion, d day) 
 				bad[1], col = badKundennummer(bad[1], h/3), "Kundennummer"
 			}
 		}
+		f.jobsRej++
 		f.jobsDirt = append(f.jobsDirt, dirtEntry{f.jobs.name, f.jobs.lines + 1, col, kind, handlingReject})
 		f.writeJob(bad, h)
 	}
@@ -150,6 +160,9 @@ func (f *dayFiles) jobRow(w *world, p *life, j *jobStart, v *jobVersion, d day) 
 }
 
 func (f *dayFiles) dirtyJobKind(w *world, keys []uint64) string {
+	if !mayReject(f.jobsRej, f.jobsRows+1) {
+		return ""
+	}
 	if len(f.forced[exportJobs]) > 0 {
 		return f.takeForced(exportJobs)
 	}
@@ -206,22 +219,24 @@ func (f *dayFiles) orphanJob(w *world, d day, j int, res *dayResult) {
 // orphan beside it.
 func (f *dayFiles) addMeldung(w *world, kreis string, m meldung, d day) {
 	f.res[kreis] = append(f.res[kreis], m)
-	keys := []uint64{8, uint64(d), hash(uint64(len(m.id)), uint64(m.id[len(m.id)-1]), uint64(len(f.res[kreis])), uint64(kreis[3]))}
+	keys := []uint64{8, uint64(d), mustAtoi(m.azr), uint64(len(f.res[kreis])), uint64(kreis[3])}
 	kind := ""
-	if len(f.forced[exportResidence]) > 0 {
+	switch {
+	case !mayReject(f.resRej[kreis], len(f.res[kreis])+1): // the file would cross the quarantine rule
+	case len(f.forced[exportResidence]) > 0:
 		kind = f.takeForced(exportResidence)
-	} else if w.dirt.row(1, keys...) {
+	case w.dirt.row(1, keys...):
 		kind = w.dirt.kindFor(exportResidence, keys...)
 	}
 	if kind != "" {
+		f.resRej[kreis]++
 		f.resSerial++
-		f.res[kreis] = append(f.res[kreis], dirtyMeldung(m, kind, hash(keys...), 200_000_000+int64(d)*1000+f.resSerial, kreis, d))
+		f.res[kreis] = append(f.res[kreis], dirtyMeldung(m, kind, hash(keys...)))
 	}
 	if w.dirt.row(1, append(keys, 1)...) || (w.dirt.isForced(exportResidence, kindOrphan, d) && !f.resOrphan) {
 		f.resOrphan = true
 		f.resSerial++
 		o := m
-		o.id = decisionID(kreis, d, 200_000_000+int64(d)*1000+f.resSerial)
 		o.kundennr = orphanKundennummer(orphanRes + int64(d-w.first)*100 + f.resSerial%100)
 		o.azr = azrNummer(7_000_000_000 + int64(d)*1000 + f.resSerial)
 		o.dirtKind, o.dirtColumn = kindOrphan, "kundennummer"
@@ -248,7 +263,7 @@ func (f *dayFiles) background(w *world, d day, res *dayResult) {
 		}
 	}
 	// A row cut off at the end: a job start or a client whose last line broke off.
-	if w.dirt.on && d != w.dirt.jobsEmpty && d != w.dirt.jobsWrongHeader &&
+	if w.dirt.on && d != w.dirt.jobsEmpty && d != w.dirt.jobsWrongHeader && mayReject(f.jobsRej, f.jobsRows+1) &&
 		(unit(hash(w.seed, keyFileDirt, 20, uint64(d))) < 0.03 || w.dirt.isForced(exportJobs, kindTruncatedRow, d)) {
 		row := slices.Clone(f.lastJob)
 		if row == nil {
@@ -264,7 +279,7 @@ func (f *dayFiles) background(w *world, d day, res *dayResult) {
 		f.jobs.partial(line[:len(line)*2/5])
 		f.jobsRows++
 	}
-	if w.dirt.on && !f.verbisUTF8 && f.lastVerbis != nil &&
+	if w.dirt.on && !f.verbisUTF8 && f.lastVerbis != nil && mayReject(f.verbisRej, f.verbisRows+1) &&
 		(unit(hash(w.seed, keyFileDirt, 21, uint64(d))) < 0.01 || w.dirt.isForced(exportVerbis, kindTruncatedRow, d)) {
 		row := slices.Clone(f.lastVerbis)
 		row[vKundennummer] = orphanKundennummer(phantomVerbis + int64(d)%100_000)
@@ -347,6 +362,9 @@ func (f *dayFiles) close(w *world, d day, res *dayResult) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		ri := fileInfo{Name: name, Export: exportResidence, Stichtag: stichtag, DataRows: len(f.res[kreis]), Outcome: outcomeIngest}
+		if len(f.res[kreis]) == 0 {
+			ri.Kinds = []string{kindHeaderOnly}
+		}
 		if bad {
 			ri.Outcome, ri.Kinds = outcomeQuarantine, []string{kindBadEncoding}
 		} else {

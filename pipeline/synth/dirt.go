@@ -1,6 +1,10 @@
 package synth
 
-import "time"
+import (
+	"time"
+
+	"ipoint/pipeline"
+)
 
 // Dirt kinds (docs/synthetic-data.md).
 const (
@@ -119,11 +123,12 @@ func newDirtPlan(w *world) *dirtPlan {
 	p.forced[forcedKey{exportJobs, kindTruncatedRow}] = p.pickDay(32, func(d day) bool {
 		return workday(d) && d != p.jobsMissingColumn
 	})
+	p.forced[forcedKey{exportJobs, kindThousands}] = p.pickDay(34, workday)
 	p.forced[forcedKey{exportVerbis, kindTruncatedRow}] = p.pickDay(33, func(d day) bool { return d != p.verbisBadEncoding })
 	// One forced occurrence of every row kind, on a day drawn for it.
 	n := uint64(10)
-	for export, kinds := range rowKinds {
-		for _, k := range kinds {
+	for _, export := range []string{exportVerbis, exportMeasures, exportJobs, exportResidence, exportConsultations, exportPopulation} {
+		for _, k := range rowKinds[export] {
 			n++
 			key := forcedKey{export, k}
 			switch export {
@@ -164,6 +169,12 @@ func (p *dirtPlan) row(factor float64, keys ...uint64) bool {
 func (p *dirtPlan) kindFor(export string, keys ...uint64) string {
 	kinds := rowKinds[export]
 	return kinds[hash(append([]uint64{p.w.seed, keyDirt, 99}, keys...)...)%uint64(len(kinds))]
+}
+
+// mayReject reports whether one more rejected row keeps a file of rows rows (so far)
+// below the quarantine rule; only the file meant for quarantine crosses it.
+func mayReject(rejects, rows int) bool {
+	return !pipeline.TooManyRejects(rejects+1, max(rows, 1), pipeline.QuarantineShare, pipeline.QuarantineMinRejects)
 }
 
 // isForced reports whether kind is forced into export's file of d.

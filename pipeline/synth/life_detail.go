@@ -159,11 +159,9 @@ func (p *life) buildCourses(r *stream, lang int8) {
 		// A client who moves away, returns or takes up work leaves the course.
 		switch {
 		case p.exit < pt.endPlan && (p.reason == reasonUMZ || p.reason == reasonRUECK || p.reason == reasonINT):
-			if p.exit > pt.beginn {
-				pt.endAct, pt.final = p.exit, "ABGEBROCHEN"
-			} else {
-				pt.endAct, pt.final = maxDay(p.exit, pt.created+1), "ABGEBROCHEN"
-			}
+			// Left during the course, or before it began: cancelled then (never before
+			// its Beginn).
+			pt.endAct, pt.final = maxDay(p.exit, pt.beginn), "ABGEBROCHEN"
 		case r.chance(0.10):
 			pt.endAct = pt.beginn + day(float64(weeks*7)*(0.2+0.6*r.float()))
 			pt.final = "ABGEBROCHEN"

@@ -46,7 +46,7 @@ func (o *Options) normalise() error {
 	if err != nil {
 		return err
 	}
-	if rel, err := filepath.Rel(out, truth); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, err := filepath.Rel(out, truth); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return fmt.Errorf("synth: ground truth %s must not lie inside the inbox %s", o.Truth, o.Out)
 	}
 	if o.AsOf.IsZero() {

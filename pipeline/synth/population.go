@@ -102,6 +102,9 @@ func (w *world) writePopulation(m month, clients map[[2]string]int, t *truth) (i
 			if forced && mu.AGS == "05966024" && g == pipeline.GroupSchutz {
 				kind = kindOutsideKreis
 			}
+			if kind != "" && !mayReject(len(dirt), rows+1) {
+				kind = ""
+			}
 			switch kind {
 			case kindUnknownCode:
 				dirt = append(dirt, dirtEntry{name, f.lines + 1, "Statusgruppe", kind, handlingReject})

@@ -3,7 +3,7 @@ package synth
 import (
 	"bytes"
 	"encoding/xml"
-	"strconv"
+	"fmt"
 	"strings"
 
 	"golang.org/x/text/encoding/charmap"
@@ -50,15 +50,6 @@ func workPermission(status string, r *stream) string {
 	return "ERLAUBT"
 }
 
-func decisionID(kreis string, d day, n int64) string {
-	y, _, _ := d.ymd()
-	s := strconv.FormatInt(n, 10)
-	if len(s) < 6 {
-		s = strings.Repeat("0", 6-len(s)) + s
-	}
-	return "ABH-" + kreis + "-" + strconv.Itoa(y) + "-" + s
-}
-
 // residenceEncoding: each office has its own software. Olpe's writes ISO-8859-1,
 // Siegen-Wittgenstein's UTF-8.
 func residenceEncoding(kreis string) (*charmap.Charmap, string) {
@@ -86,7 +77,11 @@ func renderResidence(name, kreis string, d day, ms []meldung, badEncoding bool) 
 	} else {
 		b.WriteString("<aufenthaltsmeldungen " + attrs + ">\n")
 		line++
-		for _, m := range ms {
+		y, _, _ := d.ymd()
+		doy := d.time().YearDay()
+		for i, m := range ms {
+			// The office numbers its decisions per day: unique per Kreis and year.
+			m.id = fmt.Sprintf("ABH-%s-%04d-%06d", kreis, y, i*1000+doy)
 			if m.dirtKind != "" {
 				dirt = append(dirt, dirtEntry{File: name, Line: line, Column: m.dirtColumn, Kind: m.dirtKind, Handling: handlingOf(m.dirtKind)})
 			}
@@ -135,7 +130,6 @@ func esc(s string) string {
 func (w *world) clientMeldung(p *life, e *resEvent) meldung {
 	r := newStream(w.seed, keyDetail, uint64(p.idx), 10, uint64(e.seq))
 	m := meldung{
-		id:         decisionID(p.kreis(), e.decided, p.idx*8+int64(e.seq)),
 		azr:        azrNummer(p.idx),
 		kundennr:   kundennummer(p.idx),
 		status:     e.status,
@@ -184,7 +178,7 @@ func (w *world) officeMeldungen(kreis string, d day) []meldung {
 			}
 		}
 		m := meldung{
-			id: decisionID(kreis, from, serial), azr: azrNummer(5_000_000_000 + serial), status: status,
+			azr: azrNummer(5_000_000_000 + serial), status: status,
 			legalBasis: legalBasis[status], validFrom: from.iso(), work: workPermission(status, &r),
 		}
 		if u := validity(status, from, &r); u != noDay {
@@ -199,8 +193,7 @@ func (w *world) officeMeldungen(kreis string, d day) []meldung {
 }
 
 // dirtyMeldung returns a defective copy of m (with a fresh id) for kind.
-func dirtyMeldung(m meldung, kind string, h uint64, serial int64, kreis string, d day) meldung {
-	m.id = decisionID(kreis, d, serial)
+func dirtyMeldung(m meldung, kind string, h uint64) meldung {
 	m.dirtKind = kind
 	switch kind {
 	case kindInvalidDate:

@@ -1,0 +1,131 @@
+package read
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"unicode/utf8"
+)
+
+// jsonlReader reads one JSON object per line (UTF-8). A line that is not a JSON object
+// is a RowError (a cut-off last line among them); blank lines are skipped. Values are
+// returned as text: strings unquoted, numbers and booleans as written, null as "".
+type jsonlReader struct {
+	br     *bufio.Reader
+	closer io.Closer
+	fields []string
+	index  map[string]int
+	extra  map[string]bool
+	line   int
+	buf    []byte
+}
+
+// NewJSONL returns a reader over the objects' fields.
+func NewJSONL(r io.Reader, fields []string) (Reader, error) {
+	j := &jsonlReader{br: bufio.NewReaderSize(r, 1<<20), fields: fields, index: map[string]int{}, extra: map[string]bool{}}
+	if cl, ok := r.(io.Closer); ok {
+		j.closer = cl
+	}
+	for i, f := range fields {
+		j.index[f] = i
+	}
+	return j, nil
+}
+
+func (j *jsonlReader) Columns() []string { return j.fields }
+
+func (j *jsonlReader) Extra() []string {
+	var out []string
+	for k := range j.extra {
+		out = append(out, k)
+	}
+	return sortStrings(out)
+}
+
+func (j *jsonlReader) Close() error {
+	if j.closer != nil {
+		return j.closer.Close()
+	}
+	return nil
+}
+
+func (j *jsonlReader) Next() (*Row, error) {
+	for {
+		j.buf = j.buf[:0]
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = j.br.ReadSlice('\n')
+			j.buf = append(j.buf, chunk...)
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		if len(j.buf) == 0 && err == io.EOF {
+			return nil, io.EOF
+		}
+		j.line++
+		line := bytes.TrimRight(j.buf, "\r\n")
+		if !utf8.Valid(line) {
+			return nil, &FileError{Line: j.line, Reason: "Bytes, die in UTF-8 ungültig sind"}
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if j.line == 1 && bytes.HasPrefix(line, []byte{0xEF, 0xBB, 0xBF}) {
+			line = line[3:]
+		}
+		return j.object(line)
+	}
+}
+
+func (j *jsonlReader) object(line []byte) (*Row, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(line, &obj); err != nil {
+		reason := "kein JSON-Objekt"
+		if err.Error() == "unexpected end of JSON input" {
+			reason = "Zeile abgeschnitten: JSON-Objekt unvollständig"
+		}
+		return nil, &RowError{Line: j.line, Reason: reason}
+	}
+	r := &Row{Line: j.line, Fields: make([]string, len(j.fields))}
+	for k, v := range obj {
+		i, ok := j.index[k]
+		if !ok {
+			j.extra[k] = true
+			continue
+		}
+		s, err := scalar(v)
+		if err != nil {
+			return nil, &RowError{Line: j.line, Column: k, Reason: err.Error()}
+		}
+		r.Fields[i] = s
+	}
+	return r, nil
+}
+
+// scalar returns a JSON scalar as text.
+func scalar(v json.RawMessage) (string, error) {
+	v = bytes.TrimSpace(v)
+	switch {
+	case len(v) == 0 || string(v) == "null":
+		return "", nil
+	case v[0] == '"':
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return "", fmt.Errorf("Zeichenkette nicht lesbar")
+		}
+		return s, nil
+	case v[0] == '{' || v[0] == '[':
+		return "", fmt.Errorf("Objekt oder Liste statt eines Werts")
+	}
+	return string(v), nil
+}
+
+func sortStrings(s []string) []string { sort.Strings(s); return s }

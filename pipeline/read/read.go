@@ -1,0 +1,66 @@
+// Package read reads the agencies' file formats: CSV with German conventions and legacy
+// encodings, XLSX, XML with a declared encoding, JSON Lines, and statistics tables. It
+// knows formats, not exports: every reader yields rows of text fields with the position
+// staff need to find them (file, line or sheet row, column). Readers stream; memory does
+// not grow with the file.
+package read
+
+import (
+	"fmt"
+)
+
+// Row is one record of a file.
+type Row struct {
+	Line   int      // CSV, JSONL: physical line; XLSX: sheet row; XML: line of the record's start tag
+	Fields []string // by column, in the order of Reader.Columns
+	Notes  []Note   // what was read but is worth reporting, e.g. a date typed as text
+}
+
+// Note marks a field that was read but deviates from the format's convention.
+type Note struct {
+	Column int
+	Kind   string
+}
+
+// NoteTextDate: an XLSX date cell that holds text (TT.MM.JJJJ) instead of an Excel date.
+const NoteTextDate = "text_date"
+
+// Reader yields the rows of one file.
+type Reader interface {
+	// Columns are the file's columns: the CSV header, or the fields asked for.
+	Columns() []string
+	// Next returns the next row; io.EOF at the end. A *RowError means this row cannot be
+	// read (reject it and go on); any other error means the file cannot be read.
+	Next() (*Row, error)
+	// Extra lists fields the file holds beyond Columns (XML elements, JSON keys);
+	// complete once Next has returned io.EOF.
+	Extra() []string
+	Close() error
+}
+
+// RowError is a row that cannot be read; the rest of the file can.
+type RowError struct {
+	Line   int
+	Column string // empty: the row as a whole
+	Reason string // German, for staff
+}
+
+func (e *RowError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("Zeile %d, Spalte %s: %s", e.Line, e.Column, e.Reason)
+	}
+	return fmt.Sprintf("Zeile %d: %s", e.Line, e.Reason)
+}
+
+// FileError is a file that cannot be read as a whole: it goes to quarantine.
+type FileError struct {
+	Line   int    // 0: not tied to a line
+	Reason string // German, for staff
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("Zeile %d: %s", e.Line, e.Reason)
+	}
+	return e.Reason
+}

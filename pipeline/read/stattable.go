@@ -1,0 +1,114 @@
+package read
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// StatTableOptions describe a table in the style of official statistics: metadata lines
+// ("Stichtag: 31.10.2026"), a header line, data lines, then a footer after a line of
+// underscores with footnotes and "Stand: ...". Value markers ("-", ".") stay text.
+type StatTableOptions struct {
+	Encoding    Encoding
+	Comma       byte   // default ';'
+	HeaderFirst string // the first column's name, which marks the header line
+}
+
+type statReader struct {
+	c      *csvReader
+	header []string
+	meta   map[string]string
+	footer bool
+}
+
+// NewStatTable reads the metadata and the header.
+func NewStatTable(r io.Reader, opt StatTableOptions) (Reader, error) {
+	if opt.Comma == 0 {
+		opt.Comma = ';'
+	}
+	c := &csvReader{br: bufio.NewReaderSize(r, 256<<10), dec: decoder{enc: opt.Encoding}, comma: opt.Comma}
+	if cl, ok := r.(io.Closer); ok {
+		c.closer = cl
+	}
+	s := &statReader{c: c, meta: map[string]string{}}
+	for {
+		raw, start, _, err := c.record()
+		if err == io.EOF {
+			return nil, &FileError{Reason: fmt.Sprintf("keine Kopfzeile (beginnend mit %q) gefunden", opt.HeaderFirst)}
+		}
+		if err != nil {
+			return nil, err
+		}
+		fields, err := c.split(raw, start)
+		if err != nil {
+			if _, ok := err.(*FileError); ok {
+				return nil, err
+			}
+			continue // an unparsable metadata line
+		}
+		if strings.TrimSpace(fields[0]) == opt.HeaderFirst {
+			s.header = fields
+			c.header = fields
+			return s, nil
+		}
+		s.metaLine(fields[0])
+	}
+}
+
+// metaLine records "Key: value" lines.
+func (s *statReader) metaLine(line string) {
+	if k, v, ok := strings.Cut(line, ":"); ok && !strings.ContainsAny(k, `"=`) {
+		s.meta[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+}
+
+func (s *statReader) Columns() []string { return s.header }
+func (s *statReader) Extra() []string   { return nil }
+func (s *statReader) Close() error      { return s.c.Close() }
+
+// Meta returns the metadata lines read so far ("Stichtag", and after the data "Stand").
+func (s *statReader) Meta() map[string]string { return s.meta }
+
+func (s *statReader) Next() (*Row, error) {
+	for {
+		raw, start, terminated, err := s.c.record()
+		if err != nil {
+			return nil, err
+		}
+		if s.footer {
+			text, ok := s.c.dec.text(raw)
+			if !ok {
+				return nil, &FileError{Line: start, Reason: fmt.Sprintf("Fußzeile enthält Bytes, die in %s ungültig sind", s.c.dec.enc)}
+			}
+			s.metaLine(text)
+			continue
+		}
+		if len(bytes.TrimSpace(raw)) == 0 {
+			continue
+		}
+		if raw[0] == '_' {
+			s.footer = true
+			continue
+		}
+		if !terminated {
+			return nil, &RowError{Line: start, Reason: "Zeile abgeschnitten: kein Zeilenende am Dateiende"}
+		}
+		fields, err := s.c.split(raw, start)
+		if err != nil {
+			return nil, err
+		}
+		if len(fields) != len(s.header) {
+			return nil, &RowError{Line: start, Reason: fmt.Sprintf("%d Felder statt %d", len(fields), len(s.header))}
+		}
+		return &Row{Line: start, Fields: fields}, nil
+	}
+}
+
+// MetaReader is a reader with metadata lines.
+type MetaReader interface {
+	Reader
+	Meta() map[string]string
+}

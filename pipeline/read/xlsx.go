@@ -1,0 +1,139 @@
+package read
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// XLSXOptions describe the sheet to read.
+type XLSXOptions struct {
+	Sheet       string   // the data sheet; others are ignored
+	DateColumns []string // columns whose Excel dates are returned as TT.MM.JJJJ
+}
+
+// xlsxReader streams the rows of one sheet. Header in row 1; rows without any value
+// (trailing empty rows) are skipped. In date columns an Excel date (a serial number) is
+// returned as TT.MM.JJJJ and a date typed as text is returned as it is, with a note.
+type xlsxReader struct {
+	f       *excelize.File
+	rows    *excelize.Rows
+	header  []string
+	isDate  []bool
+	row     int
+	date1904 bool
+}
+
+// OpenXLSX opens the workbook at path and reads the header of opt.Sheet.
+func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: 2 << 30, UnzipXMLSizeLimit: 16 << 20})
+	if err != nil {
+		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + shortErr(err) + ")"}
+	}
+	x := &xlsxReader{f: f}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		x.date1904 = *props.Date1904
+	}
+	if idx, err := f.GetSheetIndex(opt.Sheet); err != nil || idx < 0 {
+		f.Close()
+		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " fehlt"}
+	}
+	rows, err := f.Rows(opt.Sheet)
+	if err != nil {
+		f.Close()
+		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " nicht lesbar (" + shortErr(err) + ")"}
+	}
+	x.rows = rows
+	if rows.Next() {
+		x.row = 1
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			x.Close()
+			return nil, &FileError{Line: 1, Reason: "Kopfzeile nicht lesbar (" + shortErr(err) + ")"}
+		}
+		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
+			cells = cells[:len(cells)-1]
+		}
+		x.header = cells
+	}
+	x.isDate = make([]bool, len(x.header))
+	for i, h := range x.header {
+		for _, d := range opt.DateColumns {
+			if h == d {
+				x.isDate[i] = true
+			}
+		}
+	}
+	return x, nil
+}
+
+func (x *xlsxReader) Columns() []string { return x.header }
+func (x *xlsxReader) Extra() []string   { return nil }
+
+func (x *xlsxReader) Close() error {
+	if x.rows != nil {
+		x.rows.Close()
+	}
+	return x.f.Close()
+}
+
+func (x *xlsxReader) Next() (*Row, error) {
+	for x.rows.Next() {
+		x.row++
+		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, &FileError{Line: x.row, Reason: "Zeile nicht lesbar (" + shortErr(err) + ")"}
+		}
+		empty := true
+		for _, c := range cells {
+			if strings.TrimSpace(c) != "" {
+				empty = false
+				break
+			}
+		}
+		if empty {
+			continue
+		}
+		r := &Row{Line: x.row, Fields: make([]string, len(x.header))}
+		for i := range r.Fields {
+			if i < len(cells) {
+				r.Fields[i] = cells[i]
+			}
+			if !x.isDate[i] || r.Fields[i] == "" {
+				continue
+			}
+			if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil {
+				t, err := excelize.ExcelDateToTime(serial, x.date1904)
+				if err != nil {
+					return nil, &RowError{Line: x.row, Column: x.header[i], Reason: "Excel-Datum außerhalb des gültigen Bereichs"}
+				}
+				r.Fields[i] = t.Format("02.01.2006")
+			} else {
+				r.Notes = append(r.Notes, Note{Column: i, Kind: NoteTextDate})
+			}
+		}
+		if len(cells) > len(x.header) {
+			for _, c := range cells[len(x.header):] {
+				if strings.TrimSpace(c) != "" {
+					return nil, &RowError{Line: x.row, Reason: "Wert rechts neben der letzten Spalte"}
+				}
+			}
+		}
+		return r, nil
+	}
+	if err := x.rows.Error(); err != nil {
+		return nil, &FileError{Line: x.row, Reason: "Tabellenblatt nicht lesbar (" + shortErr(err) + ")"}
+	}
+	return nil, io.EOF
+}
+
+// shortErr keeps a library's message short enough for a reason file.
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
+}
