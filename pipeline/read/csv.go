@@ -201,4 +201,3 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 		}
 	}
 }
-

@@ -18,11 +18,11 @@ type XLSXOptions struct {
 // (trailing empty rows) are skipped. In date columns an Excel date (a serial number) is
 // returned as TT.MM.JJJJ and a date typed as text is returned as it is, with a note.
 type xlsxReader struct {
-	f       *excelize.File
-	rows    *excelize.Rows
-	header  []string
-	isDate  []bool
-	row     int
+	f        *excelize.File
+	rows     *excelize.Rows
+	header   []string
+	isDate   []bool
+	row      int
 	date1904 bool
 }
 
