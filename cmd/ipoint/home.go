@@ -34,3 +34,12 @@ func (h home) lake() string       { return filepath.Join(h.dir, "lake") }
 func (h home) warehouse() string  { return filepath.Join(h.dir, "warehouse") }
 func (h home) reports() string    { return filepath.Join(h.dir, "reports") }
 func (h home) synth() string      { return filepath.Join(h.dir, "synth") }
+
+// keyFile is the pseudonymisation key's default place; in production it belongs on a
+// volume of its own (IPOINT_KEY_FILE), owned by the ETL role only.
+func (h home) keyFile(e env) string {
+	if p := e.getenv("IPOINT_KEY_FILE"); p != "" {
+		return p
+	}
+	return filepath.Join(h.dir, "secrets", "pseudonym.key")
+}

@@ -41,6 +41,11 @@ var commands = map[string]command{}
 
 func register(c command) { commands[c.name] = c }
 
+// problemsError marks a run that finished but left something for staff: exit code 3.
+type problemsError struct{ msg string }
+
+func (p problemsError) Error() string { return p.msg }
+
 // usageError marks a wrong call: exit code 2.
 type usageError struct{ msg string }
 
@@ -66,9 +71,13 @@ func run(ctx context.Context, args []string, e env) int {
 
 func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	var u usageError
+	var p problemsError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &p):
+		fmt.Fprintf(stderr, "ipoint: beendet mit Problemen: %s\n", p.msg)
+		return exitProblems
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &u):

@@ -227,7 +227,6 @@ type dayFiles struct {
 	row, prev   []string
 	lastJob     []string
 	lastVerbis  []string
-	jobSerial   int64
 	resSerial   int64
 	resOrphan   bool
 	verbisRej   int

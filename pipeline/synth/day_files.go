@@ -3,7 +3,6 @@ package synth
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"ipoint/pipeline"
 )
@@ -378,5 +377,3 @@ func (f *dayFiles) close(w *world, d day, res *dayResult) error {
 	res.rows = int64(f.verbisRows + f.jobsRows + f.measRows + len(f.res[pipeline.KreisOlpe]) + len(f.res[pipeline.KreisSiegenWittgenstein]))
 	return nil
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -85,8 +85,7 @@ type jobVersion struct {
 type jobStart struct {
 	seq        int
 	kind       string
-	ende       day // noDay: open-ended
-	wz         string
+	ende       day   // noDay: open-ended
 	employer   int64 // -1: none
 	gefoerdert bool
 	versions   []jobVersion

@@ -111,5 +111,3 @@ func (m *measuresFile) commit(stichtag day, rows int, extraSheet bool) error {
 	m.f.Close()
 	return os.Rename(tmp.Name(), filepath.Join(m.dir, m.name))
 }
-
-func (m *measuresFile) abort() { m.f.Close() }

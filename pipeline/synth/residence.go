@@ -24,7 +24,6 @@ type meldung struct {
 	work       string
 	dirtKind   string // injected defect, if any
 	dirtColumn string
-	orphan     bool
 }
 
 var legalBasis = map[string]string{

@@ -47,9 +47,6 @@ func (t *textFile) line(s string) {
 // partial writes s without a line end (a row cut off).
 func (t *textFile) partial(s string) { t.write(s) }
 
-// rawBytes writes bytes as they are, bypassing the encoding (dirt only).
-func (t *textFile) rawBytes(b []byte) { t.w.Write(b) }
-
 func (t *textFile) write(s string) {
 	if t.err != nil {
 		return

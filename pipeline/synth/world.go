@@ -2,7 +2,6 @@ package synth
 
 import (
 	"math"
-	"sort"
 	"time"
 )
 
@@ -52,12 +51,6 @@ func (w *world) registered(d day) (lo, hi int64) {
 		return 0, 0
 	}
 	return w.cum[i], w.cum[i+1]
-}
-
-// regDay returns the registration day of person idx.
-func (w *world) regDay(idx int64) day {
-	i := sort.Search(len(w.cum), func(i int) bool { return w.cum[i] > idx })
-	return w.simStart + day(i-1)
 }
 
 // windowStart returns the earliest Abgang_IP a client may have and still be in the

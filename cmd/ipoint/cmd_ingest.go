@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"ipoint/pipeline"
+	"ipoint/pipeline/ingest"
+	"ipoint/pipeline/protect"
+	"ipoint/reports/german"
+)
+
+func init() {
+	register(command{name: "ingest", summary: "Lieferungen aus dem Posteingang pseudonymisiert in den Datensee übernehmen", run: runIngest})
+}
+
+func runIngest(ctx context.Context, args []string, e env) error {
+	fs := newFlags("ingest", `Übernimmt jede vollständige Datei des Posteingangs: prüft sie gegen die Schnittstelle,
+pseudonymisiert Kennungen, schreibt Parquet in den Datensee und verzeichnet jede Datei im
+Manifest. Fehlerhafte Zeilen werden mit Grund abgewiesen, unlesbare Dateien in die
+Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
+	homeDir := homeFlag(fs)
+	share := fs.Float64("max-reject-share", pipeline.QuarantineShare, "Anteil abgewiesener Zeilen, ab dem eine Datei in Quarantäne geht")
+	minRej := fs.Int("min-rejects", pipeline.QuarantineMinRejects, "... mit mindestens so vielen abgewiesenen Zeilen")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	h, err := resolveHome(*homeDir, e)
+	if err != nil {
+		return err
+	}
+	key, err := protect.LoadKey(h.keyFile(e), e.getenv(protect.KeyEnv))
+	if err != nil {
+		return err
+	}
+	log := logger(e)
+	opt := ingest.Options{Inbox: h.inbox(), Quarantine: h.quarantine(), Lake: h.lake(), Key: key,
+		Share: *share, MinRejects: *minRej, Now: e.now, Log: log}
+	if bar := progressBar(e); bar != nil {
+		opt.Progress = bar.update
+		defer bar.done()
+	}
+	s, err := ingest.Run(ctx, opt)
+	if s != nil {
+		printIngestSummary(e.stdout, s)
+	}
+	if err != nil {
+		return err
+	}
+	if s.Problems() {
+		return problemsError{fmt.Sprintf("%s Zeilen abgewiesen, %s Dateien in Quarantäne",
+			german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))))}
+	}
+	return nil
+}
+
+// kindNames are German names of the findings' kinds.
+var kindNames = map[string]string{
+	"invalid_date": "ungültiges Datum", "unknown_code": "unbekannter Schlüssel", "bad_identifier": "fehlerhafte Kennung",
+	"gemeinde_outside_kreis": "Gemeinde außerhalb des Kreises", "duplicate_key": "doppelter Schlüssel",
+	"missing_abgangsgrund": "Abgang ohne Abgangsgrund (übernommen)", "truncated_row": "abgeschnittene Zeile",
+	"orphan": "Person fehlt im Kundenbestand (übernommen)", "text_date": "Datum als Text (übernommen)",
+	"thousands_separator": "Betrag mit Tausenderpunkten (übernommen)", "missing_value": "Pflichtfeld leer",
+	"invalid_number": "ungültige Zahl", "invalid_value": "ungültiger Wert", "unreadable_row": "unlesbare Zeile",
+	"inconsistent": "widersprüchliche Angaben", "missing_column": "Pflichtspalte fehlt",
+	"wrong_header": "fremde Kopfzeile", "bad_encoding": "falsche Zeichenkodierung",
+	"too_many_rejects": "zu viele fehlerhafte Zeilen", "unreadable": "Datei unlesbar", "bad_name": "Dateiname ungültig",
+}
+
+func kindName(k string) string {
+	if n, ok := kindNames[k]; ok {
+		return n
+	}
+	return k
+}
+
+func printIngestSummary(w io.Writer, s *ingest.Summary) {
+	fmt.Fprintf(w, "Übernommen: %s Dateien, %s Zeilen (%s angenommen, %s abgewiesen, %s mit Hinweis).\n",
+		german.Int(int64(s.Ingested)), german.Int(s.RowsRead), german.Int(s.Accepted), german.Int(s.Rejected), german.Int(s.Flagged))
+	if s.Duplicates > 0 {
+		fmt.Fprintf(w, "Bereits übernommen (unverändert erneut geliefert): %s Dateien.\n", german.Int(int64(s.Duplicates)))
+	}
+	if len(s.ByKind) > 0 {
+		fmt.Fprintln(w, "Befunde nach Art:")
+		kinds := make([]string, 0, len(s.ByKind))
+		for k := range s.ByKind {
+			kinds = append(kinds, k)
+		}
+		sort.Slice(kinds, func(i, j int) bool { return s.ByKind[kinds[i]] > s.ByKind[kinds[j]] || s.ByKind[kinds[i]] == s.ByKind[kinds[j]] && kinds[i] < kinds[j] })
+		for _, k := range kinds {
+			fmt.Fprintf(w, "  %-48s %10s\n", kindName(k), german.Int(s.ByKind[k]))
+		}
+	}
+	if len(s.Quarantined) > 0 {
+		fmt.Fprintf(w, "In Quarantäne (%d):\n", len(s.Quarantined))
+		for _, q := range s.Quarantined {
+			fmt.Fprintf(w, "  %s: %s – %s\n", q.Name, kindName(q.Kind), q.Reason)
+		}
+	}
+	if len(s.ExtraCols) > 0 {
+		fmt.Fprintf(w, "Unbekannte Spalten ignoriert in %d Dateien.\n", len(s.ExtraCols))
+	}
+	if len(s.Unknown) > 0 {
+		fmt.Fprintf(w, "Unbekannte Dateien im Posteingang belassen (%d): %s\n", len(s.Unknown), strings.Join(s.Unknown, ", "))
+	}
+	if s.Ignored > 0 {
+		fmt.Fprintf(w, "Übersprungen (unvollständig, versteckt oder Begleitdatei): %d.\n", s.Ignored)
+	}
+	if s.Duration > 0 {
+		fmt.Fprintf(w, "Dauer: %s s.\n", german.Decimal(s.Duration.Seconds(), 1))
+	}
+}
+
+// bar draws progress on a terminal.
+type bar struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+}
+
+func progressBar(e env) *bar {
+	f, ok := e.stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return &bar{w: f, start: time.Now()}
+}
+
+func (b *bar) update(p ingest.Progress) {
+	now := time.Now()
+	if now.Sub(b.last) < 100*time.Millisecond && p.FilesDone < p.Files {
+		return
+	}
+	b.last = now
+	frac := 0.0
+	if p.Bytes > 0 {
+		frac = float64(p.BytesDone) / float64(p.Bytes)
+	}
+	filled := int(frac * 30)
+	mbps := float64(p.BytesDone) / (1 << 20) / max(now.Sub(b.start).Seconds(), 0.001)
+	fmt.Fprintf(b.w, "\r[%s%s] %d/%d Dateien, %s Zeilen, %s MB/s ", strings.Repeat("#", filled), strings.Repeat(".", 30-filled),
+		p.FilesDone, p.Files, german.Int(p.Rows), german.Decimal(mbps, 1))
+}
+
+func (b *bar) done() { fmt.Fprintln(b.w) }

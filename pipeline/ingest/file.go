@@ -1,0 +1,348 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ipoint/pipeline"
+	"ipoint/pipeline/lake"
+	"ipoint/pipeline/read"
+	"ipoint/pipeline/source"
+)
+
+// outcome of reading one file.
+type outcome struct {
+	entry    lake.Entry
+	findings []pipeline.Finding
+	states   map[string]pipeline.Record // snapshot exports: state per key
+	part     *lake.PartWriter           // delta exports: the delivery's records
+	rejected map[int]bool               // lines of rejected rows
+	flagged  map[int]bool
+}
+
+// quarantine is why a file cannot be taken in.
+type quarantine struct{ kind, reason string }
+
+func (q *quarantine) Error() string { return q.reason }
+
+func (r *run) file(f file) error {
+	name := filepath.Base(f.path)
+	sha, size, err := hashFile(f.path)
+	if err != nil {
+		return err
+	}
+	m := r.lake.Manifest()
+	if m.Has(name, sha) {
+		// The same bytes again: nothing changes; the file leaves the inbox as before.
+		r.sum.Duplicates++
+		e := m.Find(name)
+		r.moves = append(r.moves, r.moveFor(f, e.Outcome == lake.Quarantined, e.ReasonKind, e.Reason))
+		r.opt.Log.Info("duplicate delivery", "file", name)
+		return nil
+	}
+	d := f.d
+	entry := lake.Entry{Name: name, SHA256: sha, Size: size, Export: d.Export.Name,
+		Stichtag: d.Stichtag.Format("2006-01-02"), Kreis: d.Kreis, IngestedAt: r.opt.Now().UTC()}
+	var o *outcome
+	if f.bad != nil {
+		err = &quarantine{source.KindBadName, f.bad.Error()}
+	} else {
+		o, err = r.read(f, entry)
+	}
+	var q *quarantine
+	if errors.As(err, &q) {
+		if o != nil && o.part != nil {
+			o.part.Abort()
+		}
+		entry.Outcome, entry.ReasonKind, entry.Reason = lake.Quarantined, q.kind, q.reason
+		if o != nil {
+			entry.RowsRead, entry.Accepted, entry.Rejected = o.entry.RowsRead, o.entry.Accepted, o.entry.Rejected
+		}
+		r.lake.Record(entry)
+		r.sum.Quarantined = append(r.sum.Quarantined, Quarantined{Name: name, Kind: q.kind, Reason: q.reason})
+		r.moves = append(r.moves, r.moveFor(f, true, q.kind, q.reason))
+		r.opt.Log.Warn("file quarantined", "file", name, "kind", q.kind)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return r.commit(f, o)
+}
+
+// moveFor says where a file goes once its entry is durable.
+func (r *run) moveFor(f file, quarantined bool, kind, reason string) move {
+	name := filepath.Base(f.path)
+	if quarantined {
+		text := fmt.Sprintf("Datei: %s\nGrund: %s\nArt: %s\nZeitpunkt: %s\n\nDie Datei wurde nicht übernommen. Bitte die Lieferung prüfen und berichtigt erneut liefern.\n",
+			name, reason, kind, r.opt.Now().Format("02.01.2006 15:04"))
+		return move{from: f.path, to: filepath.Join(r.opt.Quarantine, name), reasonFile: name, reason: text}
+	}
+	return move{from: f.path, to: filepath.Join(r.opt.Archive, f.d.Export.Name, name)}
+}
+
+// read reads and validates one file into an outcome, or says why it is quarantined.
+func (r *run) read(f file, entry lake.Entry) (*outcome, error) {
+	e := f.d.Export
+	o := &outcome{entry: entry, rejected: map[int]bool{}, flagged: map[int]bool{}}
+	if e.Snapshot {
+		o.states = map[string]pipeline.Record{}
+	} else {
+		part, err := lake.Create(r.lake.DeltaPath(e.Name, entry.Stichtag, entry.Name), e.Name, e.Fields())
+		if err != nil {
+			return nil, err
+		}
+		o.part = part
+	}
+	if f.size == 0 { // an empty file is valid: no rows
+		return o, nil
+	}
+	rd, err := open(e, f.path)
+	if err != nil {
+		return o, asQuarantine(err)
+	}
+	defer rd.Close()
+	cols := rd.Columns()
+	if len(cols) == 0 && e.Format == source.CSV { // blank lines only
+		return o, nil
+	}
+	var b *source.Binding
+	if e.Format == source.XML || e.Format == source.JSONL {
+		b, err = e.Bind(e.ColumnNames())
+	} else {
+		b, err = e.Bind(cols)
+	}
+	var hp *source.HeaderProblem
+	if errors.As(err, &hp) {
+		return o, &quarantine{hp.Kind, hp.Reason}
+	}
+	if err != nil {
+		return o, err
+	}
+	v := b.NewValidator(entry.Name, f.d.Kreis, r.pz)
+	if err := r.rows(e, rd, v, o); err != nil {
+		return o, err
+	}
+	if x, ok := rd.(interface{ RootAttrs() map[string]string }); ok && f.d.Kreis != "" {
+		if k := x.RootAttrs()["kreis"]; k != f.d.Kreis {
+			return o, &quarantine{source.KindUnreadable, fmt.Sprintf("Kreis %q im Dokument passt nicht zum Dateinamen (%s)", k, f.d.Kreis)}
+		}
+	}
+	o.entry.Extra = append(b.Extra, rd.Extra()...)
+	if pipeline.TooManyRejects(o.entry.Rejected, o.entry.RowsRead, r.opt.Share, r.opt.MinRejects) {
+		return o, &quarantine{source.KindTooManyRejects, fmt.Sprintf(
+			"%d von %d Zeilen abgewiesen (mehr als %s %%): das Exportformat hat sich vermutlich geändert",
+			o.entry.Rejected, o.entry.RowsRead, strings.TrimSuffix(fmt.Sprintf("%.1f", r.opt.Share*100), ".0"))}
+	}
+	return o, nil
+}
+
+func open(e *source.Export, path string) (read.Reader, error) {
+	if e.Format == source.XLSX {
+		return read.OpenXLSX(path, read.XLSXOptions{Sheet: e.Sheet, DateColumns: e.DateColumns()})
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	var rd read.Reader
+	switch e.Format {
+	case source.CSV:
+		rd, err = read.NewCSV(fh, read.CSVOptions{Encoding: e.Encoding})
+	case source.StatTable:
+		rd, err = read.NewStatTable(fh, read.StatTableOptions{Encoding: e.Encoding, HeaderFirst: e.Columns[0].Name})
+	case source.XML:
+		rd, err = read.NewXML(fh, read.XMLOptions{Root: e.Root, Record: e.Record, Fields: e.ColumnNames()})
+	case source.JSONL:
+		rd, err = read.NewJSONL(fh, e.ColumnNames())
+	}
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	return rd, nil
+}
+
+// asQuarantine turns a reader's file error into a quarantine.
+func asQuarantine(err error) error {
+	var fe *read.FileError
+	if errors.As(err, &fe) {
+		kind := source.KindUnreadable
+		if strings.Contains(fe.Reason, "ungültig sind") || strings.Contains(fe.Reason, "Zeichensatz") ||
+			strings.Contains(fe.Reason, "invalid UTF-8") {
+			kind = source.KindBadEncoding
+		}
+		return &quarantine{kind, fe.Error()}
+	}
+	return err
+}
+
+// rows reads and validates every row.
+func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *outcome) error {
+	var rec pipeline.Record
+	keyCol := -1
+	firstLine := map[string]int{}
+	dup := map[string]bool{}
+	if e.Snapshot {
+		keyCol = e.KeyColumn()
+	}
+	clientCol := -1
+	if e != source.Verbis {
+		if i, ok := e.Column("Kundennummer"); ok {
+			clientCol = i
+		} else if i, ok := e.Column("kundennummer"); ok {
+			clientCol = i
+		}
+	}
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if f, ok := v.ReadError(err); ok {
+				o.entry.RowsRead++
+				o.reject(f)
+				continue
+			}
+			return asQuarantine(err)
+		}
+		o.entry.RowsRead++
+		n := len(o.findings)
+		rec, o.findings = v.Row(row, rec, o.findings)
+		for _, f := range o.findings[n:] {
+			if f.Rejected {
+				o.rejected[f.Line] = true
+			} else {
+				o.flagged[f.Line] = true
+			}
+		}
+		if rec == nil {
+			continue
+		}
+		if clientCol >= 0 {
+			if tok := v.Token(clientCol); tok != "" && !r.isClient(tok) {
+				o.findings = append(o.findings, pipeline.Finding{File: o.entry.Name, Line: row.Line, Column: e.Columns[clientCol].Name,
+					Kind: source.KindOrphan, Reason: "Person fehlt im Kundenbestand: Zeile übernommen"})
+				o.flagged[row.Line] = true
+				o.entry.Orphans++
+			}
+		}
+		if e.Snapshot {
+			key := v.Token(keyCol)
+			if l, seen := firstLine[key]; seen {
+				if !dup[key] {
+					o.reject(pipeline.Finding{File: o.entry.Name, Line: l, Column: e.Columns[keyCol].Name, Kind: source.KindDuplicateKey,
+						Reason: "Schlüssel mehrfach im Bestand: alle Zeilen mit ihm abgewiesen"})
+					delete(o.states, key)
+					dup[key] = true
+				}
+				o.reject(pipeline.Finding{File: o.entry.Name, Line: row.Line, Column: e.Columns[keyCol].Name, Kind: source.KindDuplicateKey,
+					Reason: "Schlüssel mehrfach im Bestand: alle Zeilen mit ihm abgewiesen"})
+				continue
+			}
+			firstLine[key] = row.Line
+			o.states[key] = append(pipeline.Record(nil), rec...)
+			continue
+		}
+		if err := o.part.Write(rec); err != nil {
+			return err
+		}
+	}
+	o.entry.Rejected = len(o.rejected)
+	o.entry.Accepted = o.entry.RowsRead - o.entry.Rejected
+	for l := range o.flagged {
+		if !o.rejected[l] {
+			o.entry.Flagged++
+		}
+	}
+	return nil
+}
+
+func (o *outcome) reject(f pipeline.Finding) {
+	f.Rejected = true
+	o.findings = append(o.findings, f)
+	o.rejected[f.Line] = true
+}
+
+// isClient reports whether the client master knows a token.
+func (r *run) isClient(tok string) bool {
+	if r.clients == nil {
+		h, err := r.lake.History(source.Verbis.Name, source.Verbis.Fields(), source.Verbis.KeyColumn())
+		if err != nil {
+			return true // cannot tell: no orphan reported
+		}
+		r.clients = h
+	}
+	return r.clients.Has(tok)
+}
+
+// commit puts an outcome into the lake.
+func (r *run) commit(f file, o *outcome) error {
+	e := f.d.Export
+	// Conservation: every row read is accepted or rejected, never both, never neither.
+	if o.entry.RowsRead != o.entry.Accepted+o.entry.Rejected {
+		return fmt.Errorf("conservation violated: %d read, %d accepted, %d rejected", o.entry.RowsRead, o.entry.Accepted, o.entry.Rejected)
+	}
+	if e.Snapshot {
+		if int64(len(o.states))+int64(o.entry.Rejected) < int64(o.entry.RowsRead) {
+			return fmt.Errorf("conservation violated: %d states for %d accepted rows", len(o.states), o.entry.Accepted)
+		}
+		h, err := r.lake.History(e.Name, e.Fields(), e.KeyColumn())
+		if err != nil {
+			return err
+		}
+		s, _ := time.Parse("2006-01-02", o.entry.Stichtag)
+		h.Apply(day(s), r.nextStichtag(e.Name, o.entry.Stichtag), o.states)
+	} else if err := o.part.Commit(); err != nil {
+		return err
+	}
+	fw, err := lake.Create(r.lake.FindingsPath(e.Name, o.entry.Stichtag, o.entry.Name), "findings", lake.FindingFields)
+	if err != nil {
+		return err
+	}
+	o.entry.Findings = map[string]int{}
+	for _, fd := range o.findings {
+		if err := fw.Write(lake.FindingRecord(fd)); err != nil {
+			fw.Abort()
+			return err
+		}
+		o.entry.Findings[fd.Kind]++
+		r.sum.ByKind[fd.Kind]++
+	}
+	if err := fw.Commit(); err != nil {
+		return err
+	}
+	o.entry.Outcome = lake.Ingested
+	r.lake.Record(o.entry)
+	r.sum.Ingested++
+	r.sum.RowsRead += int64(o.entry.RowsRead)
+	r.sum.Accepted += int64(o.entry.Accepted)
+	r.sum.Rejected += int64(o.entry.Rejected)
+	r.sum.Flagged += int64(o.entry.Flagged)
+	r.sum.Orphans += int64(o.entry.Orphans)
+	r.sum.Bytes += o.entry.Size
+	if len(o.entry.Extra) > 0 {
+		r.sum.ExtraCols[o.entry.Name] = o.entry.Extra
+	}
+	r.moves = append(r.moves, r.moveFor(f, false, "", ""))
+	return nil
+}
+
+// nextStichtag returns the next Stichtag of export already in the lake after s (0: none).
+func (r *run) nextStichtag(export, s string) int64 {
+	for _, x := range r.lake.Manifest().Stichtage(export) {
+		if x > s {
+			t, _ := time.Parse("2006-01-02", x)
+			return day(t)
+		}
+	}
+	return 0
+}
+
+func day(t time.Time) int64 { return t.Unix() / 86400 }

@@ -1,0 +1,193 @@
+package lake
+
+import (
+	"errors"
+	"os"
+	"sort"
+
+	"ipoint/pipeline"
+)
+
+// History keeps a full-snapshot export as the state of every key over time, so that the
+// lake grows with the number of changes, not with the number of snapshots, and "what
+// was true of X on day D" stays answerable for every D since the first snapshot.
+//
+// A state holds from its valid_from up to the next change of the same key (valid_to,
+// exclusive; empty while it is current). A key missing from a snapshot, or whose row was
+// rejected, tells nothing: its last state carries forward. That is what a full snapshot
+// with a 24-month window means: a client who drops out of the window has not been
+// deleted, and a client whose row was mistyped one day has not left.
+type History struct {
+	fields []pipeline.Field // the export's fields; the key is fields[key]
+	key    int
+	points map[string][]point
+	dirty  bool
+}
+
+type point struct {
+	from  int64 // Stichtag, days since 1970-01-01
+	state pipeline.Record
+}
+
+// History table columns beyond the export's own.
+const (
+	ValidFrom = "valid_from"
+	ValidTo   = "valid_to"
+)
+
+func newHistory(fields []pipeline.Field, key int) *History {
+	return &History{fields: fields, key: key, points: map[string][]point{}}
+}
+
+func (h *History) tableFields() []pipeline.Field {
+	return append(append([]pipeline.Field{}, h.fields...),
+		pipeline.Field{Name: ValidFrom, Type: pipeline.Date}, pipeline.Field{Name: ValidTo, Type: pipeline.Date, Optional: true})
+}
+
+func loadHistory(path string, fields []pipeline.Field, key int) (*History, error) {
+	h := newHistory(fields, key)
+	err := ReadTable(path, h.tableFields(), func(rec pipeline.Record) error {
+		k := rec[key].S
+		h.points[k] = append(h.points[k], point{from: rec[len(fields)].I, state: rec[:len(fields):len(fields)]})
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return h, nil
+	}
+	for _, ps := range h.points {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].from < ps[j].from })
+	}
+	return h, err
+}
+
+// Keys calls fn for every key the history holds.
+func (h *History) Keys(fn func(string)) {
+	for k := range h.points {
+		fn(k)
+	}
+}
+
+// Has reports whether the history knows key.
+func (h *History) Has(key string) bool { _, ok := h.points[key]; return ok }
+
+// Len returns the number of states held.
+func (h *History) Len() int {
+	n := 0
+	for _, ps := range h.points {
+		n += len(ps)
+	}
+	return n
+}
+
+// StateAt returns the state of key on day d, or nil.
+func (h *History) StateAt(key string, d int64) pipeline.Record {
+	ps := h.points[key]
+	i := sort.Search(len(ps), func(i int) bool { return ps[i].from > d }) - 1
+	if i < 0 {
+		return nil
+	}
+	return ps[i].state
+}
+
+// Apply records the snapshot of day s: the state of every key it holds. next is the
+// next Stichtag already in the history after s (0 if s is the newest): a snapshot that
+// arrives late, or a corrected one, must not change what later snapshots observed.
+func (h *History) Apply(s int64, next int64, states map[string]pipeline.Record) {
+	for k, rec := range states {
+		h.set(k, s, next, rec)
+	}
+}
+
+func (h *History) set(k string, s, next int64, rec pipeline.Record) {
+	ps := h.points[k]
+	i := sort.Search(len(ps), func(i int) bool { return ps[i].from > s }) - 1 // last point at or before s
+	var old pipeline.Record
+	if i >= 0 {
+		old = ps[i].state
+		if equal(old, rec) {
+			return
+		}
+	}
+	if i >= 0 && ps[i].from == s {
+		ps[i].state = clone(rec) // a corrected snapshot of the same day
+	} else {
+		i++
+		ps = insert(ps, i, point{s, clone(rec)})
+	}
+	// The next snapshot saw the old state (where there was one and no change came in
+	// between): keep it from there on.
+	if old != nil && next > s && (i+1 >= len(ps) || ps[i+1].from > next) {
+		ps = insert(ps, i+1, point{next, old})
+	}
+	h.points[k] = merge(ps)
+	h.dirty = true
+}
+
+func insert(ps []point, i int, p point) []point {
+	ps = append(ps, point{})
+	copy(ps[i+1:], ps[i:])
+	ps[i] = p
+	return ps
+}
+
+// merge drops points that repeat the state before them.
+func merge(ps []point) []point {
+	out := ps[:1]
+	for _, p := range ps[1:] {
+		if equal(out[len(out)-1].state, p.state) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func equal(a, b pipeline.Record) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Equal(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func clone(r pipeline.Record) pipeline.Record { return append(pipeline.Record(nil), r...) }
+
+// write stores the history, sorted by key and valid_from.
+func (h *History) write(path, name string) error {
+	keys := make([]string, 0, len(h.points))
+	for k := range h.points {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	p, err := create(path)
+	if err != nil {
+		return err
+	}
+	tw := NewTableWriter(p, name, h.tableFields(), nil)
+	for _, k := range keys {
+		ps := h.points[k]
+		for i, pt := range ps {
+			rec := append(clone(pt.state), pipeline.Value{I: pt.from}, pipeline.Value{Null: true})
+			if i+1 < len(ps) {
+				rec[len(rec)-1] = pipeline.Value{I: ps[i+1].from}
+			}
+			if err := tw.Write(rec); err != nil {
+				p.abort()
+				return err
+			}
+		}
+	}
+	if err := tw.Close(); err != nil {
+		p.abort()
+		return err
+	}
+	if err := p.commit(); err != nil {
+		return err
+	}
+	h.dirty = false
+	return nil
+}

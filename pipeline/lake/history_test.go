@@ -1,0 +1,89 @@
+package lake
+
+import (
+	"path/filepath"
+	"testing"
+
+	"ipoint/pipeline"
+)
+
+var histFields = []pipeline.Field{{Name: "k", Type: pipeline.String}, {Name: "status", Type: pipeline.String}}
+
+func st(k, status string) pipeline.Record {
+	return pipeline.Record{{S: k}, {S: status}}
+}
+
+func statusAt(h *History, k string, d int64) string {
+	r := h.StateAt(k, d)
+	if r == nil {
+		return "-"
+	}
+	return r[1].S
+}
+
+func TestHistoryAppendCarriesForward(t *testing.T) {
+	h := newHistory(histFields, 0)
+	h.Apply(10, 0, map[string]pipeline.Record{"a": st("a", "AL"), "b": st("b", "IK")})
+	h.Apply(11, 0, map[string]pipeline.Record{"a": st("a", "AL")}) // b missing: no information
+	h.Apply(12, 0, map[string]pipeline.Record{"a": st("a", "ERW"), "b": st("b", "IK")})
+	for _, c := range []struct {
+		k    string
+		d    int64
+		want string
+	}{{"a", 9, "-"}, {"a", 10, "AL"}, {"a", 11, "AL"}, {"a", 12, "ERW"}, {"a", 99, "ERW"}, {"b", 11, "IK"}, {"b", 12, "IK"}} {
+		if got := statusAt(h, c.k, c.d); got != c.want {
+			t.Errorf("%s on %d: %s, want %s", c.k, c.d, got, c.want)
+		}
+	}
+	if h.Len() != 3 {
+		t.Errorf("%d states, want 3 (a: AL, ERW; b: IK)", h.Len())
+	}
+}
+
+func TestHistoryLateAndCorrectedSnapshots(t *testing.T) {
+	h := newHistory(histFields, 0)
+	h.Apply(10, 0, map[string]pipeline.Record{"a": st("a", "AL")})
+	h.Apply(12, 0, map[string]pipeline.Record{"a": st("a", "AL")})
+	// Day 11 arrives late and says IK: day 12 still saw AL.
+	h.Apply(11, 12, map[string]pipeline.Record{"a": st("a", "IK")})
+	if got := []string{statusAt(h, "a", 10), statusAt(h, "a", 11), statusAt(h, "a", 12)}; got[0] != "AL" || got[1] != "IK" || got[2] != "AL" {
+		t.Errorf("late snapshot: %v", got)
+	}
+	// A corrected day 11 says AL after all: one state again.
+	h.Apply(11, 12, map[string]pipeline.Record{"a": st("a", "AL")})
+	if h.Len() != 1 || statusAt(h, "a", 11) != "AL" {
+		t.Errorf("corrected snapshot: %d states, day 11 %s", h.Len(), statusAt(h, "a", 11))
+	}
+	// Applying the same snapshot twice changes nothing.
+	before := h.Len()
+	h.Apply(12, 0, map[string]pipeline.Record{"a": st("a", "AL")})
+	if h.Len() != before {
+		t.Error("re-applying a snapshot changed the history")
+	}
+}
+
+func TestHistoryRoundTrip(t *testing.T) {
+	h := newHistory(histFields, 0)
+	h.Apply(10, 0, map[string]pipeline.Record{"a": st("a", "AL"), "b": st("b", "IK")})
+	h.Apply(20, 0, map[string]pipeline.Record{"a": st("a", "MASSN")})
+	path := filepath.Join(t.TempDir(), "history.parquet")
+	if err := h.write(path, "t"); err != nil {
+		t.Fatal(err)
+	}
+	g, err := loadHistory(path, histFields, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Len() != 3 || statusAt(g, "a", 15) != "AL" || statusAt(g, "a", 20) != "MASSN" || statusAt(g, "b", 30) != "IK" {
+		t.Errorf("round trip: %d states", g.Len())
+	}
+	var validTo []pipeline.Value
+	ReadTable(path, h.tableFields(), func(r pipeline.Record) error {
+		validTo = append(validTo, r[3])
+		return nil
+	})
+	// sorted by key, then valid_from: a@10 (to 20), a@20 (open), b@10 (open)
+	if len(validTo) != 3 || validTo[0].I != 20 || !validTo[1].Null || !validTo[2].Null {
+		t.Errorf("valid_to %v", validTo)
+	}
+}

@@ -1,0 +1,155 @@
+package lake
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+
+	"ipoint/pipeline"
+)
+
+// Lake is the lake under one root directory:
+//
+//	manifest.jsonl                                  every delivered file and its outcome
+//	export=NAME/stichtag=JJJJ-MM-TT/SOURCE.parquet  a delta export's delivery
+//	export=NAME/history.parquet                     a snapshot export's history
+//	findings/export=NAME/stichtag=JJJJ-MM-TT/SOURCE.parquet  rejected and flagged rows
+type Lake struct {
+	root string
+	m    *Manifest
+	hist map[string]*histEntry
+}
+
+type histEntry struct {
+	h    *History
+	path string
+	name string
+}
+
+// Open opens (or starts) the lake at root and removes what an interrupted run left.
+func Open(root string) (*Lake, error) {
+	if err := os.MkdirAll(root, 0o750); err != nil {
+		return nil, err
+	}
+	if err := sweep(root); err != nil {
+		return nil, err
+	}
+	m, err := loadManifest(filepath.Join(root, ManifestName))
+	if err != nil {
+		return nil, err
+	}
+	return &Lake{root: root, m: m, hist: map[string]*histEntry{}}, nil
+}
+
+// Root returns the lake's directory.
+func (l *Lake) Root() string { return l.root }
+
+// Manifest returns the manifest as taken in so far (including unsaved entries).
+func (l *Lake) Manifest() *Manifest { return l.m }
+
+// Record adds a delivered file's entry; it is saved at the next Checkpoint.
+func (l *Lake) Record(e Entry) { l.m.add(e) }
+
+// DeltaPath is where a delta export's delivery lies.
+func (l *Lake) DeltaPath(export, stichtag, source string) string {
+	return filepath.Join(l.root, "export="+export, "stichtag="+stichtag, base(source)+".parquet")
+}
+
+// FindingsPath is where a delivery's findings lie.
+func (l *Lake) FindingsPath(export, stichtag, source string) string {
+	return filepath.Join(l.root, "findings", "export="+export, "stichtag="+stichtag, base(source)+".parquet")
+}
+
+// HistoryPath is where a snapshot export's history lies.
+func (l *Lake) HistoryPath(export string) string {
+	return filepath.Join(l.root, "export="+export, "history.parquet")
+}
+
+func base(name string) string { return name[:len(name)-len(filepath.Ext(name))] }
+
+// History returns the history of a snapshot export, loading it once.
+func (l *Lake) History(export string, fields []pipeline.Field, key int) (*History, error) {
+	if e, ok := l.hist[export]; ok {
+		return e.h, nil
+	}
+	path := l.HistoryPath(export)
+	h, err := loadHistory(path, fields, key)
+	if err != nil {
+		return nil, err
+	}
+	l.hist[export] = &histEntry{h: h, path: path, name: export}
+	return h, nil
+}
+
+// Checkpoint makes everything taken in so far durable: histories first, then the
+// manifest that names their deliveries. A crash before it loses nothing but work: the
+// files are still in the inbox and are taken in again.
+func (l *Lake) Checkpoint() error {
+	names := make([]string, 0, len(l.hist))
+	for n := range l.hist {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		e := l.hist[n]
+		if e.h.dirty {
+			if err := e.h.write(e.path, e.name); err != nil {
+				return err
+			}
+		}
+	}
+	return l.m.save()
+}
+
+// PartWriter writes one table file of the lake under a temporary name.
+type PartWriter struct {
+	p  *pending
+	tw *TableWriter
+}
+
+// Create starts a table file at path.
+func Create(path, name string, fields []pipeline.Field) (*PartWriter, error) {
+	p, err := create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &PartWriter{p: p, tw: NewTableWriter(p, name, fields, nil)}, nil
+}
+
+// Write adds a record.
+func (w *PartWriter) Write(rec pipeline.Record) error { return w.tw.Write(rec) }
+
+// Rows returns the records written.
+func (w *PartWriter) Rows() int64 { return w.tw.Rows() }
+
+// Commit completes the file under its final name.
+func (w *PartWriter) Commit() error {
+	if err := w.tw.Close(); err != nil {
+		w.p.abort()
+		return err
+	}
+	return w.p.commit()
+}
+
+// Abort removes the unfinished file.
+func (w *PartWriter) Abort() { w.p.abort() }
+
+// FindingFields are the columns of the findings tables.
+var FindingFields = []pipeline.Field{
+	{Name: "file", Type: pipeline.String},
+	{Name: "line", Type: pipeline.Int32},
+	{Name: "column", Type: pipeline.String},
+	{Name: "kind", Type: pipeline.String},
+	{Name: "rejected", Type: pipeline.Bool},
+	{Name: "reason", Type: pipeline.String},
+	{Name: "value", Type: pipeline.String},
+}
+
+// FindingRecord turns a finding into a findings-table record.
+func FindingRecord(f pipeline.Finding) pipeline.Record {
+	rej := int64(0)
+	if f.Rejected {
+		rej = 1
+	}
+	return pipeline.Record{{S: f.File}, {I: int64(f.Line)}, {S: f.Column}, {S: f.Kind}, {I: rej}, {S: f.Reason}, {S: f.Value}}
+}

@@ -1,0 +1,129 @@
+package lake
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"sort"
+	"time"
+)
+
+// Outcomes of a delivered file.
+const (
+	Ingested    = "ingested"    // in the lake (some rows may have been rejected)
+	Quarantined = "quarantined" // moved whole to quarantine/, nothing in the lake
+)
+
+// Entry records one delivered file: what it was and what became of it.
+type Entry struct {
+	Name       string         `json:"name"`
+	SHA256     string         `json:"sha256"`
+	Size       int64          `json:"size"`
+	Export     string         `json:"export"`
+	Stichtag   string         `json:"stichtag"` // JJJJ-MM-TT
+	Kreis      string         `json:"kreis,omitempty"`
+	Outcome    string         `json:"outcome"`
+	Reason     string         `json:"reason,omitempty"`      // quarantine: why (German)
+	ReasonKind string         `json:"reason_kind,omitempty"` // quarantine: missing_column, bad_encoding, ...
+	RowsRead   int            `json:"rows_read"`
+	Accepted   int            `json:"rows_accepted"`
+	Rejected   int            `json:"rows_rejected"`
+	Flagged    int            `json:"rows_flagged"`
+	Orphans    int            `json:"orphans"`
+	Findings   map[string]int `json:"findings,omitempty"` // by kind
+	Extra      []string       `json:"extra_columns,omitempty"`
+	Superseded bool           `json:"superseded,omitempty"` // a corrected re-delivery replaced it
+	IngestedAt time.Time      `json:"ingested_at"`
+}
+
+// Manifest is the list of every delivered file, in the order they were taken in. It
+// is rewritten whole and atomically.
+type Manifest struct {
+	path    string
+	Entries []Entry
+}
+
+// ManifestName is the manifest's file name in the lake root (JSON Lines, one entry a
+// line, so that DuckDB's read_json reads it).
+const ManifestName = "manifest.jsonl"
+
+func loadManifest(path string) (*Manifest, error) {
+	m := &Manifest{path: path}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			return nil, err
+		}
+		m.Entries = append(m.Entries, e)
+	}
+	return m, sc.Err()
+}
+
+// Find returns the latest entry of a file name, or nil.
+func (m *Manifest) Find(name string) *Entry {
+	for i := len(m.Entries) - 1; i >= 0; i-- {
+		if m.Entries[i].Name == name {
+			return &m.Entries[i]
+		}
+	}
+	return nil
+}
+
+// Has reports whether these exact bytes were taken in before.
+func (m *Manifest) Has(name, sha string) bool {
+	for _, e := range m.Entries {
+		if e.Name == name && e.SHA256 == sha {
+			return true
+		}
+	}
+	return false
+}
+
+// add appends an entry; an ingested correction supersedes earlier deliveries of the
+// same name (a quarantined one leaves them in force).
+func (m *Manifest) add(e Entry) {
+	for i := range m.Entries {
+		if e.Outcome == Ingested && m.Entries[i].Name == e.Name && !m.Entries[i].Superseded {
+			m.Entries[i].Superseded = true
+		}
+	}
+	m.Entries = append(m.Entries, e)
+}
+
+// Stichtage returns the Stichtage of an export that are in the lake, sorted.
+func (m *Manifest) Stichtage(export string) []string {
+	seen := map[string]bool{}
+	for _, e := range m.Entries {
+		if e.Export == export && e.Outcome == Ingested && !e.Superseded {
+			seen[e.Stichtag] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (m *Manifest) save() error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, e := range m.Entries {
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+	}
+	return writeFile(m.path, b.Bytes())
+}

@@ -1,0 +1,211 @@
+// Package source holds the contracts of the agencies' exports (sources.md): for each
+// export its file names, format, columns, types, code lists and rules, declared once,
+// and the validation that follows from them. A valid row becomes a typed, pseudonymised
+// record; an invalid one a finding with file, line, column and reason.
+package source
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"ipoint/pipeline"
+	"ipoint/pipeline/protect"
+	"ipoint/pipeline/read"
+)
+
+// Format is the file format of an export.
+type Format int
+
+const (
+	CSV Format = iota
+	XLSX
+	XML
+	JSONL
+	StatTable
+)
+
+// Type is a column's type in the contract.
+type Type int
+
+const (
+	Text         Type = iota // kept as delivered (trimmed)
+	Drop                     // personal data the lake never holds (names)
+	Code                     // one of Column.Codes
+	Date                     // TT.MM.JJJJ
+	ISODate                  // JJJJ-MM-TT
+	BirthDate                // TT.MM.JJJJ, 00 allowed for day and month; only the year is kept
+	Kundennummer             // identifier, stored as a token
+	BGNummer                 // identifier, stored as a token
+	AZRNummer                // identifier, stored as a token
+	Betriebsnummer           // identifier, stored as a token
+	RecordID                 // an id with a fixed form (Column.Valid)
+	Decimal                  // decimal comma: 37,5
+	Money                    // euros, decimal comma, thousands dots allowed: 2.150,00
+	Integer                  // whole number
+	YesNo                    // J or N
+	Count                    // statistics count: digits, "-" none, "." unknown or withheld
+	WZ2008                   // economic sector NN.NN or NN
+)
+
+// Column is one column of an export, as the contract names it.
+type Column struct {
+	Name     string // in the file
+	Out      string // in the lake; empty for Drop
+	Type     Type
+	Required bool
+	Codes    []string          // for Code
+	Valid    func(string) bool // for RecordID
+	Key      bool              // the key of a snapshot
+}
+
+// Export is the contract of one export.
+type Export struct {
+	Name     string // e.g. "arbeitsaufnahmen"; also the lake's partition name
+	Title    string // German
+	Pattern  *regexp.Regexp
+	Monthly  bool // the file name carries JJJJMM; the Stichtag is the month's last day
+	Snapshot bool // a full snapshot: the lake keeps a history, not every delivery
+	Format   Format
+	Encoding read.Encoding
+	Sheet    string   // XLSX
+	Root     string   // XML
+	Record   string   // XML
+	Columns  []Column // in the contract's order
+	Rules    []Rule   // cross-column rules, checked once every column is valid
+	Order    int      // ingest order within a Stichtag: the client master first
+}
+
+// Rule checks a valid row as a whole; it returns a finding or nil.
+type Rule func(r *RowContext) *pipeline.Finding
+
+// Fields returns the lake columns of the export, with source_line first for deltas.
+func (e *Export) Fields() []pipeline.Field {
+	var f []pipeline.Field
+	if !e.Snapshot {
+		f = append(f, pipeline.Field{Name: "source_line", Type: pipeline.Int32})
+	}
+	for _, c := range e.Columns {
+		if c.Out == "" {
+			continue
+		}
+		f = append(f, pipeline.Field{Name: c.Out, Type: c.Type.fieldType(), Optional: !c.Required || c.Type == Count})
+	}
+	return f
+}
+
+func (t Type) fieldType() pipeline.FieldType {
+	switch t {
+	case Date, ISODate:
+		return pipeline.Date
+	case BirthDate, Integer, Count:
+		return pipeline.Int32
+	case Decimal, Money:
+		return pipeline.Double
+	case YesNo:
+		return pipeline.Bool
+	}
+	return pipeline.String
+}
+
+func (t Type) personal() bool {
+	switch t {
+	case Drop, BirthDate, Kundennummer, BGNummer, AZRNummer, Betriebsnummer:
+		return true
+	}
+	return false
+}
+
+func (t Type) tokenKind() protect.Kind {
+	switch t {
+	case Kundennummer:
+		return protect.Kunde
+	case BGNummer:
+		return protect.BG
+	case AZRNummer:
+		return protect.AZR
+	case Betriebsnummer:
+		return protect.Betrieb
+	}
+	return protect.Value
+}
+
+// Column returns the contract column by name.
+func (e *Export) Column(name string) (int, bool) {
+	for i, c := range e.Columns {
+		if c.Name == name {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// KeyColumn returns the index of a snapshot's key column.
+func (e *Export) KeyColumn() int {
+	for i, c := range e.Columns {
+		if c.Key {
+			return i
+		}
+	}
+	return -1
+}
+
+// HeaderProblem says why a header cannot be read as this export's: the file goes to
+// quarantine with Kind missing_column or wrong_header.
+type HeaderProblem struct {
+	Kind   string
+	Reason string
+}
+
+func (h *HeaderProblem) Error() string { return h.Reason }
+
+// Binding maps a file's columns to the contract.
+type Binding struct {
+	e     *Export
+	index []int    // per contract column: the file's column, -1 if absent (optional)
+	Extra []string // the file's columns the contract does not know: ignored, reported
+}
+
+// Bind checks a header against the contract. A required column missing makes the file
+// unreadable as this export; an optional one missing is read as empty.
+func (e *Export) Bind(header []string) (*Binding, error) {
+	b := &Binding{e: e, index: make([]int, len(e.Columns))}
+	pos := map[string]int{}
+	for i, h := range header {
+		pos[strings.TrimSpace(h)] = i
+	}
+	known, missing := 0, []string{}
+	for i, c := range e.Columns {
+		j, ok := pos[c.Name]
+		b.index[i] = -1
+		if ok {
+			b.index[i] = j
+			known++
+			delete(pos, c.Name)
+		} else if c.Required {
+			missing = append(missing, c.Name)
+		}
+	}
+	for _, h := range header {
+		if _, ok := pos[strings.TrimSpace(h)]; ok {
+			b.Extra = append(b.Extra, strings.TrimSpace(h))
+		}
+	}
+	switch {
+	case known*2 < len(e.Columns):
+		return nil, &HeaderProblem{Kind: KindWrongHeader, Reason: fmt.Sprintf(
+			"die Kopfzeile gehört nicht zur Lieferung %s (%d von %d Spalten bekannt)", e.Title, known, len(e.Columns))}
+	case len(missing) > 0:
+		return nil, &HeaderProblem{Kind: KindMissingColumn, Reason: "Pflichtspalte fehlt: " + strings.Join(missing, ", ")}
+	}
+	return b, nil
+}
+
+// ColumnNames returns the contract's column names in order.
+func (e *Export) ColumnNames() []string {
+	out := make([]string, len(e.Columns))
+	for i, c := range e.Columns {
+		out[i] = c.Name
+	}
+	return out
+}

@@ -1,0 +1,307 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"ipoint/pipeline"
+	"ipoint/pipeline/protect"
+	"ipoint/pipeline/read"
+)
+
+// Kinds of findings. The row kinds name the "Known dirt" of sources.md; the file kinds
+// say why a file went to quarantine.
+const (
+	KindInvalidDate   = "invalid_date"
+	KindUnknownCode   = "unknown_code"
+	KindBadIdentifier = "bad_identifier"
+	KindOutsideKreis  = "gemeinde_outside_kreis"
+	KindDuplicateKey  = "duplicate_key"
+	KindMissingReason = "missing_abgangsgrund"
+	KindTruncatedRow  = "truncated_row"
+	KindOrphan        = "orphan"
+	KindTextDate      = "text_date"
+	KindThousands     = "thousands_separator"
+	KindMissingValue  = "missing_value"
+	KindInvalidNumber = "invalid_number"
+	KindInvalidValue  = "invalid_value"
+	KindUnreadableRow = "unreadable_row"
+	KindInconsistent  = "inconsistent"
+
+	KindMissingColumn  = "missing_column"
+	KindWrongHeader    = "wrong_header"
+	KindBadEncoding    = "bad_encoding"
+	KindTooManyRejects = "too_many_rejects"
+	KindUnreadable     = "unreadable"
+	KindBadName        = "bad_name"
+)
+
+// Removed stands for a personal value a finding must not show.
+const Removed = "(entfernt)"
+
+// RowContext is one row under validation: the raw text per contract column and, once
+// valid, the typed values. Rules read it.
+type RowContext struct {
+	e     *Export
+	File  string
+	Line  int
+	raw   []string
+	val   []pipeline.Value
+	ok    []bool
+	pz    *protect.Pseudonymizer
+	Kreis string // the file's Kreis, where its name carries one
+}
+
+// Raw returns the delivered text of a column.
+func (r *RowContext) Raw(name string) string {
+	i, _ := r.e.Column(name)
+	return r.raw[i]
+}
+
+// Value returns the typed value of a column.
+func (r *RowContext) Value(name string) pipeline.Value {
+	i, _ := r.e.Column(name)
+	return r.val[i]
+}
+
+// Set replaces the typed value of a column (a rule that completes a value).
+func (r *RowContext) Set(name string, v pipeline.Value) {
+	i, _ := r.e.Column(name)
+	r.val[i] = v
+}
+
+// Finding makes a finding on a column of this row.
+func (r *RowContext) Finding(column, kind string, rejected bool, reason string) *pipeline.Finding {
+	value := ""
+	if i, ok := r.e.Column(column); ok {
+		value = r.safeValue(i, r.raw[i])
+	}
+	return &pipeline.Finding{File: r.File, Line: r.Line, Column: column, Kind: kind, Rejected: rejected, Reason: reason, Value: value}
+}
+
+// safeValue returns what a finding may show of a column's raw text.
+func (r *RowContext) safeValue(i int, raw string) string {
+	c := r.e.Columns[i]
+	switch {
+	case raw == "":
+		return ""
+	case c.Type == Drop || c.Type == BirthDate:
+		return Removed
+	case c.Type.personal():
+		return r.pz.Token(protect.Value, raw)
+	case len(raw) > 80:
+		return raw[:80] + "…"
+	}
+	return raw
+}
+
+// Validator validates the rows of one file.
+type Validator struct {
+	b     *Binding
+	file  string
+	kreis string
+	pz    *protect.Pseudonymizer
+	codes []map[string]bool
+	ctx   RowContext
+}
+
+// NewValidator returns a validator for the rows of file, bound by b.
+func (b *Binding) NewValidator(file, kreis string, pz *protect.Pseudonymizer) *Validator {
+	e := b.e
+	v := &Validator{b: b, file: file, kreis: kreis, pz: pz, codes: make([]map[string]bool, len(e.Columns))}
+	for i, c := range e.Columns {
+		if len(c.Codes) > 0 {
+			v.codes[i] = map[string]bool{}
+			for _, k := range c.Codes {
+				v.codes[i][k] = true
+			}
+		}
+	}
+	v.ctx = RowContext{e: e, File: file, raw: make([]string, len(e.Columns)), val: make([]pipeline.Value, len(e.Columns)),
+		ok: make([]bool, len(e.Columns)), pz: pz, Kreis: kreis}
+	return v
+}
+
+// ReadError turns a reader's row error into a finding.
+func (v *Validator) ReadError(err error) (pipeline.Finding, bool) {
+	var re *read.RowError
+	if !errors.As(err, &re) {
+		return pipeline.Finding{}, false
+	}
+	kind := KindUnreadableRow
+	if strings.HasPrefix(re.Reason, "Zeile abgeschnitten") {
+		kind = KindTruncatedRow
+	}
+	return pipeline.Finding{File: v.file, Line: re.Line, Column: re.Column, Kind: kind, Rejected: true, Reason: re.Reason}, true
+}
+
+// Row validates one row. It returns the record (nil if the row is rejected) and
+// appends the row's findings to findings.
+func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.Finding) (pipeline.Record, []pipeline.Finding) {
+	e, ctx := v.b.e, &v.ctx
+	ctx.Line = row.Line
+	rejected := false
+	for i, c := range e.Columns {
+		raw := ""
+		if j := v.b.index[i]; j >= 0 && j < len(row.Fields) {
+			raw = strings.TrimSpace(row.Fields[j])
+		}
+		ctx.raw[i] = raw
+		val, f := v.cell(i, c, raw)
+		ctx.val[i], ctx.ok[i] = val, f == nil
+		if f != nil {
+			findings = append(findings, *f)
+			if f.Rejected {
+				rejected = true
+			} else {
+				ctx.ok[i] = true
+			}
+		}
+	}
+	for _, n := range row.Notes {
+		if n.Kind != read.NoteTextDate {
+			continue
+		}
+		for i := range e.Columns {
+			if v.b.index[i] == n.Column && ctx.ok[i] {
+				findings = append(findings, *ctx.Finding(e.Columns[i].Name, KindTextDate, false, "Datum als Text statt als Excel-Datum erfasst"))
+			}
+		}
+	}
+	if !rejected {
+		for _, rule := range e.Rules {
+			if f := rule(ctx); f != nil {
+				findings = append(findings, *f)
+				rejected = rejected || f.Rejected
+			}
+		}
+	}
+	if rejected {
+		return nil, findings
+	}
+	rec = rec[:0]
+	if !e.Snapshot {
+		rec = append(rec, pipeline.Value{I: int64(row.Line)})
+	}
+	for i, c := range e.Columns {
+		if c.Out != "" {
+			rec = append(rec, ctx.val[i])
+		}
+	}
+	return rec, findings
+}
+
+// cell parses one cell; a nil finding means valid.
+func (v *Validator) cell(i int, c Column, raw string) (pipeline.Value, *pipeline.Finding) {
+	ctx := &v.ctx
+	if raw == "" {
+		if c.Required {
+			return pipeline.Value{Null: true}, ctx.Finding(c.Name, KindMissingValue, true, "Pflichtfeld leer")
+		}
+		return pipeline.Value{Null: true}, nil
+	}
+	bad := func(kind, reason string) (pipeline.Value, *pipeline.Finding) {
+		return pipeline.Value{Null: true}, ctx.Finding(c.Name, kind, true, reason)
+	}
+	switch c.Type {
+	case Text:
+		return pipeline.Value{S: raw}, nil
+	case Drop:
+		return pipeline.Value{Null: true}, nil
+	case Code:
+		if !v.codes[i][raw] {
+			return bad(KindUnknownCode, fmt.Sprintf("unbekannter Schlüssel %q", raw))
+		}
+		return pipeline.Value{S: raw}, nil
+	case Date:
+		if d, ok := germanDate(raw); ok {
+			return pipeline.Value{I: d}, nil
+		}
+		return bad(KindInvalidDate, fmt.Sprintf("kein gültiges Datum TT.MM.JJJJ: %q", raw))
+	case ISODate:
+		if d, ok := isoDate(raw); ok {
+			return pipeline.Value{I: d}, nil
+		}
+		return bad(KindInvalidDate, fmt.Sprintf("kein gültiges Datum JJJJ-MM-TT: %q", raw))
+	case BirthDate:
+		if y, ok := birthYear(raw); ok {
+			return pipeline.Value{I: y}, nil
+		}
+		return bad(KindInvalidDate, "kein gültiges Geburtsdatum TT.MM.JJJJ (00 für unbekannten Tag oder Monat)")
+	case Kundennummer, BGNummer, AZRNummer, Betriebsnummer:
+		if !validIdentifier(c.Type, raw) {
+			return bad(KindBadIdentifier, "Kennung hat nicht die vorgeschriebene Form")
+		}
+		return pipeline.Value{S: v.pz.Token(c.Type.tokenKind(), raw)}, nil
+	case RecordID:
+		if c.Valid != nil && !c.Valid(raw) {
+			return bad(KindBadIdentifier, fmt.Sprintf("Kennung %q hat nicht die vorgeschriebene Form", raw))
+		}
+		return pipeline.Value{S: raw}, nil
+	case Decimal:
+		if f, ok := decimalComma(raw); ok {
+			return pipeline.Value{F: f}, nil
+		}
+		return bad(KindInvalidNumber, fmt.Sprintf("keine Zahl mit Dezimalkomma: %q", raw))
+	case Money:
+		f, dots, ok := money(raw)
+		if !ok {
+			return bad(KindInvalidNumber, fmt.Sprintf("kein Betrag wie 2150,00: %q", raw))
+		}
+		if dots {
+			return pipeline.Value{F: f}, ctx.Finding(c.Name, KindThousands, false, "Betrag mit Tausenderpunkten")
+		}
+		return pipeline.Value{F: f}, nil
+	case Integer:
+		n, err := strconv.ParseInt(raw, 10, 32)
+		if err != nil {
+			return bad(KindInvalidNumber, fmt.Sprintf("keine ganze Zahl: %q", raw))
+		}
+		return pipeline.Value{I: n}, nil
+	case YesNo:
+		switch raw {
+		case "J":
+			return pipeline.Value{I: 1}, nil
+		case "N":
+			return pipeline.Value{I: 0}, nil
+		}
+		return bad(KindUnknownCode, fmt.Sprintf("J oder N erwartet, nicht %q", raw))
+	case Count:
+		switch raw {
+		case "-":
+			return pipeline.Value{I: 0}, nil
+		case ".", "x", "/", "...":
+			return pipeline.Value{Null: true}, nil
+		}
+		if !digits(raw) || len(raw) > 9 {
+			return bad(KindInvalidNumber, fmt.Sprintf("keine Anzahl und kein Zeichen (-, .): %q", raw))
+		}
+		n, _ := strconv.ParseInt(raw, 10, 64)
+		return pipeline.Value{I: n}, nil
+	case WZ2008:
+		if !isWZ2008(raw) {
+			return bad(KindInvalidValue, fmt.Sprintf("kein Wirtschaftszweig NN.NN oder NN: %q", raw))
+		}
+		return pipeline.Value{S: raw}, nil
+	}
+	return pipeline.Value{S: raw}, nil
+}
+
+func validIdentifier(t Type, s string) bool {
+	switch t {
+	case Kundennummer:
+		return isKundennummer(s)
+	case BGNummer:
+		return isBGNummer(s)
+	case AZRNummer:
+		return isAZRNummer(s)
+	case Betriebsnummer:
+		return isBetriebsnummer(s)
+	}
+	return false
+}
+
+// Token returns the value of column i of the last valid row (a token for identifiers).
+func (v *Validator) Token(i int) string { return v.ctx.val[i].S }
