@@ -91,7 +91,9 @@ func printIngestSummary(w io.Writer, s *ingest.Summary) {
 		for k := range s.ByKind {
 			kinds = append(kinds, k)
 		}
-		sort.Slice(kinds, func(i, j int) bool { return s.ByKind[kinds[i]] > s.ByKind[kinds[j]] || s.ByKind[kinds[i]] == s.ByKind[kinds[j]] && kinds[i] < kinds[j] })
+		sort.Slice(kinds, func(i, j int) bool {
+			return s.ByKind[kinds[i]] > s.ByKind[kinds[j]] || s.ByKind[kinds[i]] == s.ByKind[kinds[j]] && kinds[i] < kinds[j]
+		})
 		for _, k := range kinds {
 			fmt.Fprintf(w, "  %-48s %10s\n", kindName(k), german.Int(s.ByKind[k]))
 		}

@@ -29,23 +29,23 @@ const (
 type Type int
 
 const (
-	Text         Type = iota // kept as delivered (trimmed)
-	Drop                     // personal data the lake never holds (names)
-	Code                     // one of Column.Codes
-	Date                     // TT.MM.JJJJ
-	ISODate                  // JJJJ-MM-TT
-	BirthDate                // TT.MM.JJJJ, 00 allowed for day and month; only the year is kept
-	Kundennummer             // identifier, stored as a token
-	BGNummer                 // identifier, stored as a token
-	AZRNummer                // identifier, stored as a token
-	Betriebsnummer           // identifier, stored as a token
-	RecordID                 // an id with a fixed form (Column.Valid)
-	Decimal                  // decimal comma: 37,5
-	Money                    // euros, decimal comma, thousands dots allowed: 2.150,00
-	Integer                  // whole number
-	YesNo                    // J or N
-	Count                    // statistics count: digits, "-" none, "." unknown or withheld
-	WZ2008                   // economic sector NN.NN or NN
+	Text           Type = iota // kept as delivered (trimmed)
+	Drop                       // personal data the lake never holds (names)
+	Code                       // one of Column.Codes
+	Date                       // TT.MM.JJJJ
+	ISODate                    // JJJJ-MM-TT
+	BirthDate                  // TT.MM.JJJJ, 00 allowed for day and month; only the year is kept
+	Kundennummer               // identifier, stored as a token
+	BGNummer                   // identifier, stored as a token
+	AZRNummer                  // identifier, stored as a token
+	Betriebsnummer             // identifier, stored as a token
+	RecordID                   // an id with a fixed form (Column.Valid)
+	Decimal                    // decimal comma: 37,5
+	Money                      // euros, decimal comma, thousands dots allowed: 2.150,00
+	Integer                    // whole number
+	YesNo                      // J or N
+	Count                      // statistics count: digits, "-" none, "." unknown or withheld
+	WZ2008                     // economic sector NN.NN or NN
 )
 
 // Column is one column of an export, as the contract names it.
