@@ -132,3 +132,5 @@ func copyFile(t testing.TB, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+func testTokenOf(kn string) string { return protect.New(testKey).Token(protect.Kunde, kn) }
