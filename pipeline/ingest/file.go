@@ -11,6 +11,7 @@ import (
 
 	"ipoint/pipeline"
 	"ipoint/pipeline/lake"
+	"ipoint/pipeline/protect"
 	"ipoint/pipeline/read"
 	"ipoint/pipeline/source"
 )
@@ -30,38 +31,51 @@ type quarantine struct{ kind, reason string }
 
 func (q *quarantine) Error() string { return q.reason }
 
-func (r *run) file(f file) error {
+// prepare reads a file (in a worker): its hash, and unless the same bytes came before,
+// its rows.
+func (r *run) prepare(f file, pz *protect.Pseudonymizer) *job {
 	name := filepath.Base(f.path)
+	j := &job{f: f}
 	sha, size, err := hashFile(f.path)
 	if err != nil {
-		return err
+		j.err = err
+		return j
 	}
-	m := r.lake.Manifest()
-	if m.Has(name, sha) {
+	if r.known[name+" "+sha] {
+		j.dup = true
+		return j
+	}
+	d := f.d
+	j.entry = lake.Entry{Name: name, SHA256: sha, Size: size, Export: d.Export.Name,
+		Stichtag: d.Stichtag.Format("2006-01-02"), Kreis: d.Kreis, IngestedAt: r.opt.Now().UTC()}
+	if f.bad != nil {
+		j.err = &quarantine{source.KindBadName, f.bad.Error()}
+		return j
+	}
+	j.o, j.err = r.read(f, j.entry, pz)
+	return j
+}
+
+// finish takes a prepared file into the lake, or aside (in the committer, in order).
+func (r *run) finish(j *job) error {
+	f, name := j.f, filepath.Base(j.f.path)
+	if j.dup {
 		// The same bytes again: nothing changes; the file leaves the inbox as before.
 		r.sum.Duplicates++
-		e := m.Find(name)
-		r.moves = append(r.moves, r.moveFor(f, e.Outcome == lake.Quarantined, e.ReasonKind, e.Reason))
+		e := r.lake.Manifest().Find(name)
+		r.moves = append(r.moves, r.moveFor(f, e != nil && e.Outcome == lake.Quarantined, "", ""))
 		r.opt.Log.Info("duplicate delivery", "file", name)
 		return nil
 	}
-	d := f.d
-	entry := lake.Entry{Name: name, SHA256: sha, Size: size, Export: d.Export.Name,
-		Stichtag: d.Stichtag.Format("2006-01-02"), Kreis: d.Kreis, IngestedAt: r.opt.Now().UTC()}
-	var o *outcome
-	if f.bad != nil {
-		err = &quarantine{source.KindBadName, f.bad.Error()}
-	} else {
-		o, err = r.read(f, entry)
-	}
 	var q *quarantine
-	if errors.As(err, &q) {
-		if o != nil && o.part != nil {
-			o.part.Abort()
+	if errors.As(j.err, &q) {
+		entry := j.entry
+		if j.o != nil && j.o.part != nil {
+			j.o.part.Abort()
 		}
 		entry.Outcome, entry.ReasonKind, entry.Reason = lake.Quarantined, q.kind, q.reason
-		if o != nil {
-			entry.RowsRead, entry.Accepted, entry.Rejected = o.entry.RowsRead, o.entry.Accepted, o.entry.Rejected
+		if j.o != nil {
+			entry.RowsRead, entry.Accepted, entry.Rejected = j.o.entry.RowsRead, j.o.entry.Accepted, j.o.entry.Rejected
 		}
 		r.lake.Record(entry)
 		r.sum.Quarantined = append(r.sum.Quarantined, Quarantined{Name: name, Kind: q.kind, Reason: q.reason})
@@ -69,10 +83,13 @@ func (r *run) file(f file) error {
 		r.opt.Log.Warn("file quarantined", "file", name, "kind", q.kind)
 		return nil
 	}
-	if err != nil {
-		return err
+	if j.err != nil {
+		if j.o != nil && j.o.part != nil {
+			j.o.part.Abort()
+		}
+		return j.err
 	}
-	return r.commit(f, o)
+	return r.commit(f, j.o)
 }
 
 // moveFor says where a file goes once its entry is durable.
@@ -87,7 +104,7 @@ func (r *run) moveFor(f file, quarantined bool, kind, reason string) move {
 }
 
 // read reads and validates one file into an outcome, or says why it is quarantined.
-func (r *run) read(f file, entry lake.Entry) (*outcome, error) {
+func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcome, error) {
 	e := f.d.Export
 	o := &outcome{entry: entry, rejected: map[int]bool{}, flagged: map[int]bool{}}
 	if e.Snapshot {
@@ -124,7 +141,7 @@ func (r *run) read(f file, entry lake.Entry) (*outcome, error) {
 	if err != nil {
 		return o, err
 	}
-	v := b.NewValidator(entry.Name, f.d.Kreis, r.pz)
+	v := b.NewValidator(entry.Name, f.d.Kreis, pz)
 	if err := r.rows(e, rd, v, o); err != nil {
 		return o, err
 	}
@@ -270,16 +287,10 @@ func (o *outcome) reject(f pipeline.Finding) {
 	o.rejected[f.Line] = true
 }
 
-// isClient reports whether the client master knows a token.
+// isClient reports whether the client master knows a token. Workers call it while the
+// client master's history is complete and no longer changes.
 func (r *run) isClient(tok string) bool {
-	if r.clients == nil {
-		h, err := r.lake.History(source.Verbis.Name, source.Verbis.Fields(), source.Verbis.KeyColumn())
-		if err != nil {
-			return true // cannot tell: no orphan reported
-		}
-		r.clients = h
-	}
-	return r.clients.Has(tok)
+	return r.clients == nil || r.clients.Has(tok)
 }
 
 // commit puts an outcome into the lake.

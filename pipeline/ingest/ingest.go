@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"ipoint/pipeline"
@@ -32,6 +34,7 @@ type Options struct {
 	Share      float64 // quarantine above this share of rejected rows (default 0.05)
 	MinRejects int     // ... with at least this many rejected rows (default 5)
 	Batch      int     // files between checkpoints (default 64)
+	Workers    int     // files read in parallel (default: the number of CPUs)
 	Now        func() time.Time
 	Log        *slog.Logger
 	Progress   func(Progress)
@@ -84,6 +87,9 @@ func (o *Options) defaults() {
 	if o.Batch <= 0 {
 		o.Batch = 64
 	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -120,38 +126,35 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	pz := protect.New(opt.Key)
-	r := &run{opt: opt, lake: l, pz: pz, sum: s}
+	r := &run{opt: opt, lake: l, sum: s, known: map[string]bool{}}
+	for _, e := range l.Manifest().Entries {
+		r.known[e.Name+" "+e.SHA256] = true
+	}
 	prog := Progress{Files: len(files)}
 	for _, f := range files {
 		prog.Bytes += f.size
 	}
-	for i, f := range files {
-		if err := ctx.Err(); err != nil {
-			// Whatever is complete stays: make it durable, then stop.
-			if cerr := r.checkpoint(); cerr != nil {
-				return nil, cerr
-			}
-			return s, err
-		}
-		prog.Current = filepath.Base(f.path)
-		if opt.Progress != nil {
-			opt.Progress(prog)
-		}
-		if err := r.file(f); err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Base(f.path), err)
-		}
-		prog.FilesDone++
-		prog.BytesDone += f.size
-		prog.Rows = s.RowsRead
-		if (i+1)%opt.Batch == 0 {
-			if err := r.checkpoint(); err != nil {
-				return nil, err
-			}
-		}
+	// The client master first, completely: every other export's orphans are told
+	// against it.
+	split := 0
+	for split < len(files) && files[split].d.Export == source.Verbis {
+		split++
 	}
-	if err := r.checkpoint(); err != nil {
-		return nil, err
+	for _, phase := range [][]file{files[:split], files[split:]} {
+		if err := r.phase(ctx, phase, &prog); err != nil {
+			if ctx.Err() != nil {
+				// Whatever is complete stays: make it durable, then stop.
+				if cerr := r.checkpoint(); cerr != nil {
+					return nil, cerr
+				}
+				return s, ctx.Err()
+			}
+			return nil, err
+		}
+		if err := r.checkpoint(); err != nil {
+			return nil, err
+		}
+		r.loadClients()
 	}
 	if opt.Progress != nil {
 		prog.Current = ""
@@ -207,10 +210,122 @@ func scan(inbox string, s *Summary) ([]file, error) {
 type run struct {
 	opt     Options
 	lake    *lake.Lake
-	pz      *protect.Pseudonymizer
 	sum     *Summary
 	moves   []move
 	clients *lake.History
+	known   map[string]bool // "name sha256" of every file taken in before this run
+	done    int
+	ack     []chan struct{} // closed as each file of the phase is committed
+}
+
+// job is one file read by a worker, waiting to be committed in order.
+type job struct {
+	f     file
+	entry lake.Entry
+	o     *outcome
+	err   error
+	dup   bool
+}
+
+// phase reads files in parallel and commits them in their order.
+func (r *run) phase(ctx context.Context, files []file, prog *Progress) error {
+	jobs := make([]chan *job, len(files))
+	for i := range jobs {
+		jobs[i] = make(chan *job, 1)
+	}
+	r.ack = make([]chan struct{}, len(files))
+	for i := range r.ack {
+		r.ack[i] = make(chan struct{})
+	}
+	next := make(chan int)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for w := 0; w < r.opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pz := protect.New(r.opt.Key)
+			for i := range next {
+				jobs[i] <- r.prepare(files[i], pz)
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range files {
+			// Stay at most a few files ahead of the committer: bounded memory.
+			if i >= 2*r.opt.Workers {
+				select {
+				case <-ctx.Done():
+					return
+				case <-r.ack[i-2*r.opt.Workers]:
+				}
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	defer wg.Wait()
+	for i := range files {
+		var j *job
+		select {
+		case j = <-jobs[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		prog.Current = filepath.Base(j.f.path)
+		if r.opt.Progress != nil {
+			r.opt.Progress(*prog)
+		}
+		err := r.finish(j)
+		close(r.ack[i])
+		if err != nil {
+			cancel()
+			drain(jobs[i+1:])
+			return fmt.Errorf("%s: %w", filepath.Base(j.f.path), err)
+		}
+		prog.FilesDone++
+		prog.BytesDone += j.f.size
+		prog.Rows = r.sum.RowsRead
+		r.done++
+		if r.done%r.opt.Batch == 0 {
+			if err := r.checkpoint(); err != nil {
+				cancel()
+				drain(jobs[i+1:])
+				return err
+			}
+		}
+		if ctx.Err() != nil {
+			drain(jobs[i+1:])
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// drain discards the files read ahead, removing their temporary parts.
+func drain(jobs []chan *job) {
+	for _, c := range jobs {
+		select {
+		case j := <-c:
+			if j != nil && j.o != nil && j.o.part != nil {
+				j.o.part.Abort()
+			}
+		default:
+		}
+	}
+}
+
+// loadClients loads the client master's history, against which orphans are told.
+func (r *run) loadClients() {
+	h, err := r.lake.History(source.Verbis.Name, source.Verbis.Fields(), source.Verbis.KeyColumn())
+	if err == nil {
+		r.clients = h
+	}
 }
 
 func (r *run) checkpoint() error {

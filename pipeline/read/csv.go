@@ -39,10 +39,8 @@ func NewCSV(r io.Reader, opt CSVOptions) (Reader, error) {
 	if cl, ok := r.(io.Closer); ok {
 		c.closer = cl
 	}
-	if opt.Encoding == UTF8 || opt.Encoding == UTF8BOM {
-		if b, err := c.br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-			c.br.Discard(3)
-		}
+	if err := textStart(c.br, opt.Encoding); err != nil {
+		return nil, err
 	}
 	for {
 		raw, start, terminated, err := c.record()
@@ -65,6 +63,9 @@ func NewCSV(r io.Reader, opt CSVOptions) (Reader, error) {
 		}
 		if !terminated {
 			return nil, &FileError{Line: start, Reason: "Kopfzeile ohne Zeilenende"}
+		}
+		if sep := otherSeparator(raw, c.comma); len(fields) == 1 && sep != 0 {
+			return nil, &FileError{Line: start, Reason: fmt.Sprintf("Kopfzeile enthält kein Trennzeichen %q, aber %q: falsches Trennzeichen", c.comma, sep)}
 		}
 		c.header = fields
 		return c, nil
@@ -92,6 +93,9 @@ func (c *csvReader) Next() (*Row, error) {
 			continue
 		}
 		if !terminated {
+			if raw[len(raw)-1] == '\n' { // the file ends inside a quoted field
+				return nil, &RowError{Line: start, Reason: "Anführungszeichen nicht geschlossen bis zum Dateiende"}
+			}
 			return nil, &RowError{Line: start, Reason: "Zeile abgeschnitten: kein Zeilenende am Dateiende"}
 		}
 		fields, rerr := c.split(raw, start)
@@ -106,23 +110,36 @@ func (c *csvReader) Next() (*Row, error) {
 }
 
 // record reads one record: a line, or several where a quoted field spans line ends. It
-// returns the record without its line end and the line it starts on.
+// returns the record without its line end and the line it starts on. A '"' opens a quoted
+// field only at the start of a field, as in split; elsewhere it is data.
 func (c *csvReader) record() (raw []byte, start int, terminated bool, err error) {
 	if c.eof {
 		return nil, 0, false, io.EOF
 	}
 	c.rec = c.rec[:0]
 	start = c.line + 1
-	quotes := 0
+	inQuotes, closed, fieldStart := false, false, true
 	for {
 		chunk, err := c.br.ReadSlice('\n')
+		c.rec = append(c.rec, chunk...)
+		if len(c.rec) > maxRecordBytes {
+			return nil, 0, false, &FileError{Line: start, Reason: fmt.Sprintf("Datensatz länger als %s (Anführungszeichen nicht geschlossen?)", sizeText(maxRecordBytes))}
+		}
+		for _, b := range chunk {
+			switch {
+			case inQuotes:
+				if b == '"' {
+					inQuotes, closed = false, true
+				}
+			case b == '"' && (fieldStart || closed): // opens a field, or a doubled '"'
+				inQuotes, closed, fieldStart = true, false, false
+			default:
+				closed, fieldStart = false, b == c.comma
+			}
+		}
 		if err == bufio.ErrBufferFull {
-			c.rec = append(c.rec, chunk...)
-			quotes += bytes.Count(chunk, []byte{'"'})
 			continue
 		}
-		c.rec = append(c.rec, chunk...)
-		quotes += bytes.Count(chunk, []byte{'"'})
 		if err == io.EOF {
 			c.eof = true
 			if len(c.rec) == 0 {
@@ -135,7 +152,7 @@ func (c *csvReader) record() (raw []byte, start int, terminated bool, err error)
 			return nil, 0, false, err
 		}
 		c.line++
-		if quotes%2 == 1 { // inside a quoted field: the line end is data
+		if inQuotes { // inside a quoted field: the line end is data
 			continue
 		}
 		rec := c.rec[:len(c.rec)-1]
@@ -186,6 +203,9 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 			field = raw[i : i+k]
 			i += k
 		}
+		if bytes.IndexByte(field, 0) >= 0 {
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Feld %d enthält ein Nullbyte: keine Textdatei (UTF-16 oder Binärdaten?)", len(fields)+1)}
+		}
 		s, ok := c.dec.text(field)
 		if !ok {
 			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Feld %d enthält Bytes, die in %s ungültig sind", len(fields)+1, c.dec.enc)}
@@ -200,4 +220,43 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 			return fields, nil
 		}
 	}
+}
+
+// maxRecordBytes bounds one record (CSV, statistics table) or line (JSONL): a quote that
+// is never closed must not pull the rest of the file into memory.
+var maxRecordBytes = 64 << 20
+
+func sizeText(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// textStart skips a UTF-8 byte-order mark where the encoding is UTF-8, and refuses a
+// file that starts with a UTF-16 byte-order mark.
+func textStart(br *bufio.Reader, enc Encoding) error {
+	if enc == UTF8 || enc == UTF8BOM {
+		if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+			br.Discard(3)
+		}
+	}
+	if b, err := br.Peek(2); err == nil && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
+		return &FileError{Line: 1, Reason: "Datei ist UTF-16-kodiert (Byte-Order-Mark), erwartet " + enc.String()}
+	}
+	return nil
+}
+
+// otherSeparator returns a common separator other than comma that an unquoted header
+// line holds, or 0.
+func otherSeparator(header []byte, comma byte) byte {
+	if len(header) > 0 && header[0] == '"' {
+		return 0
+	}
+	for _, sep := range []byte{';', ',', '\t'} {
+		if sep != comma && bytes.IndexByte(header, sep) >= 0 {
+			return sep
+		}
+	}
+	return 0
 }

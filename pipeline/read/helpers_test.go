@@ -9,16 +9,39 @@ import (
 	"testing"
 )
 
+// Rows are described as `2 ["a" "b"]` (line, fields), row errors as `!3 reason`, or
+// `!3 [column] reason` when the error names a column.
+
 // maxCalls bounds every loop over Next in the tests: a reader that never reaches the end
 // fails the test instead of hanging it.
 const maxCalls = 100000
 
-// events reads r to its end and describes what it yielded, one string per call: a row
-// as `2 ["a" "b"]` (line, fields), a row error as `!3 reason` (with `[column]` when the
-// error names one). It stops at io.EOF (err == nil) or at any other error (returned).
+// events reads r to its end and describes what it yielded (see describe). It stops at
+// io.EOF (err == nil) or at any other error (returned).
 func events(t testing.TB, r Reader) ([]string, error) {
 	t.Helper()
 	var out []string
+	for _, e := range collect(t, r) {
+		if e.end != nil {
+			return out, e.end
+		}
+		out = append(out, e.text)
+	}
+	return out, nil
+}
+
+// event is one result of Next: a row, a row error (text set), or the end (io.EOF is
+// left out; any other error is in end).
+type event struct {
+	text string
+	row  *Row
+	end  error
+}
+
+// collect calls Next until io.EOF or an error that is not a *RowError.
+func collect(t testing.TB, r Reader) []event {
+	t.Helper()
+	var out []event
 	for range maxCalls {
 		row, err := r.Next()
 		var re *RowError
@@ -27,24 +50,24 @@ func events(t testing.TB, r Reader) ([]string, error) {
 			if row == nil {
 				t.Fatalf("Next returned neither a row nor an error")
 			}
-			out = append(out, fmt.Sprintf("%d %q", row.Line, row.Fields))
+			out = append(out, event{text: fmt.Sprintf("%d %q", row.Line, row.Fields), row: row})
 		case errors.As(err, &re):
 			if row != nil {
 				t.Errorf("Next returned a row together with %v", err)
 			}
 			if re.Column != "" {
-				out = append(out, fmt.Sprintf("!%d [%s] %s", re.Line, re.Column, re.Reason))
+				out = append(out, event{text: fmt.Sprintf("!%d [%s] %s", re.Line, re.Column, re.Reason)})
 			} else {
-				out = append(out, fmt.Sprintf("!%d %s", re.Line, re.Reason))
+				out = append(out, event{text: fmt.Sprintf("!%d %s", re.Line, re.Reason)})
 			}
 		case err == io.EOF:
-			return out, nil
+			return out
 		default:
-			return out, err
+			return append(out, event{end: err})
 		}
 	}
 	t.Fatalf("Next did not reach the end after %d calls", maxCalls)
-	return nil, nil
+	return nil
 }
 
 // checkEnd compares the final error with want: "" means io.EOF, anything else must be a
@@ -78,6 +101,9 @@ func checkEvents(t testing.TB, got, want []string) {
 func quoteAll(s []string) []string {
 	out := make([]string, len(s))
 	for i, v := range s {
+		if len(v) > 200 {
+			v = v[:200] + "…"
+		}
 		out[i] = "`" + v + "`"
 	}
 	if len(out) == 0 {

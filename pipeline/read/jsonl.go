@@ -60,6 +60,9 @@ func (j *jsonlReader) Next() (*Row, error) {
 			var chunk []byte
 			chunk, err = j.br.ReadSlice('\n')
 			j.buf = append(j.buf, chunk...)
+			if len(j.buf) > maxRecordBytes {
+				return nil, &FileError{Line: j.line + 1, Reason: "Zeile länger als " + sizeText(maxRecordBytes)}
+			}
 			if err != bufio.ErrBufferFull {
 				break
 			}
@@ -87,9 +90,9 @@ func (j *jsonlReader) Next() (*Row, error) {
 
 func (j *jsonlReader) object(line []byte) (*Row, error) {
 	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(line, &obj); err != nil {
+	if err := json.Unmarshal(line, &obj); err != nil || obj == nil { // obj == nil: the line is null
 		reason := "kein JSON-Objekt"
-		if err.Error() == "unexpected end of JSON input" {
+		if err != nil && err.Error() == "unexpected end of JSON input" {
 			reason = "Zeile abgeschnitten: JSON-Objekt unvollständig"
 		}
 		return nil, &RowError{Line: j.line, Reason: reason}

@@ -33,6 +33,9 @@ func NewStatTable(r io.Reader, opt StatTableOptions) (Reader, error) {
 	if cl, ok := r.(io.Closer); ok {
 		c.closer = cl
 	}
+	if err := textStart(c.br, opt.Encoding); err != nil {
+		return nil, err
+	}
 	s := &statReader{c: c, meta: map[string]string{}}
 	for {
 		raw, start, _, err := c.record()

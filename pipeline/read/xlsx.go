@@ -2,11 +2,15 @@ package read
 
 import (
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
+
+// maxExcelSerial is the day after Excel's last date, 31.12.9999.
+const maxExcelSerial = 2958466
 
 // XLSXOptions describe the sheet to read.
 type XLSXOptions struct {
@@ -30,6 +34,9 @@ type xlsxReader struct {
 func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: 2 << 30, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
+		if f != nil {
+			f.Close()
+		}
 		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + shortErr(err) + ")"}
 	}
 	x := &xlsxReader{f: f}
@@ -104,9 +111,9 @@ func (x *xlsxReader) Next() (*Row, error) {
 			if !x.isDate[i] || r.Fields[i] == "" {
 				continue
 			}
-			if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil {
+			if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil && !math.IsNaN(serial) && !math.IsInf(serial, 0) {
 				t, err := excelize.ExcelDateToTime(serial, x.date1904)
-				if err != nil {
+				if err != nil || serial >= maxExcelSerial {
 					return nil, &RowError{Line: x.row, Column: x.header[i], Reason: "Excel-Datum außerhalb des gültigen Bereichs"}
 				}
 				r.Fields[i] = t.Format("02.01.2006")

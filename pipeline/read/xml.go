@@ -30,6 +30,7 @@ type xmlReader struct {
 	extra   map[string]bool
 	root    map[string]string
 	started bool
+	ended   bool // the root element has ended
 	lineOf  func() int
 }
 
@@ -84,6 +85,9 @@ func (x *xmlReader) Close() error {
 func (x *xmlReader) fail(err error) error {
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
+		if strings.HasPrefix(se.Msg, "unexpected EOF") {
+			return &FileError{Line: se.Line, Reason: "XML-Dokument endet vorzeitig"}
+		}
 		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + se.Msg}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -94,6 +98,7 @@ func (x *xmlReader) fail(err error) error {
 
 func (x *xmlReader) Next() (*Row, error) {
 	for {
+		line := x.lineOf() // where the next token starts: whitespace before it is a token of its own
 		tok, err := x.dec.Token()
 		if err == io.EOF {
 			if !x.started {
@@ -104,13 +109,19 @@ func (x *xmlReader) Next() (*Row, error) {
 		if err != nil {
 			return nil, x.fail(err)
 		}
+		if _, ok := tok.(xml.EndElement); ok {
+			x.ended = true // records and other elements are read to their end: this is the root's
+		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
 		}
+		if x.ended {
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Element <%s> nach dem Ende des Wurzelelements", se.Name.Local)}
+		}
 		if !x.started {
 			if se.Name.Local != x.opt.Root {
-				return nil, &FileError{Line: x.lineOf(), Reason: fmt.Sprintf("Wurzelelement <%s> statt <%s>", se.Name.Local, x.opt.Root)}
+				return nil, &FileError{Line: line, Reason: fmt.Sprintf("Wurzelelement <%s> statt <%s>", se.Name.Local, x.opt.Root)}
 			}
 			x.started = true
 			x.root = map[string]string{}
@@ -126,13 +137,13 @@ func (x *xmlReader) Next() (*Row, error) {
 			}
 			continue
 		}
-		return x.record(se)
+		return x.record(se, line)
 	}
 }
 
 // record reads one record element up to its end.
-func (x *xmlReader) record(start xml.StartElement) (*Row, error) {
-	r := &Row{Line: x.lineOf(), Fields: make([]string, len(x.opt.Fields))}
+func (x *xmlReader) record(start xml.StartElement, line int) (*Row, error) {
+	r := &Row{Line: line, Fields: make([]string, len(x.opt.Fields))}
 	for _, a := range start.Attr {
 		if i, ok := x.index["@"+a.Name.Local]; ok {
 			r.Fields[i] = a.Value

@@ -1,0 +1,124 @@
+package read
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+var abhOptions = XMLOptions{
+	Root:   "aufenthaltsmeldungen",
+	Record: "meldung",
+	Fields: []string{"@id", "azrNummer", "kundennummer", "status", "rechtsgrundlage", "gueltigAb", "gueltigBis"},
+}
+
+// abhDoc is the spec's example with two records; enc names the declared encoding.
+func abhDoc(enc, rechtsgrundlage string) string {
+	return `<?xml version="1.0" encoding="` + enc + `"?>
+<aufenthaltsmeldungen kreis="05966" erstellt="2026-11-24T02:00:00">
+  <meldung id="ABH-05966-2026-004711">
+    <azrNummer>123456789012</azrNummer>
+    <kundennummer>975D004711</kundennummer>
+    <status>AE25_2</status>
+    <rechtsgrundlage>` + rechtsgrundlage + `</rechtsgrundlage>
+    <gueltigAb>2026-11-20</gueltigAb>
+    <gueltigBis>2029-11-19</gueltigBis>
+  </meldung>
+  <meldung id="ABH-05966-2026-004712">
+    <azrNummer> 123456789013 </azrNummer>
+    <status>DUL</status>
+    <gueltigAb>2026-11-21</gueltigAb>
+  </meldung>
+</aufenthaltsmeldungen>
+`
+}
+
+func TestXML(t *testing.T) {
+	second := `11 ["ABH-05966-2026-004712" "123456789013" "" "DUL" "" "2026-11-21" ""]`
+	tests := []struct {
+		name    string
+		in      string
+		want    []string
+		extra   []string
+		wantErr string
+	}{
+		{name: "UTF-8", in: abhDoc("UTF-8", "§ 25 Abs. 2 AufenthG"),
+			want: []string{`3 ["ABH-05966-2026-004711" "123456789012" "975D004711" "AE25_2" "§ 25 Abs. 2 AufenthG" "2026-11-20" "2029-11-19"]`, second}},
+		{name: "ISO-8859-1", in: abhDoc("ISO-8859-1", "\xa7 25 Abs. 2 AufenthG, M\xfcller"),
+			want: []string{`3 ["ABH-05966-2026-004711" "123456789012" "975D004711" "AE25_2" "§ 25 Abs. 2 AufenthG, Müller" "2026-11-20" "2029-11-19"]`, second}},
+		{name: "iso-8859-1 lower case", in: abhDoc("iso-8859-1", "\xa7"),
+			want: []string{`3 ["ABH-05966-2026-004711" "123456789012" "975D004711" "AE25_2" "§" "2026-11-20" "2029-11-19"]`, second}},
+		{name: "Windows-1252", in: abhDoc("windows-1252", "\x84\xa7\x93 \x80"),
+			want: []string{`3 ["ABH-05966-2026-004711" "123456789012" "975D004711" "AE25_2" "„§“ €" "2026-11-20" "2029-11-19"]`, second}},
+		{name: "no declaration is UTF-8", in: "<aufenthaltsmeldungen><meldung id=\"1\"><status>GEST</status></meldung></aufenthaltsmeldungen>",
+			want: []string{`1 ["1" "" "" "GEST" "" "" ""]`}},
+		{name: "entities, CDATA, comments", in: "<aufenthaltsmeldungen>\n<meldung id=\"a&amp;b\">\n<!-- Hinweis -->\n<status><![CDATA[A<B]]></status>\n<rechtsgrundlage>&#167; 60a &lt;AufenthG&gt;</rechtsgrundlage>\n</meldung>\n</aufenthaltsmeldungen>\n",
+			want: []string{`2 ["a&b" "" "" "A<B" "§ 60a <AufenthG>" "" ""]`}},
+		{name: "self-closing record and field", in: "<aufenthaltsmeldungen>\n<meldung id=\"1\"/>\n<meldung id=\"2\"><status/></meldung>\n</aufenthaltsmeldungen>",
+			want: []string{`2 ["1" "" "" "" "" "" ""]`, `3 ["2" "" "" "" "" "" ""]`}},
+		{name: "line of a start tag over several lines", in: "<aufenthaltsmeldungen>\n\n<meldung\n   id=\"1\"\n>\n<status>DUL</status></meldung><meldung id=\"2\"/>\n</aufenthaltsmeldungen>",
+			want: []string{`3 ["1" "" "" "DUL" "" "" ""]`, `6 ["2" "" "" "" "" "" ""]`}},
+		{name: "unknown elements and attributes in Extra", in: `<aufenthaltsmeldungen>
+<kopf><quelle>ABH</quelle></kopf>
+<meldung id="1" neu="x"><status>DUL</status><bemerkung>frei</bemerkung><status2/></meldung>
+<meldung id="2"><bemerkung>frei</bemerkung></meldung>
+</aufenthaltsmeldungen>`,
+			want:  []string{`3 ["1" "" "" "DUL" "" "" ""]`, `4 ["2" "" "" "" "" "" ""]`},
+			extra: []string{"<kopf>", "@neu", "bemerkung", "status2"}},
+		{name: "only the root", in: `<?xml version="1.0" encoding="UTF-8"?>` + "\n<aufenthaltsmeldungen kreis=\"05970\"/>\n"},
+
+		{name: "wrong root", in: "<?xml version=\"1.0\"?>\n<meldungen><meldung id=\"1\"/></meldungen>",
+			wantErr: "Zeile 2: Wurzelelement <meldungen> statt <aufenthaltsmeldungen>"},
+		{name: "0 bytes", in: "", wantErr: "kein Wurzelelement <aufenthaltsmeldungen>"},
+		{name: "only a declaration", in: `<?xml version="1.0" encoding="UTF-8"?>` + "\n", wantErr: "kein Wurzelelement <aufenthaltsmeldungen>"},
+		{name: "Latin-1 byte in a UTF-8 document", in: abhDoc("UTF-8", "\xa7 25"),
+			wantErr: "Zeile 7: kein wohlgeformtes XML"},
+		{name: "Latin-1 byte, no declaration", in: "<aufenthaltsmeldungen>\n<meldung id=\"M\xfcller\"/>\n</aufenthaltsmeldungen>",
+			wantErr: "Zeile 2: kein wohlgeformtes XML"},
+		{name: "cut off inside a record", in: abhDoc("UTF-8", "x")[:300],
+			want: []string{}, wantErr: "XML-Dokument endet vorzeitig"},
+		{name: "cut off after a record", in: strings.SplitAfter(abhDoc("UTF-8", "x"), "</meldung>\n")[0],
+			want:    []string{`3 ["ABH-05966-2026-004711" "123456789012" "975D004711" "AE25_2" "x" "2026-11-20" "2029-11-19"]`},
+			wantErr: "Zeile 11: XML-Dokument endet vorzeitig"},
+		{name: "cut off in a tag", in: "<aufenthaltsmeldungen>\n<meldung id=\"1", wantErr: "XML-Dokument endet vorzeitig"},
+		{name: "mismatched tags", in: "<aufenthaltsmeldungen>\n<meldung id=\"1\">\n<status>DUL</gueltigAb>\n</meldung>\n</aufenthaltsmeldungen>",
+			wantErr: "Zeile 3: kein wohlgeformtes XML"},
+		{name: "second root after the end", in: "<aufenthaltsmeldungen><meldung id=\"1\"/></aufenthaltsmeldungen>\n<aufenthaltsmeldungen><meldung id=\"2\"/></aufenthaltsmeldungen>",
+			want: []string{`1 ["1" "" "" "" "" "" ""]`}, wantErr: "Zeile 2: Element <aufenthaltsmeldungen> nach dem Ende des Wurzelelements"},
+		{name: "unsupported encoding", in: abhDoc("Shift_JIS", "x"), wantErr: `Zeichensatz "Shift_JIS" wird nicht unterstützt`},
+		{name: "not XML", in: "Kundennummer;Status\n975D004711;AL\n", wantErr: "kein Wurzelelement"},
+		{name: "binary", in: "\x00\x01\x02<\xff\xfe", wantErr: "kein wohlgeformtes XML"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewXML(strings.NewReader(tt.in), abhOptions)
+			if err != nil {
+				t.Fatalf("NewXML: %v", err)
+			}
+			defer closeReader(t, r)
+			if !slices.Equal(r.Columns(), abhOptions.Fields) {
+				t.Errorf("Columns = %q", r.Columns())
+			}
+			got, err := events(t, r)
+			checkEvents(t, got, tt.want)
+			checkEnd(t, err, tt.wantErr)
+			if tt.wantErr == "" && !slices.Equal(r.Extra(), tt.extra) {
+				t.Errorf("Extra = %q, want %q", r.Extra(), tt.extra)
+			}
+		})
+	}
+}
+
+func TestXMLRootAttrs(t *testing.T) {
+	r, err := NewXML(strings.NewReader(abhDoc("UTF-8", "x")), abhOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	attrs := r.(interface{ RootAttrs() map[string]string }).RootAttrs()
+	if attrs["kreis"] != "05966" || attrs["erstellt"] != "2026-11-24T02:00:00" || len(attrs) != 2 {
+		t.Errorf("RootAttrs = %v", attrs)
+	}
+}
