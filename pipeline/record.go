@@ -19,6 +19,7 @@ type Field struct {
 	Name     string
 	Type     FieldType
 	Optional bool // may be null
+	Dict     bool // few distinct values (codes): dictionary-encode
 }
 
 // Value is one typed cell. Which member holds the value follows the field's type:

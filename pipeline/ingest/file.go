@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"sync"
 	"fmt"
 	"io"
 	"os"
@@ -21,10 +22,24 @@ type outcome struct {
 	entry    lake.Entry
 	findings []pipeline.Finding
 	states   map[string]pipeline.Record // snapshot exports: state per key
-	part     *lake.PartWriter           // delta exports: the delivery's records
+	parts    []*lake.PartWriter         // delta exports: the delivery's records
 	rejected map[int]bool               // lines of rejected rows
 	flagged  map[int]bool
 }
+
+// abort removes the unfinished parts.
+func (o *outcome) abort() {
+	if o == nil {
+		return
+	}
+	for _, p := range o.parts {
+		p.Abort()
+	}
+	o.parts = nil
+}
+
+// bigFile is the size from which a CSV delivery is read by several goroutines.
+const bigFile = 48 << 20
 
 // quarantine is why a file cannot be taken in.
 type quarantine struct{ kind, reason string }
@@ -70,9 +85,7 @@ func (r *run) finish(j *job) error {
 	var q *quarantine
 	if errors.As(j.err, &q) {
 		entry := j.entry
-		if j.o != nil && j.o.part != nil {
-			j.o.part.Abort()
-		}
+		j.o.abort()
 		entry.Outcome, entry.ReasonKind, entry.Reason = lake.Quarantined, q.kind, q.reason
 		if j.o != nil {
 			entry.RowsRead, entry.Accepted, entry.Rejected = j.o.entry.RowsRead, j.o.entry.Accepted, j.o.entry.Rejected
@@ -84,9 +97,7 @@ func (r *run) finish(j *job) error {
 		return nil
 	}
 	if j.err != nil {
-		if j.o != nil && j.o.part != nil {
-			j.o.part.Abort()
-		}
+		j.o.abort()
 		return j.err
 	}
 	return r.commit(f, j.o)
@@ -110,11 +121,11 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	if e.Snapshot {
 		o.states = map[string]pipeline.Record{}
 	} else {
-		part, err := lake.Create(r.lake.DeltaPath(e.Name, entry.Stichtag, entry.Name), e.Name, e.Fields())
+		part, err := lake.Create(r.lake.DeltaPath(e.Name, entry.Stichtag, entry.Name, 0), e.Name, e.Fields())
 		if err != nil {
 			return nil, err
 		}
-		o.part = part
+		o.parts = []*lake.PartWriter{part}
 	}
 	if f.size == 0 { // an empty file is valid: no rows
 		return o, nil
@@ -141,9 +152,17 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	if err != nil {
 		return o, err
 	}
-	v := b.NewValidator(entry.Name, f.d.Kreis, pz)
-	if err := r.rows(e, rd, v, o); err != nil {
-		return o, err
+	if e.Format == source.CSV && !e.Snapshot && f.size >= bigFile && r.opt.Workers > 1 {
+		rd.Close()
+		if err := r.chunked(f, e, b, o); err != nil {
+			return o, err
+		}
+	} else {
+		v := b.NewValidator(entry.Name, f.d.Kreis, pz)
+		if err := r.rows(e, rd, v, o, o.part0()); err != nil {
+			return o, err
+		}
+		o.count()
 	}
 	if x, ok := rd.(interface{ RootAttrs() map[string]string }); ok && f.d.Kreis != "" {
 		if k := x.RootAttrs()["kreis"]; k != f.d.Kreis {
@@ -199,8 +218,92 @@ func asQuarantine(err error) error {
 	return err
 }
 
-// rows reads and validates every row.
-func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *outcome) error {
+func (o *outcome) part0() *lake.PartWriter {
+	if len(o.parts) == 0 {
+		return nil
+	}
+	return o.parts[0]
+}
+
+// chunked reads a large CSV delivery in chunks, one goroutine and one Parquet part each.
+func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) error {
+	chunks, err := read.SplitCSV(f.path, 2*r.opt.Workers)
+	if err != nil {
+		return err
+	}
+	header := b.Header()
+	subs := make([]*outcome, len(chunks))
+	for i := range chunks {
+		subs[i] = &outcome{entry: o.entry, rejected: map[int]bool{}, flagged: map[int]bool{}}
+		if i == 0 {
+			subs[0].parts = o.parts
+			continue
+		}
+		p, err := lake.Create(r.lake.DeltaPath(e.Name, o.entry.Stichtag, o.entry.Name, i), e.Name, e.Fields())
+		if err != nil {
+			return err
+		}
+		subs[i].parts = []*lake.PartWriter{p}
+		o.parts = append(o.parts, p)
+	}
+	errs := make([]error, len(chunks))
+	next := make(chan int, len(chunks))
+	for i := range chunks {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := 0; w < r.opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pz := protect.New(r.opt.Key)
+			for i := range next {
+				fh, err := os.Open(f.path)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				rd := read.NewCSVChunk(io.NewSectionReader(fh, chunks[i].Offset, chunks[i].Size), read.CSVOptions{Encoding: e.Encoding}, header, chunks[i])
+				v := b.NewValidator(o.entry.Name, f.d.Kreis, pz)
+				errs[i] = r.rows(e, rd, v, subs[i], subs[i].parts[0])
+				fh.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, s := range subs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		o.findings = append(o.findings, s.findings...)
+		for l := range s.rejected {
+			o.rejected[l] = true
+		}
+		for l := range s.flagged {
+			o.flagged[l] = true
+		}
+		o.entry.RowsRead += s.entry.RowsRead
+		o.entry.Orphans += s.entry.Orphans
+	}
+	o.count()
+	return nil
+}
+
+// count completes the entry's counts from the rows read.
+func (o *outcome) count() {
+	o.entry.Rejected = len(o.rejected)
+	o.entry.Accepted = o.entry.RowsRead - o.entry.Rejected
+	o.entry.Flagged = 0
+	for l := range o.flagged {
+		if !o.rejected[l] {
+			o.entry.Flagged++
+		}
+	}
+}
+
+// rows reads and validates every row of rd; valid rows of a delta go to part.
+func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *outcome, part *lake.PartWriter) error {
 	var rec pipeline.Record
 	keyCol := -1
 	firstLine := map[string]int{}
@@ -267,15 +370,8 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 			o.states[key] = append(pipeline.Record(nil), rec...)
 			continue
 		}
-		if err := o.part.Write(rec); err != nil {
+		if err := part.Write(rec); err != nil {
 			return err
-		}
-	}
-	o.entry.Rejected = len(o.rejected)
-	o.entry.Accepted = o.entry.RowsRead - o.entry.Rejected
-	for l := range o.flagged {
-		if !o.rejected[l] {
-			o.entry.Flagged++
 		}
 	}
 	return nil
@@ -310,8 +406,15 @@ func (r *run) commit(f file, o *outcome) error {
 		}
 		s, _ := time.Parse("2006-01-02", o.entry.Stichtag)
 		h.Apply(day(s), r.nextStichtag(e.Name, o.entry.Stichtag), o.states)
-	} else if err := o.part.Commit(); err != nil {
-		return err
+	} else {
+		for _, p := range o.parts {
+			if err := p.Commit(); err != nil {
+				return err
+			}
+		}
+		if err := r.lake.RemoveStaleParts(e.Name, o.entry.Stichtag, o.entry.Name, len(o.parts)); err != nil {
+			return err
+		}
 	}
 	fw, err := lake.Create(r.lake.FindingsPath(e.Name, o.entry.Stichtag, o.entry.Name), "findings", lake.FindingFields)
 	if err != nil {

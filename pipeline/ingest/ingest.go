@@ -312,8 +312,8 @@ func drain(jobs []chan *job) {
 	for _, c := range jobs {
 		select {
 		case j := <-c:
-			if j != nil && j.o != nil && j.o.part != nil {
-				j.o.part.Abort()
+			if j != nil {
+				j.o.abort()
 			}
 		default:
 		}
@@ -321,9 +321,15 @@ func drain(jobs []chan *job) {
 }
 
 // loadClients loads the client master's history, against which orphans are told.
+// Without any client master in the lake nobody can be told an orphan: the check is off.
 func (r *run) loadClients() {
 	h, err := r.lake.History(source.Verbis.Name, source.Verbis.Fields(), source.Verbis.KeyColumn())
-	if err == nil {
+	switch {
+	case err != nil:
+		r.opt.Log.Warn("client master unreadable: orphans not told", "error", err)
+	case h.Len() == 0:
+		r.opt.Log.Warn("no client master in the lake yet: orphans not told")
+	default:
 		r.clients = h
 	}
 }

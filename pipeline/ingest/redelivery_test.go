@@ -127,7 +127,7 @@ func TestCorrectedRedeliveryReplaces(t *testing.T) {
 	}
 	n := 0
 	d := entries[1].Stichtag
-	lake.ReadTable(l.DeltaPath("arbeitsaufnahmen", d, name), source.Arbeitsaufnahmen.Fields(), func(pipeline.Record) error { n++; return nil })
+	lake.ReadTable(l.DeltaPath("arbeitsaufnahmen", d, name, 0), source.Arbeitsaufnahmen.Fields(), func(pipeline.Record) error { n++; return nil })
 	if n != entries[1].Accepted {
 		t.Errorf("partition holds %d rows, the correction %d", n, entries[1].Accepted)
 	}

@@ -1,6 +1,7 @@
 package lake
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -50,9 +51,28 @@ func (l *Lake) Manifest() *Manifest { return l.m }
 // Record adds a delivered file's entry; it is saved at the next Checkpoint.
 func (l *Lake) Record(e Entry) { l.m.add(e) }
 
-// DeltaPath is where a delta export's delivery lies.
-func (l *Lake) DeltaPath(export, stichtag, source string) string {
-	return filepath.Join(l.root, "export="+export, "stichtag="+stichtag, base(source)+".parquet")
+// DeltaPath is where part i of a delta export's delivery lies: SOURCE.parquet, and
+// SOURCE.pN.parquet for the further parts of a large file read in parallel.
+func (l *Lake) DeltaPath(export, stichtag, source string, part int) string {
+	name := base(source) + ".parquet"
+	if part > 0 {
+		name = fmt.Sprintf("%s.p%d.parquet", base(source), part)
+	}
+	return filepath.Join(l.root, "export="+export, "stichtag="+stichtag, name)
+}
+
+// RemoveStaleParts removes parts from part n on that an earlier, larger delivery of the
+// same file left (a corrected re-delivery replaces the delivery as a whole).
+func (l *Lake) RemoveStaleParts(export, stichtag, source string, n int) error {
+	for i := max(n, 1); ; i++ {
+		err := os.Remove(l.DeltaPath(export, stichtag, source, i))
+		if os.IsNotExist(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // FindingsPath is where a delivery's findings lie.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
@@ -20,15 +21,19 @@ import (
 // DuckDB scans slower, far smaller ones cost compression.
 const RowGroupSize = 122_880
 
-// schemaOf builds the Parquet schema of a table; strings are dictionary-encoded and
-// every column is compressed with zstd.
+// schemaOf builds the Parquet schema of a table: code columns are dictionary-encoded
+// (ids and tokens are nearly unique, where a dictionary only costs), and every column
+// is compressed with zstd.
 func schemaOf(name string, fields []pipeline.Field) (*parquet.Schema, []int) {
 	g := parquet.Group{}
 	for _, f := range fields {
 		var n parquet.Node
 		switch f.Type {
 		case pipeline.String:
-			n = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
+			n = parquet.String()
+			if f.Dict {
+				n = parquet.Encoded(n, &parquet.RLEDictionary)
+			}
 		case pipeline.Date:
 			n = parquet.Date()
 		case pipeline.Int32:
@@ -64,8 +69,11 @@ type TableWriter struct {
 	index  []int
 	w      *parquet.Writer
 	rows   []parquet.Row
+	used   int
 	n      int64
 }
+
+const batchRows = 1024
 
 // NewTableWriter writes a table with the given fields to out.
 func NewTableWriter(out io.Writer, name string, fields []pipeline.Field, meta map[string]string) *TableWriter {
@@ -83,7 +91,13 @@ func (t *TableWriter) Write(rec pipeline.Record) error {
 	if len(rec) != len(t.fields) {
 		return fmt.Errorf("lake: record of %d values for %d fields", len(rec), len(t.fields))
 	}
-	row := make(parquet.Row, len(rec))
+	if t.rows == nil {
+		t.rows = make([]parquet.Row, batchRows)
+		for i := range t.rows {
+			t.rows[i] = make(parquet.Row, len(t.fields))
+		}
+	}
+	row := t.rows[t.used]
 	for i, v := range rec {
 		f := t.fields[i]
 		col := t.index[i]
@@ -99,7 +113,8 @@ func (t *TableWriter) Write(rec pipeline.Record) error {
 			}
 			pv, def = parquet.NullValue(), 0
 		case f.Type == pipeline.String:
-			pv = parquet.ByteArrayValue([]byte(v.S))
+			// No copy: WriteRows copies the bytes into its pages before it returns.
+			pv = parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(v.S), len(v.S)))
 		case f.Type == pipeline.Date, f.Type == pipeline.Int32:
 			pv = parquet.Int32Value(int32(v.I))
 		case f.Type == pipeline.Int64:
@@ -111,20 +126,20 @@ func (t *TableWriter) Write(rec pipeline.Record) error {
 		}
 		row[col] = pv.Level(0, def, col)
 	}
-	t.rows = append(t.rows, row)
+	t.used++
 	t.n++
-	if len(t.rows) >= 1024 {
+	if t.used == batchRows {
 		return t.flush()
 	}
 	return nil
 }
 
 func (t *TableWriter) flush() error {
-	if len(t.rows) == 0 {
+	if t.used == 0 {
 		return nil
 	}
-	_, err := t.w.WriteRows(t.rows)
-	t.rows = t.rows[:0]
+	_, err := t.w.WriteRows(t.rows[:t.used])
+	t.used = 0
 	return err
 }
 

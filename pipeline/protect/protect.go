@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"strings"
@@ -110,25 +111,29 @@ type Pseudonymizer struct {
 	mac   hash.Hash
 	sum   []byte
 	buf   []byte
-	cache map[string]string
+	seed  maphash.Seed
+	cache []cacheSlot // direct-mapped: repeated values (employers, a client's rows) hit
 }
 
-const cacheLimit = 1 << 20
+type cacheSlot struct{ in, token string }
+
+const cacheSlots = 1 << 14
 
 // New returns a pseudonymizer for key.
 func New(key Key) *Pseudonymizer {
 	if len(key.b) == 0 {
 		panic("protect: zero key")
 	}
-	return &Pseudonymizer{mac: hmac.New(sha256.New, key.b), cache: map[string]string{}}
+	return &Pseudonymizer{mac: hmac.New(sha256.New, key.b), seed: maphash.MakeSeed(), cache: make([]cacheSlot, cacheSlots)}
 }
 
 // Token returns the token of value: the kind's letter, '-', and 26 base32 characters
 // (130 bits of the HMAC). Equal values of a kind give equal tokens under one key.
 func (p *Pseudonymizer) Token(kind Kind, value string) string {
 	p.buf = append(append(p.buf[:0], byte(kind), 0), value...)
-	if t, ok := p.cache[string(p.buf)]; ok {
-		return t
+	slot := &p.cache[maphash.Bytes(p.seed, p.buf)&(cacheSlots-1)]
+	if len(slot.in) == len(p.buf) && slot.in == string(p.buf) {
+		return slot.token
 	}
 	p.mac.Reset()
 	p.mac.Write(p.buf)
@@ -137,9 +142,6 @@ func (p *Pseudonymizer) Token(kind Kind, value string) string {
 	out[0], out[1] = byte(kind), '-'
 	b32.Encode(out[2:], p.sum[:16])
 	t := string(out)
-	if len(p.cache) >= cacheLimit {
-		clear(p.cache)
-	}
-	p.cache[string(p.buf)] = t
+	slot.in, slot.token = string(p.buf), t
 	return t
 }

@@ -1,6 +1,7 @@
 package read
 
 import (
+	"archive/zip"
 	"io"
 	"math"
 	"strconv"
@@ -36,6 +37,10 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 	if err != nil {
 		if f != nil {
 			f.Close()
+		}
+		if zr, zerr := zip.OpenReader(path); zerr == nil {
+			zr.Close()
+			return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe: ein ZIP-Archiv mit anderem Inhalt (" + shortErr(err) + ")"}
 		}
 		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + shortErr(err) + ")"}
 	}

@@ -199,7 +199,7 @@ func TestXLSX(t *testing.T) {
 				t.Fatal(err)
 			}
 			return buf.Bytes()
-		}, wantErr: "keine lesbare Excel-Arbeitsmappe"},
+		}, wantErr: "keine lesbare Excel-Arbeitsmappe: ein ZIP-Archiv mit anderem Inhalt"},
 		{name: "a workbook cut off", opt: opt, data: func(t testing.TB) []byte {
 			b := measuresWorkbook(t)
 			return b[:len(b)/2]

@@ -89,7 +89,8 @@ func (e *Export) Fields() []pipeline.Field {
 		if c.Out == "" {
 			continue
 		}
-		f = append(f, pipeline.Field{Name: c.Out, Type: c.Type.fieldType(), Optional: !c.Required || c.Type == Count})
+		f = append(f, pipeline.Field{Name: c.Out, Type: c.Type.fieldType(), Optional: !c.Required || c.Type == Count,
+			Dict: c.Type == Code || c.Type == WZ2008 || c.Type == Text && !c.Key})
 	}
 	return f
 }
@@ -162,14 +163,15 @@ func (h *HeaderProblem) Error() string { return h.Reason }
 // Binding maps a file's columns to the contract.
 type Binding struct {
 	e     *Export
-	index []int    // per contract column: the file's column, -1 if absent (optional)
-	Extra []string // the file's columns the contract does not know: ignored, reported
+	index  []int    // per contract column: the file's column, -1 if absent (optional)
+	Extra  []string // the file's columns the contract does not know: ignored, reported
+	header []string
 }
 
 // Bind checks a header against the contract. A required column missing makes the file
 // unreadable as this export; an optional one missing is read as empty.
 func (e *Export) Bind(header []string) (*Binding, error) {
-	b := &Binding{e: e, index: make([]int, len(e.Columns))}
+	b := &Binding{e: e, index: make([]int, len(e.Columns)), header: header}
 	pos := map[string]int{}
 	for i, h := range header {
 		pos[strings.TrimSpace(h)] = i
@@ -209,3 +211,6 @@ func (e *Export) ColumnNames() []string {
 	}
 	return out
 }
+
+// Header returns the header the binding was made from.
+func (b *Binding) Header() []string { return b.header }
