@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"errors"
-	"sync"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"ipoint/pipeline"

@@ -162,7 +162,7 @@ func (h *HeaderProblem) Error() string { return h.Reason }
 
 // Binding maps a file's columns to the contract.
 type Binding struct {
-	e     *Export
+	e      *Export
 	index  []int    // per contract column: the file's column, -1 if absent (optional)
 	Extra  []string // the file's columns the contract does not know: ignored, reported
 	header []string
