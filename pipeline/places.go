@@ -59,3 +59,17 @@ func MunicipalityByAGS(ags string) (Municipality, bool) {
 	}
 	return Municipality{}, false
 }
+
+// DaysInMonth returns the number of days of month m (1-12) of year y (Gregorian).
+func DaysInMonth(y, m int) int {
+	switch m {
+	case 4, 6, 9, 11:
+		return 30
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 31
+}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"ipoint/pipeline"
@@ -252,26 +251,17 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 		next <- i
 	}
 	close(next)
-	var wg sync.WaitGroup
-	for w := 0; w < r.opt.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			pz := protect.New(r.opt.Key)
-			for i := range next {
-				fh, err := os.Open(f.path)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				rd := read.NewCSVChunk(io.NewSectionReader(fh, chunks[i].Offset, chunks[i].Size), read.CSVOptions{Encoding: e.Encoding}, header, chunks[i])
-				v := b.NewValidator(o.entry.Name, f.d.Kreis, pz)
-				errs[i] = r.rows(e, rd, v, subs[i], subs[i].parts[0])
-				fh.Close()
-			}
-		}()
-	}
-	wg.Wait()
+	r.spawn(next, func(i int, pz *protect.Pseudonymizer) {
+		fh, err := os.Open(f.path)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		defer fh.Close()
+		rd := read.NewCSVChunk(io.NewSectionReader(fh, chunks[i].Offset, chunks[i].Size), read.CSVOptions{Encoding: e.Encoding}, header, chunks[i])
+		v := b.NewValidator(o.entry.Name, f.d.Kreis, pz)
+		errs[i] = r.rows(e, rd, v, subs[i], subs[i].parts[0])
+	}).Wait()
 	for i, s := range subs {
 		if errs[i] != nil {
 			return errs[i]

@@ -240,17 +240,7 @@ func (r *run) phase(ctx context.Context, files []file, prog *Progress) error {
 	next := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var wg sync.WaitGroup
-	for w := 0; w < r.opt.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			pz := protect.New(r.opt.Key)
-			for i := range next {
-				jobs[i] <- r.prepare(files[i], pz)
-			}
-		}()
-	}
+	wg := r.spawn(next, func(i int, pz *protect.Pseudonymizer) { jobs[i] <- r.prepare(files[i], pz) })
 	go func() {
 		defer close(next)
 		for i := range files {
@@ -305,6 +295,23 @@ func (r *run) phase(ctx context.Context, files []file, prog *Progress) error {
 		}
 	}
 	return nil
+}
+
+// spawn starts the run's workers on the indexes sent to next; each has a pseudonymizer
+// of its own (they are not safe for concurrent use).
+func (r *run) spawn(next <-chan int, work func(i int, pz *protect.Pseudonymizer)) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for w := 0; w < r.opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pz := protect.New(r.opt.Key)
+			for i := range next {
+				work(i, pz)
+			}
+		}()
+	}
+	return &wg
 }
 
 // drain discards the files read ahead, removing their temporary parts.

@@ -21,6 +21,10 @@ import (
 // DuckDB scans slower, far smaller ones cost compression.
 const RowGroupSize = 122_880
 
+// codec is shared by every column of every table: its pool of encoders is reused
+// instead of each column holding encoders (and their history buffers) of its own.
+var codec = &zstd.Codec{Level: zstd.SpeedFastest}
+
 // schemaOf builds the Parquet schema of a table: code columns are dictionary-encoded
 // (ids and tokens are nearly unique, where a dictionary only costs), and every column
 // is compressed with zstd.
@@ -48,7 +52,7 @@ func schemaOf(name string, fields []pipeline.Field) (*parquet.Schema, []int) {
 		if f.Optional {
 			n = parquet.Optional(n)
 		}
-		g[f.Name] = parquet.Compressed(n, &zstd.Codec{Level: zstd.SpeedFastest})
+		g[f.Name] = parquet.Compressed(n, codec)
 	}
 	s := parquet.NewSchema(name, g)
 	// parquet.Group orders columns by name; map each field to its leaf.

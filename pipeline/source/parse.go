@@ -1,6 +1,7 @@
 package source
 
 import (
+	"ipoint/pipeline"
 	"strconv"
 	"time"
 )
@@ -23,19 +24,6 @@ func digits(s string) bool {
 func atoi2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
 func atoi4(s string) int { return atoi2(s)*100 + atoi2(s[2:]) }
 
-func daysIn(y, m int) int {
-	switch m {
-	case 4, 6, 9, 11:
-		return 30
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	}
-	return 31
-}
-
 // epochDay returns the days since 1970-01-01 of a valid calendar date.
 func epochDay(y, m, d int) int64 {
 	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400
@@ -47,7 +35,7 @@ func germanDate(s string) (int64, bool) {
 		return 0, false
 	}
 	d, m, y := atoi2(s), atoi2(s[3:]), atoi4(s[6:])
-	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > pipeline.DaysInMonth(y, m) {
 		return 0, false
 	}
 	return epochDay(y, m, d), true
@@ -59,7 +47,7 @@ func isoDate(s string) (int64, bool) {
 		return 0, false
 	}
 	y, m, d := atoi4(s), atoi2(s[5:]), atoi2(s[8:])
-	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > pipeline.DaysInMonth(y, m) {
 		return 0, false
 	}
 	return epochDay(y, m, d), true
@@ -77,7 +65,7 @@ func birthYear(s string) (int64, bool) {
 		return 0, false
 	case m == 0 && d != 0: // a day without a month
 		return 0, false
-	case d > 0 && d > daysIn(y, m):
+	case d > 0 && d > pipeline.DaysInMonth(y, m):
 		return 0, false
 	}
 	return int64(y), true

@@ -144,7 +144,7 @@ func (p *life) skeleton(seed uint64, idx int64, reg day) {
 		p.birthM, p.birthD = 1, 1
 	default:
 		p.birthM = r.between(1, 12)
-		p.birthD = r.between(1, daysIn(p.birthY, p.birthM))
+		p.birthD = r.between(1, pipeline.DaysInMonth(p.birthY, p.birthM))
 	}
 
 	// Arrival in Germany, before registration.
@@ -209,19 +209,6 @@ func (p *life) skeleton(seed uint64, idx int64, reg day) {
 	if capped {
 		p.reason = 4
 	}
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 4, 6, 9, 11:
-		return 30
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	}
-	return 31
 }
 
 const (
