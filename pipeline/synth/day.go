@@ -322,7 +322,8 @@ func (f *dayFiles) client(w *world, p *life, d day, res *dayResult) {
 			if pt.created > d {
 				continue
 			}
-			if s := pt.stateAt(d); s.ended && s.result != "" && pt.final == "BEENDET" {
+			// From the first delivered month on: what the deliveries can vouch for.
+			if s := pt.stateAt(d); s.ended && s.result != "" && pt.final == "BEENDET" && monthOf(pt.endAct) >= monthOf(w.first) {
 				res.lang[langKey{monthOf(pt.endAct), pt.kind, s.result}]++
 			}
 		}

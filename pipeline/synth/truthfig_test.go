@@ -321,6 +321,10 @@ func TestConformanceTruthFigures(t *testing.T) {
 				fail("language_results: BEENDET participation %s has no readable Ende_tatsaechlich", v["Teilnahme_ID"])
 				continue
 			}
+			// Documented: from the first day's month on.
+			if monthLabel(e) < monthLabel(first) {
+				continue
+			}
 			want[fmt.Sprintf("%s %s %s", monthLabel(e), v["Massnahmeart"], v["Ergebnis"])]++
 		}
 		got := map[string]int{}
@@ -331,9 +335,8 @@ func TestConformanceTruthFigures(t *testing.T) {
 			}
 			got[k] += l.Count
 		}
-		if len(want) == 0 {
-			fail("the newest massnahmen snapshot holds no language results at all")
-		}
+		// A short window may hold no result at all (results come 2 to 6 weeks after a
+		// course ends); TestCalibrationOutcomes and the warehouse's truth test cover many.
 		for k, n := range want {
 			if got[k] != n {
 				fail("language_results %s: truth %d, the newest snapshot shows %d", k, got[k], n)

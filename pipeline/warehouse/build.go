@@ -1,0 +1,116 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	sqlfiles "ipoint/sql"
+)
+
+// Options configure a build.
+type Options struct {
+	Lake        string // the lake's root
+	Path        string // the warehouse file; replaced whole by a finished build
+	Threads     int    // DuckDB threads (default 2)
+	MemoryLimit string // DuckDB memory limit (default "4GB")
+}
+
+// Model is one SQL file of sql/models.
+type Model struct {
+	Name string // file name without the number and extension, e.g. stg_arbeitsaufnahmen
+	File string
+	SQL  string
+}
+
+// Models returns the models in the order they are applied.
+func Models() ([]Model, error) {
+	entries, err := fs.Glob(sqlfiles.Files, "models/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(entries)
+	var out []Model
+	for _, p := range entries {
+		b, err := sqlfiles.Files.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		base := strings.TrimSuffix(filepath.Base(p), ".sql")
+		if _, rest, ok := strings.Cut(base, "_"); ok {
+			base = rest
+		}
+		out = append(out, Model{Name: base, File: p, SQL: string(b)})
+	}
+	return out, nil
+}
+
+// Build builds the warehouse from the lake into a new file and, once complete, swaps it
+// in by rename: a reader never sees a half-built warehouse, and an analyst's open
+// session (on the old file) never blocks the build.
+func Build(ctx context.Context, opt Options) error {
+	if opt.Threads <= 0 {
+		opt.Threads = 2
+	}
+	if opt.MemoryLimit == "" {
+		opt.MemoryLimit = "4GB"
+	}
+	if err := os.MkdirAll(filepath.Dir(opt.Path), 0o750); err != nil {
+		return err
+	}
+	tmp := fmt.Sprintf("%s.building-%d", opt.Path, time.Now().UnixNano())
+	defer os.Remove(tmp)
+	defer os.Remove(tmp + ".wal")
+	if err := build(ctx, tmp, opt); err != nil {
+		return err
+	}
+	return os.Rename(tmp, opt.Path)
+}
+
+func build(ctx context.Context, path string, opt Options) error {
+	db, err := sql.Open("duckdb", fmt.Sprintf("%s?threads=%d&memory_limit=%s", path, opt.Threads, opt.MemoryLimit))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	lake, err := filepath.Abs(opt.Lake)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "SET VARIABLE lake = ?", lake); err != nil {
+		return err
+	}
+	models, err := Models()
+	if err != nil {
+		return err
+	}
+	for _, m := range models {
+		if _, err := conn.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("model %s: %w", m.File, err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return err
+	}
+	return nil
+}
+
+// OpenReadOnly opens a warehouse file for reading.
+func OpenReadOnly(path string) (*sql.DB, error) {
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		return nil, err
+	}
+	return db, db.Ping()
+}

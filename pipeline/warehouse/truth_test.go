@@ -1,0 +1,153 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ipoint/pipeline/ingest"
+	"ipoint/pipeline/protect"
+	"ipoint/pipeline/synth"
+)
+
+// TestMartsEqualTruth is the proof of issue 4: on a generated scenario, after ingest and
+// transform, the marts' weekly registrations, exits and caseload, the monthly starts by
+// kind and K2 integrations, and the language-course results equal the generator's
+// ground truth exactly.
+func TestMartsEqualTruth(t *testing.T) {
+	dir := t.TempDir()
+	inbox, truthPath := filepath.Join(dir, "inbox"), filepath.Join(dir, "truth.json")
+	if _, err := synth.Generate(context.Background(), synth.Options{Out: inbox, Truth: truthPath, Seed: 3,
+		AsOf: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Days: 70, Scale: 0.3}); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := protect.ParseKey(strings.Repeat("ab", 32))
+	if _, err := ingest.Run(context.Background(), ingest.Options{Inbox: inbox, Quarantine: filepath.Join(dir, "q"),
+		Lake: filepath.Join(dir, "lake"), Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	wh := filepath.Join(dir, "warehouse", "ipoint.duckdb")
+	if err := Build(context.Background(), Options{Lake: filepath.Join(dir, "lake"), Path: wh}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := OpenReadOnly(wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var truth struct {
+		Weeks []struct {
+			Year     int            `json:"iso_year"`
+			Week     int            `json:"iso_week"`
+			Kreis    string         `json:"kreis"`
+			Regs     int            `json:"registrations"`
+			Exits    map[string]int `json:"exits"`
+			Caseload int            `json:"caseload_end"`
+			ByStatus map[string]int `json:"caseload_by_status"`
+			Foerder  int            `json:"foerderbedarf_end"`
+		} `json:"weeks"`
+		Months []struct {
+			Month  string         `json:"month"`
+			Starts map[string]int `json:"starts_by_kind"`
+			K2     int            `json:"k2_integrations"`
+		} `json:"months"`
+		Lang []struct {
+			Month  string `json:"month"`
+			Kind   string `json:"massnahmeart"`
+			Result string `json:"ergebnis"`
+			Count  int    `json:"count"`
+		} `json:"language_results"`
+	}
+	b, _ := os.ReadFile(truthPath)
+	if err := json.Unmarshal(b, &truth); err != nil {
+		t.Fatal(err)
+	}
+	want, got := map[string]int{}, map[string]int{}
+	for _, w := range truth.Weeks {
+		k := fmt.Sprintf("%d-W%02d %s ", w.Year, w.Week, w.Kreis)
+		want[k+"zugaenge"] = w.Regs
+		for r, n := range w.Exits {
+			want[k+"abgaenge_"+strings.ToLower(r)] = n
+		}
+		want[k+"bestand"] = w.Caseload
+		for s, n := range w.ByStatus {
+			want[k+"bestand_"+strings.ToLower(s)] = n
+		}
+		want[k+"foerderbedarf"] = w.Foerder
+	}
+	collect(t, db, `SELECT iso_jahr || '-W' || lpad(kw::VARCHAR, 2, '0') || ' ' || kreis || ' ', * EXCLUDE (iso_jahr, kw, kreis, montag, stichtag) FROM mart_woche_kreis`, got)
+	for _, m := range truth.Months {
+		for k, n := range m.Starts {
+			want[m.Month+" aufnahmen_"+strings.ToLower(k)] = n
+		}
+		want[m.Month+" integrationen_k2"] = m.K2
+	}
+	collect(t, db, `SELECT strftime(monat, '%Y-%m') || ' ', * EXCLUDE (monat) FROM mart_monat`, got)
+	for _, l := range truth.Lang {
+		want[fmt.Sprintf("%s %s %s", l.Month, l.Kind, l.Result)] = l.Count
+	}
+	collect(t, db, `SELECT strftime(monat, '%Y-%m') || ' ' || massnahmeart || ' ' || ergebnis, anzahl FROM mart_sprachkurs`, got)
+	n := 0
+	for k, w := range want {
+		if got[k] != w {
+			if n++; n <= 40 {
+				t.Errorf("%s: warehouse %d, truth %d", k, got[k], w)
+			}
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok && g != 0 {
+			if n++; n <= 40 {
+				t.Errorf("%s: warehouse %d, not in the truth", k, g)
+			}
+		}
+	}
+	if len(want) < 100 {
+		t.Errorf("only %d figures compared", len(want))
+	}
+}
+
+// collect reads rows of (label, value columns...) into figures "label column".
+func collect(t *testing.T, db *sql.DB, q string, into map[string]int) {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		label := fmt.Sprint(vals[0])
+		if len(cols) == 2 && cols[1] == "anzahl" {
+			into[label] = toInt(vals[1])
+			continue
+		}
+		for i := 1; i < len(cols); i++ {
+			into[label+cols[i]] = toInt(vals[i])
+		}
+	}
+}
+
+func toInt(v any) int {
+	switch x := v.(type) {
+	case int64:
+		return int(x)
+	case int32:
+		return int(x)
+	}
+	return -1
+}

@@ -1,0 +1,67 @@
+-- mart_woche_kreis: Kennzahlen je ISO-Kalenderwoche (nach ISO-Jahr) und Kreis.
+-- iso_jahr, kw: ISO-Jahr und Kalenderwoche
+-- stichtag: Wochenende (Sonntag) oder, in der laufenden Woche, der Stand der Daten
+-- zugaenge: Zugänge beim Integration Point in der Woche
+-- abgaenge_*: Abgänge in der Woche nach Grund
+-- bestand: betreute Kunden am Stichtag
+-- bestand_*: Bestand nach Status am Stichtag
+-- foerderbedarf: Kunden mit besonderem Förderbedarf im Bestand
+CREATE TABLE mart_woche_kreis AS
+WITH params AS (
+    SELECT erster_stichtag, stand FROM dim_stichtage
+),
+wochen AS (
+    SELECT w::DATE AS montag, least(w::DATE + 6, (SELECT stand FROM params)) AS stichtag
+    FROM params, generate_series(date_trunc('week', erster_stichtag), stand, INTERVAL 7 DAY) AS t(w)
+),
+kreise AS (
+    SELECT unnest(['05966', '05970']) AS kreis
+),
+aktuell AS (
+    SELECT * FROM stg_kunden_verlauf WHERE valid_to IS NULL
+),
+zugaenge AS (
+    SELECT date_trunc('week', zugang_ip)::DATE AS montag, kreis, count(*) AS n
+    FROM aktuell GROUP BY ALL
+),
+abgaenge AS (
+    SELECT date_trunc('week', abgang_ip)::DATE AS montag, kreis,
+           count(*) FILTER (abgangsgrund = 'INT') AS int,
+           count(*) FILTER (abgangsgrund = 'UMZ') AS umz,
+           count(*) FILTER (abgangsgrund = 'EINB') AS einb,
+           count(*) FILTER (abgangsgrund = 'RUECK') AS rueck,
+           count(*) FILTER (abgangsgrund = 'SONST') AS sonst,
+           count(*) FILTER (abgangsgrund = 'UNBEKANNT') AS unbekannt
+    FROM aktuell WHERE abgang_ip IS NOT NULL GROUP BY ALL
+),
+bestand AS (
+    SELECT w.montag, v.kreis,
+           count(*) AS n,
+           count(*) FILTER (v.status = 'AL') AS al,
+           count(*) FILTER (v.status = 'AS') AS as_,
+           count(*) FILTER (v.status = 'MASSN') AS massn,
+           count(*) FILTER (v.status = 'IK') AS ik,
+           count(*) FILTER (v.status = 'ERW') AS erw,
+           count(*) FILTER (v.status = 'NA') AS na,
+           count(*) FILTER (v.foerderbedarf) AS foerder
+    FROM wochen w
+    JOIN stg_kunden_verlauf v
+      ON v.valid_from <= w.stichtag AND (v.valid_to IS NULL OR v.valid_to > w.stichtag)
+     AND v.zugang_ip <= w.stichtag AND (v.abgang_ip IS NULL OR v.abgang_ip > w.stichtag)
+    GROUP BY ALL
+)
+SELECT isoyear(w.montag) AS iso_jahr, week(w.montag) AS kw, w.montag, w.stichtag, k.kreis,
+       coalesce(z.n, 0) AS zugaenge,
+       coalesce(a.int, 0) AS abgaenge_int, coalesce(a.umz, 0) AS abgaenge_umz, coalesce(a.einb, 0) AS abgaenge_einb,
+       coalesce(a.rueck, 0) AS abgaenge_rueck, coalesce(a.sonst, 0) AS abgaenge_sonst,
+       coalesce(a.unbekannt, 0) AS abgaenge_unbekannt,
+       coalesce(b.n, 0) AS bestand,
+       coalesce(b.al, 0) AS bestand_al, coalesce(b.as_, 0) AS bestand_as, coalesce(b.massn, 0) AS bestand_massn,
+       coalesce(b.ik, 0) AS bestand_ik, coalesce(b.erw, 0) AS bestand_erw, coalesce(b.na, 0) AS bestand_na,
+       coalesce(b.foerder, 0) AS foerderbedarf
+FROM wochen w
+CROSS JOIN kreise k
+LEFT JOIN zugaenge z ON z.montag = w.montag AND z.kreis = k.kreis
+LEFT JOIN abgaenge a ON a.montag = w.montag AND a.kreis = k.kreis
+LEFT JOIN bestand b ON b.montag = w.montag AND b.kreis = k.kreis
+ORDER BY w.montag, k.kreis;
