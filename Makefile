@@ -13,7 +13,8 @@ DEMO_AS_OF  ?= 2026-11-24
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ipoint
 
-## demo: synthetic exports of the default scenario into ./demo, taken into the lake.
+## demo: synthetic exports of the default scenario into ./demo, taken into the lake,
+## then the warehouse built from it.
 ## The ingest exits 3 ("finished with problems") because the demo's exports carry
 ## dirt on purpose; the demo accepts that code and no other.
 demo: build
@@ -21,6 +22,7 @@ demo: build
 	$(BIN) init --home $(DEMO)
 	$(BIN) generate --home $(DEMO) --as-of $(DEMO_AS_OF)
 	$(BIN) ingest --home $(DEMO) || test $$? -eq 3
+	$(BIN) transform --home $(DEMO)
 
 ## test: the one test command (CI runs it).
 test:

@@ -7,5 +7,5 @@ import "embed"
 
 // Files are the embedded SQL files.
 //
-//go:embed models/*.sql
+//go:embed models/*.sql checks/*.sql
 var Files embed.FS

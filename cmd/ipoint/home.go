@@ -35,6 +35,9 @@ func (h home) warehouse() string  { return filepath.Join(h.dir, "warehouse") }
 func (h home) reports() string    { return filepath.Join(h.dir, "reports") }
 func (h home) synth() string      { return filepath.Join(h.dir, "synth") }
 
+// warehouseFile is the current warehouse; a build replaces it whole.
+func (h home) warehouseFile() string { return filepath.Join(h.warehouse(), "ipoint.duckdb") }
+
 // keyFile is the pseudonymisation key's default place; in production it belongs on a
 // volume of its own (IPOINT_KEY_FILE), owned by the ETL role only.
 func (h home) keyFile(e env) string {

@@ -34,7 +34,7 @@ type Entry struct {
 	Orphans    int            `json:"orphans"`
 	Findings   map[string]int `json:"findings,omitempty"` // by kind
 	Extra      []string       `json:"extra_columns,omitempty"`
-	Superseded bool           `json:"superseded,omitempty"` // a corrected re-delivery replaced it
+	Superseded bool           `json:"superseded"` // a corrected re-delivery replaced it
 	IngestedAt time.Time      `json:"ingested_at"`
 }
 

@@ -20,6 +20,25 @@ type Options struct {
 	Path        string // the warehouse file; replaced whole by a finished build
 	Threads     int    // DuckDB threads (default 2)
 	MemoryLimit string // DuckDB memory limit (default "4GB")
+	MaxAgeDays  int    // freshness: a daily export's newest Stichtag may be this old (default 3)
+	Now         func() time.Time
+}
+
+// Result reports a build.
+type Result struct {
+	Checks   []CheckResult
+	Duration time.Duration
+}
+
+// Failed returns the checks that failed.
+func (r *Result) Failed() []CheckResult {
+	var out []CheckResult
+	for _, c := range r.Checks {
+		if c.Failed() {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Model is one SQL file of sql/models.
@@ -54,7 +73,14 @@ func Models() ([]Model, error) {
 // Build builds the warehouse from the lake into a new file and, once complete, swaps it
 // in by rename: a reader never sees a half-built warehouse, and an analyst's open
 // session (on the old file) never blocks the build.
-func Build(ctx context.Context, opt Options) error {
+func Build(ctx context.Context, opt Options) (*Result, error) {
+	start := time.Now()
+	if opt.MaxAgeDays <= 0 {
+		opt.MaxAgeDays = 3
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
 	if opt.Threads <= 0 {
 		opt.Threads = 2
 	}
@@ -62,49 +88,72 @@ func Build(ctx context.Context, opt Options) error {
 		opt.MemoryLimit = "4GB"
 	}
 	if err := os.MkdirAll(filepath.Dir(opt.Path), 0o750); err != nil {
-		return err
+		return nil, err
 	}
 	tmp := fmt.Sprintf("%s.building-%d", opt.Path, time.Now().UnixNano())
 	defer os.Remove(tmp)
 	defer os.Remove(tmp + ".wal")
-	if err := build(ctx, tmp, opt); err != nil {
-		return err
+	res, err := build(ctx, tmp, opt)
+	if err != nil {
+		return nil, err
 	}
-	return os.Rename(tmp, opt.Path)
+	if err := os.Rename(tmp, opt.Path); err != nil {
+		return nil, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
 }
 
-func build(ctx context.Context, path string, opt Options) error {
+func build(ctx context.Context, path string, opt Options) (*Result, error) {
 	db, err := sql.Open("duckdb", fmt.Sprintf("%s?threads=%d&memory_limit=%s", path, opt.Threads, opt.MemoryLimit))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer db.Close()
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer conn.Close()
 	lake, err := filepath.Abs(opt.Lake)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, "SET VARIABLE lake = ?", lake); err != nil {
-		return err
+	today := opt.Now().In(berlin).Format("2006-01-02")
+	for _, set := range []struct {
+		q string
+		v any
+	}{{"SET VARIABLE lake = ?", lake}, {"SET VARIABLE today = ?::DATE", today}, {"SET VARIABLE max_age_days = ?", opt.MaxAgeDays}} {
+		if _, err := conn.ExecContext(ctx, set.q, set.v); err != nil {
+			return nil, err
+		}
 	}
 	models, err := Models()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, m := range models {
 		if _, err := conn.ExecContext(ctx, m.SQL); err != nil {
-			return fmt.Errorf("model %s: %w", m.File, err)
+			return nil, fmt.Errorf("model %s: %w", m.File, err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
-		return err
+	checks, err := runChecks(ctx, conn)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return nil, err
+	}
+	return &Result{Checks: checks}, nil
 }
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
 
 // OpenReadOnly opens a warehouse file for reading.
 func OpenReadOnly(path string) (*sql.DB, error) {

@@ -33,8 +33,28 @@ func TestMartsEqualTruth(t *testing.T) {
 		t.Fatal(err)
 	}
 	wh := filepath.Join(dir, "warehouse", "ipoint.duckdb")
-	if err := Build(context.Background(), Options{Lake: filepath.Join(dir, "lake"), Path: wh}); err != nil {
+	res, err := Build(context.Background(), Options{Lake: filepath.Join(dir, "lake"), Path: wh,
+		Now: func() time.Time { return time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC) }})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The generated data pass every check; orphans are counted as a notice.
+	for _, c := range res.Checks {
+		if c.Failed() {
+			t.Errorf("check %s failed: %d rows", c.Name, c.Rows)
+		}
+		if c.Name == "waisen" && (c.Rows == 0 || !c.Notice) {
+			t.Errorf("orphans: %d rows, notice %v", c.Rows, c.Notice)
+		}
+	}
+	// Six weeks later without a delivery, the freshness check fails, and names the exports.
+	late, err := Build(context.Background(), Options{Lake: filepath.Join(dir, "lake"), Path: wh,
+		Now: func() time.Time { return time.Date(2027, 1, 6, 6, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := late.Failed(); len(f) != 1 || f[0].Name != "aktualitaet" || f[0].Rows != 6 {
+		t.Errorf("stale lake: failed checks %+v", f)
 	}
 	db, err := OpenReadOnly(wh)
 	if err != nil {
