@@ -1,12 +1,12 @@
 -- stg_kunden_verlauf: Verlauf des Kundenbestands (VerBIS), ein Zustand je Kunde und Gültigkeitszeitraum.
 -- Ein Zustand gilt von valid_from bis vor valid_to (leer: gilt noch). Fehlt ein Kunde in einer
 -- Lieferung, gilt sein letzter Zustand fort.
--- kunde_token: Pseudonym der Kundennummer
--- geburtsjahr: Geburtsjahr (Tag und Monat werden nicht gespeichert)
--- zugang_ip: Zugang beim Integration Point
--- abgang_ip: Abgang vom Integration Point (leer: noch betreut)
--- abgangsgrund: INT Arbeit/Ausbildung, UMZ Umzug, EINB Einbürgerung, RUECK Rückkehr, SONST, UNBEKANNT
--- status: AL arbeitslos, AS arbeitsuchend, MASSN Maßnahme, IK Integrationskurs, ERW erwerbstätig, NA nicht verfügbar
+-- * kunde_token: Pseudonym der Kundennummer
+-- * geburtsjahr: Geburtsjahr (Tag und Monat werden nicht gespeichert)
+-- * zugang_ip: Zugang beim Integration Point
+-- * abgang_ip: Abgang vom Integration Point (leer: noch betreut)
+-- * abgangsgrund: INT Arbeit/Ausbildung, UMZ Umzug, EINB Einbürgerung, RUECK Rückkehr, SONST, UNBEKANNT
+-- * status: AL arbeitslos, AS arbeitsuchend, MASSN Maßnahme, IK Integrationskurs, ERW erwerbstätig, NA nicht verfügbar
 CREATE TABLE stg_kunden_verlauf AS
 SELECT *
 FROM read_parquet(getvariable('lake') || '/export=verbis_kunden/history.parquet');

@@ -1,9 +1,9 @@
 -- stg_massnahmen_verlauf: Verlauf der Teilnahmen an Maßnahmen und Kursen, ein Zustand je Teilnahme und Zeitraum.
--- teilnahme_id: Kennung der Teilnahme
--- kunde_token: Pseudonym der Kundennummer
--- massnahmeart: IK, IK_ALPHA, IK_JUGEND, BSK, MAT, MAG, FBW, EQ, ANERK
--- status: GEPLANT, LAUFEND, BEENDET, ABGEBROCHEN
--- ergebnis: Sprachprüfung (IK: B1, A2, UNTER_A2, KEIN_TEST; BSK: B1, B2, C1, NICHT_BESTANDEN)
+-- * teilnahme_id: Kennung der Teilnahme
+-- * kunde_token: Pseudonym der Kundennummer
+-- * massnahmeart: IK, IK_ALPHA, IK_JUGEND, BSK, MAT, MAG, FBW, EQ, ANERK
+-- * status: GEPLANT, LAUFEND, BEENDET, ABGEBROCHEN
+-- * ergebnis: Sprachprüfung (IK: B1, A2, UNTER_A2, KEIN_TEST; BSK: B1, B2, C1, NICHT_BESTANDEN)
 CREATE TABLE stg_massnahmen_verlauf AS
 SELECT *
 FROM read_parquet(getvariable('lake') || '/export=massnahmen/history.parquet');

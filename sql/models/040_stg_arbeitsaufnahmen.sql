@@ -1,7 +1,7 @@
 -- stg_arbeitsaufnahmen: Arbeits- und Ausbildungsaufnahmen in ihrer gültigen Fassung.
 -- Je Aufnahme_ID gilt die Fassung mit dem spätesten Meldedatum (bei Gleichstand die der späteren
 -- Lieferung); stornierte Aufnahmen zählen nirgends.
--- integration: true für SVB_VZ, SVB_TZ, AUSB und SELBST (Integration nach § 48a SGB II, K2)
+-- * integration: true für SVB_VZ, SVB_TZ, AUSB und SELBST (Integration nach § 48a SGB II, K2)
 CREATE TABLE stg_arbeitsaufnahmen AS
 SELECT * EXCLUDE (storno),
        art IN ('SVB_VZ', 'SVB_TZ', 'AUSB', 'SELBST') AS integration

@@ -1,6 +1,6 @@
 -- dim_stichtage: die gelieferten Stichtage des Kundenbestands und der Stand der Daten.
--- erster_stichtag: erster gelieferter Stichtag
--- stand: neuester gelieferter Stichtag (Stand der Auswertungen)
+-- * erster_stichtag: erster gelieferter Stichtag
+-- * stand: neuester gelieferter Stichtag (Stand der Auswertungen)
 CREATE TABLE dim_stichtage AS
 SELECT min(valid_from) AS erster_stichtag,
        (SELECT max(stichtag) FROM stg_arbeitsaufnahmen_meldungen) AS stand_aufnahmen,

@@ -1,11 +1,11 @@
 -- mart_woche_kreis: Kennzahlen je ISO-Kalenderwoche (nach ISO-Jahr) und Kreis.
--- iso_jahr, kw: ISO-Jahr und Kalenderwoche
--- stichtag: Wochenende (Sonntag) oder, in der laufenden Woche, der Stand der Daten
--- zugaenge: Zugänge beim Integration Point in der Woche
--- abgaenge_*: Abgänge in der Woche nach Grund
--- bestand: betreute Kunden am Stichtag
--- bestand_*: Bestand nach Status am Stichtag
--- foerderbedarf: Kunden mit besonderem Förderbedarf im Bestand
+-- * iso_jahr, kw: ISO-Jahr und Kalenderwoche
+-- * stichtag: Wochenende (Sonntag) oder, in der laufenden Woche, der Stand der Daten
+-- * zugaenge: Zugänge beim Integration Point in der Woche
+-- * abgaenge_*: Abgänge in der Woche nach Grund
+-- * bestand: betreute Kunden am Stichtag
+-- * bestand_*: Bestand nach Status am Stichtag
+-- * foerderbedarf: Kunden mit besonderem Förderbedarf im Bestand
 CREATE TABLE mart_woche_kreis AS
 WITH params AS (
     SELECT erster_stichtag, stand FROM dim_stichtage

@@ -1,7 +1,7 @@
 -- mart_monat: Arbeits- und Ausbildungsaufnahmen je Monat des Beginns.
--- monat: erster Tag des Monats
--- aufnahmen_*: Aufnahmen nach Art (gültige Fassung, ohne Stornos)
--- integrationen_k2: Integrationen nach § 48a SGB II (K2): Personen-Monate mit mindestens einer
+-- * monat: erster Tag des Monats
+-- * aufnahmen_*: Aufnahmen nach Art (gültige Fassung, ohne Stornos)
+-- * integrationen_k2: Integrationen nach § 48a SGB II (K2): Personen-Monate mit mindestens einer
 --   Aufnahme der Art SVB_VZ, SVB_TZ, AUSB oder SELBST (höchstens eine je Person und Monat)
 CREATE TABLE mart_monat AS
 WITH monate AS (

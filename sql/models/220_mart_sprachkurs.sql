@@ -1,7 +1,7 @@
 -- mart_sprachkurs: Ergebnisse der Integrations- und Berufssprachkurse je Monat des Kursendes,
 -- nach dem neuesten Stand jeder Teilnahme, ab dem ersten Monat der Lieferungen.
--- monat: erster Tag des Monats, in dem die Teilnahme endete
--- anzahl: beendete Teilnahmen mit diesem Ergebnis
+-- * monat: erster Tag des Monats, in dem die Teilnahme endete
+-- * anzahl: beendete Teilnahmen mit diesem Ergebnis
 CREATE TABLE mart_sprachkurs AS
 SELECT date_trunc('month', ende_tatsaechlich)::DATE AS monat, massnahmeart, ergebnis, count(*) AS anzahl
 FROM stg_massnahmen_verlauf
