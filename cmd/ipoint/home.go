@@ -35,6 +35,9 @@ func (h home) warehouse() string  { return filepath.Join(h.dir, "warehouse") }
 func (h home) reports() string    { return filepath.Join(h.dir, "reports") }
 func (h home) synth() string      { return filepath.Join(h.dir, "synth") }
 
+// auditLog is the append-only log of analysts' queries.
+func (h home) auditLog() string { return filepath.Join(h.dir, "audit", "sql.jsonl") }
+
 // warehouseFile is the current warehouse; a build replaces it whole.
 func (h home) warehouseFile() string { return filepath.Join(h.warehouse(), "ipoint.duckdb") }
 

@@ -11,20 +11,20 @@ import (
 	"time"
 )
 
-type result struct {
+type callResult struct {
 	code           int
 	stdout, stderr string
 }
 
 // call runs ipoint in-process with the given environment variables and a fixed clock.
-func call(t *testing.T, vars map[string]string, args ...string) result {
+func call(t *testing.T, vars map[string]string, args ...string) callResult {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
 		getenv: func(k string) string { return vars[k] },
 		now:    func() time.Time { return time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC) }}
 	code := run(context.Background(), args, e)
-	return result{code, out.String(), errb.String()}
+	return callResult{code, out.String(), errb.String()}
 }
 
 func TestUsageAndUnknownCommand(t *testing.T) {

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestChain runs the commands as the batch and an analyst would: init, generate,
+// ingest, transform, sql.
+func TestChain(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	if r := call(t, vars, "ingest"); r.code != exitProblems {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	}
+	r := call(t, vars, "transform", "--max-age-days", "30")
+	if r.code != exitOK || !strings.Contains(r.stdout, "Prüfungen") || !strings.Contains(r.stdout, "in Ordnung") {
+		t.Fatalf("transform: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	q := "SELECT kreis, sum(zugaenge) AS zugaenge FROM mart_woche_kreis GROUP BY kreis ORDER BY kreis"
+	r = call(t, vars, "sql", "-c", q)
+	if r.code != exitOK || !strings.Contains(r.stdout, "05966") || !strings.Contains(r.stdout, "(2 Zeilen)") {
+		t.Errorf("sql table: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = call(t, vars, "sql", "--format", "json", "-c", q)
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 2 || rows[0]["kreis"] != "05966" {
+		t.Errorf("sql json: %v %s", err, r.stdout)
+	}
+	r = call(t, vars, "sql", "--format", "csv-de", "-c", "SELECT 1.5::DOUBLE AS x, DATE '2026-11-24' AS d")
+	if !strings.Contains(r.stdout, "x;d\n1,5;24.11.2026") {
+		t.Errorf("csv-de: %q", r.stdout)
+	}
+	out := filepath.Join(home, "abfrage.parquet")
+	if r := call(t, vars, "sql", "--format", "parquet", "--out", out, "-c", q); r.code != exitOK {
+		t.Errorf("parquet: %d %s", r.code, r.stderr)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() < 100 {
+		t.Errorf("parquet file: %v", err)
+	}
+	// Analysts cannot write or read files, and a failed query in batch mode fails.
+	for _, bad := range []string{"DROP TABLE mart_monat", "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM nirgends"} {
+		if r := call(t, vars, "sql", "-c", bad); r.code != exitFailure || !strings.Contains(r.stderr, "Abfrage") {
+			t.Errorf("%s: code %d, %s", bad, r.code, r.stderr)
+		}
+	}
+	// Every query is in the audit log, with user, rows and duration.
+	f, err := os.Open(filepath.Join(home, "audit", "sql.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n, failed := 0, 0
+	for sc := bufio.NewScanner(f); sc.Scan(); n++ {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e["query"] == "" || e["user"] == "" || e["time"] == "" {
+			t.Errorf("audit line %s", sc.Text())
+		}
+		if _, ok := e["error"]; ok {
+			failed++
+		}
+	}
+	if n != 7 || failed != 3 {
+		t.Errorf("audit log: %d entries, %d failed; want 7 and 3", n, failed)
+	}
+}

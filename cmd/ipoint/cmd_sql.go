@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"ipoint/pipeline/warehouse"
+)
+
+func init() {
+	register(command{name: "sql", summary: "Auswertungsdatenbank lesend abfragen (für Analysten; jede Abfrage wird protokolliert)", run: runSQL})
+}
+
+func runSQL(ctx context.Context, args []string, e env) error {
+	fs := newFlags("sql", `Fragt die Auswertungsdatenbank ab: nur lesend, ohne Zugriff auf Dateien, andere Datenbanken
+oder Erweiterungen, ohne den Pseudonymisierungsschlüssel. Jede Abfrage wird mit Zeit,
+Benutzer, Text, Zeilenzahl und Dauer im Prüfprotokoll (HOME/audit/sql.jsonl) vermerkt.
+Am Terminal: eine Eingabe mit Zeilenbearbeitung und Verlauf; \d listet die Tabellen,
+\d NAME beschreibt eine, \q beendet. Sonst: -c, -f oder Standardeingabe.`, e)
+	homeDir := homeFlag(fs)
+	command := fs.String("c", "", "diese Abfrage ausführen")
+	file := fs.String("f", "", "die Abfragen dieser Datei ausführen")
+	format := fs.String("format", "", "Ausgabe: table, csv, csv-de (Semikolon, Dezimalkomma), json, markdown, parquet (Vorgabe: table)")
+	out := fs.String("out", "", "Ausgabe in diese Datei (für parquet nötig)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	h, err := resolveHome(*homeDir, e)
+	if err != nil {
+		return err
+	}
+	if *format == "" {
+		*format = "table"
+	}
+	if !map[string]bool{"table": true, "csv": true, "csv-de": true, "json": true, "markdown": true, "parquet": true}[*format] {
+		return usageError{fmt.Sprintf("unbekanntes Ausgabeformat %q", *format)}
+	}
+	if *format == "parquet" && *out == "" {
+		return usageError{"--format parquet braucht --out DATEI"}
+	}
+	if _, err := os.Stat(h.warehouseFile()); err != nil {
+		return fmt.Errorf("keine Auswertungsdatenbank unter %s: zuerst ipoint transform", h.warehouseFile())
+	}
+	db, err := warehouse.OpenAnalyst(h.warehouseFile(), 2, "4GB")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := &session{db: db, e: e, format: *format, outPath: *out, audit: h.auditLog()}
+	switch {
+	case *command != "":
+		return s.batch(ctx, *command)
+	case *file != "":
+		b, err := os.ReadFile(*file)
+		if err != nil {
+			return err
+		}
+		return s.batch(ctx, string(b))
+	}
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return s.interactive(ctx, f)
+	}
+	b, err := io.ReadAll(e.stdin)
+	if err != nil {
+		return err
+	}
+	return s.batch(ctx, string(b))
+}
+
+type session struct {
+	db      *sql.DB
+	e       env
+	format  string
+	outPath string
+	audit   string
+}
+
+// batch runs every statement; the first failing one ends the run with an error.
+func (s *session) batch(ctx context.Context, text string) error {
+	for _, q := range splitStatements(text) {
+		if err := s.run(ctx, q, s.e.stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run executes one query, writes its result and records it in the audit log.
+func (s *session) run(ctx context.Context, q string, w io.Writer) error {
+	start := s.e.now()
+	res, err := query(ctx, s.db, q)
+	n := 0
+	if res != nil {
+		n = len(res.rows)
+	}
+	if aerr := s.record(q, n, s.e.now().Sub(start), err); aerr != nil {
+		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Abfrage verworfen: %w", aerr)
+	}
+	if err != nil {
+		return fmt.Errorf("Abfrage: %v", err)
+	}
+	if s.outPath != "" {
+		f, err := os.Create(s.outPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	return res.write(w, s.format)
+}
+
+// record appends one line to the audit log (§78a SGB X: access and input control).
+func (s *session) record(q string, rows int, d time.Duration, qerr error) error {
+	if err := os.MkdirAll(filepath.Dir(s.audit), 0o750); err != nil {
+		return err
+	}
+	entry := map[string]any{"time": s.e.now().UTC().Format(time.RFC3339Nano), "user": osUser(), "query": q,
+		"rows": rows, "duration_ms": d.Milliseconds()}
+	if qerr != nil {
+		entry["error"] = qerr.Error()
+	}
+	b, err := json.Marshal(entry)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(s.audit, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+// interactive is the shell on a terminal.
+func (s *session) interactive(ctx context.Context, f *os.File) error {
+	old, err := term.MakeRaw(int(f.Fd()))
+	if err != nil {
+		return err
+	}
+	defer term.Restore(int(f.Fd()), old)
+	t := term.NewTerminal(struct {
+		io.Reader
+		io.Writer
+	}{f, s.e.stdout}, "ipoint> ")
+	fmt.Fprintln(t, "ipoint sql – nur lesend, jede Abfrage wird protokolliert. \\d Tabellen, \\d NAME Spalten, \\q Ende.")
+	var pending []string
+	for {
+		line, err := t.ReadLine()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		trimmed := strings.TrimSpace(line)
+		if len(pending) == 0 && strings.HasPrefix(trimmed, `\`) {
+			if trimmed == `\q` {
+				return nil
+			}
+			s.meta(ctx, trimmed, t)
+			continue
+		}
+		pending = append(pending, line)
+		if !strings.HasSuffix(trimmed, ";") {
+			t.SetPrompt("   ...> ")
+			continue
+		}
+		t.SetPrompt("ipoint> ")
+		q := strings.Join(pending, "\n")
+		pending = nil
+		if err := s.run(ctx, q, t); err != nil {
+			fmt.Fprintln(t, err)
+		}
+	}
+}
+
+// meta handles \d and \d NAME.
+func (s *session) meta(ctx context.Context, cmd string, w io.Writer) {
+	docs, _ := warehouse.Dictionary()
+	name := strings.TrimSpace(strings.TrimPrefix(cmd, `\d`))
+	if !strings.HasPrefix(cmd, `\d`) {
+		fmt.Fprintln(w, `Befehle: \d (Tabellen), \d NAME (Spalten), \q (Ende)`)
+		return
+	}
+	if name == "" {
+		for _, d := range docs {
+			fmt.Fprintf(w, "%-28s %s\n", d.Name, d.Description)
+		}
+		return
+	}
+	res, err := query(ctx, s.db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", name)
+	if err != nil || len(res.rows) == 0 {
+		fmt.Fprintf(w, "keine Tabelle %q\n", name)
+		return
+	}
+	var doc warehouse.TableDoc
+	for _, d := range docs {
+		if d.Name == name {
+			doc = d
+		}
+	}
+	fmt.Fprintln(w, doc.Description)
+	for _, r := range res.rows {
+		fmt.Fprintf(w, "  %-26s %-12s %s\n", r[0], r[1], doc.Columns[fmt.Sprint(r[0])])
+	}
+}
+
+// splitStatements cuts SQL text at semicolons outside quotes and comments.
+func splitStatements(text string) []string {
+	var out []string
+	var b strings.Builder
+	var quote rune
+	comment := false
+	for i, c := range text {
+		switch {
+		case comment:
+			if c == '\n' {
+				comment = false
+			}
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '-' && strings.HasPrefix(text[i:], "--"):
+			comment = true
+		case c == ';':
+			if q := strings.TrimSpace(b.String()); q != "" {
+				out = append(out, q)
+			}
+			b.Reset()
+			continue
+		}
+		b.WriteRune(c)
+	}
+	if q := strings.TrimSpace(b.String()); q != "" && !onlyComments(q) {
+		out = append(out, q)
+	}
+	return out
+}
+
+func onlyComments(q string) bool {
+	for _, l := range strings.Split(q, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
+			return false
+		}
+	}
+	return true
+}
