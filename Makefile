@@ -8,7 +8,9 @@ DEMO        := demo
 # The demo's newest Stichtag; fixed so that the demo is the same every day.
 DEMO_AS_OF  ?= 2026-11-24
 
-.PHONY: build demo test bench lint fmt clean
+.PHONY: build demo test bench lint fmt clean npm
+
+NODECLIENT  := testdata/nodeclient
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ipoint
@@ -24,8 +26,14 @@ demo: build
 	$(BIN) ingest --home $(DEMO) || test $$? -eq 3
 	$(BIN) transform --home $(DEMO)
 
+## npm: the Node packages the tests use, exactly as their lockfiles pin them.
+npm: $(NODECLIENT)/node_modules/.package-lock.json
+
+$(NODECLIENT)/node_modules/.package-lock.json: $(NODECLIENT)/package-lock.json
+	npm ci --prefix $(NODECLIENT) --no-audit --no-fund
+
 ## test: the one test command (CI runs it).
-test:
+test: npm
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 

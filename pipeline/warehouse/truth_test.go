@@ -56,6 +56,7 @@ func TestMartsEqualTruth(t *testing.T) {
 	if f := late.Failed(); len(f) != 1 || f[0].Name != "aktualitaet" || f[0].Rows != 6 {
 		t.Errorf("stale lake: failed checks %+v", f)
 	}
+	checkNodeClient(t, wh, filepath.Join(dir, "lake"))
 	db, err := OpenReadOnly(wh)
 	if err != nil {
 		t.Fatal(err)
