@@ -209,7 +209,7 @@ func asQuarantine(err error) error {
 	if errors.As(err, &fe) {
 		kind := source.KindUnreadable
 		if strings.Contains(fe.Reason, "ungültig sind") || strings.Contains(fe.Reason, "Zeichensatz") ||
-			strings.Contains(fe.Reason, "invalid UTF-8") {
+			strings.Contains(fe.Reason, "invalid UTF-8") || strings.Contains(fe.Reason, "UTF-16") {
 			kind = source.KindBadEncoding
 		}
 		return &quarantine{kind, fe.Error()}

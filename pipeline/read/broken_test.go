@@ -46,7 +46,8 @@ func TestBrokenFiles(t *testing.T) {
 		{file: "verbis_kunden_leer.csv"}, // valid: zero rows (sources.md, Known dirt)
 		{file: "arbeitsaufnahmen_abgeschnitten.csv", rows: 1, rowErrs: []string{"!3 Zeile abgeschnitten: kein Zeilenende am Dateiende"}},
 		{file: "arbeitsaufnahmen_anfuehrungszeichen.csv", rowErrs: []string{"!2 Anführungszeichen nicht geschlossen bis zum Dateiende"}},
-		{file: "massnahmen_zip_ohne_excel.xlsx", fileErr: "keine lesbare Excel-Arbeitsmappe: ein ZIP-Archiv mit anderem Inhalt"},
+		{file: "massnahmen_zip_ohne_excel.xlsx", fileErr: "keine lesbare Excel-Arbeitsmappe: ZIP-Archiv ohne xl/workbook.xml"},
+		{file: "massnahmen_beschaedigt.xlsx", fileErr: `Excel-Arbeitsmappe beschädigt: Prüfsumme von "xl/sharedStrings.xml" stimmt nicht`},
 		{file: "massnahmen_binaer.xlsx", fileErr: "keine lesbare Excel-Arbeitsmappe"},
 		{file: "massnahmen_leer.xlsx", fileErr: "keine lesbare Excel-Arbeitsmappe"},
 		{file: "massnahmen_ohne_blatt.xlsx", fileErr: `Tabellenblatt "Teilnahmen" fehlt`},

@@ -15,7 +15,10 @@ type Chunk struct {
 
 // SplitCSV cuts the data part of a CSV file (after its header line) into about n chunks
 // of whole records, so that several goroutines can read one large file. A line end
-// inside a quoted field is not a boundary: quotes are counted from the start.
+// inside a quoted field is not a boundary; quotes follow the reader's rule (quoteState),
+// and a boundary is only placed where a record ends for each of the separators ';', ','
+// and tab. The header is the first record that is not blank, as for NewCSV, read with
+// the default separator ';'.
 func SplitCSV(path string, n int) ([]Chunk, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -29,21 +32,36 @@ func SplitCSV(path string, n int) ([]Chunk, error) {
 	br := bufio.NewReaderSize(f, 1<<20)
 	var pos int64
 	line := 0
-	quotes := 0
-	// Skip the header record.
+	// Skip the header record, and blank lines before it.
+	head := quoteState{comma: ';'}
+	head.reset()
+	blank := true
 	for {
 		b, err := br.ReadSlice('\n')
 		pos += int64(len(b))
+		head.scan(b)
+		if t := b; len(b) > 0 {
+			if pos == int64(len(b)) {
+				t = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF}) // NewCSV skips a UTF-8 BOM
+			}
+			if string(t) != "\n" && string(t) != "\r\n" {
+				blank = false // NewCSV skips only empty lines before the header
+			}
+		}
 		if err == bufio.ErrBufferFull {
-			quotes += bytes.Count(b, []byte{'"'})
 			continue
 		}
-		quotes += bytes.Count(b, []byte{'"'})
 		if len(b) > 0 && b[len(b)-1] == '\n' {
 			line++
 		}
-		if err != nil || quotes%2 == 0 {
+		if err != nil {
 			break
+		}
+		if !head.inQuotes {
+			if !blank {
+				break
+			}
+			head.reset()
 		}
 	}
 	data := st.Size() - pos
@@ -52,18 +70,31 @@ func SplitCSV(path string, n int) ([]Chunk, error) {
 	}
 	target := data/int64(n) + 1
 	chunks := []Chunk{{Offset: pos, FirstLine: line + 1}}
-	quotes = 0
+	qs := []quoteState{{comma: ';'}, {comma: ','}, {comma: '\t'}}
+	for i := range qs {
+		qs[i].reset()
+	}
 	for {
 		b, err := br.ReadSlice('\n')
 		pos += int64(len(b))
-		quotes += bytes.Count(b, []byte{'"'})
+		for i := range qs {
+			qs[i].scan(b)
+		}
 		if err == bufio.ErrBufferFull {
 			continue
 		}
 		if len(b) > 0 && b[len(b)-1] == '\n' {
 			line++
+			outside := true
+			for i := range qs {
+				if qs[i].inQuotes {
+					outside = false
+				} else {
+					qs[i].reset() // the record ends here for this separator
+				}
+			}
 			c := &chunks[len(chunks)-1]
-			if quotes%2 == 0 && pos-c.Offset >= target && pos < st.Size() {
+			if outside && pos-c.Offset >= target && pos < st.Size() {
 				c.Size = pos - c.Offset
 				chunks = append(chunks, Chunk{Offset: pos, FirstLine: line + 1})
 			}

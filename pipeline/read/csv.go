@@ -118,25 +118,15 @@ func (c *csvReader) record() (raw []byte, start int, terminated bool, err error)
 	}
 	c.rec = c.rec[:0]
 	start = c.line + 1
-	inQuotes, closed, fieldStart := false, false, true
+	q := quoteState{comma: c.comma}
+	q.reset()
 	for {
 		chunk, err := c.br.ReadSlice('\n')
 		c.rec = append(c.rec, chunk...)
 		if len(c.rec) > maxRecordBytes {
 			return nil, 0, false, &FileError{Line: start, Reason: fmt.Sprintf("Datensatz länger als %s (Anführungszeichen nicht geschlossen?)", sizeText(maxRecordBytes))}
 		}
-		for _, b := range chunk {
-			switch {
-			case inQuotes:
-				if b == '"' {
-					inQuotes, closed = false, true
-				}
-			case b == '"' && (fieldStart || closed): // opens a field, or a doubled '"'
-				inQuotes, closed, fieldStart = true, false, false
-			default:
-				closed, fieldStart = false, b == c.comma
-			}
-		}
+		q.scan(chunk)
 		if err == bufio.ErrBufferFull {
 			continue
 		}
@@ -152,7 +142,7 @@ func (c *csvReader) record() (raw []byte, start int, terminated bool, err error)
 			return nil, 0, false, err
 		}
 		c.line++
-		if inQuotes { // inside a quoted field: the line end is data
+		if q.inQuotes { // inside a quoted field: the line end is data
 			continue
 		}
 		rec := c.rec[:len(c.rec)-1]
@@ -160,6 +150,39 @@ func (c *csvReader) record() (raw []byte, start int, terminated bool, err error)
 			rec = rec[:n-1]
 		}
 		return rec, start, true, nil
+	}
+}
+
+// quoteState follows the quoting of one record: a '"' opens a quoted field only at the
+// start of a field (elsewhere it is data); inside, '""' stands for '"' and a line end is
+// data. split reads fields by the same rule.
+type quoteState struct {
+	comma                        byte
+	inQuotes, closed, fieldStart bool
+}
+
+// reset starts a record.
+func (q *quoteState) reset() { q.inQuotes, q.closed, q.fieldStart = false, false, true }
+
+// scan follows the next bytes of the record.
+func (q *quoteState) scan(b []byte) {
+	if bytes.IndexByte(b, '"') < 0 {
+		if !q.inQuotes && len(b) > 0 {
+			q.closed, q.fieldStart = false, b[len(b)-1] == q.comma
+		}
+		return
+	}
+	for _, c := range b {
+		switch {
+		case q.inQuotes:
+			if c == '"' {
+				q.inQuotes, q.closed = false, true
+			}
+		case c == '"' && (q.fieldStart || q.closed): // opens a field, or a doubled '"'
+			q.inQuotes, q.closed, q.fieldStart = true, false, false
+		default:
+			q.closed, q.fieldStart = false, c == q.comma
+		}
 	}
 }
 

@@ -8,102 +8,104 @@ import (
 	"testing"
 )
 
+// csvCases are the table of TestCSV; TestSplitCSV reads them in chunks too.
+var csvCases = []struct {
+	name    string
+	in      string
+	opt     CSVOptions
+	columns []string
+	want    []string
+	wantErr string // "" io.EOF, else part of a *FileError
+}{
+	{name: "semicolon LF", in: "a;b;c\n1;2;3\n4;5;6\n",
+		columns: []string{"a", "b", "c"}, want: []string{`2 ["1" "2" "3"]`, `3 ["4" "5" "6"]`}},
+	{name: "CRLF", in: "a;b\r\n1;2\r\n3;4\r\n",
+		columns: []string{"a", "b"}, want: []string{`2 ["1" "2"]`, `3 ["3" "4"]`}},
+	{name: "CRLF and LF mixed", in: "a;b\r\n1;2\n3;4\r\n",
+		want: []string{`2 ["1" "2"]`, `3 ["3" "4"]`}},
+	{name: "doubled quotes", in: "a;b\n\"Müller \"\"Jr\"\"\";\"\"\"\"\n",
+		want: []string{`2 ["Müller \"Jr\"" "\""]`}},
+	{name: "quoted separator", in: "a;b\n\"Siegen; Nord\";x\n",
+		want: []string{`2 ["Siegen; Nord" "x"]`}},
+	{name: "quoted LF spans lines, next row keeps its line", in: "a;b\n\"Zeile1\nZeile2\";x\n3;4\n",
+		want: []string{`2 ["Zeile1\nZeile2" "x"]`, `4 ["3" "4"]`}},
+	{name: "quoted CRLF is data", in: "a;b\r\n\"x\r\ny\";z\r\n1;2\r\n",
+		want: []string{`2 ["x\r\ny" "z"]`, `4 ["1" "2"]`}},
+	{name: "quoted header", in: "\"a\";\"b;c\"\n1;2\n",
+		columns: []string{"a", "b;c"}, want: []string{`2 ["1" "2"]`}},
+	{name: "empty fields", in: "a;b;c\n;;\n\"\";\"\";x\n",
+		want: []string{`2 ["" "" ""]`, `3 ["" "" "x"]`}},
+	{name: "trailing separator", in: "a;b\n1;\n",
+		want: []string{`2 ["1" ""]`}},
+	{name: "spaces kept", in: "a;b\n 1 ; 2\n",
+		want: []string{`2 [" 1 " " 2"]`}},
+	{name: "comma option", in: "a,b\n1,\"2,5\"\n", opt: CSVOptions{Comma: ','},
+		columns: []string{"a", "b"}, want: []string{`2 ["1" "2,5"]`}},
+	{name: "tab option", in: "a\tb\n1\t2\n", opt: CSVOptions{Comma: '\t'},
+		want: []string{`2 ["1" "2"]`}},
+
+	// Encodings.
+	{name: "UTF-8 BOM skipped", in: "\xEF\xBB\xBFa;b\n1;ü\n",
+		columns: []string{"a", "b"}, want: []string{`2 ["1" "ü"]`}},
+	{name: "UTF8BOM with BOM", in: "\xEF\xBB\xBFa;b\r\n1;2\r\n", opt: CSVOptions{Encoding: UTF8BOM},
+		columns: []string{"a", "b"}, want: []string{`2 ["1" "2"]`}},
+	{name: "UTF8BOM without BOM", in: "a;b\n1;2\n", opt: CSVOptions{Encoding: UTF8BOM},
+		columns: []string{"a", "b"}, want: []string{`2 ["1" "2"]`}},
+	{name: "Windows-1252 umlauts, §, €", opt: CSVOptions{Encoding: Windows1252},
+		in:      "Nachname;Rechtsgrundlage\r\nM\xfcller-\xc4\xd6\xdc\xe4\xf6\xdf;\xa7 25 Abs. 2\r\n\x80 12;\x84x\x93\r\n",
+		columns: []string{"Nachname", "Rechtsgrundlage"},
+		want:    []string{`2 ["Müller-ÄÖÜäöß" "§ 25 Abs. 2"]`, `3 ["€ 12" "„x“"]`}},
+	{name: "Windows-1252 header decoded", opt: CSVOptions{Encoding: Windows1252},
+		in: "Gem\xe4\xdf;F\xf6rderbedarf\r\n1;2\r\n", columns: []string{"Gemäß", "Förderbedarf"}, want: []string{`2 ["1" "2"]`}},
+	{name: "ISO-8859-1 umlauts and §", opt: CSVOptions{Encoding: ISO88591},
+		in:   "a;b\nErndtebr\xfcck;\xa7\xa760\n\x80;\xff\n",
+		want: []string{`2 ["Erndtebrück" "§§60"]`, `3 ["\u0080" "ÿ"]`}},
+	{name: "Windows-1252 BOM bytes are text", opt: CSVOptions{Encoding: Windows1252},
+		in: "\xEF\xBB\xBFa;b\n1;2\n", columns: []string{"ï»¿a", "b"}, want: []string{`2 ["1" "2"]`}},
+	{name: "invalid UTF-8 in data", in: "a;b\n1;2\n3;M\xfcller\n",
+		want: []string{`2 ["1" "2"]`}, wantErr: "Zeile 3: Feld 2 enthält Bytes, die in UTF-8 ungültig sind"},
+	{name: "invalid UTF-8 in header", in: "a;G\xfcltig\n1;2\n",
+		wantErr: "Zeile 1: Feld 2 enthält Bytes, die in UTF-8 ungültig sind"},
+	{name: "invalid UTF-8 in quoted field", in: "a;b\n\"x\xff\";2\n",
+		wantErr: "Zeile 2: Feld 1 enthält Bytes, die in UTF-8 ungültig sind"},
+	{name: "cut UTF-8 sequence", in: "a;b\n1;\xc3\n",
+		wantErr: "Zeile 2: Feld 2 enthält Bytes, die in UTF-8 ungültig sind"},
+	{name: "UTF8BOM with Latin-1 bytes", opt: CSVOptions{Encoding: UTF8BOM}, in: "\xEF\xBB\xBFa;b\n\xe4;2\n",
+		wantErr: "Zeile 2: Feld 1 enthält Bytes, die in UTF-8 mit BOM ungültig sind"},
+
+	// Row errors: the row is rejected, the rest is read.
+	{name: "ragged rows", in: "a;b;c\n1;2\n1;2;3\n1;2;3;4\n5;6;7\n",
+		want: []string{"!2 2 Felder statt 3", `3 ["1" "2" "3"]`, "!4 4 Felder statt 3", `5 ["5" "6" "7"]`}},
+	{name: "last line without line end", in: "a;b\n1;2\n3;4",
+		want: []string{`2 ["1" "2"]`, "!3 Zeile abgeschnitten: kein Zeilenende am Dateiende"}},
+	{name: "last line cut inside a quoted field", in: "a;b\n1;2\n3;\"Sie",
+		want: []string{`2 ["1" "2"]`, "!3 Zeile abgeschnitten: kein Zeilenende am Dateiende"}},
+	{name: "quote never closed until the end", in: "a;b\n1;2\n\"3;4\n5;6\n",
+		want: []string{`2 ["1" "2"]`, "!3 Anführungszeichen nicht geschlossen bis zum Dateiende"}},
+	{name: "text after closing quote", in: "a;b\n\"x\"y;2\n3;4\n",
+		want: []string{"!2 Zeichen nach schließendem Anführungszeichen in Feld 1", `3 ["3" "4"]`}},
+	{name: "bare quote inside a field swallows nothing", in: "a;b\nM\xc3\xbcller \"Jr;2\n3;4\n5;6\n",
+		want: []string{`2 ["Müller \"Jr" "2"]`, `3 ["3" "4"]`, `4 ["5" "6"]`}},
+	{name: "bare quotes in field", in: "a;b\n12\"\";x\n",
+		want: []string{`2 ["12\"\"" "x"]`}},
+
+	// Blank lines, empty files.
+	{name: "blank lines skipped, lines counted", in: "a;b\n\n1;2\r\n\r\n\n3;4\n\n",
+		want: []string{`3 ["1" "2"]`, `6 ["3" "4"]`}},
+	{name: "blank lines before header", in: "\n\r\na;b\n1;2\n",
+		columns: []string{"a", "b"}, want: []string{`4 ["1" "2"]`}},
+	{name: "header only LF", in: "a;b\n", columns: []string{"a", "b"}},
+	{name: "header only CRLF", in: "a;b\r\n", columns: []string{"a", "b"}},
+	{name: "header only, blank lines after", in: "a;b\r\n\r\n\r\n", columns: []string{"a", "b"}},
+	{name: "0 bytes", in: ""},
+	{name: "only a BOM", in: "\xEF\xBB\xBF"},
+	{name: "only blank lines", in: "\n\r\n\n"},
+	{name: "header without line end", in: "a;b", wantErr: "Zeile 1: Kopfzeile ohne Zeilenende"},
+	{name: "header unreadable", in: "\"a\"x;b\n", wantErr: "Zeile 1: Kopfzeile nicht lesbar: Zeichen nach schließendem Anführungszeichen in Feld 1"},
+}
+
 func TestCSV(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		opt     CSVOptions
-		columns []string
-		want    []string
-		wantErr string // "" io.EOF, else part of a *FileError
-	}{
-		{name: "semicolon LF", in: "a;b;c\n1;2;3\n4;5;6\n",
-			columns: []string{"a", "b", "c"}, want: []string{`2 ["1" "2" "3"]`, `3 ["4" "5" "6"]`}},
-		{name: "CRLF", in: "a;b\r\n1;2\r\n3;4\r\n",
-			columns: []string{"a", "b"}, want: []string{`2 ["1" "2"]`, `3 ["3" "4"]`}},
-		{name: "CRLF and LF mixed", in: "a;b\r\n1;2\n3;4\r\n",
-			want: []string{`2 ["1" "2"]`, `3 ["3" "4"]`}},
-		{name: "doubled quotes", in: "a;b\n\"Müller \"\"Jr\"\"\";\"\"\"\"\n",
-			want: []string{`2 ["Müller \"Jr\"" "\""]`}},
-		{name: "quoted separator", in: "a;b\n\"Siegen; Nord\";x\n",
-			want: []string{`2 ["Siegen; Nord" "x"]`}},
-		{name: "quoted LF spans lines, next row keeps its line", in: "a;b\n\"Zeile1\nZeile2\";x\n3;4\n",
-			want: []string{`2 ["Zeile1\nZeile2" "x"]`, `4 ["3" "4"]`}},
-		{name: "quoted CRLF is data", in: "a;b\r\n\"x\r\ny\";z\r\n1;2\r\n",
-			want: []string{`2 ["x\r\ny" "z"]`, `4 ["1" "2"]`}},
-		{name: "quoted header", in: "\"a\";\"b;c\"\n1;2\n",
-			columns: []string{"a", "b;c"}, want: []string{`2 ["1" "2"]`}},
-		{name: "empty fields", in: "a;b;c\n;;\n\"\";\"\";x\n",
-			want: []string{`2 ["" "" ""]`, `3 ["" "" "x"]`}},
-		{name: "trailing separator", in: "a;b\n1;\n",
-			want: []string{`2 ["1" ""]`}},
-		{name: "spaces kept", in: "a;b\n 1 ; 2\n",
-			want: []string{`2 [" 1 " " 2"]`}},
-		{name: "comma option", in: "a,b\n1,\"2,5\"\n", opt: CSVOptions{Comma: ','},
-			columns: []string{"a", "b"}, want: []string{`2 ["1" "2,5"]`}},
-		{name: "tab option", in: "a\tb\n1\t2\n", opt: CSVOptions{Comma: '\t'},
-			want: []string{`2 ["1" "2"]`}},
-
-		// Encodings.
-		{name: "UTF-8 BOM skipped", in: "\xEF\xBB\xBFa;b\n1;ü\n",
-			columns: []string{"a", "b"}, want: []string{`2 ["1" "ü"]`}},
-		{name: "UTF8BOM with BOM", in: "\xEF\xBB\xBFa;b\r\n1;2\r\n", opt: CSVOptions{Encoding: UTF8BOM},
-			columns: []string{"a", "b"}, want: []string{`2 ["1" "2"]`}},
-		{name: "UTF8BOM without BOM", in: "a;b\n1;2\n", opt: CSVOptions{Encoding: UTF8BOM},
-			columns: []string{"a", "b"}, want: []string{`2 ["1" "2"]`}},
-		{name: "Windows-1252 umlauts, §, €", opt: CSVOptions{Encoding: Windows1252},
-			in:      "Nachname;Rechtsgrundlage\r\nM\xfcller-\xc4\xd6\xdc\xe4\xf6\xdf;\xa7 25 Abs. 2\r\n\x80 12;\x84x\x93\r\n",
-			columns: []string{"Nachname", "Rechtsgrundlage"},
-			want:    []string{`2 ["Müller-ÄÖÜäöß" "§ 25 Abs. 2"]`, `3 ["€ 12" "„x“"]`}},
-		{name: "Windows-1252 header decoded", opt: CSVOptions{Encoding: Windows1252},
-			in: "Gem\xe4\xdf;F\xf6rderbedarf\r\n1;2\r\n", columns: []string{"Gemäß", "Förderbedarf"}, want: []string{`2 ["1" "2"]`}},
-		{name: "ISO-8859-1 umlauts and §", opt: CSVOptions{Encoding: ISO88591},
-			in:   "a;b\nErndtebr\xfcck;\xa7\xa760\n\x80;\xff\n",
-			want: []string{`2 ["Erndtebrück" "§§60"]`, `3 ["\u0080" "ÿ"]`}},
-		{name: "Windows-1252 BOM bytes are text", opt: CSVOptions{Encoding: Windows1252},
-			in: "\xEF\xBB\xBFa;b\n1;2\n", columns: []string{"ï»¿a", "b"}, want: []string{`2 ["1" "2"]`}},
-		{name: "invalid UTF-8 in data", in: "a;b\n1;2\n3;M\xfcller\n",
-			want: []string{`2 ["1" "2"]`}, wantErr: "Zeile 3: Feld 2 enthält Bytes, die in UTF-8 ungültig sind"},
-		{name: "invalid UTF-8 in header", in: "a;G\xfcltig\n1;2\n",
-			wantErr: "Zeile 1: Feld 2 enthält Bytes, die in UTF-8 ungültig sind"},
-		{name: "invalid UTF-8 in quoted field", in: "a;b\n\"x\xff\";2\n",
-			wantErr: "Zeile 2: Feld 1 enthält Bytes, die in UTF-8 ungültig sind"},
-		{name: "cut UTF-8 sequence", in: "a;b\n1;\xc3\n",
-			wantErr: "Zeile 2: Feld 2 enthält Bytes, die in UTF-8 ungültig sind"},
-		{name: "UTF8BOM with Latin-1 bytes", opt: CSVOptions{Encoding: UTF8BOM}, in: "\xEF\xBB\xBFa;b\n\xe4;2\n",
-			wantErr: "Zeile 2: Feld 1 enthält Bytes, die in UTF-8 mit BOM ungültig sind"},
-
-		// Row errors: the row is rejected, the rest is read.
-		{name: "ragged rows", in: "a;b;c\n1;2\n1;2;3\n1;2;3;4\n5;6;7\n",
-			want: []string{"!2 2 Felder statt 3", `3 ["1" "2" "3"]`, "!4 4 Felder statt 3", `5 ["5" "6" "7"]`}},
-		{name: "last line without line end", in: "a;b\n1;2\n3;4",
-			want: []string{`2 ["1" "2"]`, "!3 Zeile abgeschnitten: kein Zeilenende am Dateiende"}},
-		{name: "last line cut inside a quoted field", in: "a;b\n1;2\n3;\"Sie",
-			want: []string{`2 ["1" "2"]`, "!3 Zeile abgeschnitten: kein Zeilenende am Dateiende"}},
-		{name: "quote never closed until the end", in: "a;b\n1;2\n\"3;4\n5;6\n",
-			want: []string{`2 ["1" "2"]`, "!3 Anführungszeichen nicht geschlossen bis zum Dateiende"}},
-		{name: "text after closing quote", in: "a;b\n\"x\"y;2\n3;4\n",
-			want: []string{"!2 Zeichen nach schließendem Anführungszeichen in Feld 1", `3 ["3" "4"]`}},
-		{name: "bare quote inside a field swallows nothing", in: "a;b\nM\xc3\xbcller \"Jr;2\n3;4\n5;6\n",
-			want: []string{`2 ["Müller \"Jr" "2"]`, `3 ["3" "4"]`, `4 ["5" "6"]`}},
-		{name: "bare quotes in field", in: "a;b\n12\"\";x\n",
-			want: []string{`2 ["12\"\"" "x"]`}},
-
-		// Blank lines, empty files.
-		{name: "blank lines skipped, lines counted", in: "a;b\n\n1;2\r\n\r\n\n3;4\n\n",
-			want: []string{`3 ["1" "2"]`, `6 ["3" "4"]`}},
-		{name: "blank lines before header", in: "\n\r\na;b\n1;2\n",
-			columns: []string{"a", "b"}, want: []string{`4 ["1" "2"]`}},
-		{name: "header only LF", in: "a;b\n", columns: []string{"a", "b"}},
-		{name: "header only CRLF", in: "a;b\r\n", columns: []string{"a", "b"}},
-		{name: "header only, blank lines after", in: "a;b\r\n\r\n\r\n", columns: []string{"a", "b"}},
-		{name: "0 bytes", in: ""},
-		{name: "only a BOM", in: "\xEF\xBB\xBF"},
-		{name: "only blank lines", in: "\n\r\n\n"},
-		{name: "header without line end", in: "a;b", wantErr: "Zeile 1: Kopfzeile ohne Zeilenende"},
-		{name: "header unreadable", in: "\"a\"x;b\n", wantErr: "Zeile 1: Kopfzeile nicht lesbar: Zeichen nach schließendem Anführungszeichen in Feld 1"},
-	}
-	for _, tt := range tests {
+	for _, tt := range csvCases {
 		t.Run(tt.name, func(t *testing.T) {
 			r, err := NewCSV(strings.NewReader(tt.in), tt.opt)
 			if err != nil {

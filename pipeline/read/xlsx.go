@@ -2,6 +2,7 @@ package read
 
 import (
 	"archive/zip"
+	"errors"
 	"io"
 	"math"
 	"strconv"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 )
+
+// unzipLimit bounds the unpacked size of a workbook.
+const unzipLimit = 2 << 30
 
 // maxExcelSerial is the day after Excel's last date, 31.12.9999.
 const maxExcelSerial = 2958466
@@ -33,14 +37,13 @@ type xlsxReader struct {
 
 // OpenXLSX opens the workbook at path and reads the header of opt.Sheet.
 func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: 2 << 30, UnzipXMLSizeLimit: 16 << 20})
+	if err := checkZip(path); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		if f != nil {
 			f.Close()
-		}
-		if zr, zerr := zip.OpenReader(path); zerr == nil {
-			zr.Close()
-			return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe: ein ZIP-Archiv mit anderem Inhalt (" + shortErr(err) + ")"}
 		}
 		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + shortErr(err) + ")"}
 	}
@@ -139,6 +142,41 @@ func (x *xlsxReader) Next() (*Row, error) {
 		return nil, &FileError{Line: x.row, Reason: "Tabellenblatt nicht lesbar (" + shortErr(err) + ")"}
 	}
 	return nil, io.EOF
+}
+
+// checkZip reads every entry of the workbook's ZIP archive once, so that archive/zip
+// verifies its checksum: excelize ignores a damaged entry and would return altered
+// values. A file that is no ZIP archive at all is left to excelize to report.
+func checkZip(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil
+	}
+	defer zr.Close()
+	workbook := false
+	var total int64
+	for _, f := range zr.File {
+		workbook = workbook || strings.EqualFold(f.Name, "xl/workbook.xml")
+		rc, err := f.Open()
+		if err == nil {
+			var n int64
+			n, err = io.Copy(io.Discard, io.LimitReader(rc, unzipLimit-total+1))
+			rc.Close()
+			if total += n; total > unzipLimit {
+				return &FileError{Reason: "Excel-Arbeitsmappe entpackt größer als " + sizeText(unzipLimit)}
+			}
+		}
+		if errors.Is(err, zip.ErrChecksum) {
+			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: Prüfsumme von " + strconv.Quote(f.Name) + " stimmt nicht"}
+		}
+		if err != nil {
+			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: " + strconv.Quote(f.Name) + " nicht lesbar (" + shortErr(err) + ")"}
+		}
+	}
+	if !workbook {
+		return &FileError{Reason: "keine lesbare Excel-Arbeitsmappe: ZIP-Archiv ohne xl/workbook.xml"}
+	}
+	return nil
 }
 
 // shortErr keeps a library's message short enough for a reason file.

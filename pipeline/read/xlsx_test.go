@@ -3,6 +3,7 @@ package read
 import (
 	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -199,7 +200,31 @@ func TestXLSX(t *testing.T) {
 				t.Fatal(err)
 			}
 			return buf.Bytes()
-		}, wantErr: "keine lesbare Excel-Arbeitsmappe: ein ZIP-Archiv mit anderem Inhalt"},
+		}, wantErr: "keine lesbare Excel-Arbeitsmappe: ZIP-Archiv ohne xl/workbook.xml"},
+		{name: "a damaged entry: checksum", opt: opt, data: func(t testing.TB) []byte {
+			b := storedCopy(t, measuresWorkbook(t))
+			return bytes.Replace(b, []byte("975D004712"), []byte("975D004799"), 1)
+		}, wantErr: `Excel-Arbeitsmappe beschädigt: Prüfsumme von "xl/sharedStrings.xml" stimmt nicht`},
+		{name: "a damaged entry: compressed data", opt: opt, data: func(t testing.TB) []byte {
+			b := measuresWorkbook(t)
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range zr.File {
+				if f.Name == "xl/worksheets/sheet2.xml" {
+					off, _ := f.DataOffset()
+					b[off+5] ^= 0x55
+				}
+			}
+			return b
+		}, wantErr: `Excel-Arbeitsmappe beschädigt: "xl/worksheets/sheet2.xml" nicht lesbar`},
+		{name: "stored entries are fine", data: func(t testing.TB) []byte { return storedCopy(t, measuresWorkbook(t)) },
+			opt: XLSXOptions{Sheet: "Teilnahmen"}, want: []string{
+				`2 ["T-1" "975D004711" "IK" "46096" "46295"]`,
+				`3 ["T-2" "975D004712" "BSK" "01.04.2026" "46418"]`,
+				`6 ["T-3" "975D004713" "MAT" "46000" ""]`,
+			}},
 		{name: "a workbook cut off", opt: opt, data: func(t testing.TB) []byte {
 			b := measuresWorkbook(t)
 			return b[:len(b)/2]
@@ -249,4 +274,36 @@ func TestXLSX(t *testing.T) {
 			}
 		})
 	}
+}
+
+// storedCopy rewrites a workbook with uncompressed ZIP entries, so that a test can change
+// bytes of its XML in place.
+func storedCopy(t testing.TB, wb []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(wb), int64(len(wb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
