@@ -8,7 +8,7 @@ DEMO        := demo
 # The demo's newest Stichtag; fixed so that the demo is the same every day.
 DEMO_AS_OF  ?= 2026-11-24
 
-.PHONY: build demo test bench lint fmt clean npm
+.PHONY: build demo test bench lint fmt clean npm fuzz
 
 NODECLIENT  := testdata/nodeclient
 
@@ -40,6 +40,13 @@ test: npm
 ## bench: speed and memory, measured by Go benchmarks.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
+
+## fuzz: every reader's fuzz target, briefly (FUZZTIME each); the seed corpora also run in make test.
+FUZZTIME ?= 10s
+fuzz:
+	for f in FuzzCSV FuzzStatTable FuzzXML FuzzJSONL FuzzXLSX; do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -parallel 1 ./pipeline/read/ || exit 1; \
+	done
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt would change the files above"; exit 1; }

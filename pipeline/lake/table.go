@@ -71,7 +71,7 @@ func schemaOf(name string, fields []pipeline.Field) (*parquet.Schema, []int) {
 type TableWriter struct {
 	fields []pipeline.Field
 	index  []int
-	w      *parquet.Writer
+	w      *parquet.GenericWriter[any]
 	rows   []parquet.Row
 	used   int
 	n      int64
@@ -87,7 +87,7 @@ func NewTableWriter(out io.Writer, name string, fields []pipeline.Field, meta ma
 	for k, v := range meta {
 		opts = append(opts, parquet.KeyValueMetadata(k, v))
 	}
-	return &TableWriter{fields: fields, index: index, w: parquet.NewWriter(out, opts...)}
+	return &TableWriter{fields: fields, index: index, w: parquet.NewGenericWriter[any](out, opts...)}
 }
 
 // Write adds one record; it is buffered and written in batches.

@@ -74,19 +74,3 @@ func (d *decoder) text(b []byte) (string, bool) {
 	}
 	return "", false
 }
-
-// valid reports whether all of b is valid in the encoding.
-func (d *decoder) valid(b []byte) bool {
-	switch d.enc {
-	case UTF8, UTF8BOM:
-		return utf8.Valid(b)
-	case Windows1252:
-		for _, c := range b {
-			switch c {
-			case 0x81, 0x8D, 0x8F, 0x90, 0x9D:
-				return false
-			}
-		}
-	}
-	return true
-}
