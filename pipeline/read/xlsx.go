@@ -3,6 +3,7 @@ package read
 import (
 	"archive/zip"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -31,8 +32,44 @@ type xlsxReader struct {
 	rows     *excelize.Rows
 	header   []string
 	isDate   []bool
-	row      int
+	row      int // row in the current sheet
 	date1904 bool
+	sheet    string // the data sheet's name
+	part     int    // 0: the data sheet; n: its continuation sheet "NAME (n+1)"
+	offset   int    // rows of the sheets before the current one
+}
+
+// line is the row's number counted across the data sheet and its continuation sheets:
+// row 2 of "Teilnahmen (2)" follows the last row of "Teilnahmen".
+func (x *xlsxReader) line() int { return x.offset + x.row }
+
+// continuation opens the next continuation sheet, if the workbook has one: a sheet
+// holds at most 1,048,576 rows, and a larger export continues on "NAME (2)", "NAME (3)",
+// ..., each with the same header in row 1.
+func (x *xlsxReader) continuation() (bool, error) {
+	name := fmt.Sprintf("%s (%d)", x.sheet, x.part+2)
+	if idx, err := x.f.GetSheetIndex(name); err != nil || idx < 0 {
+		return false, nil
+	}
+	rows, err := x.f.Rows(name)
+	if err != nil {
+		return false, &FileError{Line: x.line(), Reason: "Tabellenblatt " + strconv.Quote(name) + " nicht lesbar (" + shortErr(err) + ")"}
+	}
+	x.rows.Close()
+	x.offset += x.row
+	x.rows, x.row, x.part = rows, 0, x.part+1
+	if !rows.Next() {
+		return true, nil
+	}
+	x.row = 1
+	cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
+		cells = cells[:len(cells)-1]
+	}
+	if err != nil || strings.Join(cells, "\x00") != strings.Join(x.header, "\x00") {
+		return false, &FileError{Line: x.line(), Reason: "Fortsetzungsblatt " + strconv.Quote(name) + " hat eine andere Kopfzeile"}
+	}
+	return true, nil
 }
 
 // OpenXLSX opens the workbook at path and reads the header of opt.Sheet.
@@ -47,7 +84,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 		}
 		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + shortErr(err) + ")"}
 	}
-	x := &xlsxReader{f: f}
+	x := &xlsxReader{f: f, sheet: opt.Sheet}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		x.date1904 = *props.Date1904
 	}
@@ -95,11 +132,11 @@ func (x *xlsxReader) Close() error {
 }
 
 func (x *xlsxReader) Next() (*Row, error) {
-	for x.rows.Next() {
+	for x.rows != nil && x.rows.Next() {
 		x.row++
 		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, &FileError{Line: x.row, Reason: "Zeile nicht lesbar (" + shortErr(err) + ")"}
+			return nil, &FileError{Line: x.line(), Reason: "Zeile nicht lesbar (" + shortErr(err) + ")"}
 		}
 		empty := true
 		for _, c := range cells {
@@ -111,7 +148,7 @@ func (x *xlsxReader) Next() (*Row, error) {
 		if empty {
 			continue
 		}
-		r := &Row{Line: x.row, Fields: make([]string, len(x.header))}
+		r := &Row{Line: x.line(), Fields: make([]string, len(x.header))}
 		for i := range r.Fields {
 			if i < len(cells) {
 				r.Fields[i] = cells[i]
@@ -122,7 +159,7 @@ func (x *xlsxReader) Next() (*Row, error) {
 			if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil && !math.IsNaN(serial) && !math.IsInf(serial, 0) {
 				t, err := excelize.ExcelDateToTime(serial, x.date1904)
 				if err != nil || serial >= maxExcelSerial {
-					return nil, &RowError{Line: x.row, Column: x.header[i], Reason: "Excel-Datum außerhalb des gültigen Bereichs"}
+					return nil, &RowError{Line: x.line(), Column: x.header[i], Reason: "Excel-Datum außerhalb des gültigen Bereichs"}
 				}
 				r.Fields[i] = t.Format("02.01.2006")
 			} else {
@@ -132,14 +169,19 @@ func (x *xlsxReader) Next() (*Row, error) {
 		if len(cells) > len(x.header) {
 			for _, c := range cells[len(x.header):] {
 				if strings.TrimSpace(c) != "" {
-					return nil, &RowError{Line: x.row, Reason: "Wert rechts neben der letzten Spalte"}
+					return nil, &RowError{Line: x.line(), Reason: "Wert rechts neben der letzten Spalte"}
 				}
 			}
 		}
 		return r, nil
 	}
 	if err := x.rows.Error(); err != nil {
-		return nil, &FileError{Line: x.row, Reason: "Tabellenblatt nicht lesbar (" + shortErr(err) + ")"}
+		return nil, &FileError{Line: x.line(), Reason: "Tabellenblatt nicht lesbar (" + shortErr(err) + ")"}
+	}
+	if more, err := x.continuation(); err != nil {
+		return nil, err
+	} else if more {
+		return x.Next()
 	}
 	return nil, io.EOF
 }

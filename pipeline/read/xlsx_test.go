@@ -3,10 +3,13 @@ package read
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -306,4 +309,60 @@ func storedCopy(t testing.TB, wb []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestXLSXContinuationSheets: an export larger than a sheet continues on "NAME (2)";
+// rows count on across the sheets.
+func TestXLSXContinuationSheets(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Teilnahmen")
+	f.SetSheetRow("Teilnahmen", "A1", &[]any{"ID", "Wert"})
+	f.SetSheetRow("Teilnahmen", "A2", &[]any{"a", "1"})
+	f.SetSheetRow("Teilnahmen", "A3", &[]any{"b", "2"})
+	f.NewSheet("Teilnahmen (2)")
+	f.SetSheetRow("Teilnahmen (2)", "A1", &[]any{"ID", "Wert"})
+	f.SetSheetRow("Teilnahmen (2)", "A2", &[]any{"c", "3"})
+	f.NewSheet("Info")
+	path := filepath.Join(t.TempDir(), "m.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenXLSX(path, XLSXOptions{Sheet: "Teilnahmen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []string
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %s", row.Line, row.Fields[0]))
+	}
+	if strings.Join(got, ",") != "2 a,3 b,5 c" {
+		t.Errorf("rows %v", got)
+	}
+	if _, err := r.Next(); err != io.EOF {
+		t.Errorf("after the end: %v", err)
+	}
+
+	// A continuation sheet with another header is not this export's.
+	f.SetSheetRow("Teilnahmen (2)", "A1", &[]any{"ID", "Anders"})
+	f.SaveAs(path)
+	r2, _ := OpenXLSX(path, XLSXOptions{Sheet: "Teilnahmen"})
+	defer r2.Close()
+	var last error
+	for i := 0; i < 5; i++ {
+		if _, last = r2.Next(); last != nil {
+			break
+		}
+	}
+	var fe *FileError
+	if !errors.As(last, &fe) || !strings.Contains(fe.Reason, "Kopfzeile") {
+		t.Errorf("other header: %v", last)
+	}
 }

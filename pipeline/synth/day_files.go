@@ -19,7 +19,7 @@ func (f *dayFiles) measureRows(w *world, p *life, d day) {
 		keys := []uint64{3, uint64(d), uint64(p.idx), uint64(pt.seq)}
 		h := hash(append([]uint64{w.seed, keyDirt, 4}, keys...)...)
 		kind := ""
-		if !f.measBroken {
+		if !f.measBroken && f.meas.sheet == 0 && f.meas.row < excelRows-2 {
 			forced := len(f.forced[exportMeasures]) > 0
 			if (forced || w.dirt.row(1, keys...)) && pt.created < d && pt.stateAt(d) == pt.stateAt(d-1) &&
 				mayReject(f.measRej+1, f.measRows+1) {
@@ -48,7 +48,7 @@ func (f *dayFiles) measureRows(w *world, p *life, d day) {
 			if f.measBroken && h%5 < 2 {
 				vals[4] = pt.beginn.iso()
 				vals[5] = pt.endPlan.iso()
-			} else if !f.measBroken && w.dirt.row(5, 5, uint64(d), uint64(p.idx), uint64(pt.seq)) {
+			} else if !f.measBroken && f.meas.sheet == 0 && f.meas.row < excelRows-2 && w.dirt.row(5, 5, uint64(d), uint64(p.idx), uint64(pt.seq)) {
 				c := []int{4, 5, 6}[h%3]
 				if c == 6 && vals[6] == nil {
 					c = 4
@@ -105,7 +105,7 @@ func (f *dayFiles) orphanParticipations(w *world, d day) {
 			created: created, beginn: created + day(r.between(7, 21)), endAct: noDay, resultDay: noDay}
 		pt.endPlan = pt.beginn + day(r.between(28, 84))
 		pt.endAct, pt.final = pt.endPlan, "BEENDET"
-		if d < created || d > pt.endAct+60 {
+		if d < created || d > pt.endAct+60 || f.meas.sheet > 0 || f.meas.row >= excelRows-2 {
 			continue
 		}
 		vals := f.measureValues(w, teilnahmeID(9_000_000_000+int64(k)), orphanKundennummer(orphanMeasures+int64(k)), &pt, d)

@@ -17,8 +17,14 @@ type measuresFile struct {
 	sw        *excelize.StreamWriter
 	dateStyle int
 	row       int // last written sheet row
+	sheet     int // 0: Teilnahmen; n: the continuation sheet "Teilnahmen (n+1)"
 	err       error
 }
+
+// excelRows is the number of rows an Excel sheet holds. A snapshot with more
+// participations continues on sheets "Teilnahmen (2)", "Teilnahmen (3)", ..., each with
+// the header in row 1 (docs/synthetic-data.md).
+const excelRows = 1_048_576
 
 func createMeasures(dir, name string) (*measuresFile, error) {
 	f := excelize.NewFile()
@@ -34,12 +40,33 @@ func createMeasures(dir, name string) (*measuresFile, error) {
 		return nil, err
 	}
 	m := &measuresFile{dir: dir, name: name, f: f, sw: sw, dateStyle: style}
+	m.header()
+	return m, nil
+}
+
+func (m *measuresFile) header() {
 	hdr := make([]any, len(measuresHeader))
 	for i, h := range measuresHeader {
 		hdr[i] = h
 	}
 	m.put(hdr)
-	return m, nil
+}
+
+// continuation starts the next continuation sheet.
+func (m *measuresFile) continuation() {
+	if m.err = m.sw.Flush(); m.err != nil {
+		return
+	}
+	m.sheet++
+	name := fmt.Sprintf("Teilnahmen (%d)", m.sheet+1)
+	if _, m.err = m.f.NewSheet(name); m.err != nil {
+		return
+	}
+	if m.sw, m.err = m.f.NewStreamWriter(name); m.err != nil {
+		return
+	}
+	m.row = 0
+	m.header()
 }
 
 func strPtr(s string) *string { return &s }
@@ -50,6 +77,9 @@ func (m *measuresFile) date(d day) any {
 }
 
 func (m *measuresFile) put(values []any) {
+	if m.err == nil && m.row == excelRows {
+		m.continuation()
+	}
 	if m.err != nil {
 		return
 	}

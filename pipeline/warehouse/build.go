@@ -87,6 +87,10 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if opt.MemoryLimit == "" {
 		opt.MemoryLimit = "4GB"
 	}
+	if missing := missingExports(opt.Lake); len(missing) > 0 {
+		return nil, fmt.Errorf("im Datensee fehlen Lieferungen für %s: die Auswertungsdatenbank braucht jeden Export mindestens einmal (zuerst ipoint ingest)",
+			strings.Join(missing, ", "))
+	}
 	if err := os.MkdirAll(filepath.Dir(opt.Path), 0o750); err != nil {
 		return nil, err
 	}
@@ -145,6 +149,26 @@ func build(ctx context.Context, path string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Checks: checks}, nil
+}
+
+// lakeExports are the exports the models read, and where their data lie.
+var lakeExports = []struct{ name, glob string }{
+	{"verbis_kunden", "export=verbis_kunden/history.parquet"},
+	{"massnahmen", "export=massnahmen/history.parquet"},
+	{"arbeitsaufnahmen", "export=arbeitsaufnahmen/*/*.parquet"},
+	{"abh_aufenthalt", "export=abh_aufenthalt/*/*.parquet"},
+	{"beratungen", "export=beratungen/*/*.parquet"},
+	{"ki_schutzsuchende", "export=ki_schutzsuchende/*/*.parquet"},
+}
+
+func missingExports(lake string) []string {
+	var out []string
+	for _, e := range lakeExports {
+		if m, _ := filepath.Glob(filepath.Join(lake, e.glob)); len(m) == 0 {
+			out = append(out, e.name)
+		}
+	}
+	return out
 }
 
 var berlin = func() *time.Location {

@@ -28,6 +28,9 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	if home := os.Getenv(nationalChild); home != "" {
+		os.Exit(childNational(home))
+	}
 	switch os.Getenv(childMode) {
 	case "ipoint":
 		os.Exit(childIngest(os.Getenv(childInput), os.Getenv(childOut)))

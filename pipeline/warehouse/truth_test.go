@@ -47,6 +47,11 @@ func TestMartsEqualTruth(t *testing.T) {
 			t.Errorf("orphans: %d rows, notice %v", c.Rows, c.Notice)
 		}
 	}
+	// A lake without the monthly exports cannot make a warehouse: the message says which.
+	if _, err := Build(context.Background(), Options{Lake: t.TempDir(), Path: filepath.Join(dir, "x.duckdb")}); err == nil ||
+		!strings.Contains(err.Error(), "verbis_kunden, massnahmen, arbeitsaufnahmen") {
+		t.Errorf("empty lake: %v", err)
+	}
 	// Six weeks later without a delivery, the freshness check fails, and names the exports.
 	late, err := Build(context.Background(), Options{Lake: filepath.Join(dir, "lake"), Path: wh,
 		Now: func() time.Time { return time.Date(2027, 1, 6, 6, 0, 0, 0, time.UTC) }})
