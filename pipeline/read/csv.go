@@ -26,6 +26,8 @@ type csvReader struct {
 	header []string
 	line   int    // physical lines read so far
 	rec    []byte // the current record's bytes
+	text   []byte // the current record, decoded
+	ends   []int  // where each decoded field ends in text
 	eof    bool
 }
 
@@ -188,7 +190,10 @@ func (q *quoteState) scan(b []byte) {
 
 // split cuts a record into decoded fields.
 func (c *csvReader) split(raw []byte, line int) ([]string, error) {
-	fields := make([]string, 0, len(c.header))
+	// Decode the whole record into one buffer and make one string of it: one
+	// allocation per record, the fields are slices of it.
+	c.text = c.text[:0]
+	c.ends = c.ends[:0]
 	var buf []byte
 	for i := 0; ; {
 		var field []byte
@@ -215,7 +220,7 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 				return nil, &RowError{Line: line, Reason: "Anführungszeichen nicht geschlossen"}
 			}
 			if j < len(raw) && raw[j] != c.comma {
-				return nil, &RowError{Line: line, Reason: fmt.Sprintf("Zeichen nach schließendem Anführungszeichen in Feld %d", len(fields)+1)}
+				return nil, &RowError{Line: line, Reason: fmt.Sprintf("Zeichen nach schließendem Anführungszeichen in Feld %d", len(c.ends)+1)}
 			}
 			field, i = buf, j
 		} else {
@@ -227,22 +232,34 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 			i += k
 		}
 		if bytes.IndexByte(field, 0) >= 0 {
-			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Feld %d enthält ein Nullbyte: keine Textdatei (UTF-16 oder Binärdaten?)", len(fields)+1)}
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Feld %d enthält ein Nullbyte: keine Textdatei (UTF-16 oder Binärdaten?)", len(c.ends)+1)}
 		}
-		s, ok := c.dec.text(field)
-		if !ok {
-			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Feld %d enthält Bytes, die in %s ungültig sind", len(fields)+1, c.dec.enc)}
+		var ok bool
+		if c.text, ok = c.dec.appendText(c.text, field); !ok {
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Feld %d enthält Bytes, die in %s ungültig sind", len(c.ends)+1, c.dec.enc)}
 		}
-		fields = append(fields, s)
+		c.ends = append(c.ends, len(c.text))
 		if i >= len(raw) {
-			return fields, nil
+			return c.fields(), nil
 		}
 		i++ // the separator
 		if i == len(raw) {
-			fields = append(fields, "")
-			return fields, nil
+			c.ends = append(c.ends, len(c.text))
+			return c.fields(), nil
 		}
 	}
+}
+
+// fields cuts the decoded record into its fields.
+func (c *csvReader) fields() []string {
+	s := string(c.text)
+	out := make([]string, len(c.ends))
+	start := 0
+	for k, end := range c.ends {
+		out[k] = s[start:end]
+		start = end
+	}
+	return out
 }
 
 // maxRecordBytes bounds one record (CSV, statistics table) or line (JSONL): a quote that

@@ -38,6 +38,17 @@ type decoder struct {
 
 // text decodes b; ok is false where b holds a byte that the encoding does not define.
 func (d *decoder) text(b []byte) (string, bool) {
+	out, ok := d.appendText(d.buf[:0], b)
+	d.buf = out
+	if !ok {
+		return "", false
+	}
+	return string(out), true
+}
+
+// appendText appends b, decoded to UTF-8, to dst; ok is false where b holds a byte
+// that the encoding does not define.
+func (d *decoder) appendText(dst, b []byte) ([]byte, bool) {
 	ascii := true
 	for _, c := range b {
 		if c >= 0x80 {
@@ -46,31 +57,29 @@ func (d *decoder) text(b []byte) (string, bool) {
 		}
 	}
 	if ascii {
-		return string(b), true
+		return append(dst, b...), true
 	}
 	switch d.enc {
 	case UTF8, UTF8BOM:
-		return string(b), utf8.Valid(b)
+		return append(dst, b...), utf8.Valid(b)
 	case Windows1252:
-		d.buf = d.buf[:0]
 		for _, c := range b {
 			if c < 0x80 {
-				d.buf = append(d.buf, c)
+				dst = append(dst, c)
 				continue
 			}
 			switch c {
 			case 0x81, 0x8D, 0x8F, 0x90, 0x9D: // undefined in Windows-1252
-				return "", false
+				return dst, false
 			}
-			d.buf = utf8.AppendRune(d.buf, charmap.Windows1252.DecodeByte(c))
+			dst = utf8.AppendRune(dst, charmap.Windows1252.DecodeByte(c))
 		}
-		return string(d.buf), true
+		return dst, true
 	case ISO88591:
-		d.buf = d.buf[:0]
 		for _, c := range b {
-			d.buf = utf8.AppendRune(d.buf, rune(c))
+			dst = utf8.AppendRune(dst, rune(c))
 		}
-		return string(d.buf), true
+		return dst, true
 	}
-	return "", false
+	return dst, false
 }
