@@ -114,13 +114,7 @@ func SplitCSV(path string, n int) ([]Chunk, error) {
 // NewCSVChunk reads the records of one chunk with a known header: rows carry their
 // physical line numbers in the whole file.
 func NewCSVChunk(r io.Reader, opt CSVOptions, header []string, c Chunk) Reader {
-	if opt.Comma == 0 {
-		opt.Comma = ';'
-	}
-	cr := &csvReader{br: bufio.NewReaderSize(r, 1<<20), dec: decoder{enc: opt.Encoding}, comma: opt.Comma,
-		header: header, line: c.FirstLine - 1}
-	if cl, ok := r.(io.Closer); ok {
-		cr.closer = cl
-	}
+	cr := newCSVReader(r, opt.Encoding, opt.Comma, 1<<20)
+	cr.header, cr.line = header, c.FirstLine-1
 	return cr
 }

@@ -31,16 +31,23 @@ type csvReader struct {
 	eof    bool
 }
 
-// NewCSV reads the header line and returns a reader over the data rows. An empty file
-// has no columns and no rows.
-func NewCSV(r io.Reader, opt CSVOptions) (Reader, error) {
-	if opt.Comma == 0 {
-		opt.Comma = ';'
+// newCSVReader sets up the record reader that CSV files, their chunks and statistics
+// tables share.
+func newCSVReader(r io.Reader, enc Encoding, comma byte, bufSize int) *csvReader {
+	if comma == 0 {
+		comma = ';'
 	}
-	c := &csvReader{br: bufio.NewReaderSize(r, 1<<20), dec: decoder{enc: opt.Encoding}, comma: opt.Comma}
+	c := &csvReader{br: bufio.NewReaderSize(r, bufSize), dec: decoder{enc: enc}, comma: comma}
 	if cl, ok := r.(io.Closer); ok {
 		c.closer = cl
 	}
+	return c
+}
+
+// NewCSV reads the header line and returns a reader over the data rows. An empty file
+// has no columns and no rows.
+func NewCSV(r io.Reader, opt CSVOptions) (Reader, error) {
+	c := newCSVReader(r, opt.Encoding, opt.Comma, 1<<20)
 	if err := textStart(c.br, opt.Encoding); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package read
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -26,13 +25,7 @@ type statReader struct {
 
 // NewStatTable reads the metadata and the header.
 func NewStatTable(r io.Reader, opt StatTableOptions) (Reader, error) {
-	if opt.Comma == 0 {
-		opt.Comma = ';'
-	}
-	c := &csvReader{br: bufio.NewReaderSize(r, 256<<10), dec: decoder{enc: opt.Encoding}, comma: opt.Comma}
-	if cl, ok := r.(io.Closer); ok {
-		c.closer = cl
-	}
+	c := newCSVReader(r, opt.Encoding, opt.Comma, 256<<10)
 	if err := textStart(c.br, opt.Encoding); err != nil {
 		return nil, err
 	}
