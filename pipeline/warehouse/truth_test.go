@@ -107,7 +107,7 @@ func TestMartsEqualTruth(t *testing.T) {
 		}
 		want[k+"foerderbedarf"] = w.Foerder
 	}
-	collect(t, db, `SELECT iso_jahr || '-W' || lpad(kw::VARCHAR, 2, '0') || ' ' || kreis || ' ', * EXCLUDE (iso_jahr, kw, kreis, montag, stichtag) FROM mart_woche_kreis`, got)
+	collect(t, db, `SELECT iso_jahr || '-W' || lpad(kw::VARCHAR, 2, '0') || ' ' || kreis || ' ', * EXCLUDE (iso_jahr, kw, kreis, montag, stichtag, anteil_foerderbedarf) FROM mart_woche_kreis`, got)
 	for _, m := range truth.Months {
 		for k, n := range m.Starts {
 			want[m.Month+" aufnahmen_"+strings.ToLower(k)] = n
