@@ -5,8 +5,9 @@ VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 DEMO        := demo
-# The demo's newest Stichtag; fixed so that the demo is the same every day.
-DEMO_AS_OF  ?= 2026-11-24
+# The demo's newest Stichtag: yesterday in Berlin, as a nightly delivery would be (the
+# freshness check would fail on an older one). Same day, same seed: the same demo.
+DEMO_AS_OF  ?= $(shell TZ=Europe/Berlin date -d yesterday +%F)
 
 .PHONY: build demo test bench lint fmt clean npm fuzz
 
