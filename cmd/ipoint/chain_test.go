@@ -73,3 +73,13 @@ func TestChain(t *testing.T) {
 		t.Errorf("audit log: %d entries, %d failed; want 7 and 3", n, failed)
 	}
 }
+
+func TestStatementHistory(t *testing.T) {
+	h := &statementHistory{}
+	for _, l := range []string{"SELECT 1", "FROM x;", `\d`, "", "SELECT 2;"} {
+		h.Add(l)
+	}
+	if h.Len() != 3 || h.At(0) != "SELECT 2;" || h.At(1) != `\d` || h.At(2) != "SELECT 1 FROM x;" {
+		t.Errorf("history %q", h.entries)
+	}
+}

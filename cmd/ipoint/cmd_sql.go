@@ -164,6 +164,7 @@ func (s *session) interactive(ctx context.Context, f *os.File) error {
 		io.Reader
 		io.Writer
 	}{f, s.e.stdout}, "ipoint> ")
+	t.History = &statementHistory{}
 	fmt.Fprintln(t, "ipoint sql – nur lesend, jede Abfrage wird protokolliert. \\d Tabellen, \\d NAME Spalten, \\q Ende.")
 	var pending []string
 	for {
@@ -196,6 +197,36 @@ func (s *session) interactive(ctx context.Context, f *os.File) error {
 	}
 }
 
+// statementHistory keeps whole statements: the lines of a multi-line statement are
+// recalled as one.
+type statementHistory struct {
+	entries []string // oldest first
+	pending []string
+}
+
+func (h *statementHistory) Add(line string) {
+	t := strings.TrimSpace(line)
+	switch {
+	case t == "":
+		return
+	case len(h.pending) == 0 && strings.HasPrefix(t, `\`):
+		h.entries = append(h.entries, t)
+	default:
+		h.pending = append(h.pending, t)
+		if strings.HasSuffix(t, ";") {
+			h.entries = append(h.entries, strings.Join(h.pending, " "))
+			h.pending = nil
+		}
+	}
+	if len(h.entries) > 500 {
+		h.entries = h.entries[1:]
+	}
+}
+
+func (h *statementHistory) Len() int { return len(h.entries) }
+
+func (h *statementHistory) At(i int) string { return h.entries[len(h.entries)-1-i] }
+
 // meta handles \d and \d NAME.
 func (s *session) meta(ctx context.Context, cmd string, w io.Writer) {
 	docs, _ := warehouse.Dictionary()
@@ -223,7 +254,7 @@ func (s *session) meta(ctx context.Context, cmd string, w io.Writer) {
 	}
 	fmt.Fprintln(w, doc.Description)
 	for _, r := range res.rows {
-		fmt.Fprintf(w, "  %-26s %-12s %s\n", r[0], r[1], doc.Columns[fmt.Sprint(r[0])])
+		fmt.Fprintf(w, "  %-26s %-12s %s\n", r[0], r[1], doc.Column(fmt.Sprint(r[0])))
 	}
 }
 

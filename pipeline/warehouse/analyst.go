@@ -95,6 +95,20 @@ func Dictionary() ([]TableDoc, error) {
 	return out, nil
 }
 
+// Column returns a column's description; a pattern such as "aufnahmen_*" documents
+// every column it matches.
+func (d TableDoc) Column(name string) string {
+	if s, ok := d.Columns[name]; ok {
+		return s
+	}
+	for k, s := range d.Columns {
+		if prefix, ok := strings.CutSuffix(k, "*"); ok && strings.HasPrefix(name, prefix) {
+			return s
+		}
+	}
+	return ""
+}
+
 // Markdown renders the dictionary for docs/.
 func Markdown(docs []TableDoc) string {
 	var b strings.Builder
