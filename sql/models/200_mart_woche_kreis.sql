@@ -18,12 +18,19 @@ wochen AS (
 kreise AS (
     SELECT unnest(['05966', '05970']) AS kreis
 ),
-aktuell AS (
-    SELECT * FROM stg_kunden_verlauf WHERE valid_to IS NULL
+-- Every registration and every exit the history holds (a client who left and registered
+-- again has two), each in its latest recorded form.
+registrierungen AS (
+    SELECT * FROM stg_kunden_verlauf
+    QUALIFY row_number() OVER (PARTITION BY kunde_token, zugang_ip ORDER BY valid_from DESC) = 1
+),
+abgaenge_einzeln AS (
+    SELECT * FROM stg_kunden_verlauf WHERE abgang_ip IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY kunde_token, abgang_ip ORDER BY valid_from DESC) = 1
 ),
 zugaenge AS (
     SELECT date_trunc('week', zugang_ip)::DATE AS montag, kreis, count(*) AS n
-    FROM aktuell GROUP BY ALL
+    FROM registrierungen GROUP BY ALL
 ),
 abgaenge AS (
     SELECT date_trunc('week', abgang_ip)::DATE AS montag, kreis,
@@ -33,7 +40,7 @@ abgaenge AS (
            count(*) FILTER (abgangsgrund = 'RUECK') AS rueck,
            count(*) FILTER (abgangsgrund = 'SONST') AS sonst,
            count(*) FILTER (abgangsgrund = 'UNBEKANNT') AS unbekannt
-    FROM aktuell WHERE abgang_ip IS NOT NULL GROUP BY ALL
+    FROM abgaenge_einzeln GROUP BY ALL
 ),
 bestand AS (
     SELECT w.montag, v.kreis,

@@ -13,8 +13,9 @@ WITH monate AS (
     SELECT monat, (monat + INTERVAL 14 DAY)::DATE AS stichtag,
            integrationen_k2, aufnahmen_mini
     FROM mart_monat
-    WHERE monat >= date_trunc('month', (SELECT erster_stichtag FROM dim_stichtage))
-      AND monat <= (SELECT stand FROM dim_stichtage)
+    -- a month counts once its Stichtag (the 15th) lies inside the deliveries
+    WHERE monat + INTERVAL 14 DAY >= (SELECT erster_stichtag FROM dim_stichtage)
+      AND monat + INTERVAL 14 DAY <= (SELECT stand FROM dim_stichtage)
 ),
 bestand AS (
     SELECT m.monat, count(v.kunde_token) AS n

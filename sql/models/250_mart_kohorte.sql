@@ -38,9 +38,11 @@ gruppen AS (
     UNION ALL SELECT kohorte, 'herkunft', herkunft, monate, ereignis FROM dauer
 ),
 raster AS (
-    SELECT DISTINCT g.kohorte, g.gruppe, g.auspraegung, t.m AS monat_seit_zugang
-    FROM gruppen g, range(0, 25) AS t(m)
-    WHERE t.m <= (SELECT max(monate) FROM gruppen h WHERE h.kohorte = g.kohorte)
+    -- each subgroup up to its own longest observation: beyond it nobody is at risk
+    SELECT g.kohorte, g.gruppe, g.auspraegung, t.m AS monat_seit_zugang
+    FROM (SELECT kohorte, gruppe, auspraegung, max(monate) AS bis FROM gruppen GROUP BY ALL) g,
+         range(0, 25) AS t(m)
+    WHERE t.m <= g.bis
 ),
 zaehlung AS (
     SELECT r.kohorte, r.gruppe, r.auspraegung, r.monat_seit_zugang,
@@ -50,7 +52,7 @@ zaehlung AS (
     GROUP BY ALL
 )
 SELECT *,
-       1 - exp(sum(ln(greatest(1 - integrationen / nullif(unter_risiko, 0), 1e-12)))
+       1 - exp(sum(ln(greatest(coalesce(1 - integrationen / nullif(unter_risiko, 0), 1), 1e-12)))
                OVER (PARTITION BY kohorte, gruppe, auspraegung ORDER BY monat_seit_zugang)) AS anteil_integriert
 FROM zaehlung
 ORDER BY kohorte, gruppe, auspraegung, monat_seit_zugang;
