@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,8 +23,9 @@ type outcome struct {
 	findings []pipeline.Finding
 	states   map[string]pipeline.Record // snapshot exports: state per key
 	parts    []*lake.PartWriter         // delta exports: the delivery's records
-	rejected map[int]bool               // lines of rejected rows
-	flagged  map[int]bool
+	rejected map[int]bool               // ordinals of rejected rows
+	flagged  map[int]bool               // ordinals of rows kept with a remark
+	seq      int                        // the next row's ordinal
 }
 
 // abort removes the unfinished parts.
@@ -233,7 +235,7 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 	header := b.Header()
 	subs := make([]*outcome, len(chunks))
 	for i := range chunks {
-		subs[i] = &outcome{entry: o.entry, rejected: map[int]bool{}, flagged: map[int]bool{}}
+		subs[i] = &outcome{entry: o.entry, rejected: map[int]bool{}, flagged: map[int]bool{}, seq: i << 40}
 		if i == 0 {
 			subs[0].parts = o.parts
 			continue
@@ -292,16 +294,14 @@ func (o *outcome) count() {
 	}
 }
 
-// rows reads and validates every row of rd; valid rows of a delta go to part.
+// rows reads and validates every row of rd; valid rows of a delta go to part. Rows are
+// counted by their ordinal, not their line: several XML records may share a line.
 func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *outcome, part *lake.PartWriter) error {
 	var rec pipeline.Record
-	keyCol := -1
-	firstLine := map[string]int{}
-	dup := map[string]bool{}
+	keyCol, clientCol := -1, -1
 	if e.Snapshot {
 		keyCol = e.KeyColumn()
 	}
-	clientCol := -1
 	if e != source.Verbis {
 		if i, ok := e.Column("Kundennummer"); ok {
 			clientCol = i
@@ -309,15 +309,21 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 			clientCol = i
 		}
 	}
+	type seen struct{ line, ord int }
+	first := map[string]seen{} // snapshot keys: the first row that carried each
+	dup := map[string]bool{}
+	clientOf := map[string]string{} // snapshot keys: the client token of the accepted row
 	for {
 		row, err := rd.Next()
 		if err == io.EOF {
 			break
 		}
+		ord := o.seq
+		o.seq++
 		if err != nil {
 			if f, ok := v.ReadError(err); ok {
 				o.entry.RowsRead++
-				o.reject(f)
+				o.reject(f, ord)
 				continue
 			}
 			return asQuarantine(err)
@@ -327,50 +333,76 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 		rec, o.findings = v.Row(row, rec, o.findings)
 		for _, f := range o.findings[n:] {
 			if f.Rejected {
-				o.rejected[f.Line] = true
+				o.rejected[ord] = true
 			} else {
-				o.flagged[f.Line] = true
+				o.flagged[ord] = true
 			}
+		}
+		if e.Snapshot && v.Valid(keyCol) {
+			// Every row with a duplicated key is rejected, also where another cell
+			// rejected it already.
+			key := v.Token(keyCol)
+			if s, ok := first[key]; ok {
+				if !dup[key] {
+					o.reject(duplicate(o, e, keyCol, s.line), s.ord)
+					delete(o.states, key)
+					dup[key] = true
+				}
+				o.reject(duplicate(o, e, keyCol, row.Line), ord)
+				continue
+			}
+			first[key] = seen{row.Line, ord}
+			if rec != nil {
+				o.states[key] = append(pipeline.Record(nil), rec...)
+				if clientCol >= 0 {
+					clientOf[key] = v.Token(clientCol)
+				}
+			}
+			continue
 		}
 		if rec == nil {
 			continue
 		}
 		if clientCol >= 0 {
 			if tok := v.Token(clientCol); tok != "" && !r.isClient(tok) {
-				o.findings = append(o.findings, pipeline.Finding{File: o.entry.Name, Line: row.Line, Column: e.Columns[clientCol].Name,
-					Kind: source.KindOrphan, Reason: "Person fehlt im Kundenbestand: Zeile übernommen"})
-				o.flagged[row.Line] = true
-				o.entry.Orphans++
+				o.orphan(e, clientCol, row.Line, ord)
 			}
-		}
-		if e.Snapshot {
-			key := v.Token(keyCol)
-			if l, seen := firstLine[key]; seen {
-				if !dup[key] {
-					o.reject(pipeline.Finding{File: o.entry.Name, Line: l, Column: e.Columns[keyCol].Name, Kind: source.KindDuplicateKey,
-						Reason: "Schlüssel mehrfach im Bestand: alle Zeilen mit ihm abgewiesen"})
-					delete(o.states, key)
-					dup[key] = true
-				}
-				o.reject(pipeline.Finding{File: o.entry.Name, Line: row.Line, Column: e.Columns[keyCol].Name, Kind: source.KindDuplicateKey,
-					Reason: "Schlüssel mehrfach im Bestand: alle Zeilen mit ihm abgewiesen"})
-				continue
-			}
-			firstLine[key] = row.Line
-			o.states[key] = append(pipeline.Record(nil), rec...)
-			continue
 		}
 		if err := part.Write(rec); err != nil {
 			return err
 		}
 	}
+	// Orphans of a snapshot: told once its duplicates are known, in the order of the file.
+	var keys []string
+	for k := range o.states {
+		if tok := clientOf[k]; tok != "" && !r.isClient(tok) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(a, b int) bool { return first[keys[a]].ord < first[keys[b]].ord })
+	for _, k := range keys {
+		o.orphan(e, clientCol, first[k].line, first[k].ord)
+	}
 	return nil
 }
 
-func (o *outcome) reject(f pipeline.Finding) {
+func duplicate(o *outcome, e *source.Export, keyCol, line int) pipeline.Finding {
+	return pipeline.Finding{File: o.entry.Name, Line: line, Column: e.Columns[keyCol].Name, Kind: source.KindDuplicateKey,
+		Reason: "Schlüssel mehrfach im Bestand: alle Zeilen mit ihm abgewiesen"}
+}
+
+// orphan flags a kept row whose person the client master has never held.
+func (o *outcome) orphan(e *source.Export, clientCol, line, ord int) {
+	o.findings = append(o.findings, pipeline.Finding{File: o.entry.Name, Line: line, Column: e.Columns[clientCol].Name,
+		Kind: source.KindOrphan, Reason: "Person fehlt im Kundenbestand: Zeile übernommen"})
+	o.flagged[ord] = true
+	o.entry.Orphans++
+}
+
+func (o *outcome) reject(f pipeline.Finding, ord int) {
 	f.Rejected = true
 	o.findings = append(o.findings, f)
-	o.rejected[f.Line] = true
+	o.rejected[ord] = true
 }
 
 // isClient reports whether the client master knows a token. Workers call it while the

@@ -305,3 +305,6 @@ func validIdentifier(t Type, s string) bool {
 
 // Token returns the value of column i of the last valid row (a token for identifiers).
 func (v *Validator) Token(i int) string { return v.ctx.val[i].S }
+
+// Valid reports whether column i of the last row was valid.
+func (v *Validator) Valid(i int) bool { return i >= 0 && v.ctx.ok[i] }

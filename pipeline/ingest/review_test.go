@@ -1,0 +1,37 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Several XML records on one line are several rows: six of seven rejected quarantine
+// the file.
+func TestRecordsSharingALine(t *testing.T) {
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	ok := `<meldung id="A1"><azrNummer>912345678901</azrNummer><status>AE25_2</status><gueltigAb>2026-11-20</gueltigAb><erwerbstaetigkeit>ERLAUBT</erwerbstaetigkeit></meldung>`
+	bad := strings.ReplaceAll(ok, "2026-11-20", "2026-02-31")
+	doc := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<aufenthaltsmeldungen kreis="05970">` + ok + strings.Repeat(bad, 6) + "</aufenthaltsmeldungen>\n"
+	os.WriteFile(filepath.Join(h.inbox(), "abh_aufenthalt_05970_20261124.xml"), []byte(doc), 0o640)
+	s := h.ingest(t)
+	if len(s.Quarantined) != 1 || s.Quarantined[0].Kind != "too_many_rejects" {
+		t.Errorf("quarantined %+v, ingested %d, rejected %d", s.Quarantined, s.Ingested, s.Rejected)
+	}
+}
+
+// A key twice in a snapshot rejects both rows, also when the first was rejected for
+// another reason already.
+func TestDuplicateOfARejectedRow(t *testing.T) {
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	row := "975D004711;;X;Y;00.00.1990;m;SYR;GEST;SGB3;05970;05970040;;03.03.2025;;;J;;;;;AL\r\n"
+	badDate := strings.Replace(row, "03.03.2025", "31.02.2025", 1)
+	os.WriteFile(filepath.Join(h.inbox(), "verbis_kunden_20261124.csv"), []byte(canaryHeader+badDate+row), 0o640)
+	s := h.ingest(t)
+	if s.Rejected != 2 || s.Accepted != 0 || s.ByKind["duplicate_key"] != 2 {
+		t.Errorf("rejected %d, accepted %d, findings %v", s.Rejected, s.Accepted, s.ByKind)
+	}
+}
