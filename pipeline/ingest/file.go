@@ -427,6 +427,10 @@ func (r *run) commit(f file, o *outcome) error {
 			return err
 		}
 		s, _ := time.Parse("2006-01-02", o.entry.Stichtag)
+		if prev := r.lake.Manifest().Find(o.entry.Name); prev != nil && prev.Outcome == lake.Ingested {
+			// A corrected delivery replaces the earlier one of the same day as a whole.
+			h.Retract(day(s), o.states)
+		}
 		h.Apply(day(s), r.nextStichtag(e.Name, o.entry.Stichtag), o.states)
 	} else {
 		for _, p := range o.parts {

@@ -98,6 +98,28 @@ func (h *History) Apply(s int64, next int64, states map[string]pipeline.Record) 
 	}
 }
 
+// Retract takes back what an earlier delivery of day s said about the keys a corrected
+// delivery of the same day does not hold (absent, or rejected): their state from s on is
+// again what it was before s. Apply the correction's states after it.
+func (h *History) Retract(s int64, keep map[string]pipeline.Record) {
+	for k, ps := range h.points {
+		if _, ok := keep[k]; ok {
+			continue
+		}
+		i := sort.Search(len(ps), func(i int) bool { return ps[i].from >= s })
+		if i == len(ps) || ps[i].from != s {
+			continue
+		}
+		ps = append(ps[:i], ps[i+1:]...)
+		if len(ps) == 0 {
+			delete(h.points, k)
+		} else {
+			h.points[k] = merge(ps)
+		}
+		h.dirty = true
+	}
+}
+
 func (h *History) set(k string, s, next int64, rec pipeline.Record) {
 	ps := h.points[k]
 	i := sort.Search(len(ps), func(i int) bool { return ps[i].from > s }) - 1 // last point at or before s

@@ -87,3 +87,20 @@ func TestHistoryRoundTrip(t *testing.T) {
 		t.Errorf("valid_to %v", validTo)
 	}
 }
+
+// A corrected snapshot takes back what the wrong one added: a phantom client, and the
+// state of a client whose corrected row is missing.
+func TestHistoryCorrectionRetracts(t *testing.T) {
+	h := newHistory(histFields, 0)
+	h.Apply(100, 0, map[string]pipeline.Record{"a": st("a", "AL")})
+	h.Apply(101, 0, map[string]pipeline.Record{"a": st("a", "IK"), "phantom": st("phantom", "AL")})
+	corrected := map[string]pipeline.Record{}
+	h.Retract(101, corrected)
+	h.Apply(101, 0, corrected)
+	if h.Has("phantom") {
+		t.Error("the phantom client stays after the correction")
+	}
+	if got := statusAt(h, "a", 101); got != "AL" {
+		t.Errorf("client a on day 101: %s, want the state before (AL)", got)
+	}
+}
