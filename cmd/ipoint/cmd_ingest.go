@@ -53,8 +53,8 @@ Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 		return err
 	}
 	if s.Problems() {
-		return problemsError{fmt.Sprintf("%s Zeilen abgewiesen, %s Dateien in Quarantäne",
-			german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))))}
+		return problemsError{fmt.Sprintf("%s Zeilen abgewiesen, %s Dateien in Quarantäne, %s Dateien zurückgestellt",
+			german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))), german.Int(int64(len(s.Skipped))))}
 	}
 	return nil
 }
@@ -102,6 +102,12 @@ func printIngestSummary(w io.Writer, s *ingest.Summary) {
 		fmt.Fprintf(w, "In Quarantäne (%d):\n", len(s.Quarantined))
 		for _, q := range s.Quarantined {
 			fmt.Fprintf(w, "  %s: %s – %s\n", q.Name, kindName(q.Kind), q.Reason)
+		}
+	}
+	if len(s.Skipped) > 0 {
+		fmt.Fprintf(w, "Im Posteingang belassen, für den nächsten Lauf (%d):\n", len(s.Skipped))
+		for _, q := range s.Skipped {
+			fmt.Fprintf(w, "  %s: %s\n", q.Name, q.Reason)
 		}
 	}
 	if len(s.ExtraCols) > 0 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -52,11 +53,22 @@ func (q *quarantine) Error() string { return q.reason }
 func (r *run) prepare(f file, pz *protect.Pseudonymizer) *job {
 	name := filepath.Base(f.path)
 	j := &job{f: f}
-	sha, size, err := hashFile(f.path)
-	if err != nil {
-		j.err = err
+	var err error
+	if j.stamp, err = stampOf(f.path); err != nil {
+		j.skip = "nicht lesbar: " + err.Error()
 		return j
 	}
+	sha, size, err := hashFile(f.path)
+	if err != nil {
+		j.skip = "nicht lesbar: " + err.Error()
+		return j
+	}
+	defer func() {
+		// A file replaced while it was read is not what was read: next run.
+		if now, err := stampOf(f.path); err != nil || now != j.stamp {
+			j.skip = "während der Übernahme geändert oder entfernt: wird beim nächsten Lauf übernommen"
+		}
+	}()
 	if r.known[name+" "+sha] {
 		j.dup = true
 		return j
@@ -69,17 +81,28 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) *job {
 		return j
 	}
 	j.o, j.err = r.read(f, j.entry, pz)
+	var pe *fs.PathError
+	if errors.As(j.err, &pe) {
+		j.skip, j.err = "nicht lesbar: "+pe.Error(), nil
+	}
 	return j
 }
 
 // finish takes a prepared file into the lake, or aside (in the committer, in order).
 func (r *run) finish(j *job) error {
 	f, name := j.f, filepath.Base(j.f.path)
+	if j.skip != "" {
+		// The file stays in the inbox; nothing of it is recorded.
+		j.o.abort()
+		r.sum.Skipped = append(r.sum.Skipped, Quarantined{Name: name, Reason: j.skip})
+		r.opt.Log.Warn("file left in the inbox", "file", name)
+		return nil
+	}
 	if j.dup {
 		// The same bytes again: nothing changes; the file leaves the inbox as before.
 		r.sum.Duplicates++
 		e := r.lake.Manifest().Find(name)
-		r.moves = append(r.moves, r.moveFor(f, e != nil && e.Outcome == lake.Quarantined, "", ""))
+		r.moves = append(r.moves, r.moveFor(f, e != nil && e.Outcome == lake.Quarantined, "", "", j.stamp))
 		r.opt.Log.Info("duplicate delivery", "file", name)
 		return nil
 	}
@@ -93,7 +116,7 @@ func (r *run) finish(j *job) error {
 		}
 		r.lake.Record(entry)
 		r.sum.Quarantined = append(r.sum.Quarantined, Quarantined{Name: name, Kind: q.kind, Reason: q.reason})
-		r.moves = append(r.moves, r.moveFor(f, true, q.kind, q.reason))
+		r.moves = append(r.moves, r.moveFor(f, true, q.kind, q.reason, j.stamp))
 		r.opt.Log.Warn("file quarantined", "file", name, "kind", q.kind)
 		return nil
 	}
@@ -101,18 +124,18 @@ func (r *run) finish(j *job) error {
 		j.o.abort()
 		return j.err
 	}
-	return r.commit(f, j.o)
+	return r.commit(f, j.o, j.stamp)
 }
 
 // moveFor says where a file goes once its entry is durable.
-func (r *run) moveFor(f file, quarantined bool, kind, reason string) move {
+func (r *run) moveFor(f file, quarantined bool, kind, reason string, stamp stamp) move {
 	name := filepath.Base(f.path)
 	if quarantined {
 		text := fmt.Sprintf("Datei: %s\nGrund: %s\nArt: %s\nZeitpunkt: %s\n\nDie Datei wurde nicht übernommen. Bitte die Lieferung prüfen und berichtigt erneut liefern.\n",
 			name, reason, kind, r.opt.Now().Format("02.01.2006 15:04"))
-		return move{from: f.path, to: filepath.Join(r.opt.Quarantine, name), reasonFile: name, reason: text}
+		return move{from: f.path, to: filepath.Join(r.opt.Quarantine, name), reasonFile: name, reason: text, stamp: stamp}
 	}
-	return move{from: f.path, to: filepath.Join(r.opt.Archive, f.d.Export.Name, name)}
+	return move{from: f.path, to: filepath.Join(r.opt.Archive, f.d.Export.Name, name), stamp: stamp}
 }
 
 // read reads and validates one file into an outcome, or says why it is quarantined.
@@ -412,7 +435,7 @@ func (r *run) isClient(tok string) bool {
 }
 
 // commit puts an outcome into the lake.
-func (r *run) commit(f file, o *outcome) error {
+func (r *run) commit(f file, o *outcome, st stamp) error {
 	e := f.d.Export
 	// Conservation: every row read is accepted or rejected, never both, never neither.
 	if o.entry.RowsRead != o.entry.Accepted+o.entry.Rejected {
@@ -470,7 +493,7 @@ func (r *run) commit(f file, o *outcome) error {
 	if len(o.entry.Extra) > 0 {
 		r.sum.ExtraCols[o.entry.Name] = o.entry.Extra
 	}
-	r.moves = append(r.moves, r.moveFor(f, false, "", ""))
+	r.moves = append(r.moves, r.moveFor(f, false, "", "", st))
 	return nil
 }
 

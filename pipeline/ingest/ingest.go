@@ -53,8 +53,9 @@ type Summary struct {
 	Ingested    int
 	Quarantined []Quarantined
 	Duplicates  int
-	Unknown     []string // file names that match no export: left in the inbox
-	Ignored     int      // *.part, *.tmp, hidden files, sidecars
+	Unknown     []string      // file names that match no export: left in the inbox
+	Ignored     int           // *.part, *.tmp, hidden files, sidecars
+	Skipped     []Quarantined // left in the inbox for the next run: unreadable, or changed while read
 	RowsRead    int64
 	Accepted    int64
 	Rejected    int64
@@ -72,7 +73,9 @@ type Quarantined struct {
 }
 
 // Problems reports whether the run finished with something for staff to look at.
-func (s *Summary) Problems() bool { return len(s.Quarantined) > 0 || s.Rejected > 0 }
+func (s *Summary) Problems() bool {
+	return len(s.Quarantined) > 0 || s.Rejected > 0 || len(s.Skipped) > 0
+}
 
 func (o *Options) defaults() {
 	if o.Archive == "" {
@@ -111,6 +114,7 @@ type move struct {
 	from, to   string
 	reasonFile string
 	reason     string
+	stamp      stamp // the version that was read; another one stays for the next run
 }
 
 // Run ingests the inbox once.
@@ -225,6 +229,23 @@ type job struct {
 	o     *outcome
 	err   error
 	dup   bool
+	skip  string // why the file stays in the inbox for the next run
+	stamp stamp  // the file as it was read
+}
+
+// stamp identifies the version of a file: a file replaced under the same name while a
+// run reads it is not the file that was read.
+type stamp struct {
+	size int64
+	mod  time.Time
+}
+
+func stampOf(path string) (stamp, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return stamp{}, err
+	}
+	return stamp{st.Size(), st.ModTime()}, nil
 }
 
 // phase reads files in parallel and commits them in their order.
@@ -358,6 +379,12 @@ func (r *run) checkpoint() error {
 func (r *run) apply(m move) error {
 	if err := os.MkdirAll(filepath.Dir(m.to), 0o750); err != nil {
 		return err
+	}
+	if now, err := stampOf(m.from); err == nil && m.stamp != (stamp{}) && now != m.stamp {
+		// Replaced since it was read (a corrected delivery under the same name): it
+		// stays for the next run.
+		r.opt.Log.Warn("file changed since it was read: left in the inbox", "file", filepath.Base(m.from))
+		return nil
 	}
 	to := m.to
 	if _, err := os.Stat(to); err == nil {

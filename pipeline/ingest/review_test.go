@@ -35,3 +35,29 @@ func TestDuplicateOfARejectedRow(t *testing.T) {
 		t.Errorf("rejected %d, accepted %d, findings %v", s.Rejected, s.Accepted, s.ByKind)
 	}
 }
+
+// A file that vanishes (or cannot be read) between the scan and the read is left for
+// the next run instead of stopping the ingest; the other files are taken in.
+func TestVanishedFileDoesNotStopTheRun(t *testing.T) {
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	row := "975D004711;;X;Y;00.00.1990;m;SYR;GEST;SGB3;05970;05970040;;03.03.2025;;;J;;;;;AL\r\n"
+	for _, d := range []string{"20261123", "20261124"} {
+		os.WriteFile(filepath.Join(h.inbox(), "verbis_kunden_"+d+".csv"), []byte(canaryHeader+row), 0o640)
+	}
+	opt := h.options()
+	opt.defaults()
+	r := &run{opt: opt, sum: &Summary{ByKind: map[string]int64{}}, known: map[string]bool{}}
+	files, err := scan(h.inbox(), r.sum)
+	if err != nil || len(files) != 2 {
+		t.Fatalf("scan: %v, %d files", err, len(files))
+	}
+	os.Remove(files[0].path)
+	if j := r.prepare(files[0], nil); j.skip == "" || j.err != nil {
+		t.Errorf("vanished file: skip %q, err %v", j.skip, j.err)
+	}
+	s := h.ingest(t)
+	if s.Ingested != 1 {
+		t.Errorf("the remaining file: %d ingested", s.Ingested)
+	}
+}
