@@ -83,3 +83,27 @@ func TestStatementHistory(t *testing.T) {
 		t.Errorf("history %q", h.entries)
 	}
 }
+
+func TestSQLOutputFile(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.1", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	call(t, vars, "ingest")
+	call(t, vars, "transform", "--max-age-days", "30")
+	out := filepath.Join(home, "out.csv")
+	if r := call(t, vars, "sql", "--format", "csv", "--out", out, "-c", "SELECT 1 AS a; SELECT 2 AS b"); r.code != exitOK {
+		t.Fatalf("sql: %d %s", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(out)
+	st, _ := os.Stat(out)
+	if string(b) != "a\n1\nb\n2\n" || st.Mode().Perm() != 0o600 {
+		t.Errorf("out file %q, mode %o", b, st.Mode().Perm())
+	}
+	if r := call(t, vars, "sql", "--format", "parquet", "--out", out, "-c", "SELECT 1; SELECT 2"); r.code != exitUsage {
+		t.Errorf("two statements to one Parquet file: code %d", r.code)
+	}
+}

@@ -25,7 +25,7 @@ pseudonymisiert Kennungen, schreibt Parquet in den Datensee und verzeichnet jede
 Manifest. Fehlerhafte Zeilen werden mit Grund abgewiesen, unlesbare Dateien in die
 Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 	homeDir := homeFlag(fs)
-	share := fs.Float64("max-reject-share", pipeline.QuarantineShare, "Anteil abgewiesener Zeilen, ab dem eine Datei in Quarantäne geht")
+	share := fs.Float64("max-reject-share", pipeline.QuarantineShare, "Anteil abgewiesener Zeilen, über dem eine Datei in Quarantäne geht (0: jede abgewiesene Zeile)")
 	minRej := fs.Int("min-rejects", pipeline.QuarantineMinRejects, "... mit mindestens so vielen abgewiesenen Zeilen")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -37,6 +37,14 @@ Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 	key, err := protect.LoadKey(h.keyFile(e), e.getenv(protect.KeyEnv))
 	if err != nil {
 		return err
+	}
+	// 0 means what it says: any rejected row quarantines the file. (The library reads
+	// zero as "default".)
+	if *share <= 0 {
+		*share = 1e-12
+	}
+	if *minRej <= 0 {
+		*minRej = 1
 	}
 	log := logger(e)
 	opt := ingest.Options{Inbox: h.inbox(), Quarantine: h.quarantine(), Lake: h.lake(), Key: key,

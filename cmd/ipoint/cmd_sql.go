@@ -22,7 +22,7 @@ func init() {
 	register(command{name: "sql", summary: "Auswertungsdatenbank lesend abfragen (für Analysten; jede Abfrage wird protokolliert)", run: runSQL})
 }
 
-func runSQL(ctx context.Context, args []string, e env) error {
+func runSQL(ctx context.Context, args []string, e env) (err error) {
 	fs := newFlags("sql", `Fragt die Auswertungsdatenbank ab: nur lesend, ohne Zugriff auf Dateien, andere Datenbanken
 oder Erweiterungen, ohne den Pseudonymisierungsschlüssel. Jede Abfrage wird mit Zeit,
 Benutzer, Text, Zeilenzahl und Dauer im Prüfprotokoll (HOME/audit/sql.jsonl) vermerkt.
@@ -57,7 +57,20 @@ Am Terminal: eine Eingabe mit Zeilenbearbeitung und Verlauf; \d listet die Tabel
 		return err
 	}
 	defer db.Close()
-	s := &session{db: db, e: e, format: *format, outPath: *out, audit: h.auditLog()}
+	s := &session{db: db, e: e, format: *format, audit: h.auditLog()}
+	if *out != "" {
+		// Query results are pseudonymised microdata: readable by the analyst only.
+		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		s.out = f
+		defer func() {
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = cerr
+			}
+		}()
+	}
 	switch {
 	case *command != "":
 		return s.batch(ctx, *command)
@@ -79,16 +92,20 @@ Am Terminal: eine Eingabe mit Zeilenbearbeitung und Verlauf; \d listet die Tabel
 }
 
 type session struct {
-	db      *sql.DB
-	e       env
-	format  string
-	outPath string
-	audit   string
+	db     *sql.DB
+	e      env
+	format string
+	out    io.Writer // --out: every result of the session goes there, else to w
+	audit  string
 }
 
 // batch runs every statement; the first failing one ends the run with an error.
 func (s *session) batch(ctx context.Context, text string) error {
-	for _, q := range splitStatements(text) {
+	stmts := splitStatements(text)
+	if s.format == "parquet" && len(stmts) > 1 {
+		return usageError{"--format parquet schreibt das Ergebnis genau einer Abfrage"}
+	}
+	for _, q := range stmts {
 		if err := s.run(ctx, q, s.e.stdout); err != nil {
 			return err
 		}
@@ -110,13 +127,8 @@ func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("Abfrage: %v", err)
 	}
-	if s.outPath != "" {
-		f, err := os.Create(s.outPath)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if s.out != nil {
+		w = s.out
 	}
 	return res.write(w, s.format)
 }
