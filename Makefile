@@ -9,11 +9,31 @@ DEMO        := demo
 # freshness check would fail on an older one). Same day, same seed: the same demo.
 DEMO_AS_OF  ?= $(shell TZ=Europe/Berlin date -d yesterday +%F)
 
-.PHONY: build demo test bench lint fmt clean npm fuzz
+.PHONY: build demo test bench lint fmt clean npm fuzz assets
 
 NODECLIENT  := testdata/nodeclient
+ASSETS      := reports/assets
+ECHARTS     := $(ASSETS)/node_modules/echarts
+ASSET_FILES := $(ASSETS)/echarts.min.js $(ASSETS)/langDE.js $(ASSETS)/ECHARTS-LICENSE.txt
 
-build:
+## assets: ECharts from the npm registry, pinned by reports/assets/package-lock.json,
+## copied next to the Go code that embeds it (never loaded from a CDN).
+assets: $(ASSET_FILES)
+
+$(ECHARTS)/dist/echarts.min.js: $(ASSETS)/package-lock.json
+	npm ci --prefix $(ASSETS) --no-audit --no-fund
+	touch $@
+
+$(ASSETS)/echarts.min.js: $(ECHARTS)/dist/echarts.min.js
+	cp $< $@
+
+$(ASSETS)/langDE.js: $(ECHARTS)/dist/echarts.min.js
+	cp $(ECHARTS)/i18n/langDE.js $@
+
+$(ASSETS)/ECHARTS-LICENSE.txt: $(ECHARTS)/dist/echarts.min.js
+	cat $(ECHARTS)/LICENSE $(ECHARTS)/NOTICE > $@
+
+build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ipoint
 
 ## demo: synthetic exports of the default scenario into ./demo, taken into the lake,
@@ -34,22 +54,22 @@ $(NODECLIENT)/node_modules/.package-lock.json: $(NODECLIENT)/package-lock.json
 	npm ci --prefix $(NODECLIENT) --no-audit --no-fund
 
 ## test: the one test command (CI runs it).
-test: npm
+test: npm assets
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
 ## bench: speed and memory, measured by Go benchmarks.
-bench:
+bench: npm assets
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
 
 ## fuzz: every reader's fuzz target, briefly (FUZZTIME each); the seed corpora also run in make test.
 FUZZTIME ?= 10s
-fuzz:
+fuzz: assets
 	for f in FuzzCSV FuzzStatTable FuzzXML FuzzJSONL FuzzXLSX; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -parallel 1 ./pipeline/read/ || exit 1; \
 	done
 
-lint:
+lint: assets
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt would change the files above"; exit 1; }
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
