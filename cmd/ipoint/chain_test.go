@@ -2,11 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"ipoint/reports/browser"
 )
 
 // TestChain runs the commands as the batch and an analyst would: init, generate,
@@ -26,6 +31,7 @@ func TestChain(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(r.stdout, "Prüfungen") || !strings.Contains(r.stdout, "in Ordnung") {
 		t.Fatalf("transform: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	checkReports(t, vars, home)
 	q := "SELECT kreis, sum(zugaenge) AS zugaenge FROM mart_woche_kreis GROUP BY kreis ORDER BY kreis"
 	r = call(t, vars, "sql", "-c", q)
 	if r.code != exitOK || !strings.Contains(r.stdout, "05966") || !strings.Contains(r.stdout, "(2 Zeilen)") {
@@ -105,5 +111,63 @@ func TestSQLOutputFile(t *testing.T) {
 	}
 	if r := call(t, vars, "sql", "--format", "parquet", "--out", out, "-c", "SELECT 1; SELECT 2"); r.code != exitUsage {
 		t.Errorf("two statements to one Parquet file: code %d", r.code)
+	}
+}
+
+// checkReports renders the reports of the chain's data, renders them again (the
+// archive stays as it is), and opens every one in headless Chromium.
+func checkReports(t *testing.T, vars map[string]string, home string) {
+	t.Helper()
+	r := call(t, vars, "report")
+	if r.code != exitOK || strings.Count(r.stdout, "(neu)") != 3 {
+		t.Fatalf("report: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	root := filepath.Join(home, "reports")
+	files := []string{"2026/KW47/wochenbericht.html", "2026/10/monatsbericht.html", "2026/10/verlaufsbericht.html"}
+	before := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[f] = b
+		// No pseudonym of a person, no personal data: only aggregates.
+		if m := regexp.MustCompile(`[KBA]-[a-z2-7]{26}`).Find(b); m != nil {
+			t.Errorf("%s holds a pseudonym %s", f, m)
+		}
+	}
+	if r := call(t, vars, "report"); r.code != exitOK || strings.Count(r.stdout, "(unverändert)") != 3 {
+		t.Errorf("second report run: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, f := range files {
+		if b, _ := os.ReadFile(filepath.Join(root, f)); !bytes.Equal(b, before[f]) {
+			t.Errorf("%s changed on a second run", f)
+		}
+	}
+	idx, err := os.ReadFile(filepath.Join(root, "index.html"))
+	if err != nil || !strings.Contains(string(idx), `href="2026/KW47/wochenbericht.html"`) {
+		t.Errorf("index: %v\n%s", err, idx)
+	}
+	for _, f := range append(files, "index.html") {
+		shot := filepath.Join("..", "..", "build", "screenshots", strings.ReplaceAll(f, "/", "-")+".png")
+		res, err := browser.Check(context.Background(), filepath.Join(root, f), shot)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if f == "index.html" {
+			if len(res.Errors) > 0 || len(res.Resources) > 0 {
+				t.Errorf("index: %q %q", res.Errors, res.Resources)
+			}
+			continue
+		}
+		for _, p := range res.Problems() {
+			t.Errorf("%s: %s", f, p)
+		}
+	}
+	if r := call(t, vars, "report", "--week", "2026-W49"); r.code != exitFailure || !strings.Contains(r.stderr, "KW 49/2026") {
+		t.Errorf("future week: %d %s", r.code, r.stderr)
+	}
+	if r := call(t, vars, "report", "--week", "47"); r.code != exitUsage {
+		t.Errorf("bad week: %d %s", r.code, r.stderr)
 	}
 }

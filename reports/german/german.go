@@ -46,3 +46,8 @@ func Decimal(f float64, decimals int) string {
 
 // Date formats t as TT.MM.JJJJ.
 func Date(t time.Time) string { return t.Format("02.01.2006") }
+
+var months = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
+
+// MonthName returns the German name of a month.
+func MonthName(m time.Month) string { return months[m-1] }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"ipoint/pipeline/warehouse"
+	"ipoint/reports"
+)
+
+func init() {
+	register(command{name: "report", summary: "Berichte (Wochen-, Monats- und Verlaufsbericht) erstellen und archivieren", run: runReport})
+}
+
+func runReport(ctx context.Context, args []string, e env) error {
+	fs := newFlags("report", `Erstellt die Berichte aus der Auswertungsdatenbank als eigenständige HTML-Dateien
+und legt sie im Archiv ab (reports/<Jahr>/KW<nn>/wochenbericht.html,
+reports/<Jahr>/<MM>/monatsbericht.html und verlaufsbericht.html, dazu reports/index.html).
+Ohne Angabe: die letzte vollständig gelieferte Woche und der letzte vollständige Monat.
+Ein vorhandener Bericht wird nie ersetzt: haben sich die Daten geändert, kommt eine
+neue Fassung hinzu.`, e)
+	homeDir := homeFlag(fs)
+	week := fs.String("week", "", "Kalenderwoche, z. B. 2026-W47 (nur den Wochenbericht)")
+	month := fs.String("month", "", "Monat, z. B. 2026-10 (Monats- und Verlaufsbericht)")
+	k := fs.Int64("k", 3, "Geheimhaltungsschwelle: kleinere Fallzahlen werden als * ausgewiesen")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *k < 1 {
+		return usageError{"--k muss mindestens 1 sein"}
+	}
+	h, err := resolveHome(*homeDir, e)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(h.warehouseFile()); err != nil {
+		return fmt.Errorf("keine Auswertungsdatenbank unter %s: zuerst ipoint transform", h.warehouseFile())
+	}
+	db, err := warehouse.OpenAnalyst(h.warehouseFile(), 2, "2GB")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	jobs, err := reportJobs(ctx, db, *week, *month)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		r, err := j.load(ctx, db, *k)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := reports.Render(&buf, r); err != nil {
+			return err
+		}
+		path, outcome, err := reports.Store(h.reports(), r.ArchivePath(), buf.Bytes())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, path, outcome)
+	}
+	if err := reports.WriteIndex(h.reports()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Übersicht: %s\n", filepath.Join(h.reports(), "index.html"))
+	return nil
+}
+
+type reportJob struct {
+	load func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error)
+}
+
+// reportJobs decides which reports to render: the given week or month, or by default
+// the last complete week and month of the data.
+func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJob, error) {
+	var jobs []reportJob
+	addWeek := func(y, w int) {
+		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
+			return reports.Weekly(ctx, db, y, w, k)
+		}})
+	}
+	addMonth := func(y, m int) {
+		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
+			return reports.Monthly(ctx, db, y, m, k)
+		}})
+	}
+	addCohorts := func(y, m int) {
+		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
+			return reports.Cohorts(ctx, db, y, m, k)
+		}})
+	}
+	if week != "" {
+		y, w, err := parseWeek(week)
+		if err != nil {
+			return nil, err
+		}
+		addWeek(y, w)
+	}
+	if month != "" {
+		t, err := time.Parse("2006-01", month)
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("--month %q: erwartet JJJJ-MM, z. B. 2026-10", month)}
+		}
+		addMonth(t.Year(), int(t.Month()))
+		var stand time.Time
+		if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand); err != nil {
+			return nil, err
+		}
+		// The Verlaufsbericht rests on the newest data: only with the last complete month.
+		if y, m := reports.LastCompleteMonth(stand.UTC()); y == t.Year() && m == int(t.Month()) {
+			addCohorts(y, m)
+		}
+	}
+	if week == "" && month == "" {
+		var stand time.Time
+		if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand); err != nil {
+			return nil, err
+		}
+		addWeek(reports.LastCompleteWeek(stand.UTC()))
+		y, m := reports.LastCompleteMonth(stand.UTC())
+		addMonth(y, m)
+		addCohorts(y, m)
+	}
+	return jobs, nil
+}
+
+// parseWeek reads an ISO week as 2026-W47 or 2026-47.
+func parseWeek(s string) (int, int, error) {
+	y, w, ok := strings.Cut(strings.ToUpper(s), "-")
+	w = strings.TrimPrefix(w, "W")
+	year, err1 := strconv.Atoi(y)
+	week, err2 := strconv.Atoi(w)
+	if !ok || err1 != nil || err2 != nil || week < 1 || week > 53 {
+		return 0, 0, usageError{fmt.Sprintf("--week %q: erwartet JJJJ-Wnn, z. B. 2026-W47", s)}
+	}
+	return year, week, nil
+}

@@ -1,0 +1,177 @@
+// Package browser opens a report in headless Chromium (Debian's package) with the
+// network disabled and reports what rendered: for the tests of the reports, never
+// for production use. It works on a copy of the report with a small harness script
+// injected at the start of <head>, so that errors are caught from the first script on.
+package browser
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"time"
+)
+
+// Chart is what the browser found of one chart.
+type Chart struct {
+	ID       string `json:"id"`
+	Expected int    `json:"expected"` // series the report declares (data-series)
+	Series   int    `json:"series"`   // series the ECharts instance holds (-1: no instance)
+	Painted  int    `json:"painted"`  // non-transparent pixels of its canvas
+	Canvas   bool   `json:"canvas"`
+}
+
+// Result is what the browser found of one report.
+type Result struct {
+	Title     string   `json:"title"`
+	Charts    []Chart  `json:"charts"`
+	Errors    []string `json:"errors"`    // uncaught errors, console errors, CSP violations
+	Resources []string `json:"resources"` // every resource the page requested
+}
+
+const harness = `<script>
+(function () {
+  var errs = [];
+  window.addEventListener("error", function (e) { errs.push("error: " + e.message); });
+  window.addEventListener("unhandledrejection", function (e) { errs.push("rejection: " + e.reason); });
+  document.addEventListener("securitypolicyviolation", function (e) { errs.push("csp: " + e.violatedDirective + " " + e.blockedURI); });
+  var ce = console.error;
+  console.error = function () { errs.push("console.error: " + Array.prototype.join.call(arguments, " ")); ce.apply(console, arguments); };
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      var out = { title: document.title, charts: [], errors: errs,
+        resources: performance.getEntriesByType("resource").map(function (r) { return r.name; }) };
+      document.querySelectorAll(".chart").forEach(function (el) {
+        var inst = window.echarts && echarts.getInstanceByDom(el);
+        var canvas = el.querySelector("canvas");
+        var painted = 0;
+        if (canvas) {
+          var d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+          for (var i = 3; i < d.length; i += 4) { if (d[i] !== 0) { painted++; } }
+        }
+        out.charts.push({ id: el.getAttribute("data-id"), expected: +el.getAttribute("data-series"),
+          series: inst ? inst.getOption().series.length : -1, painted: painted, canvas: !!canvas });
+      });
+      var pre = document.createElement("pre");
+      pre.id = "ipoint-harness";
+      pre.textContent = JSON.stringify(out);
+      document.body.appendChild(pre);
+    }, 300);
+  });
+})();
+</script>`
+
+// Path finds the Chromium binary: $CHROMIUM, or chromium on the PATH.
+func Path() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no Chromium found (install Debian's chromium package; .ci/run does)")
+}
+
+func flags(profile string) []string {
+	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+		"--hide-scrollbars", "--user-data-dir=" + profile,
+		// No network: every request goes to a closed port and no name resolves.
+		"--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-background-networking",
+		"--virtual-time-budget=10000", "--run-all-compositor-stages-before-draw"}
+}
+
+var harnessRe = regexp.MustCompile(`(?s)<pre id="ipoint-harness">(.*?)</pre>`)
+
+// Check opens the report at path and returns what rendered. If screenshot is not
+// empty, a full-height screenshot of the unmodified report is saved there.
+func Check(ctx context.Context, path, screenshot string) (*Result, error) {
+	bin, err := Path()
+	if err != nil {
+		return nil, err
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.Index(src, []byte("<head>"))
+	if i < 0 {
+		return nil, fmt.Errorf("%s: no <head>", path)
+	}
+	dir, err := os.MkdirTemp("", "ipoint-browser-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	probe := filepath.Join(dir, "probe.html")
+	withHarness := append(append(append([]byte{}, src[:i+len("<head>")]...), harness...), src[i+len("<head>"):]...)
+	if err := os.WriteFile(probe, withHarness, 0o600); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, append(flags(filepath.Join(dir, "profile")), "--window-size=1280,900", "--dump-dom", "file://"+probe)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("chromium: %v: %s", err, tail(stderr.String()))
+	}
+	m := harnessRe.FindSubmatch(out)
+	if m == nil {
+		return nil, fmt.Errorf("the page never finished loading (no harness result); chromium said: %s", tail(stderr.String()))
+	}
+	var r Result
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &r); err != nil {
+		return nil, err
+	}
+	if screenshot != "" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(screenshot), 0o755); err != nil {
+			return nil, err
+		}
+		cmd := exec.CommandContext(ctx, bin, append(flags(filepath.Join(dir, "profile2")), "--window-size=1280,7000", "--screenshot="+screenshot, "file://"+abs)...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("chromium screenshot: %v: %s", err, tail(string(b)))
+		}
+	}
+	return &r, nil
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return "…" + s[len(s)-2000:]
+	}
+	return s
+}
+
+// Problems lists what is wrong with a rendered report: a chart without a canvas,
+// without its series or without painted pixels, an error in the browser, a request.
+func (r *Result) Problems() []string {
+	var out []string
+	for _, e := range r.Errors {
+		out = append(out, "error in the browser: "+e)
+	}
+	for _, res := range r.Resources {
+		out = append(out, "network request: "+res)
+	}
+	if len(r.Charts) == 0 {
+		out = append(out, "no charts")
+	}
+	for _, c := range r.Charts {
+		if !c.Canvas || c.Series != c.Expected || c.Expected == 0 || c.Painted < 5000 {
+			out = append(out, fmt.Sprintf("chart %s: canvas %v, %d of %d series, %d pixels painted", c.ID, c.Canvas, c.Series, c.Expected, c.Painted))
+		}
+	}
+	return out
+}

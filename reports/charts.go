@@ -1,0 +1,135 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// series is one series of a chart: its values for the chart (nil: a gap, for a
+// suppressed or unknown value) and its texts for the table of figures.
+type series struct {
+	Name   string
+	Values []any
+	Texts  []string
+	Dashed bool // a reference line, not a figure of ours
+}
+
+// chartSpec describes a chart; build turns it into options and a table.
+type chartSpec struct {
+	ID, Title, Description string
+	AxisHead               string // the table's first column
+	Labels                 []string
+	Series                 []series
+	Line                   bool // lines instead of bars
+	Stack                  bool
+	Area                   bool
+	Horizontal             bool
+	Unit                   string // "%" for shares
+	YName                  string
+}
+
+func commonOpts(s chartSpec) []charts.GlobalOpts {
+	trigger := "axis"
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{Width: "100%", Height: "360px"}),
+		charts.WithTitleOpts(opts.Title{Show: opts.Bool(false)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}),
+		charts.WithAnimation(false),
+		charts.WithGridOpts(opts.Grid{Top: "40", Left: "10", Right: "20", Bottom: "10", ContainLabel: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Name: s.YName}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "0", Top: "0", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Als Bild speichern"},
+		}}),
+	}
+}
+
+// build renders the chart's ECharts options and its table of figures.
+func (s chartSpec) build() Chart {
+	c := Chart{ID: s.ID, Title: s.Title, Description: s.Description, Unit: s.Unit, Series: len(s.Series)}
+	c.Table = Table{Caption: s.Title, Head: []string{s.AxisHead}}
+	for _, se := range s.Series {
+		c.Table.Head = append(c.Table.Head, se.Name)
+	}
+	for i, l := range s.Labels {
+		row := []string{l}
+		for _, se := range s.Series {
+			row = append(row, se.Texts[i])
+		}
+		c.Table.Rows = append(c.Table.Rows, row)
+	}
+	var raw []byte
+	if s.Line {
+		ch := charts.NewLine()
+		ch.SetGlobalOptions(commonOpts(s)...)
+		ch.SetXAxis(s.Labels)
+		for _, se := range s.Series {
+			data := make([]opts.LineData, len(se.Values))
+			for i, v := range se.Values {
+				data[i] = opts.LineData{Value: gap(v)}
+			}
+			o := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Stack: stackName(s.Stack), ConnectNulls: opts.Bool(false)})}
+			if s.Area {
+				o = append(o, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.55)}))
+			}
+			if se.Dashed {
+				o = append(o, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
+			}
+			ch.AddSeries(se.Name, data, o...)
+		}
+		ch.Validate()
+		raw = []byte(ch.JSONNotEscaped())
+	} else {
+		ch := charts.NewBar()
+		ch.SetGlobalOptions(commonOpts(s)...)
+		ch.SetXAxis(s.Labels)
+		for _, se := range s.Series {
+			data := make([]opts.BarData, len(se.Values))
+			for i, v := range se.Values {
+				data[i] = opts.BarData{Value: gap(v)}
+			}
+			ch.AddSeries(se.Name, data, charts.WithBarChartOpts(opts.BarChart{Stack: stackName(s.Stack)}))
+		}
+		if s.Horizontal {
+			ch.XYReversal()
+		}
+		ch.Validate()
+		raw = []byte(ch.JSONNotEscaped())
+	}
+	var buf bytes.Buffer
+	// Compact, and escape <, > and & so that no label can end the script element.
+	_ = json.Compact(&buf, raw)
+	var out bytes.Buffer
+	json.HTMLEscape(&out, buf.Bytes())
+	c.Option = out.Bytes()
+	return c
+}
+
+// gap turns a missing value into ECharts' "-" (an empty point).
+func gap(v any) any {
+	if v == nil {
+		return "-"
+	}
+	return v
+}
+
+func stackName(stack bool) string {
+	if stack {
+		return "gesamt"
+	}
+	return ""
+}
+
+// countSeries builds a series of counts, suppressed where supp says so.
+func countSeries(name string, values []int64, supp []bool) series {
+	s := series{Name: name}
+	for i, v := range values {
+		hidden := supp != nil && supp[i]
+		s.Values = append(s.Values, chartValue(v, hidden))
+		s.Texts = append(s.Texts, countText(v, hidden))
+	}
+	return s
+}

@@ -1,0 +1,189 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+
+	"ipoint/reports/german"
+)
+
+// iabReference is the published employment rate of refugees by years since arrival
+// (IAB-BAMF-SOEP survey; domain.md §3.1): a survey figure of employment, not the
+// same measure as a first integration after registration, drawn for orientation.
+var iabReference = []struct {
+	Years int
+	Rate  float64
+}{{1, 7}, {6, 54}, {7, 62}, {8, 68}}
+
+type cohortPoint struct {
+	cohort       time.Time
+	group, value string
+	month        int
+	atRisk       int64
+	share        float64
+}
+
+// Cohorts loads the Verlaufsbericht as of the end of a calendar month.
+func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report, error) {
+	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+	end := first.AddDate(0, 1, -1)
+	r := &Report{Kind: KindCohorts, Title: "Verlaufsbericht", Year: year, Number: month, K: k,
+		Period: fmt.Sprintf("Zugangskohorten, Stand %s", german.Date(end))}
+	if err := loadStand(ctx, db, r); err != nil {
+		return nil, err
+	}
+	if r.Stand.Before(end) {
+		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert (Stand der Daten: %s)", german.MonthName(first.Month()), year, german.Date(r.Stand))
+	}
+	// The mart is computed at the data's Stand; a report for an earlier month end would
+	// need the mart as of that day, so only the latest complete month is offered.
+	if y, m := LastCompleteMonth(r.Stand); y != year || m != month {
+		return nil, fmt.Errorf("der Verlaufsbericht beruht auf dem neuesten Stand der Daten (%s) und ist nur für den letzten vollständigen Monat verfügbar", german.Date(r.Stand))
+	}
+	rows, err := db.QueryContext(ctx, `SELECT kohorte, gruppe, auspraegung, monat_seit_zugang, unter_risiko, anteil_integriert
+		FROM mart_kohorte ORDER BY kohorte, gruppe, auspraegung, monat_seit_zugang`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var pts []cohortPoint
+	for rows.Next() {
+		var p cohortPoint
+		if err := rows.Scan(&p.cohort, &p.group, &p.value, &p.month, &p.atRisk, &p.share); err != nil {
+			return nil, err
+		}
+		p.cohort = p.cohort.UTC()
+		pts = append(pts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("keine Zugangskohorten in der Auswertungsdatenbank")
+	}
+	maxMonth := 12
+	for _, p := range pts {
+		if p.month > maxMonth {
+			maxMonth = p.month
+		}
+	}
+	labels := make([]string, maxMonth+1)
+	for i := range labels {
+		labels[i] = fmt.Sprint(i)
+	}
+	// line builds one series from the points of a (cohort, group, value); a point is
+	// shown only while at least MinDenominator people are at risk.
+	line := func(name string, sel func(cohortPoint) bool) series {
+		s := series{Name: name, Values: make([]any, maxMonth+1), Texts: make([]string, maxMonth+1)}
+		for i := range s.Texts {
+			s.Texts[i] = ""
+		}
+		for _, p := range pts {
+			if !sel(p) {
+				continue
+			}
+			if p.atRisk < MinDenominator {
+				s.Texts[p.month] = "x"
+				continue
+			}
+			s.Values[p.month] = round1(100 * p.share)
+			s.Texts[p.month] = german.Decimal(100*p.share, 1) + " %"
+		}
+		return s
+	}
+	cohorts := map[time.Time]int64{}
+	for _, p := range pts {
+		if p.group == "alle" && p.month == 0 {
+			cohorts[p.cohort] = p.atRisk
+		}
+	}
+	var keys []time.Time
+	for c := range cohorts {
+		keys = append(keys, c)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Before(keys[j]) })
+	var all []series
+	for _, c := range keys {
+		c := c
+		all = append(all, line(quarterLabel(c), func(p cohortPoint) bool { return p.cohort.Equal(c) && p.group == "alle" }))
+	}
+	ref := series{Name: "IAB: erwerbstätig nach 1 Jahr seit Zuzug (Befragung)", Dashed: true, Values: make([]any, maxMonth+1), Texts: make([]string, maxMonth+1)}
+	ref.Values[12] = iabReference[0].Rate
+	ref.Texts[12] = german.Decimal(iabReference[0].Rate, 0) + " %"
+	all = append(all, ref)
+	r.Sections = append(r.Sections, Section{ID: "kohorten", Title: "Erste Integration nach Monaten seit dem Zugang",
+		Intro: "Für jede Zugangskohorte (Quartal der Registrierung beim Integration Point) der geschätzte Anteil, der bis zum jeweiligen Monat eine erste Integration (Beschäftigung, Ausbildung, Selbständigkeit) aufgenommen hat. Wer ohne Integration abgeht oder noch betreut wird, zählt bis dahin mit (Kaplan-Meier-Schätzung).",
+		Charts: []Chart{chartSpec{ID: "kohorten", Title: "Kumulierter Anteil mit erster Integration nach Zugangskohorte", AxisHead: "Monate seit Zugang",
+			Labels: labels, Line: true, Unit: "%", YName: "%",
+			Description: "Liniendiagramm: je Zugangskohorte der kumulierte Anteil mit erster Integration in Prozent über die Monate seit dem Zugang; gestrichelt der Vergleichswert der IAB-BAMF-SOEP-Befragung nach einem Jahr.",
+			Series:      all}.build()}})
+
+	// The splits use the oldest cohort with enough people: the longest follow-up.
+	var oldest time.Time
+	for _, c := range keys {
+		if cohorts[c] >= 2*MinDenominator {
+			oldest = c
+			break
+		}
+	}
+	if !oldest.IsZero() {
+		split := Section{ID: "gliederung", Title: "Nach Geschlecht und Herkunft (Kohorte " + quarterLabel(oldest) + ")",
+			Intro: "Die älteste Kohorte mit ausreichender Größe, weil sie am längsten beobachtet ist."}
+		for _, g := range []struct{ key, title string }{{"geschlecht", "Geschlecht"}, {"herkunft", "Herkunftsgruppe"}} {
+			values := map[string]bool{}
+			for _, p := range pts {
+				if p.cohort.Equal(oldest) && p.group == g.key && p.month == 0 && p.atRisk >= MinDenominator {
+					values[p.value] = true
+				}
+			}
+			var names []string
+			for v := range values {
+				names = append(names, v)
+			}
+			sort.Strings(names)
+			var ss []series
+			for _, v := range names {
+				v := v
+				ss = append(ss, line(valueLabel(v), func(p cohortPoint) bool { return p.cohort.Equal(oldest) && p.group == g.key && p.value == v }))
+			}
+			split.Charts = append(split.Charts, chartSpec{ID: "nach-" + g.key, Title: "Kumulierter Anteil mit erster Integration nach " + g.title,
+				AxisHead: "Monate seit Zugang", Labels: labels, Line: true, Unit: "%", YName: "%",
+				Description: fmt.Sprintf("Liniendiagramm: kumulierter Anteil mit erster Integration in der Kohorte %s nach %s; Gruppen unter %d Personen werden nicht gezeigt.", quarterLabel(oldest), g.title, MinDenominator),
+				Series:      ss}.build())
+		}
+		r.Sections = append(r.Sections, split)
+	}
+	refRows := [][]string{}
+	for _, x := range iabReference {
+		refRows = append(refRows, []string{fmt.Sprint(x.Years), german.Decimal(x.Rate, 0) + " %"})
+	}
+	r.Sections = append(r.Sections, Section{ID: "vergleich", Title: "Zum Vergleich: Erwerbstätigkeit nach Jahren seit dem Zuzug",
+		Intro:  "Veröffentlichte Ergebnisse der IAB-BAMF-SOEP-Befragung Geflüchteter (Zuzüge 2013–2019; IAB 2023 und IAB-Kurzbericht 10/2024). Es handelt sich um eine Befragung zur Erwerbstätigkeit nach dem Zuzug nach Deutschland, nicht um dieselbe Messgröße wie die erste Integration nach der Registrierung beim Integration Point; die Werte dienen nur der Einordnung. Nach sechs Jahren: Männer 67 %, Frauen 23 %.",
+		Tables: []Table{{Caption: "Erwerbstätigenquote Geflüchteter nach Jahren seit dem Zuzug (Befragung)", Head: []string{"Jahre seit Zuzug", "erwerbstätig"}, Rows: refRows}}})
+	r.Notes = append([]Note{
+		{"Zugangskohorte", "Alle Kunden, die sich im selben Kalenderquartal beim Integration Point registriert haben, ab der ersten Lieferung."},
+		{"Erste Integration", "Erste Aufnahme einer sozialversicherungspflichtigen Beschäftigung, Ausbildung oder Selbständigkeit nach dem Zugang (§ 48a SGB II)."},
+		{"Kaplan-Meier-Schätzung", "Berücksichtigt, dass jüngere Kohorten kürzer beobachtet sind und manche Kunden ohne Integration abgehen (Zensierung)."},
+		{"x", fmt.Sprintf("Anteil nicht ausgewiesen, weil weniger als %d Personen noch beobachtet werden.", MinDenominator)},
+	}, symbolNotes(k)[:1]...)
+	return r, nil
+}
+
+func quarterLabel(t time.Time) string { return fmt.Sprintf("%d/Q%d", t.Year(), (int(t.Month())-1)/3+1) }
+
+func valueLabel(v string) string {
+	switch v {
+	case "m":
+		return "männlich"
+	case "w":
+		return "weiblich"
+	case "d":
+		return "divers"
+	case "o":
+		return "ohne Angabe"
+	}
+	return v
+}

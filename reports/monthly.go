@@ -1,0 +1,307 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"ipoint/reports/german"
+)
+
+type monthRow struct {
+	month            time.Time
+	kinds            [7]int64 // SVB_VZ, SVB_TZ, AUSB, SELBST, MINI, PRAK, EQ
+	k2               int64
+	quota, miniQuota sql.NullFloat64
+	avgCaseload      sql.NullFloat64
+	complete         bool
+}
+
+func loadMonths(ctx context.Context, db *sql.DB, upTo time.Time) ([]monthRow, error) {
+	rows, err := db.QueryContext(ctx, `SELECT m.monat, aufnahmen_svb_vz, aufnahmen_svb_tz, aufnahmen_ausb, aufnahmen_selbst,
+		aufnahmen_mini, aufnahmen_prak, aufnahmen_eq, integrationen_k2,
+		q.integrationsquote_12m, q.minijobquote_12m, q.bestand_durchschnitt_12m, coalesce(q.vollstaendig, false)
+		FROM mart_monat m LEFT JOIN mart_integrationsquote q USING (monat)
+		WHERE m.monat <= ?::DATE AND m.monat >= (SELECT date_trunc('month', erster_stichtag) FROM dim_stichtage)
+		ORDER BY m.monat`, upTo.Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []monthRow
+	for rows.Next() {
+		var r monthRow
+		if err := rows.Scan(&r.month, &r.kinds[0], &r.kinds[1], &r.kinds[2], &r.kinds[3], &r.kinds[4], &r.kinds[5], &r.kinds[6], &r.k2,
+			&r.quota, &r.miniQuota, &r.avgCaseload, &r.complete); err != nil {
+			return nil, err
+		}
+		r.month = r.month.UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Monthly loads the Monatsbericht of a calendar month.
+func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report, error) {
+	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+	end := first.AddDate(0, 1, -1)
+	r := &Report{Kind: KindMonthly, Title: "Monatsbericht", Year: year, Number: month, K: k,
+		Period: fmt.Sprintf("%s %d, %s–%s", german.MonthName(first.Month()), year, first.Format("02.01."), german.Date(end))}
+	if err := loadStand(ctx, db, r); err != nil {
+		return nil, err
+	}
+	if r.Stand.Before(end) {
+		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert (Stand der Daten: %s)", german.MonthName(first.Month()), year, german.Date(r.Stand))
+	}
+	months, err := loadMonths(ctx, db, first)
+	if err != nil {
+		return nil, err
+	}
+	if len(months) == 0 || !months[len(months)-1].month.Equal(first) {
+		return nil, fmt.Errorf("keine Zahlen für %s %d in der Auswertungsdatenbank", german.MonthName(first.Month()), year)
+	}
+	cur := months[len(months)-1]
+	var prev *monthRow
+	if len(months) > 1 {
+		prev = &months[len(months)-2]
+	}
+	hidden := func(n int64) bool { return n > 0 && n < k }
+	keys := &KeyTable{Caption: "Kennzahlen des Monats", Head: []string{"Kennzahl", german.MonthName(first.Month()), "Vormonat", "Veränderung"}}
+	addCount := func(name, note string, get func(monthRow) int64) {
+		c := get(cur)
+		row := KeyRow{Name: name, Note: note, Cells: []string{countText(c, hidden(c)), "x", "x"}}
+		if prev != nil {
+			p := get(*prev)
+			row.Cells[1] = countText(p, hidden(p))
+			if !hidden(c) && !hidden(p) {
+				row.Cells[2] = signed(c - p)
+			}
+		}
+		keys.Rows = append(keys.Rows, row)
+	}
+	addCount("Integrationen nach § 48a SGB II (K2)", "Personen mit mindestens einer Aufnahme von Beschäftigung, Ausbildung oder Selbständigkeit im Monat", func(m monthRow) int64 { return m.k2 })
+	kindNames := []string{"sozialversicherungspflichtig Vollzeit", "sozialversicherungspflichtig Teilzeit", "Ausbildung", "selbständig", "Minijobs", "Praktika", "Einstiegsqualifizierungen"}
+	for i, n := range kindNames {
+		i := i
+		addCount("Aufnahmen: "+n, "", func(m monthRow) int64 { return m.kinds[i] })
+	}
+	quota := func(v sql.NullFloat64, m monthRow) string {
+		if !v.Valid || !m.complete || !m.avgCaseload.Valid || m.avgCaseload.Float64 < MinDenominator {
+			return "x"
+		}
+		return german.Decimal(100*v.Float64, 1) + " %"
+	}
+	qr := KeyRow{Name: "Integrationsquote (12 Monate)", Note: "Integrationen der letzten 12 Monate / durchschnittlicher Bestand; x, solange keine 12 Monate geliefert sind", Cells: []string{quota(cur.quota, cur), "x", ""}}
+	mr := KeyRow{Name: "Minijob-Quote (12 Monate)", Cells: []string{quota(cur.miniQuota, cur), "x", ""}}
+	if prev != nil {
+		qr.Cells[1], mr.Cells[1] = quota(prev.quota, *prev), quota(prev.miniQuota, *prev)
+	}
+	keys.Rows = append(keys.Rows, qr, mr)
+	cov, err := latestCoverage(ctx, db, end)
+	if err != nil {
+		return nil, err
+	}
+	if cov != nil && cov.stichtag.Equal(end) {
+		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am Monatsende (Siegen-Wittgenstein, Olpe); . wenn unbekannt"}
+		var parts []string
+		for _, kr := range Kreise {
+			p := cov.pop[kr.Key]
+			if !p.Valid {
+				parts = append(parts, kr.Name+": .")
+				continue
+			}
+			parts = append(parts, kr.Name+": "+percent(float64(cov.bestand[kr.Key]), float64(p.Int64), MinDenominator))
+		}
+		row.Cells = []string{joinSemi(parts), "", ""}
+		keys.Rows = append(keys.Rows, row)
+	}
+	r.Keys = keys
+
+	// Charts over the last 24 months.
+	if len(months) > 24 {
+		months = months[len(months)-24:]
+	}
+	var labels []string
+	var k2 []int64
+	quotas := series{Name: "Integrationsquote"}
+	minis := series{Name: "Minijob-Quote"}
+	var qLabels []string
+	for _, m := range months {
+		labels = append(labels, monthLabel(m.month))
+		k2 = append(k2, m.k2)
+		if m.complete && m.quota.Valid && m.avgCaseload.Valid && m.avgCaseload.Float64 >= MinDenominator {
+			qLabels = append(qLabels, monthLabel(m.month))
+			quotas.Values = append(quotas.Values, round1(100*m.quota.Float64))
+			quotas.Texts = append(quotas.Texts, german.Decimal(100*m.quota.Float64, 1)+" %")
+			minis.Values = append(minis.Values, round1(100*m.miniQuota.Float64))
+			minis.Texts = append(minis.Texts, german.Decimal(100*m.miniQuota.Float64, 1)+" %")
+		}
+	}
+	k2supp := make([]bool, len(k2))
+	for i, v := range k2 {
+		k2supp[i] = hidden(v)
+	}
+	integ := Section{ID: "integrationen", Title: "Integrationen und Aufnahmen", Charts: []Chart{
+		chartSpec{ID: "k2", Title: "Integrationen nach § 48a SGB II (K2) je Monat", AxisHead: "Monat", Labels: labels,
+			Description: "Säulendiagramm der Integrationen (höchstens eine je Person und Monat) je Monat.",
+			Series:      []series{countSeries("Integrationen", k2, k2supp)}}.build(),
+	}}
+	if len(qLabels) > 0 {
+		integ.Charts = append(integ.Charts, chartSpec{ID: "quote", Title: "Gleitende Integrationsquote und Minijob-Quote (12 Monate)", AxisHead: "Monat",
+			Labels: qLabels, Line: true, Unit: "%", YName: "%",
+			Description: "Liniendiagramm der gleitenden Integrationsquote und der Minijob-Quote über je 12 Monate, in Prozent des durchschnittlichen Bestands.",
+			Series:      []series{quotas, minis}}.build())
+	} else {
+		integ.Intro = "Die gleitende Integrationsquote wird ausgewiesen, sobald 12 Monate geliefert sind."
+	}
+	sc, err := startsChart(ctx, db, first, k)
+	if err != nil {
+		return nil, err
+	}
+	integ.Charts = append(integ.Charts, sc)
+	r.Sections = append(r.Sections, integ)
+
+	s, err := loadStructure(ctx, db, end)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil && s.stichtag.Equal(end) {
+		r.Sections = append(r.Sections, Section{ID: "gemeinden", Title: "Städte und Gemeinden", Charts: []Chart{municipalityChart(s, k)}})
+	}
+	courses, err := courseSection(ctx, db, first, k)
+	if err != nil {
+		return nil, err
+	}
+	r.Sections = append(r.Sections, courses)
+	structure, err := structureSection(ctx, db, end, k)
+	if err != nil {
+		return nil, err
+	}
+	if structure != nil {
+		r.Sections = append(r.Sections, *structure)
+	}
+	if r.Quality, err = loadQuality(ctx, db, first, end); err != nil {
+		return nil, err
+	}
+	r.Notes = append([]Note{
+		{"Integration (K2)", "Aufnahme einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), einer Ausbildung oder einer selbständigen Tätigkeit; höchstens eine je Person und Monat (§ 48a SGB II, Kennzahl K2). Minijobs, Praktika und Einstiegsqualifizierungen zählen nicht als Integration und werden getrennt ausgewiesen."},
+		{"Integrationsquote", "Summe der Integrationen der letzten 12 Monate geteilt durch den durchschnittlichen Bestand an den Monatsstichtagen (15.) derselben 12 Monate."},
+		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests beendeter Kurse nach dem Monat des Kursendes (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau)."},
+		{"Gemeinden", "Wohngemeinde des Kunden am Monatsende; Gemeindegliederungen werden nur monatlich ausgewiesen."},
+	}, symbolNotes(k)...)
+	return r, nil
+}
+
+func joinSemi(p []string) string {
+	out := ""
+	for i, s := range p {
+		if i > 0 {
+			out += "; "
+		}
+		out += s
+	}
+	return out
+}
+
+func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+
+var courseKinds = []struct{ key, name string }{{"IK", "Integrationskurs"}, {"IK_ALPHA", "Alphabetisierungskurs"}, {"IK_JUGEND", "Jugendintegrationskurs"}, {"BSK", "Berufssprachkurs"}}
+
+// courseSection shows language-course participation and results.
+func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (Section, error) {
+	sec := Section{ID: "sprachkurse", Title: "Sprachkurse"}
+	rows, err := db.QueryContext(ctx, `SELECT monat, kursart, laufend_monatsende FROM mart_kursteilnahme
+		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE ORDER BY monat`, month.Format(time.DateOnly), month.Format(time.DateOnly))
+	if err != nil {
+		return sec, err
+	}
+	defer rows.Close()
+	var labels []string
+	counts := map[string][]int64{}
+	for rows.Next() {
+		var m time.Time
+		var kind string
+		var n int64
+		if err := rows.Scan(&m, &kind, &n); err != nil {
+			return sec, err
+		}
+		l := monthLabel(m.UTC())
+		if len(labels) == 0 || labels[len(labels)-1] != l {
+			labels = append(labels, l)
+			for _, c := range courseKinds {
+				counts[c.key] = append(counts[c.key], 0)
+			}
+		}
+		if v, ok := counts[kind]; ok {
+			v[len(v)-1] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return sec, err
+	}
+	ss := make([]series, len(courseKinds))
+	for i, c := range courseKinds {
+		ss[i].Name = c.name
+	}
+	for j := range labels {
+		v := make([]int64, len(courseKinds))
+		for i, c := range courseKinds {
+			v[i] = counts[c.key][j]
+		}
+		supp := suppressLine(v, k)
+		for i := range courseKinds {
+			ss[i].Values = append(ss[i].Values, chartValue(v[i], supp[i]))
+			ss[i].Texts = append(ss[i].Texts, countText(v[i], supp[i]))
+		}
+	}
+	sec.Charts = append(sec.Charts, chartSpec{ID: "kursteilnahme", Title: "Laufende Sprachkursteilnahmen am Monatsende", AxisHead: "Monat", Labels: labels, Stack: true,
+		Description: "Gestapeltes Säulendiagramm der am Monatsende laufenden Teilnahmen an Integrations- und Berufssprachkursen, nach Kursart, für die letzten 12 Monate.",
+		Series:      ss}.build())
+
+	// Results of the courses that ended in the last 12 months, by kind.
+	results := []struct{ key, name string }{{"UNTER_A2", "unter A2"}, {"A2", "A2"}, {"B1", "B1"}, {"B2", "B2"}, {"C1", "C1"}, {"NICHT_BESTANDEN", "nicht bestanden"}, {"KEIN_TEST", "ohne Test"}}
+	rrows, err := db.QueryContext(ctx, `SELECT massnahmeart, ergebnis, sum(anzahl)::BIGINT FROM mart_sprachkurs
+		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE GROUP BY ALL`, month.Format(time.DateOnly), month.Format(time.DateOnly))
+	if err != nil {
+		return sec, err
+	}
+	defer rrows.Close()
+	res := map[string]map[string]int64{}
+	for rrows.Next() {
+		var kind, result string
+		var n int64
+		if err := rrows.Scan(&kind, &result, &n); err != nil {
+			return sec, err
+		}
+		if res[kind] == nil {
+			res[kind] = map[string]int64{}
+		}
+		res[kind][result] = n
+	}
+	if err := rrows.Err(); err != nil {
+		return sec, err
+	}
+	rs := make([]series, len(results))
+	for i, x := range results {
+		rs[i].Name = x.name
+	}
+	var kLabels []string
+	for _, c := range courseKinds {
+		kLabels = append(kLabels, c.name)
+		v := make([]int64, len(results))
+		for i, x := range results {
+			v[i] = res[c.key][x.key]
+		}
+		supp := suppressLine(v, k)
+		for i := range results {
+			rs[i].Values = append(rs[i].Values, chartValue(v[i], supp[i]))
+			rs[i].Texts = append(rs[i].Texts, countText(v[i], supp[i]))
+		}
+	}
+	sec.Charts = append(sec.Charts, chartSpec{ID: "kursergebnisse", Title: "Ergebnisse der in den letzten 12 Monaten beendeten Sprachkurse", AxisHead: "Kursart",
+		Labels: kLabels, Stack: true, Horizontal: true,
+		Description: "Gestapeltes Balkendiagramm der Ergebnisse beendeter Sprachkurse der letzten 12 Monate, je Kursart nach erreichtem Niveau.",
+		Series:      rs}.build())
+	return sec, nil
+}

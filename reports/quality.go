@@ -1,0 +1,76 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// exportLabels names the exports for staff, in the report's order, with how many days
+// old their newest delivery may be at the period's end.
+var exportLabels = []struct {
+	Key, Label string
+	MaxAge     int
+}{
+	{"verbis_kunden", "Kundenbestand (VerBIS, täglich)", 3},
+	{"massnahmen", "Maßnahmen und Kurse (täglich)", 3},
+	{"arbeitsaufnahmen", "Arbeits- und Ausbildungsaufnahmen (täglich)", 3},
+	{"abh_aufenthalt", "Aufenthaltsentscheidungen der Ausländerbehörden (täglich)", 3},
+	{"beratungen", "Beratungen (monatlich)", 40},
+	{"ki_schutzsuchende", "Schutzsuchende des Kommunalen Integrationszentrums (monatlich)", 40},
+}
+
+// loadQuality reads the data-quality section for the period from..to: each export's
+// newest delivery up to the period's end, the deliveries of the period with their
+// rejected rows, the files quarantined in it, and the warehouse's checks.
+func loadQuality(ctx context.Context, db *sql.DB, from, to time.Time) (*Quality, error) {
+	q := &Quality{}
+	f, t := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	for _, e := range exportLabels {
+		st := ExportState{Name: e.Key, Label: e.Label}
+		var newest sql.NullTime
+		err := db.QueryRowContext(ctx, `SELECT max(stichtag) FILTER (ergebnis = 'ingested' AND stichtag <= ?::DATE),
+			count(*) FILTER (stichtag BETWEEN ?::DATE AND ?::DATE),
+			coalesce(sum(zeilen_gelesen) FILTER (stichtag BETWEEN ?::DATE AND ?::DATE AND ergebnis = 'ingested' AND NOT ersetzt), 0)::BIGINT,
+			coalesce(sum(zeilen_abgewiesen) FILTER (stichtag BETWEEN ?::DATE AND ?::DATE AND ergebnis = 'ingested' AND NOT ersetzt), 0)::BIGINT
+			FROM core_lieferungen WHERE export = ?`, t, f, t, f, t, f, t, e.Key).Scan(&newest, &st.Files, &st.Rows, &st.Rejected)
+		if err != nil {
+			return nil, err
+		}
+		if newest.Valid {
+			st.Newest = newest.Time.UTC()
+			st.AgeDays = int(to.Sub(st.Newest).Hours() / 24)
+		}
+		st.Stale = !newest.Valid || st.AgeDays > e.MaxAge
+		q.Exports = append(q.Exports, st)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT name, export, coalesce(grund, '') FROM core_lieferungen
+		WHERE ergebnis = 'quarantined' AND stichtag BETWEEN ?::DATE AND ?::DATE ORDER BY stichtag, name`, f, t)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var qf QuarantinedFile
+		if err := rows.Scan(&qf.Name, &qf.Export, &qf.Reason); err != nil {
+			return nil, err
+		}
+		q.Quarantined = append(q.Quarantined, qf)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	crows, err := db.QueryContext(ctx, `SELECT name, beschreibung, anzahl, hinweis FROM pruefungen ORDER BY hinweis, name`)
+	if err != nil {
+		return nil, err
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var c Check
+		if err := crows.Scan(&c.Name, &c.Description, &c.Rows, &c.Notice); err != nil {
+			return nil, err
+		}
+		q.Checks = append(q.Checks, c)
+	}
+	return q, crows.Err()
+}

@@ -1,0 +1,238 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"ipoint/reports/browser"
+)
+
+// sample builds a report by hand, with the same builders the warehouse loaders use.
+func sample(version string) *Report {
+	labels := []string{"KW 45/2026", "KW 46/2026", "KW 47/2026"}
+	regs := [][]int64{{30, 12, 2}, {25, 9, 1}}
+	ss := []series{}
+	for i, kr := range Kreise {
+		ss = append(ss, countSeries(kr.Name, regs[i], []bool{false, false, i == 0 || regs[i][2] < 3}))
+	}
+	return &Report{Kind: KindWeekly, Title: "Wochenbericht", Period: "KW 47/2026, 16.11.–22.11.2026", Year: 2026, Number: 47,
+		Stand: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), DataVersion: version, K: 3,
+		Keys: &KeyTable{Caption: "Kennzahlen", Head: []string{"Kennzahl", "A", "B"}, Rows: []KeyRow{{Name: "Bestand", Cells: []string{"1.234", "*"}}}},
+		Text: []string{"Der Bestand stieg um 0,5 % auf 1.060 betreute Kunden."},
+		Sections: []Section{{ID: "s", Title: "Entwicklung", Charts: []Chart{
+			chartSpec{ID: "zugaenge", Title: "Zugänge <&> je Woche", Description: "Säulen", AxisHead: "Woche", Labels: labels, Stack: true, Series: ss}.build(),
+			chartSpec{ID: "quote", Title: "Quote", Description: "Linie", AxisHead: "Woche", Labels: labels, Line: true, Unit: "%",
+				Series: []series{{Name: "Quote", Values: []any{12.5, nil, 13.1}, Texts: []string{"12,5 %", "x", "13,1 %"}}, {Name: "Bezug", Dashed: true, Values: []any{nil, 7.0, nil}, Texts: []string{"", "7 %", ""}}}}.build(),
+		}}},
+		Quality: &Quality{Exports: []ExportState{{Name: "verbis_kunden", Label: "Kundenbestand", Newest: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), Files: 7, Rows: 7000, Rejected: 3}},
+			Quarantined: []QuarantinedFile{{Name: "x.csv", Export: "arbeitsaufnahmen", Reason: "Pflichtspalte fehlt"}},
+			Checks:      []Check{{Name: "schluessel", Description: "eindeutig", Rows: 0}, {Name: "waisen", Description: "Waisen", Rows: 4, Notice: true}}},
+		Notes: symbolNotes(3),
+	}
+}
+
+func render(t *testing.T, r *Report) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestRenderIsSelfContainedAndDeterministic(t *testing.T) {
+	a, b := render(t, sample("abc")), render(t, sample("abc"))
+	if !bytes.Equal(a, b) {
+		t.Fatal("the same report rendered twice differs")
+	}
+	s := string(a)
+	// Outside the scripts (ECharts' own code builds SVG and image markup as strings).
+	markup := regexp.MustCompile(`(?s)<script>.*?</script>`).ReplaceAllString(s, "")
+	for _, bad := range []*regexp.Regexp{regexp.MustCompile(`\ssrc=`), regexp.MustCompile(`<link`), regexp.MustCompile(`@import`), regexp.MustCompile(`url\(`)} {
+		if bad.MatchString(markup) {
+			t.Errorf("report refers to an external resource: %s", bad)
+		}
+	}
+	for _, want := range []string{`<html lang="de">`, "Content-Security-Policy", "default-src 'none'", "registerLocale", "Apache License",
+		`<meta name="ipoint-stand" content="24.11.2026">`, "Datenversion abc", `role="img"`, `aria-label="Säulen"`, "<details>", "@page", "size: A4",
+		"Zugänge &lt;&amp;&gt; je Woche", `data-series="2"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// A chart's title inside its JSON options cannot end the script element.
+	if strings.Contains(s, "Zugänge <&>") {
+		t.Error("unescaped markup in the report")
+	}
+	if len(a) > 2<<20 {
+		t.Errorf("report is %d bytes, want under 2 MB", len(a))
+	}
+	if c := render(t, sample("abd")); bytes.Equal(a, c) {
+		t.Error("a different data version renders the same bytes")
+	}
+}
+
+func TestArchiveNeverReplaces(t *testing.T) {
+	root := t.TempDir()
+	r := sample("v1")
+	p, out, err := Store(root, r.ArchivePath(), render(t, r))
+	if err != nil || out != StoredNew || !strings.HasSuffix(p, filepath.FromSlash("2026/KW47/wochenbericht.html")) {
+		t.Fatalf("first store: %s %s %v", p, out, err)
+	}
+	if _, out, _ := Store(root, r.ArchivePath(), render(t, r)); out != StoredUnchanged {
+		t.Errorf("same bytes: %s", out)
+	}
+	first, _ := os.ReadFile(p)
+	r2 := sample("v2")
+	p2, out, err := Store(root, r2.ArchivePath(), render(t, r2))
+	if err != nil || out != StoredVersion || !strings.HasSuffix(p2, "wochenbericht-v2.html") {
+		t.Fatalf("changed data: %s %s %v", p2, out, err)
+	}
+	if again, _ := os.ReadFile(p); !bytes.Equal(again, first) {
+		t.Error("the first version was changed")
+	}
+	if _, out, _ := Store(root, r2.ArchivePath(), render(t, r2)); out != StoredUnchanged {
+		t.Errorf("v2 again: %s", out)
+	}
+	older := sample("v1")
+	older.Number, older.Period = 46, "KW 46/2026"
+	monthly := sample("v1")
+	monthly.Kind, monthly.Title, monthly.Number, monthly.Period = KindMonthly, "Monatsbericht", 10, "Oktober 2026"
+	for _, x := range []*Report{older, monthly} {
+		if _, _, err := Store(root, x.ArchivePath(), render(t, x)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteIndex(root); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := Index(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range idx {
+		got = append(got, e.Path+" "+e.DataVersion)
+	}
+	want := []string{"2026/KW47/wochenbericht-v2.html v2", "2026/KW47/wochenbericht.html v1", "2026/KW46/wochenbericht.html v1", "2026/10/monatsbericht.html v1"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("index:\n got %q\nwant %q", got, want)
+	}
+	if !idx[1].Older || idx[0].Older {
+		t.Errorf("older flags: %+v", idx[:2])
+	}
+	html, _ := os.ReadFile(filepath.Join(root, "index.html"))
+	if !strings.Contains(string(html), `href="2026/KW47/wochenbericht-v2.html"`) || !strings.Contains(string(html), "ältere Fassung") {
+		t.Errorf("index.html:\n%s", html)
+	}
+}
+
+// TestReportInBrowser opens a rendered report in headless Chromium with the network
+// disabled: every chart has its series and painted pixels, no error, no request.
+func TestReportInBrowser(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bericht.html")
+	if err := os.WriteFile(path, render(t, sample("abc")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := browser.Check(context.Background(), path, filepath.Join("..", "build", "screenshots", "beispielbericht.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Problems() {
+		t.Error(p)
+	}
+}
+
+func TestLastComplete(t *testing.T) {
+	d := func(s string) time.Time { x, _ := time.Parse(time.DateOnly, s); return x }
+	for _, c := range []struct {
+		stand string
+		wy, w int
+		my, m int
+	}{{"2026-11-24", 2026, 47, 2026, 10}, {"2026-11-22", 2026, 47, 2026, 10}, {"2026-11-30", 2026, 48, 2026, 11}, {"2027-01-03", 2026, 53, 2026, 12}} {
+		y, w := LastCompleteWeek(d(c.stand))
+		my, m := LastCompleteMonth(d(c.stand))
+		if y != c.wy || w != c.w || my != c.my || m != c.m {
+			t.Errorf("%s: week %d/%d month %d/%d", c.stand, w, y, m, my)
+		}
+	}
+}
+
+func TestWeeklyKeysSuppress(t *testing.T) {
+	monday := isoMonday(2026, 47)
+	by := map[time.Time]map[string]weekRow{}
+	var weeks []time.Time
+	for i := 4; i >= 0; i-- {
+		m := monday.AddDate(0, 0, -7*i)
+		weeks = append(weeks, m)
+		by[m] = map[string]weekRow{"05970": {regs: 30, caseload: 700, foerder: 630}, "05966": {regs: 10, caseload: 300, foerder: 270}}
+	}
+	// This week Olpe has 2 registrations: suppressed, and Siegen-Wittgenstein with it,
+	// because the total is published.
+	by[monday]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 0, 0, 0, 0, 0}}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{5, 4, 0, 0, 0, 0}}
+	// Last week's total was 2: its change against this week must not be shown.
+	prev := monday.AddDate(0, 0, -7)
+	by[prev]["05970"] = weekRow{regs: 0, caseload: 700, foerder: 630}
+	by[prev]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270}
+	keys := weeklyKeys(by[monday], by, weeks, monday, 3, nil, nil)
+	row := func(name string) []string {
+		for _, r := range keys.Rows {
+			if r.Name == name {
+				return r.Cells
+			}
+		}
+		t.Fatalf("no row %q", name)
+		return nil
+	}
+	if got := strings.Join(row("Neue Zugänge"), "|"); got != "*|*|32|x|x" {
+		t.Errorf("registrations: %s", got)
+	}
+	if got := strings.Join(row("Betreute Kunden am Wochenende"), "|"); got != "700|300|1.000|±0|1.000,0" {
+		t.Errorf("caseload: %s", got)
+	}
+	// Exits by reason: 1 in Olpe is primary; its column and row totals are published,
+	// so more cells go.
+	if got := row("davon: Arbeit oder Ausbildung"); got[1] != "*" || got[0] != "*" {
+		t.Errorf("exits to work: %v", got)
+	}
+	if got := row("Anteil mit besonderem Förderbedarf"); got[2] != "90,0 %" {
+		t.Errorf("support share: %v", got)
+	}
+}
+
+// TestBrowserCatchesFaults: the browser check itself notices a request, a script error
+// and a chart with a missing series, so that a passing report means something.
+func TestBrowserCatchesFaults(t *testing.T) {
+	page := string(render(t, sample("abc")))
+	page = strings.Replace(page, "</main>", `<img src="http://192.0.2.1/x.png" alt=""></main>`, 1)
+	page = strings.Replace(page, `data-series="2"`, `data-series="3"`, 1)
+	i := strings.LastIndex(page, "</body>")
+	page = page[:i] + "<script>undefinedFunction();</script>" + page[i:]
+	path := filepath.Join(t.TempDir(), "kaputt.html")
+	if err := os.WriteFile(path, []byte(page), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := browser.Check(context.Background(), path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csp, script bool
+	for _, e := range res.Errors {
+		csp = csp || strings.Contains(e, "csp: img-src")
+		script = script || strings.Contains(e, "undefinedFunction")
+	}
+	if !csp || !script {
+		t.Errorf("errors not caught: %q", res.Errors)
+	}
+	if res.Charts[0].Series == res.Charts[0].Expected || len(res.Problems()) < 4 {
+		t.Errorf("faults not noticed: %+v %q", res.Charts[0], res.Problems())
+	}
+}

@@ -1,0 +1,22 @@
+-- mart_beratung_woche: Beratungen je ISO-Woche und Kreis, nach Zielgruppe.
+-- * montag: Montag der ISO-Woche
+-- * kreis: Kreis der Beratung
+-- * zielgruppe: GEFLUECHTETE, EHRENAMT (Ehrenamtliche), ARBEITGEBER
+-- * anzahl: Beratungen in der Woche
+CREATE TABLE mart_beratung_woche AS
+WITH wochen AS (
+    SELECT DISTINCT montag FROM mart_woche_kreis
+),
+gitter AS (
+    SELECT w.montag, k.kreis, z.zielgruppe
+    FROM wochen w,
+         (SELECT unnest(['05966', '05970']) AS kreis) k,
+         (SELECT unnest(['GEFLUECHTETE', 'EHRENAMT', 'ARBEITGEBER']) AS zielgruppe) z
+),
+b AS (
+    SELECT date_trunc('week', datum)::DATE AS montag, kreis, zielgruppe, count(*) AS n
+    FROM core_beratungen GROUP BY ALL
+)
+SELECT g.montag, g.kreis, g.zielgruppe, coalesce(b.n, 0) AS anzahl
+FROM gitter g LEFT JOIN b USING (montag, kreis, zielgruppe)
+ORDER BY ALL;
