@@ -103,15 +103,10 @@ func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 		return nil, err
 	}
 	if cov != nil && cov.stichtag.Equal(end) {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am Monatsende (Siegen-Wittgenstein, Olpe); . wenn unbekannt"}
+		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze"}
 		var parts []string
 		for _, kr := range Kreise {
-			p := cov.pop[kr.Key]
-			if !p.Valid {
-				parts = append(parts, kr.Name+": .")
-				continue
-			}
-			parts = append(parts, kr.Name+": "+percent(float64(cov.bestand[kr.Key]), float64(p.Int64), MinDenominator))
+			parts = append(parts, kr.Name+": "+cov.text(kr.Key))
 		}
 		row.Cells = []string{joinSemi(parts), "", ""}
 		keys.Rows = append(keys.Rows, row)

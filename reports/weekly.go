@@ -215,10 +215,23 @@ type coverage struct {
 	stichtag time.Time
 	bestand  map[string]int64
 	pop      map[string]sql.NullInt64 // null: a cell of the population is unknown
+	known    map[string]int64         // the sum of the known cells
+}
+
+// text is a Kreis's coverage, or "." with the upper bound when a cell of the
+// population is unknown (the known cells' sum is a lower bound of the population).
+func (c *coverage) text(kreis string) string {
+	if p := c.pop[kreis]; p.Valid {
+		return percent(float64(c.bestand[kreis]), float64(p.Int64), MinDenominator)
+	}
+	if c.known[kreis] >= MinDenominator {
+		return ". (höchstens " + percent(float64(c.bestand[kreis]), float64(c.known[kreis]), MinDenominator) + ")"
+	}
+	return "."
 }
 
 func latestCoverage(ctx context.Context, db *sql.DB, end time.Time) (*coverage, error) {
-	rows, err := db.QueryContext(ctx, `SELECT stichtag, kreis, bestand, schutzsuchende FROM mart_abdeckung
+	rows, err := db.QueryContext(ctx, `SELECT stichtag, kreis, bestand, schutzsuchende, schutzsuchende_bekannt FROM mart_abdeckung
 		WHERE stichtag = (SELECT max(stichtag) FROM mart_abdeckung WHERE stichtag <= ?::DATE)`, end.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
@@ -227,15 +240,15 @@ func latestCoverage(ctx context.Context, db *sql.DB, end time.Time) (*coverage, 
 	var c *coverage
 	for rows.Next() {
 		if c == nil {
-			c = &coverage{bestand: map[string]int64{}, pop: map[string]sql.NullInt64{}}
+			c = &coverage{bestand: map[string]int64{}, pop: map[string]sql.NullInt64{}, known: map[string]int64{}}
 		}
 		var kreis string
 		var b int64
-		var p sql.NullInt64
-		if err := rows.Scan(&c.stichtag, &kreis, &b, &p); err != nil {
+		var p, known sql.NullInt64
+		if err := rows.Scan(&c.stichtag, &kreis, &b, &p, &known); err != nil {
 			return nil, err
 		}
-		c.bestand[kreis], c.pop[kreis] = b, p
+		c.bestand[kreis], c.pop[kreis], c.known[kreis] = b, p, known.Int64
 	}
 	return c, rows.Err()
 }
@@ -338,17 +351,16 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 	row.Cells = append(row.Cells, percent(float64(f), float64(c), MinDenominator), "", "")
 	t.Rows = append(t.Rows, row)
 	if cov != nil {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am " + german.Date(cov.stichtag) + "; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt"}
+		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am " + german.Date(cov.stichtag) + "; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt; dann in Klammern die obere Grenze aus den bekannten Zahlen"}
 		var b, p int64
 		known := true
 		for _, kr := range Kreise {
 			pop := cov.pop[kr.Key]
+			row.Cells = append(row.Cells, cov.text(kr.Key))
 			if !pop.Valid {
-				row.Cells = append(row.Cells, ".")
 				known = false
 				continue
 			}
-			row.Cells = append(row.Cells, percent(float64(cov.bestand[kr.Key]), float64(pop.Int64), MinDenominator))
 			b += cov.bestand[kr.Key]
 			p += pop.Int64
 		}
