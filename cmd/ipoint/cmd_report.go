@@ -5,13 +5,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"ipoint/pipeline/warehouse"
 	"ipoint/reports"
 )
 
@@ -40,10 +38,7 @@ neue Fassung hinzu.`, e)
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(h.warehouseFile()); err != nil {
-		return fmt.Errorf("keine Auswertungsdatenbank unter %s: zuerst ipoint transform", h.warehouseFile())
-	}
-	db, err := warehouse.OpenAnalyst(h.warehouseFile(), 2, "2GB")
+	db, err := h.openWarehouse("2GB")
 	if err != nil {
 		return err
 	}

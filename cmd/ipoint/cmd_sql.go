@@ -49,10 +49,7 @@ Am Terminal: eine Eingabe mit Zeilenbearbeitung und Verlauf; \d listet die Tabel
 	if *format == "parquet" && *out == "" {
 		return usageError{"--format parquet braucht --out DATEI"}
 	}
-	if _, err := os.Stat(h.warehouseFile()); err != nil {
-		return fmt.Errorf("keine Auswertungsdatenbank unter %s: zuerst ipoint transform", h.warehouseFile())
-	}
-	db, err := warehouse.OpenAnalyst(h.warehouseFile(), 2, "4GB")
+	db, err := h.openWarehouse("4GB")
 	if err != nil {
 		return err
 	}

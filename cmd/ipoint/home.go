@@ -1,8 +1,13 @@
 package main
 
 import (
+	"database/sql"
 	"flag"
+	"fmt"
+	"os"
 	"path/filepath"
+
+	"ipoint/pipeline/warehouse"
 )
 
 // home is the data directory every command works on.
@@ -48,4 +53,12 @@ func (h home) keyFile(e env) string {
 		return p
 	}
 	return filepath.Join(h.dir, "secrets", "pseudonym.key")
+}
+
+// openWarehouse opens the current warehouse the way an analyst may: read-only, locked.
+func (h home) openWarehouse(memoryLimit string) (*sql.DB, error) {
+	if _, err := os.Stat(h.warehouseFile()); err != nil {
+		return nil, fmt.Errorf("keine Auswertungsdatenbank unter %s: zuerst ipoint transform", h.warehouseFile())
+	}
+	return warehouse.OpenAnalyst(h.warehouseFile(), 2, memoryLimit)
 }
