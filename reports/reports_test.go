@@ -198,10 +198,29 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 	if got := strings.Join(row("Betreute Kunden am Wochenende"), "|"); got != "700|300|1.000|±0|1.000,0" {
 		t.Errorf("caseload: %s", got)
 	}
-	// Exits by reason: 1 in Olpe is primary; its column and row totals are published,
-	// so more cells go.
-	if got := row("davon: Arbeit oder Ausbildung"); got[1] != "*" || got[0] != "*" {
-		t.Errorf("exits to work: %v", got)
+	// Olpe's registrations are suppressed: its exits too (the caseload's change is
+	// registrations minus exits), and so Siegen-Wittgenstein's (the total is published).
+	if got := strings.Join(row("Abgänge"), "|"); got != "*|*|10|+10|0,0" {
+		t.Errorf("exits: %s", got)
+	}
+	// Exits by reason only for both Kreise together.
+	if got := strings.Join(row("davon: Arbeit oder Ausbildung"), "|"); got != "x|x|6||" {
+		t.Errorf("exits to work: %s", got)
+	}
+	if got := row("davon: Umzug"); got[2] != "4" {
+		t.Errorf("exits moved: %v", got)
+	}
+	// A reason with 2 exits is suppressed, and the smallest other with it, because the
+	// total of the exits is published.
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{5, 2, 0, 4, 0, 0}}
+	k2 := weeklyKeys(by[monday], by, weeks, monday, 3, nil, nil)
+	if a, b, c := k2.Rows[3].Cells[2], k2.Rows[4].Cells[2], k2.Rows[6].Cells[2]; a != "6" || b != "*" || c != "*" {
+		t.Errorf("reasons: work %s, moved %s, return %s", a, b, c)
+	}
+	// With no small counts, the flows per Kreis are published.
+	by[monday]["05966"] = weekRow{regs: 12, caseload: 300, foerder: 270, exits: [6]int64{3, 3, 0, 0, 0, 0}}
+	if got := weeklyKeys(by[monday], by, weeks, monday, 3, nil, nil).Rows[1].Cells; got[0] != "30" || got[1] != "12" {
+		t.Errorf("registrations without small counts: %v", got)
 	}
 	if got := row("Anteil mit besonderem Förderbedarf"); got[2] != "90,0 %" {
 		t.Errorf("support share: %v", got)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"ipoint/reports/german"
-	"ipoint/reports/suppress"
 )
 
 type weekRow struct {
@@ -91,6 +90,11 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 			v[i] = by[w][kr.Key].regs
 		}
 		supp := suppressLine(v, k)
+		if flowsWithheld(by[w], k) {
+			for i := range supp {
+				supp[i] = true
+			}
+		}
 		for i := range Kreise {
 			regsByKreis[i].Values = append(regsByKreis[i].Values, chartValue(v[i], supp[i]))
 			regsByKreis[i].Texts = append(regsByKreis[i].Texts, countText(v[i], supp[i]))
@@ -132,6 +136,26 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 	}
 	r.Notes = weeklyNotes(k)
 	return r, nil
+}
+
+// flowsWithheld says whether a week's registrations and exits per Kreis are withheld.
+// The caseload per Kreis is published every week, and its change is registrations
+// minus exits; so where either count of a Kreis must be suppressed, both are, in every
+// Kreis (the total of each is published, so one Kreis alone would follow from the other).
+func flowsWithheld(m map[string]weekRow, k int64) bool {
+	regs := make([]int64, len(Kreise))
+	exits := make([]int64, len(Kreise))
+	for i, kr := range Kreise {
+		regs[i], exits[i] = m[kr.Key].regs, m[kr.Key].exitsTotal()
+	}
+	for _, line := range [][]int64{regs, exits} {
+		for _, hidden := range suppressLine(line, k) {
+			if hidden {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func sum(m map[string]weekRow) weekRow {
@@ -303,20 +327,31 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 		t.Rows = append(t.Rows, row)
 	}
 	add("Betreute Kunden am Wochenende", "Bestand am Sonntag der Woche", func(r weekRow) int64 { return r.caseload }, true, nil)
-	add("Neue Zugänge", "", func(r weekRow) int64 { return r.regs }, true, nil)
-	add("Abgänge", "", func(r weekRow) int64 { return r.exitsTotal() }, true, nil)
-	// Exits by reason: a table with both margins published (per Kreis, per reason).
-	cells := make([][]int64, len(exitReasons))
-	for i := range exitReasons {
-		cells[i] = make([]int64, len(Kreise))
-		for j, kr := range Kreise {
-			cells[i][j] = this[kr.Key].exits[i]
+	var flows []bool
+	if flowsWithheld(this, k) {
+		flows = make([]bool, len(Kreise))
+		for i := range flows {
+			flows[i] = true
 		}
 	}
-	s := suppress.Apply(suppress.Table{Cells: cells, RowTotals: true, ColTotals: true}, k)
+	add("Neue Zugänge", "", func(r weekRow) int64 { return r.regs }, true, flows)
+	add("Abgänge", "", func(r weekRow) int64 { return r.exitsTotal() }, true, flows)
+	// Exits by reason only for both Kreise together: per Kreis, the reasons would add up
+	// to a Kreis's exits, which the caseload's change can reveal.
+	reasons := make([]int64, len(exitReasons))
+	for i := range exitReasons {
+		for _, kr := range Kreise {
+			reasons[i] += this[kr.Key].exits[i]
+		}
+	}
+	rs := suppressLine(reasons, k)
 	for i, reason := range exitReasons {
-		i := i
-		add("davon: "+reason, "", func(r weekRow) int64 { return r.exits[i] }, false, s.Cell[i])
+		row := KeyRow{Name: "davon: " + reason, Note: "nur für beide Kreise zusammen"}
+		for range Kreise {
+			row.Cells = append(row.Cells, "x")
+		}
+		row.Cells = append(row.Cells, countText(reasons[i], rs[i]), "", "")
+		t.Rows = append(t.Rows, row)
 	}
 	add("im Integrationskurs", "Status am Wochenende", func(r weekRow) int64 { return r.ik }, true, nil)
 	add("in einer Maßnahme", "Status am Wochenende", func(r weekRow) int64 { return r.massn }, true, nil)
