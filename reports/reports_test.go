@@ -148,6 +148,12 @@ func TestReportInBrowser(t *testing.T) {
 	for _, p := range res.Problems() {
 		t.Error(p)
 	}
+	// Bars were drawn, not only axes and legend (about 5,000 pixels).
+	for _, c := range res.Charts {
+		if c.ID == "zugaenge" && c.Painted < 20000 {
+			t.Errorf("chart %s: only %d pixels painted", c.ID, c.Painted)
+		}
+	}
 }
 
 func TestLastComplete(t *testing.T) {

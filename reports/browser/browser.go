@@ -169,7 +169,7 @@ func (r *Result) Problems() []string {
 		out = append(out, "no charts")
 	}
 	for _, c := range r.Charts {
-		if !c.Canvas || c.Series != c.Expected || c.Expected == 0 || c.Painted < 5000 {
+		if !c.Canvas || c.Series != c.Expected || c.Expected == 0 || c.Painted < 1000 {
 			out = append(out, fmt.Sprintf("chart %s: canvas %v, %d of %d series, %d pixels painted", c.ID, c.Canvas, c.Series, c.Expected, c.Painted))
 		}
 	}
