@@ -261,3 +261,22 @@ func TestBrowserCatchesFaults(t *testing.T) {
 		t.Errorf("faults not noticed: %+v %q", res.Charts[0], res.Problems())
 	}
 }
+
+// TestNotableUsesPublishedFiguresOnly: the text never states a figure the key figures
+// suppress (here the exits into work, hidden beside a reason with 2 exits).
+func TestNotableUsesPublishedFiguresOnly(t *testing.T) {
+	monday := isoMonday(2026, 47)
+	by := map[time.Time]map[string]weekRow{}
+	for i := 4; i >= 0; i-- {
+		by[monday.AddDate(0, 0, -7*i)] = map[string]weekRow{"05970": {regs: 30, caseload: 700}, "05966": {regs: 10, caseload: 300}}
+	}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 2, 0, 0, 0, 0}}
+	text := strings.Join(notable(by[monday], by, monday, 3), " ")
+	if strings.Contains(text, "Arbeit oder Ausbildung") {
+		t.Errorf("text reveals a suppressed figure: %s", text)
+	}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 3, 0, 0, 0, 0}}
+	if text := strings.Join(notable(by[monday], by, monday, 3), " "); !strings.Contains(text, "4 der 7 Abgänge") {
+		t.Errorf("text: %s", text)
+	}
+}

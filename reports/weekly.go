@@ -446,7 +446,8 @@ func notable(this map[string]weekRow, by map[time.Time]map[string]weekRow, monda
 			}
 		}
 	}
-	if e := cur.exitsTotal(); e >= k && cur.exits[0] >= k {
+	// Only as the key figures publish it: the reasons' line is suppressed as a whole.
+	if e := cur.exitsTotal(); e >= k && cur.exits[0] > 0 && !suppressLine(cur.exits[:], k)[0] {
 		out = append(out, fmt.Sprintf("%s der %s Abgänge erfolgten in Arbeit oder Ausbildung.", german.Int(cur.exits[0]), german.Int(e)))
 	}
 	if cur.caseload >= MinDenominator {
