@@ -65,7 +65,7 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 	for i, w := range last52 {
 		labels[i] = weekLabel(w)
 	}
-	perWeek := func(get func(weekRow) []int64, names []string) []series {
+	perWeek := func(get func(weekRow) []int64, names []string, withhold func(map[string]weekRow) bool) []series {
 		ss := make([]series, len(names))
 		for i := range ss {
 			ss[i].Name = names[i]
@@ -73,6 +73,11 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 		for _, w := range last52 {
 			v := get(sum(by[w]))
 			supp := suppressLine(v, k)
+			if withhold != nil && withhold(by[w]) {
+				for i := range supp {
+					supp[i] = true
+				}
+			}
 			for i := range names {
 				ss[i].Values = append(ss[i].Values, chartValue(v[i], supp[i]))
 				ss[i].Texts = append(ss[i].Texts, countText(v[i], supp[i]))
@@ -107,10 +112,11 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 		chartSpec{ID: "bestand", Title: "Betreute Kunden am Wochenende nach Status", AxisHead: "Woche", Labels: labels, Line: true, Stack: true, Area: true,
 			Description: "Gestapeltes Flächendiagramm der betreuten Kunden am Ende jeder der letzten 52 Wochen, nach Status, beide Kreise zusammen.",
 			Series: perWeek(func(r weekRow) []int64 { return []int64{r.al, r.as, r.massn, r.ik, r.erw, r.na} },
-				[]string{"arbeitslos", "arbeitsuchend", "in Maßnahme", "im Integrationskurs", "erwerbstätig", "nicht verfügbar"})}.build(),
+				[]string{"arbeitslos", "arbeitsuchend", "in Maßnahme", "im Integrationskurs", "erwerbstätig", "nicht verfügbar"}, nil)}.build(),
 		chartSpec{ID: "abgaenge", Title: "Abgänge je Woche nach Grund", AxisHead: "Woche", Labels: labels, Stack: true,
 			Description: "Gestapeltes Säulendiagramm der Abgänge vom Integration Point je Kalenderwoche der letzten 52 Wochen, nach Grund, beide Kreise zusammen.",
-			Series:      perWeek(func(r weekRow) []int64 { return r.exits[:] }, exitReasons)}.build(),
+			Series: perWeek(func(r weekRow) []int64 { return r.exits[:] }, exitReasons,
+				func(m map[string]weekRow) bool { return flowTotalsWithheld(m, k) })}.build(),
 	}}
 	sc, err := startsChart(ctx, db, monday, k)
 	if err != nil {
@@ -156,6 +162,14 @@ func flowsWithheld(m map[string]weekRow, k int64) bool {
 		}
 	}
 	return false
+}
+
+// flowTotalsWithheld says whether a week's registrations and exits together (both
+// Kreise) are withheld: where either is small, both are, since the caseload's change is
+// their difference.
+func flowTotalsWithheld(m map[string]weekRow, k int64) bool {
+	t := sum(m)
+	return (t.regs > 0 && t.regs < k) || (t.exitsTotal() > 0 && t.exitsTotal() < k)
 }
 
 func sum(m map[string]weekRow) weekRow {
@@ -285,6 +299,15 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 	starts map[string][2]int64, cov *coverage) *KeyTable {
 	t := &KeyTable{Caption: "Kennzahlen der Woche", Head: append(append([]string{"Kennzahl"}, kreisNames()...), "zusammen", "Veränderung zur Vorwoche", "Schnitt der 4 Vorwochen")}
 	hidden := func(n int64) bool { return n > 0 && n < k }
+	// withheld says whether a week's total of a figure is suppressed. Registrations and
+	// exits share one rule: the caseload's change together is their difference.
+	var flowTotals bool
+	withheld := func(m map[string]weekRow, get func(weekRow) int64) bool {
+		if flowTotals {
+			return flowTotalsWithheld(m, k)
+		}
+		return hidden(get(sum(m)))
+	}
 	add := func(name, note string, get func(weekRow) int64, history bool, supp []bool) {
 		v := make([]int64, len(Kreise))
 		var total int64
@@ -299,13 +322,13 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 		for i := range Kreise {
 			row.Cells = append(row.Cells, countText(v[i], supp[i]))
 		}
-		row.Cells = append(row.Cells, countText(total, hidden(total)))
+		row.Cells = append(row.Cells, countText(total, withheld(this, get)))
 		change, avg := "", ""
 		if history {
 			change, avg = "x", "x"
 			if p, ok := by[monday.AddDate(0, 0, -7)]; ok {
 				pt := get(sum(p))
-				if !hidden(total) && !hidden(pt) {
+				if !withheld(this, get) && !withheld(p, get) {
 					change = signed(total - pt)
 				}
 			}
@@ -314,7 +337,7 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 			for _, wk := range weeks {
 				if wk.Before(monday) && !wk.Before(monday.AddDate(0, 0, -28)) {
 					x := get(sum(by[wk]))
-					ok = ok && !hidden(x)
+					ok = ok && !withheld(by[wk], get)
 					s += x
 					n++
 				}
@@ -334,8 +357,10 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 			flows[i] = true
 		}
 	}
+	flowTotals = true
 	add("Neue Zugänge", "", func(r weekRow) int64 { return r.regs }, true, flows)
 	add("Abgänge", "", func(r weekRow) int64 { return r.exitsTotal() }, true, flows)
+	flowTotals = false
 	// Exits by reason only for both Kreise together: per Kreis, the reasons would add up
 	// to a Kreis's exits, which the caseload's change can reveal.
 	reasons := make([]int64, len(exitReasons))
@@ -345,6 +370,12 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 		}
 	}
 	rs := suppressLine(reasons, k)
+	if flowTotalsWithheld(this, k) {
+		// The reasons add up to the exits, which are withheld.
+		for i := range rs {
+			rs[i] = true
+		}
+	}
 	for i, reason := range exitReasons {
 		row := KeyRow{Name: "davon: " + reason, Note: "nur für beide Kreise zusammen"}
 		for range Kreise {
@@ -413,15 +444,18 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 func notable(this map[string]weekRow, by map[time.Time]map[string]weekRow, monday time.Time, k int64) []string {
 	var out []string
 	cur := sum(this)
+	// Registrations and exits are stated only where the key figures publish them.
 	var avg float64
 	n := 0
+	published := !flowTotalsWithheld(this, k)
 	for d := 1; d <= 4; d++ {
 		if p, ok := by[monday.AddDate(0, 0, -7*d)]; ok {
 			avg += float64(sum(p).regs)
 			n++
+			published = published && !flowTotalsWithheld(p, k)
 		}
 	}
-	if n > 0 && cur.regs >= k {
+	if n == 4 && published {
 		avg /= float64(n)
 		switch {
 		case avg > 0 && float64(cur.regs) > 1.25*avg:
@@ -447,7 +481,7 @@ func notable(this map[string]weekRow, by map[time.Time]map[string]weekRow, monda
 		}
 	}
 	// Only as the key figures publish it: the reasons' line is suppressed as a whole.
-	if e := cur.exitsTotal(); e >= k && cur.exits[0] > 0 && !suppressLine(cur.exits[:], k)[0] {
+	if e := cur.exitsTotal(); !flowTotalsWithheld(this, k) && cur.exits[0] > 0 && !suppressLine(cur.exits[:], k)[0] {
 		out = append(out, fmt.Sprintf("%s der %s Abgänge erfolgten in Arbeit oder Ausbildung.", german.Int(cur.exits[0]), german.Int(e)))
 	}
 	if cur.caseload >= MinDenominator {
