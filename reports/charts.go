@@ -123,6 +123,28 @@ func stackName(stack bool) string {
 	return ""
 }
 
+// seriesSet is a chart's series of counts, built one point (one value per series) at a time.
+type seriesSet []series
+
+func newSeriesSet(names ...string) seriesSet {
+	ss := make(seriesSet, len(names))
+	for i, n := range names {
+		ss[i].Name = n
+	}
+	return ss
+}
+
+// add appends one point: the counts v, one per series, which add up to a published
+// total and are suppressed as one line; withhold suppresses them all.
+func (ss seriesSet) add(v []int64, k int64, withhold bool) {
+	supp := suppressLine(v, k)
+	for i := range ss {
+		hidden := supp[i] || withhold
+		ss[i].Values = append(ss[i].Values, chartValue(v[i], hidden))
+		ss[i].Texts = append(ss[i].Texts, countText(v[i], hidden))
+	}
+}
+
 // countSeries builds a series of counts, suppressed where supp says so.
 func countSeries(name string, values []int64, supp []bool) series {
 	s := series{Name: name}

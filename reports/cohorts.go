@@ -78,9 +78,6 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	// shown only while at least MinDenominator people are at risk.
 	line := func(name string, sel func(cohortPoint) bool) series {
 		s := series{Name: name, Values: make([]any, maxMonth+1), Texts: make([]string, maxMonth+1)}
-		for i := range s.Texts {
-			s.Texts[i] = ""
-		}
 		for _, p := range pts {
 			if !sel(p) {
 				continue

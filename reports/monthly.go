@@ -235,20 +235,17 @@ func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (S
 	if err := rows.Err(); err != nil {
 		return sec, err
 	}
-	ss := make([]series, len(courseKinds))
-	for i, c := range courseKinds {
-		ss[i].Name = c.name
+	var kLabels []string
+	for _, c := range courseKinds {
+		kLabels = append(kLabels, c.name)
 	}
+	ss := newSeriesSet(kLabels...)
 	for j := range labels {
 		v := make([]int64, len(courseKinds))
 		for i, c := range courseKinds {
 			v[i] = counts[c.key][j]
 		}
-		supp := suppressLine(v, k)
-		for i := range courseKinds {
-			ss[i].Values = append(ss[i].Values, chartValue(v[i], supp[i]))
-			ss[i].Texts = append(ss[i].Texts, countText(v[i], supp[i]))
-		}
+		ss.add(v, k, false)
 	}
 	sec.Charts = append(sec.Charts, chartSpec{ID: "kursteilnahme", Title: "Laufende Sprachkursteilnahmen am Monatsende", AxisHead: "Monat", Labels: labels, Stack: true,
 		Description: "Gestapeltes Säulendiagramm der am Monatsende laufenden Teilnahmen an Integrations- und Berufssprachkursen, nach Kursart, für die letzten 12 Monate.",
@@ -277,22 +274,17 @@ func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (S
 	if err := rrows.Err(); err != nil {
 		return sec, err
 	}
-	rs := make([]series, len(results))
-	for i, x := range results {
-		rs[i].Name = x.name
+	var resultNames []string
+	for _, x := range results {
+		resultNames = append(resultNames, x.name)
 	}
-	var kLabels []string
+	rs := newSeriesSet(resultNames...)
 	for _, c := range courseKinds {
-		kLabels = append(kLabels, c.name)
 		v := make([]int64, len(results))
 		for i, x := range results {
 			v[i] = res[c.key][x.key]
 		}
-		supp := suppressLine(v, k)
-		for i := range results {
-			rs[i].Values = append(rs[i].Values, chartValue(v[i], supp[i]))
-			rs[i].Texts = append(rs[i].Texts, countText(v[i], supp[i]))
-		}
+		rs.add(v, k, false)
 	}
 	sec.Charts = append(sec.Charts, chartSpec{ID: "kursergebnisse", Title: "Ergebnisse der in den letzten 12 Monaten beendeten Sprachkurse", AxisHead: "Kursart",
 		Labels: kLabels, Stack: true, Horizontal: true,

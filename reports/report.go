@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"ipoint/pipeline"
 	"ipoint/reports/german"
 	"ipoint/reports/suppress"
 )
@@ -170,8 +171,11 @@ func isoMonday(y, w int) time.Time {
 	return jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+7*(w-1))
 }
 
-// Kreise in the reports' order, with their names.
-var Kreise = []struct{ Key, Name string }{{"05970", "Siegen-Wittgenstein"}, {"05966", "Olpe"}}
+// Kreise in the reports' order (the larger first), with their names.
+var Kreise = []struct{ Key, Name string }{
+	{pipeline.KreisSiegenWittgenstein, pipeline.KreisName(pipeline.KreisSiegenWittgenstein)},
+	{pipeline.KreisOlpe, pipeline.KreisName(pipeline.KreisOlpe)},
+}
 
 func kreisNames() []string {
 	var out []string

@@ -91,7 +91,7 @@ func structureSection(ctx context.Context, db *sql.DB, upTo time.Time, k int64) 
 	sec.Charts = append(sec.Charts, countChart("herkunft", "Die häufigsten Staatsangehörigkeiten",
 		"Balkendiagramm der betreuten Kunden am "+day+" nach den acht häufigsten Staatsangehörigkeiten und den übrigen.", "Staatsangehörigkeit", labels, values, k, true))
 
-	groups := []string{"8 Asylherkunftsländer", "Ukraine", "Sonstige", "unbekannt"}
+	groups := []string{"8 Asylherkunftsländer", "Ukraine", "Sonstige"}
 	values = nil
 	for _, g := range groups {
 		values = append(values, s.counts["herkunftsgruppe"][g])

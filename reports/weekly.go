@@ -66,44 +66,19 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 		labels[i] = weekLabel(w)
 	}
 	perWeek := func(get func(weekRow) []int64, names []string, withhold func(map[string]weekRow) bool) []series {
-		ss := make([]series, len(names))
-		for i := range ss {
-			ss[i].Name = names[i]
-		}
+		ss := newSeriesSet(names...)
 		for _, w := range last52 {
-			v := get(sum(by[w]))
-			supp := suppressLine(v, k)
-			if withhold != nil && withhold(by[w]) {
-				for i := range supp {
-					supp[i] = true
-				}
-			}
-			for i := range names {
-				ss[i].Values = append(ss[i].Values, chartValue(v[i], supp[i]))
-				ss[i].Texts = append(ss[i].Texts, countText(v[i], supp[i]))
-			}
+			ss.add(get(sum(by[w])), k, withhold != nil && withhold(by[w]))
 		}
 		return ss
 	}
-	regsByKreis := make([]series, len(Kreise))
-	for i, kr := range Kreise {
-		regsByKreis[i].Name = kr.Name
-	}
+	regsByKreis := newSeriesSet(kreisNames()...)
 	for _, w := range last52 {
 		v := make([]int64, len(Kreise))
 		for i, kr := range Kreise {
 			v[i] = by[w][kr.Key].regs
 		}
-		supp := suppressLine(v, k)
-		if flowsWithheld(by[w], k) {
-			for i := range supp {
-				supp[i] = true
-			}
-		}
-		for i := range Kreise {
-			regsByKreis[i].Values = append(regsByKreis[i].Values, chartValue(v[i], supp[i]))
-			regsByKreis[i].Texts = append(regsByKreis[i].Texts, countText(v[i], supp[i]))
-		}
+		regsByKreis.add(v, k, flowsWithheld(by[w], k))
 	}
 	entwicklung := Section{ID: "entwicklung", Title: "Entwicklung der letzten 52 Wochen", Charts: []Chart{
 		chartSpec{ID: "zugaenge", Title: "Neue Zugänge je Woche nach Kreis", AxisHead: "Woche", Labels: labels, Stack: true,
@@ -505,10 +480,7 @@ func startsChart(ctx context.Context, db *sql.DB, day time.Time, k int64) (Chart
 	}
 	defer rows.Close()
 	kinds := []string{"Vollzeit", "Teilzeit", "Ausbildung", "selbständig", "Minijob", "Praktikum", "Einstiegsqualifizierung"}
-	ss := make([]series, len(kinds))
-	for i := range kinds {
-		ss[i].Name = kinds[i]
-	}
+	ss := newSeriesSet(kinds...)
 	var labels []string
 	for rows.Next() {
 		var m time.Time
@@ -517,11 +489,7 @@ func startsChart(ctx context.Context, db *sql.DB, day time.Time, k int64) (Chart
 			return Chart{}, err
 		}
 		labels = append(labels, monthLabel(m))
-		supp := suppressLine(v, k)
-		for i := range kinds {
-			ss[i].Values = append(ss[i].Values, chartValue(v[i], supp[i]))
-			ss[i].Texts = append(ss[i].Texts, countText(v[i], supp[i]))
-		}
+		ss.add(v, k, false)
 	}
 	if err := rows.Err(); err != nil {
 		return Chart{}, err
@@ -556,20 +524,17 @@ func consultationsChart(ctx context.Context, db *sql.DB, weeks []time.Time, labe
 	if err := rows.Err(); err != nil {
 		return Chart{}, err
 	}
-	ss := make([]series, len(groups))
-	for i := range groups {
-		ss[i].Name = groups[i].name
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.name)
 	}
+	ss := newSeriesSet(names...)
 	for _, w := range weeks {
 		v := make([]int64, len(groups))
 		for i, g := range groups {
 			v[i] = counts[w][g.key]
 		}
-		supp := suppressLine(v, k)
-		for i := range groups {
-			ss[i].Values = append(ss[i].Values, chartValue(v[i], supp[i]))
-			ss[i].Texts = append(ss[i].Texts, countText(v[i], supp[i]))
-		}
+		ss.add(v, k, false)
 	}
 	return chartSpec{ID: "beratungen", Title: "Beratungen je Woche nach Zielgruppe", AxisHead: "Woche", Labels: labels, Stack: true,
 		Description: "Gestapeltes Säulendiagramm der Beratungen von Geflüchteten, Ehrenamtlichen und Arbeitgebern je Kalenderwoche der letzten 52 Wochen.",

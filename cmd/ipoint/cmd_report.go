@@ -76,6 +76,11 @@ type reportJob struct {
 // reportJobs decides which reports to render: the given week or month, or by default
 // the last complete week and month of the data.
 func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJob, error) {
+	var stand time.Time
+	if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand); err != nil {
+		return nil, err
+	}
+	stand = stand.UTC()
 	var jobs []reportJob
 	addWeek := func(y, w int) {
 		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
@@ -105,22 +110,14 @@ func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJo
 			return nil, usageError{fmt.Sprintf("--month %q: erwartet JJJJ-MM, z. B. 2026-10", month)}
 		}
 		addMonth(t.Year(), int(t.Month()))
-		var stand time.Time
-		if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand); err != nil {
-			return nil, err
-		}
 		// The Verlaufsbericht rests on the newest data: only with the last complete month.
-		if y, m := reports.LastCompleteMonth(stand.UTC()); y == t.Year() && m == int(t.Month()) {
+		if y, m := reports.LastCompleteMonth(stand); y == t.Year() && m == int(t.Month()) {
 			addCohorts(y, m)
 		}
 	}
 	if week == "" && month == "" {
-		var stand time.Time
-		if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand); err != nil {
-			return nil, err
-		}
-		addWeek(reports.LastCompleteWeek(stand.UTC()))
-		y, m := reports.LastCompleteMonth(stand.UTC())
+		addWeek(reports.LastCompleteWeek(stand))
+		y, m := reports.LastCompleteMonth(stand)
 		addMonth(y, m)
 		addCohorts(y, m)
 	}

@@ -4,9 +4,7 @@
 -- * erster_stichtag: erster Stichtag, an dem der Kunde im Bestand stand
 CREATE TABLE core_kunden AS
 SELECT v.* EXCLUDE (valid_from, valid_to),
-       CASE WHEN staatsangehoerigkeit = 'UKR' THEN 'Ukraine'
-            WHEN staatsangehoerigkeit IN ('AFG', 'ERI', 'IRN', 'IRQ', 'NGA', 'PAK', 'SOM', 'SYR') THEN '8 Asylherkunftsländer'
-            ELSE 'Sonstige' END AS herkunftsgruppe,
+       herkunftsgruppe(staatsangehoerigkeit) AS herkunftsgruppe,
        f.erster_stichtag
 FROM stg_kunden_verlauf v
 JOIN (SELECT kunde_token, min(valid_from) AS erster_stichtag FROM stg_kunden_verlauf GROUP BY 1) f USING (kunde_token)

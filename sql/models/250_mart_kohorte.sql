@@ -11,9 +11,7 @@
 CREATE TABLE mart_kohorte AS
 WITH kunden AS (
     SELECT kunde_token, zugang_ip, abgang_ip, geschlecht,
-           CASE WHEN staatsangehoerigkeit = 'UKR' THEN 'Ukraine'
-                WHEN staatsangehoerigkeit IN ('AFG', 'ERI', 'IRN', 'IRQ', 'NGA', 'PAK', 'SOM', 'SYR') THEN '8 Asylherkunftsländer'
-                ELSE 'Sonstige' END AS herkunft
+           herkunftsgruppe(staatsangehoerigkeit) AS herkunft
     FROM stg_kunden_verlauf WHERE valid_to IS NULL
 ),
 erste AS (

@@ -29,10 +29,7 @@ merkmale AS (
     FROM bestand,
     LATERAL (VALUES
         ('staatsangehoerigkeit', staatsangehoerigkeit),
-        ('herkunftsgruppe', CASE WHEN staatsangehoerigkeit = 'UKR' THEN 'Ukraine'
-                                 WHEN staatsangehoerigkeit IN ('AFG', 'ERI', 'IRN', 'IRQ', 'NGA', 'PAK', 'SOM', 'SYR') THEN '8 Asylherkunftsländer'
-                                 WHEN staatsangehoerigkeit IS NULL THEN NULL
-                                 ELSE 'Sonstige' END),
+        ('herkunftsgruppe', herkunftsgruppe(staatsangehoerigkeit)),
         ('altersgruppe', CASE WHEN alter IS NULL THEN NULL
                               WHEN alter < 25 THEN 'unter 25'
                               WHEN alter < 35 THEN '25 bis unter 35'
