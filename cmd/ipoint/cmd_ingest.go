@@ -34,26 +34,11 @@ Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 	if err != nil {
 		return err
 	}
-	key, err := protect.LoadKey(h.keyFile(e), e.getenv(protect.KeyEnv))
-	if err != nil {
+	var s *ingest.Summary
+	err = withLock(h, "ingest", func() error {
+		s, err = ingestStage(ctx, h, *share, *minRej)
 		return err
-	}
-	// 0 means what it says: any rejected row quarantines the file. (The library reads
-	// zero as "default".)
-	if *share <= 0 {
-		*share = 1e-12
-	}
-	if *minRej <= 0 {
-		*minRej = 1
-	}
-	log := logger(e)
-	opt := ingest.Options{Inbox: h.inbox(), Quarantine: h.quarantine(), Lake: h.lake(), Key: key,
-		Share: *share, MinRejects: *minRej, Now: e.now, Log: log}
-	if bar := progressBar(e); bar != nil {
-		opt.Progress = bar.update
-		defer bar.done()
-	}
-	s, err := ingest.Run(ctx, opt)
+	})
 	if s != nil {
 		printIngestSummary(e.stdout, s)
 	}
@@ -61,10 +46,37 @@ Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 		return err
 	}
 	if s.Problems() {
-		return problemsError{fmt.Sprintf("%s Zeilen abgewiesen, %s Dateien in Quarantäne, %s Dateien zurückgestellt",
-			german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))), german.Int(int64(len(s.Skipped))))}
+		return problemsError{ingestProblems(s)}
 	}
 	return nil
+}
+
+func ingestProblems(s *ingest.Summary) string {
+	return fmt.Sprintf("%s Zeilen abgewiesen, %s Dateien in Quarantäne, %s Dateien zurückgestellt",
+		german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))), german.Int(int64(len(s.Skipped))))
+}
+
+// ingestStage takes in the inbox; the caller holds the lock. share and minRejects of 0
+// mean what they say: any rejected row quarantines the file.
+func ingestStage(ctx context.Context, h home, share float64, minRejects int) (*ingest.Summary, error) {
+	key, err := protect.LoadKey(h.keyFile(), h.e.getenv(protect.KeyEnv))
+	if err != nil {
+		return nil, err
+	}
+	// (The library reads zero as "default".)
+	if share <= 0 {
+		share = 1e-12
+	}
+	if minRejects <= 0 {
+		minRejects = 1
+	}
+	opt := ingest.Options{Inbox: h.inbox(), Archive: h.archive(), Quarantine: h.quarantine(), Lake: h.lake(), Key: key,
+		Share: share, MinRejects: minRejects, Now: h.e.now, Log: logger(h.e)}
+	if bar := progressBar(h.e); bar != nil {
+		opt.Progress = bar.update
+		defer bar.done()
+	}
+	return ingest.Run(ctx, opt)
 }
 
 // kindNames are German names of the findings' kinds.

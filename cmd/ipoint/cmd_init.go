@@ -18,7 +18,9 @@ func init() {
 func runInit(ctx context.Context, args []string, e env) error {
 	fl := newFlags("init", `Legt das Datenverzeichnis an (inbox, quarantine, lake, warehouse, reports) und
 erzeugt den Pseudonymisierungsschlüssel (Rechte 0600). Ein vorhandener Schlüssel wird
-nie überschrieben: mit einem neuen ließen sich die Pseudonyme nicht mehr verknüpfen.`, e)
+nie überschrieben: mit einem neuen ließen sich die Pseudonyme nicht mehr verknüpfen.
+Dazu eine kommentierte Konfigurationsdatei ipoint.toml mit den Vorgaben (eine
+vorhandene bleibt unverändert).`, e)
 	homeDir := homeFlag(fl)
 	if err := parse(fl, args); err != nil {
 		return err
@@ -27,12 +29,21 @@ nie überschrieben: mit einem neuen ließen sich die Pseudonyme nicht mehr verkn
 	if err != nil {
 		return err
 	}
-	for _, d := range []string{h.inbox(), h.quarantine(), h.lake(), h.warehouse(), h.reports()} {
+	for _, d := range []string{h.inbox(), h.quarantine(), h.lake(), h.warehouse(), h.reports(), h.audit()} {
 		if err := os.MkdirAll(d, 0o750); err != nil {
 			return err
 		}
 	}
-	key := h.keyFile(e)
+	switch path, _ := configPath(h.dir, e); h.cfg.file {
+	case "":
+		if err := writeNew(path, defaultConfigFile(), 0o640); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Konfiguration angelegt: %s\n", path)
+	default:
+		fmt.Fprintf(e.stdout, "Konfiguration vorhanden, unverändert: %s\n", path)
+	}
+	key := h.keyFile()
 	if err := os.MkdirAll(filepath.Dir(key), 0o700); err != nil {
 		return err
 	}
@@ -46,4 +57,33 @@ nie überschrieben: mit einem neuen ließen sich die Pseudonyme nicht mehr verkn
 	}
 	fmt.Fprintf(e.stdout, "Datenverzeichnis bereit: %s\n", h.dir)
 	return nil
+}
+
+// writeNew creates path with data, never replacing an existing file; it writes a
+// temporary file and links it into place, so a crash leaves no half-written file.
+func writeNew(path string, data []byte, perm os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Link(tmp.Name(), path)
 }

@@ -27,50 +27,75 @@ neue Fassung hinzu.`, e)
 	homeDir := homeFlag(fs)
 	week := fs.String("week", "", "Kalenderwoche, z. B. 2026-W47 (nur den Wochenbericht)")
 	month := fs.String("month", "", "Monat, z. B. 2026-10 (Monats- und Verlaufsbericht)")
-	k := fs.Int64("k", 3, "Geheimhaltungsschwelle: kleinere Fallzahlen werden als * ausgewiesen")
+	k := fs.Int64("k", 0, "Geheimhaltungsschwelle: kleinere Fallzahlen werden als * ausgewiesen (Vorgabe: reports.k der Konfiguration, 3)")
 	if err := parse(fs, args); err != nil {
 		return err
-	}
-	if *k < 1 {
-		return usageError{"--k muss mindestens 1 sein"}
 	}
 	h, err := resolveHome(*homeDir, e)
 	if err != nil {
 		return err
 	}
-	db, err := h.openWarehouse("2GB")
-	if err != nil {
+	if *k == 0 {
+		*k = int64(h.cfg.Reports.K)
+	}
+	if *k < 1 {
+		return usageError{"--k muss mindestens 1 sein"}
+	}
+	var done []storedReport
+	err = withLock(h, "report", func() error {
+		done, err = reportStage(ctx, h, *week, *month, *k)
 		return err
+	})
+	for _, r := range done {
+		fmt.Fprintf(e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
 	}
-	defer db.Close()
-	jobs, err := reportJobs(ctx, db, *week, *month)
 	if err != nil {
-		return err
-	}
-	for _, j := range jobs {
-		r, err := j.load(ctx, db, *k)
-		if err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		if err := reports.Render(&buf, r); err != nil {
-			return err
-		}
-		path, outcome, err := reports.Store(h.reports(), r.ArchivePath(), buf.Bytes())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, path, outcome)
-	}
-	if err := reports.WriteIndex(h.reports()); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Übersicht: %s\n", filepath.Join(h.reports(), "index.html"))
 	return nil
 }
 
+// storedReport is a rendered report and where the archive put it.
+type storedReport struct {
+	Title, Period, Path, Outcome string
+	Weekly                       bool
+}
+
+// reportStage renders the reports (by default the last complete week and month) into
+// the archive and rewrites the index; the caller holds the lock.
+func reportStage(ctx context.Context, h home, week, month string, k int64) ([]storedReport, error) {
+	db, err := h.openWarehouse("2GB")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	jobs, err := reportJobs(ctx, db, week, month)
+	if err != nil {
+		return nil, err
+	}
+	var done []storedReport
+	for _, j := range jobs {
+		r, err := j.load(ctx, db, k)
+		if err != nil {
+			return done, err
+		}
+		var buf bytes.Buffer
+		if err := reports.Render(&buf, r); err != nil {
+			return done, err
+		}
+		path, outcome, err := reports.Store(h.reports(), r.ArchivePath(), buf.Bytes())
+		if err != nil {
+			return done, err
+		}
+		done = append(done, storedReport{Title: r.Title, Period: r.Period, Path: path, Outcome: outcome, Weekly: j.weekly})
+	}
+	return done, reports.WriteIndex(h.reports())
+}
+
 type reportJob struct {
-	load func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error)
+	load   func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error)
+	weekly bool
 }
 
 // reportJobs decides which reports to render: the given week or month, or by default
@@ -85,17 +110,17 @@ func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJo
 	addWeek := func(y, w int) {
 		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
 			return reports.Weekly(ctx, db, y, w, k)
-		}})
+		}, true})
 	}
 	addMonth := func(y, m int) {
 		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
 			return reports.Monthly(ctx, db, y, m, k)
-		}})
+		}, false})
 	}
 	addCohorts := func(y, m int) {
 		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
 			return reports.Cohorts(ctx, db, y, m, k)
-		}})
+		}, false})
 	}
 	if week != "" {
 		y, w, err := parseWeek(week)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"ipoint/pipeline/warehouse"
 	"ipoint/reports/german"
@@ -27,13 +28,30 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 	if err != nil {
 		return err
 	}
-	res, err := warehouse.Build(ctx, warehouse.Options{Lake: h.lake(), Path: h.warehouseFile(), Threads: *threads,
-		MemoryLimit: *memory, MaxAgeDays: *maxAge, Now: e.now})
+	var res *warehouse.Result
+	err = withLock(h, "transform", func() error {
+		res, err = transformStage(ctx, h, *threads, *memory, *maxAge)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Auswertungsdatenbank aufgebaut: %s (%s s).\n", h.warehouseFile(), german.Decimal(res.Duration.Seconds(), 1))
-	fmt.Fprintln(e.stdout, "Prüfungen:")
+	printTransform(e.stdout, h, res)
+	if f := res.Failed(); len(f) > 0 {
+		return problemsError{fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(f))}
+	}
+	return nil
+}
+
+// transformStage rebuilds the warehouse; the caller holds the lock.
+func transformStage(ctx context.Context, h home, threads int, memory string, maxAge int) (*warehouse.Result, error) {
+	return warehouse.Build(ctx, warehouse.Options{Lake: h.lake(), Path: h.warehouseFile(), Threads: threads,
+		MemoryLimit: memory, MaxAgeDays: maxAge, Now: h.e.now})
+}
+
+func printTransform(w io.Writer, h home, res *warehouse.Result) {
+	fmt.Fprintf(w, "Auswertungsdatenbank aufgebaut: %s (%s s).\n", h.warehouseFile(), german.Decimal(res.Duration.Seconds(), 1))
+	fmt.Fprintln(w, "Prüfungen:")
 	for _, c := range res.Checks {
 		state := "in Ordnung"
 		switch {
@@ -42,10 +60,6 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 		case c.Rows > 0:
 			state = fmt.Sprintf("Hinweis: %s Zeilen", german.Int(c.Rows))
 		}
-		fmt.Fprintf(e.stdout, "  %-22s %-64s %s\n", c.Name, c.Description, state)
+		fmt.Fprintf(w, "  %-22s %-64s %s\n", c.Name, c.Description, state)
 	}
-	if f := res.Failed(); len(f) > 0 {
-		return problemsError{fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(f))}
-	}
-	return nil
 }

@@ -10,9 +10,11 @@ import (
 	"ipoint/pipeline/warehouse"
 )
 
-// home is the data directory every command works on.
+// home is the data directory every command works on, with its configuration.
 type home struct {
 	dir string
+	cfg *Config
+	e   env
 }
 
 const homeEnv = "IPOINT_HOME"
@@ -30,30 +32,43 @@ func resolveHome(flagValue string, e env) (home, error) {
 	if dir == "" {
 		return home{}, usageError{"kein Datenverzeichnis: --home DIR angeben oder " + homeEnv + " setzen"}
 	}
-	return home{dir: dir}, nil
+	cfg, err := loadConfig(dir, e)
+	if err != nil {
+		return home{}, err
+	}
+	return home{dir: dir, cfg: cfg, e: e}, nil
 }
 
-func (h home) inbox() string      { return filepath.Join(h.dir, "inbox") }
-func (h home) quarantine() string { return filepath.Join(h.dir, "quarantine") }
-func (h home) lake() string       { return filepath.Join(h.dir, "lake") }
-func (h home) warehouse() string  { return filepath.Join(h.dir, "warehouse") }
-func (h home) reports() string    { return filepath.Join(h.dir, "reports") }
-func (h home) synth() string      { return filepath.Join(h.dir, "synth") }
+func (h home) path(p string) string { return h.cfg.abs(h.dir, p) }
+func (h home) inbox() string        { return h.path(h.cfg.Paths.Inbox) }
+func (h home) quarantine() string   { return h.path(h.cfg.Paths.Quarantine) }
+func (h home) lake() string         { return h.path(h.cfg.Paths.Lake) }
+func (h home) warehouse() string    { return h.path(h.cfg.Paths.Warehouse) }
+func (h home) reports() string      { return h.path(h.cfg.Paths.Reports) }
+func (h home) audit() string        { return h.path(h.cfg.Paths.Audit) }
+func (h home) metricsFile() string  { return h.path(h.cfg.Paths.Metrics) }
+func (h home) synth() string        { return filepath.Join(h.dir, "synth") }
+
+// archive is where the ingest keeps the files it took in (raw, in clear text).
+func (h home) archive() string { return filepath.Join(h.inbox(), "archive") }
 
 // auditLog is the append-only log of analysts' queries.
-func (h home) auditLog() string { return filepath.Join(h.dir, "audit", "sql.jsonl") }
+func (h home) auditLog() string { return filepath.Join(h.audit(), "sql.jsonl") }
+
+// runLog is the run history, one JSON line per run.
+func (h home) runLog() string { return filepath.Join(h.audit(), "runs.jsonl") }
+
+// lockFile is the lock every writing command takes; ipoint schedule and the system's
+// cron honour the same file.
+func (h home) lockFile() string { return filepath.Join(h.dir, "ipoint.lock") }
 
 // warehouseFile is the current warehouse; a build replaces it whole.
 func (h home) warehouseFile() string { return filepath.Join(h.warehouse(), "ipoint.duckdb") }
 
-// keyFile is the pseudonymisation key's default place; in production it belongs on a
-// volume of its own (IPOINT_KEY_FILE), owned by the ETL role only.
-func (h home) keyFile(e env) string {
-	if p := e.getenv("IPOINT_KEY_FILE"); p != "" {
-		return p
-	}
-	return filepath.Join(h.dir, "secrets", "pseudonym.key")
-}
+// keyFile is the pseudonymisation key's place; in production it belongs on a volume of
+// its own, owned by the ETL role only
+// (paths.key_file, IPOINT_KEY_FILE).
+func (h home) keyFile() string { return h.path(h.cfg.Paths.KeyFile) }
 
 // openWarehouse opens the current warehouse the way an analyst may: read-only, locked.
 func (h home) openWarehouse(memoryLimit string) (*sql.DB, error) {

@@ -72,6 +72,8 @@ func run(ctx context.Context, args []string, e env) int {
 func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	var u usageError
 	var p problemsError
+	var c configError
+	var l lockedError
 	switch {
 	case err == nil:
 		return exitOK
@@ -80,6 +82,12 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 		return exitProblems
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
+	case errors.As(err, &l):
+		fmt.Fprintf(stderr, "ipoint: %s\n", l.Error())
+		return exitLocked
+	case errors.As(err, &c):
+		fmt.Fprintf(stderr, "ipoint: %s\n", c.Error())
+		return exitUsage
 	case errors.As(err, &u):
 		fmt.Fprintf(stderr, "ipoint: %s\n", u.msg)
 		return exitUsage

@@ -213,3 +213,31 @@ func (h *History) write(path, name string) error {
 	h.dirty = false
 	return nil
 }
+
+// Expire applies a retention period: it drops every state that a later state replaced
+// on or before cutoff (days since 1970-01-01), and every key whose current state says
+// the case ended before cutoff (ended returns that day). It returns the states and keys
+// removed; Checkpoint writes the change.
+func (h *History) Expire(cutoff int64, ended func(pipeline.Record) (int64, bool)) (states, keys int) {
+	for k, ps := range h.points {
+		drop := 0
+		for drop+1 < len(ps) && ps[drop+1].from <= cutoff {
+			drop++
+		}
+		if d, ok := ended(ps[len(ps)-1].state); ok && d < cutoff {
+			drop = len(ps)
+		}
+		if drop == 0 {
+			continue
+		}
+		states += drop
+		h.dirty = true
+		if drop == len(ps) {
+			delete(h.points, k)
+			keys++
+			continue
+		}
+		h.points[k] = ps[drop:]
+	}
+	return states, keys
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"ipoint/pipeline"
 )
@@ -172,4 +173,27 @@ func FindingRecord(f pipeline.Finding) pipeline.Record {
 		rej = 1
 	}
 	return pipeline.Record{{S: f.File}, {I: int64(f.Line)}, {S: f.Column}, {S: f.Kind}, {I: rej}, {S: f.Reason}, {S: f.Value}}
+}
+
+// Partitions lists the Stichtag partitions of an export (findings: under findings/),
+// as JJJJ-MM-TT strings with their directories.
+func (l *Lake) Partitions(export string, findings bool) (map[string]string, error) {
+	dir := filepath.Join(l.root, "export="+export)
+	if findings {
+		dir = filepath.Join(l.root, "findings", "export="+export)
+	}
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		if d, ok := strings.CutPrefix(e.Name(), "stichtag="); ok && e.IsDir() {
+			out[d] = filepath.Join(dir, e.Name())
+		}
+	}
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
@@ -35,6 +36,7 @@ type Entry struct {
 	Findings   map[string]int `json:"findings,omitempty"` // by kind
 	Extra      []string       `json:"extra_columns,omitempty"`
 	Superseded bool           `json:"superseded"` // a corrected re-delivery replaced it
+	Expired    bool           `json:"expired,omitempty"` // retention deleted its rows from the lake
 	IngestedAt time.Time      `json:"ingested_at"`
 }
 
@@ -126,4 +128,10 @@ func (m *Manifest) save() error {
 		}
 	}
 	return writeFile(m.path, b.Bytes())
+}
+
+// ReadManifest reads the manifest of the lake at root without opening the lake (no
+// sweep, nothing created): for readers such as `ipoint status`.
+func ReadManifest(root string) (*Manifest, error) {
+	return loadManifest(filepath.Join(root, ManifestName))
 }

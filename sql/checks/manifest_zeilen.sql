@@ -3,8 +3,9 @@ WITH manifest AS (
     SELECT name, rows_accepted
     FROM read_json(getvariable('lake') || '/manifest.jsonl', format = 'newline_delimited',
                    columns = {name: 'VARCHAR', export: 'VARCHAR', stichtag: 'VARCHAR', outcome: 'VARCHAR',
-                              rows_accepted: 'BIGINT', superseded: 'BOOLEAN'})
+                              rows_accepted: 'BIGINT', superseded: 'BOOLEAN', expired: 'BOOLEAN'})
     WHERE export = 'arbeitsaufnahmen' AND outcome = 'ingested' AND NOT coalesce(superseded, false)
+      AND NOT coalesce(expired, false)  -- retention deleted its rows
 ),
 lager AS (
     SELECT regexp_replace(lieferung, '(\.p[0-9]+)?\.parquet$', '') AS basis, count(*) AS zeilen

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/template"
+)
+
+func init() {
+	register(command{name: "config", summary: "die wirksame Konfiguration anzeigen (Geheimnisse geschwärzt)", run: runConfig})
+}
+
+func runConfig(ctx context.Context, args []string, e env) error {
+	fs := newFlags("config", `Zeigt die wirksame Konfiguration: Vorgaben, darüber die Konfigurationsdatei
+(<Datenverzeichnis>/ipoint.toml oder $IPOINT_CONFIG), darüber Umgebungsvariablen
+IPOINT_... . Zu jedem Wert steht, woher er kommt. Passwörter und der
+Pseudonymisierungsschlüssel werden nie angezeigt.`, e)
+	homeDir := homeFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	h, err := resolveHome(*homeDir, e)
+	if err != nil {
+		return err
+	}
+	printConfig(e.stdout, h)
+	return nil
+}
+
+// printConfig writes the effective configuration as TOML, each value with its origin.
+func printConfig(w io.Writer, h home) {
+	c := h.cfg
+	if c.file != "" {
+		fmt.Fprintf(w, "# Konfigurationsdatei: %s\n", c.file)
+	} else {
+		fmt.Fprintln(w, "# keine Konfigurationsdatei: Vorgaben (ipoint init legt eine an)")
+	}
+	fmt.Fprintf(w, "# Datenverzeichnis: %s\n", h.dir)
+	section := ""
+	for _, s := range settings {
+		sec, key, _ := strings.Cut(s.key, ".")
+		if sec != section {
+			fmt.Fprintf(w, "\n[%s]\n", sec)
+			section = sec
+		}
+		val := tomlValue(s.field(c))
+		if s.secret {
+			if *(s.field(c).(*string)) == "" {
+				continue
+			}
+			val = `"<redacted>"`
+		}
+		fmt.Fprintf(w, "%-16s = %-28s # %s\n", key, val, c.where(s.key))
+	}
+	fmt.Fprintf(w, "\n# Pseudonymisierungsschlüssel: %s (Inhalt <redacted>)\n", keySource(h))
+}
+
+func keySource(h home) string {
+	if h.e.getenv("IPOINT_KEY") != "" {
+		return "Umgebungsvariable IPOINT_KEY"
+	}
+	return h.keyFile()
+}
+
+func tomlValue(field any) string {
+	switch f := field.(type) {
+	case *string:
+		return strconv.Quote(*f)
+	case *int:
+		return strconv.Itoa(*f)
+	case *[]string:
+		q := make([]string, len(*f))
+		for i, s := range *f {
+			q[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	return fmt.Sprint(field)
+}
+
+// configTemplate is the commented file `ipoint init` writes; its values are the defaults.
+var configTemplate = template.Must(template.New("config").Funcs(template.FuncMap{"q": strconv.Quote}).Parse(
+	`# ipoint – Konfiguration
+#
+# Jeder Wert lässt sich mit einer Umgebungsvariablen überschreiben (in Klammern).
+# "ipoint config" zeigt die wirksamen Werte und woher sie kommen. Geheimnisse stehen nie
+# in dieser Datei: der Pseudonymisierungsschlüssel liegt in paths.key_file (oder
+# IPOINT_KEY), das Mail-Passwort in mail.password_file (oder IPOINT_MAIL_PASSWORD).
+
+[paths]
+# Verzeichnisse, absolut oder relativ zum Datenverzeichnis.
+inbox        = {{q .Paths.Inbox}}       # Posteingang der Lieferungen (IPOINT_INBOX)
+quarantine   = {{q .Paths.Quarantine}}  # unlesbare Lieferungen mit Grund (IPOINT_QUARANTINE)
+lake         = {{q .Paths.Lake}}        # pseudonymisierter Datensee, Parquet (IPOINT_LAKE)
+warehouse    = {{q .Paths.Warehouse}}   # Auswertungsdatenbank, DuckDB (IPOINT_WAREHOUSE)
+reports      = {{q .Paths.Reports}}     # Berichtsarchiv, HTML (IPOINT_REPORTS)
+audit        = {{q .Paths.Audit}}       # Protokolle: Abfragen, Löschungen, Läufe (IPOINT_AUDIT)
+key_file     = {{q .Paths.KeyFile}}     # Pseudonymisierungsschlüssel, Rechte 0600 (IPOINT_KEY_FILE)
+metrics_file = {{q .Paths.Metrics}}     # Kennzahlen für den Textfile-Collector des node_exporter (IPOINT_METRICS_FILE)
+
+[reports]
+# Geheimhaltung: Fallzahlen unter k erscheinen als *; BA-Regel: mindestens 3 (IPOINT_REPORTS_K)
+k = {{.Reports.K}}
+
+[schedule]
+# Zeitplan für "ipoint schedule": Cron-Ausdrücke (Minute Stunde Tag Monat Wochentag) in
+# dieser Zeitzone; "-" schaltet einen Auftrag ab.
+timezone      = {{q .Schedule.Timezone}}  # (IPOINT_SCHEDULE_TIMEZONE)
+nightly       = {{q .Schedule.Nightly}}    # nächtlicher Lauf (IPOINT_SCHEDULE_NIGHTLY)
+weekly_report = {{q .Schedule.WeeklyReport}}     # Wochenbericht, montags (IPOINT_SCHEDULE_WEEKLY_REPORT)
+retention     = {{q .Schedule.Retention}}     # Löschfristen anwenden, sonntags (IPOINT_SCHEDULE_RETENTION)
+
+[retention]
+# Aufbewahrung in Tagen (domain.md §5: SGB III und BAMF-Kursdaten höchstens 5 Jahre;
+# Rohdateien im Klartext kürzer).
+lake_days       = {{.Retention.LakeDays}}  # Datensee und Verlauf (IPOINT_RETENTION_LAKE_DAYS)
+rejects_days    = {{.Retention.RejectsDays}}   # abgewiesene Zeilen (IPOINT_RETENTION_REJECTS_DAYS)
+archive_days    = {{.Retention.ArchiveDays}}    # übernommene Rohdateien im Archiv (IPOINT_RETENTION_ARCHIVE_DAYS)
+quarantine_days = {{.Retention.QuarantineDays}}    # Dateien in Quarantäne (IPOINT_RETENTION_QUARANTINE_DAYS)
+runs_days       = {{.Retention.RunsDays}}   # Laufprotokoll (IPOINT_RETENTION_RUNS_DAYS)
+
+[mail]
+# SMTP mit STARTTLS und Anmeldung. Ohne host werden keine Mails verschickt.
+host          = {{q .Mail.Host}}            # (IPOINT_MAIL_HOST)
+port          = {{.Mail.Port}}           # (IPOINT_MAIL_PORT)
+username      = {{q .Mail.Username}}            # (IPOINT_MAIL_USERNAME)
+password_file = {{q .Mail.PasswordFile}}            # Datei mit dem Passwort (IPOINT_MAIL_PASSWORD_FILE; oder IPOINT_MAIL_PASSWORD)
+from          = {{q .Mail.From}}            # Absender, z. B. "ipoint <ipoint@kreis.de>" (IPOINT_MAIL_FROM)
+alerts        = []            # Empfänger der Hinweise nach Läufen mit Problemen (IPOINT_MAIL_ALERTS, durch Komma getrennt)
+weekly_report = []            # Verteiler des Wochenberichts (IPOINT_MAIL_WEEKLY_REPORT)
+`))
+
+func defaultConfigFile() []byte {
+	var b bytes.Buffer
+	if err := configTemplate.Execute(&b, defaultConfig()); err != nil {
+		panic(err) // the template is fixed; a test renders it
+	}
+	return b.Bytes()
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"ipoint/pipeline/retention"
+	"ipoint/pipeline/runs"
+)
+
+func init() {
+	register(command{name: "retention", summary: "Löschfristen anwenden: alte Daten, Rohdateien und Abweisungen löschen", run: runRetention})
+}
+
+func runRetention(ctx context.Context, args []string, e env) error {
+	fs := newFlags("retention", `Löscht, was nicht länger aufbewahrt werden darf (Fristen in Tagen aus [retention]
+der Konfiguration): Lieferungen im Datensee und Zustände im Verlauf, abgewiesene
+Zeilen, übernommene Rohdateien im Archiv und Dateien in Quarantäne, ältere Einträge des
+Laufprotokolls. Maßgeblich ist der Stichtag einer Lieferung. Jede Löschung wird im
+Löschprotokoll (audit/retention.jsonl) verzeichnet; danach wird die
+Auswertungsdatenbank neu aufgebaut, damit Gelöschtes auch dort verschwindet.`, e)
+	homeDir := homeFlag(fs)
+	dry := fs.Bool("dry-run", false, "nur anzeigen, was gelöscht würde")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	h, err := resolveHome(*homeDir, e)
+	if err != nil {
+		return err
+	}
+	if *dry {
+		return withLock(h, "retention", func() error {
+			res, err := retentionStage(ctx, h, true)
+			if res != nil {
+				printRetention(h, res, true)
+			}
+			return err
+		})
+	}
+	return runJob(ctx, h, "retention", "manuell", func(ctx context.Context, rec *runs.Run) error {
+		return retentionStages(ctx, h, rec)
+	})
+}
+
+// retentionStages deletes, logs the deletions, and rebuilds the warehouse if the lake
+// changed. The caller (runJob) holds the lock.
+func retentionStages(ctx context.Context, h home, rec *runs.Run) error {
+	var res *retention.Result
+	err := stage(h, rec, "retention", func() (string, error) {
+		var err error
+		res, err = retentionStage(ctx, h, false)
+		if res != nil {
+			printRetention(h, res, false)
+			if lerr := logRetention(h, res); lerr != nil && err == nil {
+				err = lerr
+			}
+		}
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d Löschungen", len(res.Deletions)), nil
+	})
+	if err != nil {
+		return err
+	}
+	if !res.LakeChanged() {
+		skipStage(h, rec, "transform", "Datensee unverändert")
+		return nil
+	}
+	return stage(h, rec, "transform", func() (string, error) {
+		r, err := transformStage(ctx, h, 2, "4GB", 3)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h.e.stdout, "Auswertungsdatenbank neu aufgebaut (%d Prüfungen fehlgeschlagen).\n", len(r.Failed()))
+		rec.Checks = len(r.Failed())
+		return "nach Löschung", nil
+	})
+}
+
+func retentionStage(ctx context.Context, h home, dry bool) (*retention.Result, error) {
+	r := h.cfg.Retention
+	res, err := retention.Run(ctx, retention.Options{Lake: h.lake(), Archive: h.archive(), Quarantine: h.quarantine(),
+		LakeDays: r.LakeDays, RejectsDays: r.RejectsDays, ArchiveDays: r.ArchiveDays, QuarantineDays: r.QuarantineDays,
+		Now: h.e.now, DryRun: dry})
+	if err != nil || dry {
+		return res, err
+	}
+	n, err := runs.Prune(h.runLog(), h.e.now().AddDate(0, 0, -r.RunsDays))
+	if n > 0 {
+		res.Deletions = append(res.Deletions, retention.Deletion{Kind: "runs", Path: h.runLog(), Count: n})
+	}
+	return res, err
+}
+
+var retentionKinds = map[string]string{"lake": "Lieferungen im Datensee", "history": "Zustände im Verlauf",
+	"findings": "abgewiesene Zeilen (Tage)", "archive": "Rohdateien im Archiv", "quarantine": "Dateien in Quarantäne",
+	"runs": "Einträge im Laufprotokoll"}
+
+func printRetention(h home, res *retention.Result, dry bool) {
+	w := h.e.stdout
+	verb := "Gelöscht"
+	if dry {
+		verb = "Würde gelöscht (Probelauf)"
+	}
+	counts := map[string]int{}
+	for _, d := range res.Deletions {
+		if d.Count > 0 {
+			counts[d.Kind] += d.Count
+		} else {
+			counts[d.Kind]++
+		}
+	}
+	if len(counts) == 0 {
+		fmt.Fprintln(w, "Nichts zu löschen: alles liegt innerhalb der Fristen.")
+		return
+	}
+	fmt.Fprintf(w, "%s:\n", verb)
+	kinds := make([]string, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  %-30s %6d", retentionKinds[k], counts[k])
+		if c, ok := res.Cutoffs[k]; ok {
+			fmt.Fprintf(w, "  (Stichtag vor %s)", c)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// logRetention appends the run's deletions to the deletion log (one JSON line).
+func logRetention(h home, res *retention.Result) error {
+	b, err := json.Marshal(struct {
+		Time time.Time `json:"time"`
+		*retention.Result
+	}{h.e.now(), res})
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(h.audit(), "retention.jsonl")
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,396 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	toml "github.com/pelletier/go-toml/v2"
+	"github.com/robfig/cron/v3"
+)
+
+// Config is ipoint's configuration: the defaults below, then the config file
+// (<home>/ipoint.toml, or $IPOINT_CONFIG), then IPOINT_* environment variables. The
+// pseudonym key and the mail password are never part of it: they come from files or
+// the environment and print as <redacted>.
+type Config struct {
+	Paths     Paths     `toml:"paths"`
+	Reports   Reporting `toml:"reports"`
+	Schedule  Schedule  `toml:"schedule"`
+	Retention Retention `toml:"retention"`
+	Mail      Mail      `toml:"mail"`
+
+	file   string            // the config file read, "" if none
+	origin map[string]string // key -> where its value came from (German, for `ipoint config`)
+}
+
+// Paths are relative to the data directory unless absolute.
+type Paths struct {
+	Inbox      string `toml:"inbox"`
+	Quarantine string `toml:"quarantine"`
+	Lake       string `toml:"lake"`
+	Warehouse  string `toml:"warehouse"`
+	Reports    string `toml:"reports"`
+	Audit      string `toml:"audit"`
+	KeyFile    string `toml:"key_file"`
+	Metrics    string `toml:"metrics_file"`
+}
+
+// Reporting holds the publication settings.
+type Reporting struct {
+	K int `toml:"k"` // suppression threshold: smaller counts print as *
+}
+
+// Schedule is the timetable of `ipoint schedule`, in cron syntax and local time.
+type Schedule struct {
+	Timezone     string `toml:"timezone"`
+	Nightly      string `toml:"nightly"`
+	WeeklyReport string `toml:"weekly_report"`
+	Retention    string `toml:"retention"`
+}
+
+// Retention periods in days (domain.md §5).
+type Retention struct {
+	LakeDays       int `toml:"lake_days"`
+	RejectsDays    int `toml:"rejects_days"`
+	ArchiveDays    int `toml:"archive_days"`
+	QuarantineDays int `toml:"quarantine_days"`
+	RunsDays       int `toml:"runs_days"`
+}
+
+// Mail is the SMTP account for notices and the weekly report. STARTTLS is mandatory.
+type Mail struct {
+	Host         string   `toml:"host"`
+	Port         int      `toml:"port"`
+	Username     string   `toml:"username"`
+	PasswordFile string   `toml:"password_file"`
+	From         string   `toml:"from"`
+	Alerts       []string `toml:"alerts"`
+	WeeklyReport []string `toml:"weekly_report"`
+	Password     string   `toml:"-"` // from password_file or IPOINT_MAIL_PASSWORD
+}
+
+// Enabled reports whether mail is configured at all.
+func (m Mail) Enabled() bool { return m.Host != "" }
+
+func defaultConfig() Config {
+	return Config{
+		Paths: Paths{Inbox: "inbox", Quarantine: "quarantine", Lake: "lake", Warehouse: "warehouse",
+			Reports: "reports", Audit: "audit", KeyFile: filepath.Join("secrets", "pseudonym.key"),
+			Metrics: filepath.Join("metrics", "ipoint.prom")},
+		Reports:  Reporting{K: 3},
+		Schedule: Schedule{Timezone: "Europe/Berlin", Nightly: "30 2 * * *", WeeklyReport: "0 6 * * 1", Retention: "0 3 * * 0"},
+		// SGB III and BAMF course data: at most 5 years (BfDI, §26 DeuFöV); rejects serve
+		// corrections and re-deliveries; raw files in clear text are kept briefly.
+		Retention: Retention{LakeDays: 1826, RejectsDays: 365, ArchiveDays: 90, QuarantineDays: 90, RunsDays: 730},
+		Mail:      Mail{Port: 587, Alerts: []string{}, WeeklyReport: []string{}},
+	}
+}
+
+// setting is one configuration key: its name in the file, its environment variable and
+// the field it sets. The table drives overrides, `ipoint config` and the README.
+type setting struct {
+	key    string
+	env    string
+	field  func(c *Config) any // *string, *int or *[]string
+	secret bool
+}
+
+var settings = []setting{
+	{key: "paths.inbox", env: "IPOINT_INBOX", field: func(c *Config) any { return &c.Paths.Inbox }},
+	{key: "paths.quarantine", env: "IPOINT_QUARANTINE", field: func(c *Config) any { return &c.Paths.Quarantine }},
+	{key: "paths.lake", env: "IPOINT_LAKE", field: func(c *Config) any { return &c.Paths.Lake }},
+	{key: "paths.warehouse", env: "IPOINT_WAREHOUSE", field: func(c *Config) any { return &c.Paths.Warehouse }},
+	{key: "paths.reports", env: "IPOINT_REPORTS", field: func(c *Config) any { return &c.Paths.Reports }},
+	{key: "paths.audit", env: "IPOINT_AUDIT", field: func(c *Config) any { return &c.Paths.Audit }},
+	{key: "paths.key_file", env: "IPOINT_KEY_FILE", field: func(c *Config) any { return &c.Paths.KeyFile }},
+	{key: "paths.metrics_file", env: "IPOINT_METRICS_FILE", field: func(c *Config) any { return &c.Paths.Metrics }},
+	{key: "reports.k", env: "IPOINT_REPORTS_K", field: func(c *Config) any { return &c.Reports.K }},
+	{key: "schedule.timezone", env: "IPOINT_SCHEDULE_TIMEZONE", field: func(c *Config) any { return &c.Schedule.Timezone }},
+	{key: "schedule.nightly", env: "IPOINT_SCHEDULE_NIGHTLY", field: func(c *Config) any { return &c.Schedule.Nightly }},
+	{key: "schedule.weekly_report", env: "IPOINT_SCHEDULE_WEEKLY_REPORT", field: func(c *Config) any { return &c.Schedule.WeeklyReport }},
+	{key: "schedule.retention", env: "IPOINT_SCHEDULE_RETENTION", field: func(c *Config) any { return &c.Schedule.Retention }},
+	{key: "retention.lake_days", env: "IPOINT_RETENTION_LAKE_DAYS", field: func(c *Config) any { return &c.Retention.LakeDays }},
+	{key: "retention.rejects_days", env: "IPOINT_RETENTION_REJECTS_DAYS", field: func(c *Config) any { return &c.Retention.RejectsDays }},
+	{key: "retention.archive_days", env: "IPOINT_RETENTION_ARCHIVE_DAYS", field: func(c *Config) any { return &c.Retention.ArchiveDays }},
+	{key: "retention.quarantine_days", env: "IPOINT_RETENTION_QUARANTINE_DAYS", field: func(c *Config) any { return &c.Retention.QuarantineDays }},
+	{key: "retention.runs_days", env: "IPOINT_RETENTION_RUNS_DAYS", field: func(c *Config) any { return &c.Retention.RunsDays }},
+	{key: "mail.host", env: "IPOINT_MAIL_HOST", field: func(c *Config) any { return &c.Mail.Host }},
+	{key: "mail.port", env: "IPOINT_MAIL_PORT", field: func(c *Config) any { return &c.Mail.Port }},
+	{key: "mail.username", env: "IPOINT_MAIL_USERNAME", field: func(c *Config) any { return &c.Mail.Username }},
+	{key: "mail.password_file", env: "IPOINT_MAIL_PASSWORD_FILE", field: func(c *Config) any { return &c.Mail.PasswordFile }},
+	{key: "mail.password", env: "IPOINT_MAIL_PASSWORD", field: func(c *Config) any { return &c.Mail.Password }, secret: true},
+	{key: "mail.from", env: "IPOINT_MAIL_FROM", field: func(c *Config) any { return &c.Mail.From }},
+	{key: "mail.alerts", env: "IPOINT_MAIL_ALERTS", field: func(c *Config) any { return &c.Mail.Alerts }},
+	{key: "mail.weekly_report", env: "IPOINT_MAIL_WEEKLY_REPORT", field: func(c *Config) any { return &c.Mail.WeeklyReport }},
+}
+
+// configError is an invalid configuration: exit code 2. It names where the value came
+// from (file and line, or the environment variable), the key and what is allowed.
+type configError struct{ problems []string }
+
+func (c configError) Error() string {
+	return "ungültige Konfiguration:\n  " + strings.Join(c.problems, "\n  ")
+}
+
+const configEnv = "IPOINT_CONFIG"
+
+// configPath is the config file of home: $IPOINT_CONFIG or <home>/ipoint.toml.
+func configPath(dir string, e env) (path string, explicit bool) {
+	if p := e.getenv(configEnv); p != "" {
+		return p, true
+	}
+	return filepath.Join(dir, "ipoint.toml"), false
+}
+
+// loadConfig reads the effective configuration. A missing default file means the
+// defaults; a missing file named by IPOINT_CONFIG is an error.
+func loadConfig(dir string, e env) (*Config, error) {
+	c := defaultConfig()
+	c.origin = map[string]string{}
+	path, explicit := configPath(dir, e)
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+	case err != nil:
+		return nil, configError{[]string{fmt.Sprintf("%s: %v", configEnv, err)}}
+	default:
+		c.file = path
+		if err := c.decode(path, data); err != nil {
+			return nil, err
+		}
+	}
+	var problems []string
+	for _, s := range settings {
+		v := e.getenv(s.env)
+		if v == "" {
+			continue
+		}
+		if err := setFromString(s.field(&c), v); err != nil {
+			problems = append(problems, fmt.Sprintf("%s (%s): %v", s.env, s.key, err))
+			continue
+		}
+		c.origin[s.key] = s.env
+	}
+	if c.Mail.Password == "" && c.Mail.PasswordFile != "" {
+		b, err := os.ReadFile(c.abs(dir, c.Mail.PasswordFile))
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: mail.password_file: %v", c.where("mail.password_file"), err))
+		}
+		c.Mail.Password = strings.TrimSpace(string(b))
+	}
+	for _, p := range c.validate() {
+		problems = append(problems, fmt.Sprintf("%s: %s: %s", c.where(p.key), p.key, p.msg))
+	}
+	if len(problems) > 0 {
+		return nil, configError{problems}
+	}
+	return &c, nil
+}
+
+// decode reads the TOML file; unknown keys and wrong types name file, line and key.
+func (c *Config) decode(path string, data []byte) error {
+	d := toml.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	if err := d.Decode(c); err != nil {
+		var de *toml.DecodeError
+		var se *toml.StrictMissingError
+		switch {
+		case errors.As(err, &se):
+			var p []string
+			for _, e := range se.Errors {
+				line, _ := e.Position()
+				p = append(p, fmt.Sprintf("%s:%d: unbekannter Schlüssel %s (erlaubt: %s)", path, line,
+					strings.Join(e.Key(), "."), allowedKeys(e.Key())))
+			}
+			return configError{p}
+		case errors.As(err, &de):
+			line, col := de.Position()
+			key := strings.Join(de.Key(), ".")
+			msg := strings.TrimPrefix(de.Error(), "toml: ")
+			if key == "" {
+				return configError{[]string{fmt.Sprintf("%s:%d:%d: kein gültiges TOML: %s", path, line, col, msg)}}
+			}
+			return configError{[]string{fmt.Sprintf("%s:%d: %s: %s (%s)", path, line, key, germanTOML(msg), allowedValue(key))}}
+		}
+		return configError{[]string{fmt.Sprintf("%s: %v", path, err)}}
+	}
+	lines := keyLines(data)
+	for _, s := range settings {
+		if l, ok := lines[s.key]; ok {
+			c.origin[s.key] = fmt.Sprintf("%s:%d", path, l)
+		}
+	}
+	return nil
+}
+
+// germanTOML turns the decoder's type complaints into German; anything else stays.
+func germanTOML(msg string) string {
+	if strings.Contains(msg, "cannot decode TOML") {
+		return "falscher Typ"
+	}
+	return msg
+}
+
+func allowedKeys(key []string) string {
+	prefix := ""
+	if len(key) > 1 {
+		prefix = key[0] + "."
+	}
+	var keys []string
+	for _, s := range settings {
+		if !s.secret && strings.HasPrefix(s.key, prefix) {
+			keys = append(keys, s.key)
+		}
+	}
+	return strings.Join(keys, ", ")
+}
+
+// allowedValue says in German what a key takes.
+func allowedValue(key string) string {
+	for _, s := range settings {
+		if s.key == key {
+			switch s.field(&Config{}).(type) {
+			case *int:
+				return "erlaubt: eine ganze Zahl"
+			case *[]string:
+				return `erlaubt: eine Liste von Adressen, z. B. ["a@kreis.de", "b@kreis.de"]`
+			}
+			return "erlaubt: ein Text in Anführungszeichen"
+		}
+	}
+	return "unbekannter Schlüssel"
+}
+
+var (
+	sectionRe = regexp.MustCompile(`^\s*\[\s*([A-Za-z0-9_]+)\s*\]`)
+	keyRe     = regexp.MustCompile(`^\s*([A-Za-z0-9_]+)\s*=`)
+)
+
+// keyLines finds the line of every key in a (valid) TOML file of ipoint's simple shape.
+func keyLines(data []byte) map[string]int {
+	out := map[string]int{}
+	section := ""
+	for i, line := range strings.Split(string(data), "\n") {
+		if m := sectionRe.FindStringSubmatch(line); m != nil {
+			section = m[1] + "."
+		} else if m := keyRe.FindStringSubmatch(line); m != nil {
+			out[section+m[1]] = i + 1
+		}
+	}
+	return out
+}
+
+// where names the source of a key's value for an error message.
+func (c *Config) where(key string) string {
+	if o, ok := c.origin[key]; ok {
+		return o
+	}
+	return "Vorgabe"
+}
+
+func setFromString(field any, v string) error {
+	switch f := field.(type) {
+	case *string:
+		*f = v
+	case *int:
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q ist keine ganze Zahl", v)
+		}
+		*f = n
+	case *[]string:
+		*f = nil
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				*f = append(*f, p)
+			}
+		}
+	}
+	return nil
+}
+
+type problem struct{ key, msg string }
+
+// validate checks every value's meaning; each problem says what is allowed.
+func (c *Config) validate() []problem {
+	var p []problem
+	if c.Reports.K < 1 || c.Reports.K > 100 {
+		p = append(p, problem{"reports.k", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von 1 bis 100 (BA-Regel: mindestens 3)", c.Reports.K)})
+	}
+	if _, err := time.LoadLocation(c.Schedule.Timezone); err != nil || c.Schedule.Timezone == "" {
+		p = append(p, problem{"schedule.timezone", fmt.Sprintf("%q: erlaubt ist eine Zeitzone der IANA-Datenbank, z. B. \"Europe/Berlin\"", c.Schedule.Timezone)})
+	}
+	for _, s := range []struct{ key, spec string }{{"schedule.nightly", c.Schedule.Nightly},
+		{"schedule.weekly_report", c.Schedule.WeeklyReport}, {"schedule.retention", c.Schedule.Retention}} {
+		if s.spec == "" || s.spec == "-" {
+			continue // job switched off
+		}
+		if _, err := cron.ParseStandard(s.spec); err != nil {
+			p = append(p, problem{s.key, fmt.Sprintf("%q: erlaubt ist ein Cron-Ausdruck mit fünf Feldern (Minute Stunde Tag Monat Wochentag), z. B. \"30 2 * * *\", oder \"-\" für aus", s.spec)})
+		}
+	}
+	for _, d := range []struct {
+		key string
+		n   int
+	}{{"retention.lake_days", c.Retention.LakeDays}, {"retention.rejects_days", c.Retention.RejectsDays},
+		{"retention.archive_days", c.Retention.ArchiveDays}, {"retention.quarantine_days", c.Retention.QuarantineDays},
+		{"retention.runs_days", c.Retention.RunsDays}} {
+		if d.n < 1 || d.n > 3660 {
+			p = append(p, problem{d.key, fmt.Sprintf("%d: erlaubt ist eine Zahl von Tagen von 1 bis 3660", d.n)})
+		}
+	}
+	for _, path := range []struct{ key, v string }{{"paths.inbox", c.Paths.Inbox}, {"paths.quarantine", c.Paths.Quarantine},
+		{"paths.lake", c.Paths.Lake}, {"paths.warehouse", c.Paths.Warehouse}, {"paths.reports", c.Paths.Reports},
+		{"paths.audit", c.Paths.Audit}, {"paths.key_file", c.Paths.KeyFile}, {"paths.metrics_file", c.Paths.Metrics}} {
+		if strings.TrimSpace(path.v) == "" {
+			p = append(p, problem{path.key, "leer: erlaubt ist ein Pfad, absolut oder relativ zum Datenverzeichnis"})
+		}
+	}
+	if c.Mail.Port < 1 || c.Mail.Port > 65535 {
+		p = append(p, problem{"mail.port", fmt.Sprintf("%d: erlaubt ist ein Port von 1 bis 65535 (SMTP mit STARTTLS: 587)", c.Mail.Port)})
+	}
+	if c.Mail.Enabled() {
+		if _, err := mail.ParseAddress(c.Mail.From); err != nil {
+			p = append(p, problem{"mail.from", fmt.Sprintf("%q: erlaubt ist eine Absenderadresse, z. B. \"ipoint <ipoint@kreis.de>\"", c.Mail.From)})
+		}
+		if c.Mail.Username != "" && c.Mail.Password == "" {
+			p = append(p, problem{"mail.username", "ohne Passwort: mail.password_file oder IPOINT_MAIL_PASSWORD setzen"})
+		}
+	}
+	for _, l := range []struct {
+		key   string
+		addrs []string
+	}{{"mail.alerts", c.Mail.Alerts}, {"mail.weekly_report", c.Mail.WeeklyReport}} {
+		for _, a := range l.addrs {
+			if _, err := mail.ParseAddress(a); err != nil {
+				p = append(p, problem{l.key, fmt.Sprintf("%q: erlaubt sind E-Mail-Adressen, z. B. \"leitung@kreis.de\"", a)})
+			}
+		}
+		if len(l.addrs) > 0 && !c.Mail.Enabled() {
+			p = append(p, problem{l.key, "Empfänger ohne mail.host: zuerst den SMTP-Server angeben"})
+		}
+	}
+	return p
+}
+
+// abs resolves a configured path against the data directory.
+func (c *Config) abs(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// Location is the schedule's time zone (validated).
+func (c *Config) Location() *time.Location {
+	l, _ := time.LoadLocation(c.Schedule.Timezone)
+	return l
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestInitWritesTheDefaultConfig(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	if r := call(t, vars, "init"); r.code != exitOK || !strings.Contains(r.stdout, "Konfiguration angelegt") {
+		t.Fatalf("init: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	path := filepath.Join(home, "ipoint.toml")
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := env{getenv: func(k string) string { return vars[k] }}
+	c, err := loadConfig(home, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := defaultConfig()
+	c.file, c.origin = "", nil
+	if !reflect.DeepEqual(*c, want) {
+		t.Errorf("the written file does not read back as the defaults:\n%+v\n%+v", *c, want)
+	}
+	// Every setting is in the file, so that staff find it there.
+	for _, s := range settings {
+		if !s.secret && !strings.Contains(string(before), s.env) {
+			t.Errorf("%s (%s) is not documented in the config file", s.key, s.env)
+		}
+	}
+	// A second init leaves an edited file alone.
+	os.WriteFile(path, append(before, []byte("\n# edited\n")...), 0o640)
+	if r := call(t, vars, "init"); r.code != exitOK || !strings.Contains(r.stdout, "unverändert") {
+		t.Fatalf("second init: %d %s", r.code, r.stdout)
+	}
+	if after, _ := os.ReadFile(path); !strings.HasSuffix(string(after), "# edited\n") {
+		t.Error("init replaced an existing config file")
+	}
+}
+
+func TestConfigShowsOriginsAndRedactsSecrets(t *testing.T) {
+	home := t.TempDir()
+	os.WriteFile(filepath.Join(home, "ipoint.toml"), []byte("[reports]\nk = 5\n\n[mail]\nhost = \"smtp.kreis.example\"\nfrom = \"ipoint <ipoint@kreis.example>\"\nusername = \"ipoint\"\n"), 0o640)
+	vars := map[string]string{"IPOINT_HOME": home, "IPOINT_INBOX": "/srv/eingang", "IPOINT_MAIL_PASSWORD": "Geheim-4711",
+		"IPOINT_KEY": strings.Repeat("ab", 32), "IPOINT_MAIL_ALERTS": "a@kreis.example, b@kreis.example"}
+	r := call(t, vars, "config")
+	if r.code != exitOK {
+		t.Fatalf("config: %d %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		`inbox            = "/srv/eingang"`, "# IPOINT_INBOX",
+		"k                = 5", "ipoint.toml:2",
+		`alerts           = ["a@kreis.example", "b@kreis.example"]`,
+		`password         = "<redacted>"`, "# IPOINT_MAIL_PASSWORD",
+		"Umgebungsvariable IPOINT_KEY",
+		`timezone         = "Europe/Berlin"`, "# Vorgabe",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("config output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, secret := range []string{"Geheim-4711", strings.Repeat("ab", 32)} {
+		if strings.Contains(r.stdout+r.stderr, secret) {
+			t.Errorf("a secret is printed: %s", r.stdout)
+		}
+	}
+}
+
+func TestInvalidConfigNamesKeyLineAndWhatIsAllowed(t *testing.T) {
+	cases := []struct {
+		name, file string
+		vars       map[string]string
+		want       []string
+	}{
+		{"unknown key", "[paths]\ninbox = \"x\"\ninbx = \"y\"\n", nil,
+			[]string{"ipoint.toml:3", "unbekannter Schlüssel paths.inbx", "erlaubt: paths.inbox"}},
+		{"wrong type", "[reports]\n\nk = \"drei\"\n", nil, []string{"ipoint.toml:3", "reports.k", "ganze Zahl"}},
+		{"bad cron", "[schedule]\nnightly = \"30 25 * * *\"\n", nil, []string{"ipoint.toml:2", "schedule.nightly", "Cron-Ausdruck", "30 2 * * *"}},
+		{"bad zone", "[schedule]\ntimezone = \"Europe/Siegen\"\n", nil, []string{"ipoint.toml:2", "schedule.timezone", "Europe/Berlin"}},
+		{"threshold", "[reports]\nk = 0\n", nil, []string{"ipoint.toml:2", "reports.k", "1 bis 100"}},
+		{"broken toml", "[mail\nhost = 1\n", nil, []string{"ipoint.toml:1", "kein gültiges TOML"}},
+		{"env", "", map[string]string{"IPOINT_RETENTION_LAKE_DAYS": "fünf"}, []string{"IPOINT_RETENTION_LAKE_DAYS", "retention.lake_days", "keine ganze Zahl"}},
+		{"env range", "", map[string]string{"IPOINT_RETENTION_ARCHIVE_DAYS": "0"}, []string{"IPOINT_RETENTION_ARCHIVE_DAYS", "1 bis 3660"}},
+		{"recipients without server", "[mail]\nalerts = [\"leitung@kreis.example\"]\n", nil, []string{"ipoint.toml:2", "mail.alerts", "mail.host"}},
+		{"bad address", "[mail]\nhost = \"smtp\"\nfrom = \"ipoint@kreis.example\"\nweekly_report = [\"leitung at kreis\"]\n", nil,
+			[]string{"ipoint.toml:4", "mail.weekly_report", "E-Mail-Adressen"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			home := t.TempDir()
+			if c.file != "" {
+				os.WriteFile(filepath.Join(home, "ipoint.toml"), []byte(c.file), 0o640)
+			}
+			vars := map[string]string{"IPOINT_HOME": home}
+			for k, v := range c.vars {
+				vars[k] = v
+			}
+			r := call(t, vars, "status")
+			if r.code != exitUsage {
+				t.Fatalf("code %d, want %d; %s", r.code, exitUsage, r.stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("message lacks %q: %s", w, r.stderr)
+				}
+			}
+		})
+	}
+	// A config file named by IPOINT_CONFIG must exist.
+	r := call(t, map[string]string{"IPOINT_HOME": t.TempDir(), "IPOINT_CONFIG": "/nirgends/ipoint.toml"}, "config")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "IPOINT_CONFIG") {
+		t.Errorf("missing IPOINT_CONFIG file: %d %s", r.code, r.stderr)
+	}
+}

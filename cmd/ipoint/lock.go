@@ -1,0 +1,74 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// lock is an exclusive advisory lock (flock) on the data directory's lock file. Every
+// command that writes takes it: ipoint run from the system's cron, the jobs of ipoint
+// schedule, ingest, transform, report, retention and erase. The kernel releases it when
+// the process ends, however it ends, so a killed run never leaves a stale lock.
+type lock struct {
+	f *os.File
+}
+
+// lockedError is returned when another process holds the lock: exit code 11.
+type lockedError struct{ holder string }
+
+func (l lockedError) Error() string {
+	if l.holder == "" {
+		return "ein anderer Lauf hält die Sperre"
+	}
+	return "ein anderer Lauf hält die Sperre: " + l.holder
+}
+
+// acquireLock takes the lock without waiting. It writes who holds it into the file, for
+// the message the next caller sees.
+func acquireLock(path, what string, now time.Time) (*lock, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			b, _ := os.ReadFile(path)
+			return nil, lockedError{strings.TrimSpace(string(b))}
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if err := f.Truncate(0); err == nil {
+		fmt.Fprintf(f, "ipoint %s, Prozess %d, seit %s\n", what, os.Getpid(), now.Format("02.01.2006 15:04:05"))
+	}
+	return &lock{f: f}, nil
+}
+
+// release gives the lock up; the holder line is cleared first.
+func (l *lock) release() {
+	if l == nil || l.f == nil {
+		return
+	}
+	_ = l.f.Truncate(0)
+	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	l.f.Close()
+	l.f = nil
+}
+
+// withLock runs fn under the data directory's lock.
+func withLock(h home, what string, fn func() error) error {
+	l, err := acquireLock(h.lockFile(), what, h.e.now())
+	if err != nil {
+		return err
+	}
+	defer l.release()
+	return fn()
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"ipoint/pipeline/lake"
+	"ipoint/pipeline/runs"
+	"ipoint/pipeline/source"
+)
+
+// TestRunStatusLockRetention runs the nightly job as cron would: twice (the second
+// finds nothing new), against a held lock, then status and retention.
+func TestRunStatusLockRetention(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	os.RemoveAll(filepath.Join(home, "synth")) // the generator's answer key is not ipoint's
+
+	// First run: the synthetic exports carry dirt, so it finishes with problems.
+	r := call(t, vars, "run")
+	if r.code != exitProblems {
+		t.Fatalf("run: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"Übernommen:", "Auswertungsdatenbank wird neu aufgebaut: ", "Wochenbericht", "(neu)"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("run output lacks %q", want)
+		}
+	}
+	history, _, err := runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+	if err != nil || len(history) != 1 {
+		t.Fatalf("run history: %v, %d runs", err, len(history))
+	}
+	first := history[0]
+	if first.Outcome != runs.Problems || first.ExitCode != exitProblems || first.Files == 0 || first.Rows == 0 ||
+		first.Rejected == 0 || first.Quarant == 0 || len(first.Reports) != 3 || len(first.Stages) != 3 {
+		t.Errorf("first run recorded as %+v", first)
+	}
+	for _, s := range first.Stages {
+		if s.Outcome != "ok" && s.Outcome != "problems" {
+			t.Errorf("stage %s: %s", s.Name, s.Outcome)
+		}
+	}
+	metrics := readMetrics(t, filepath.Join(home, "metrics", "ipoint.prom"))
+	if metrics["ipoint_last_run_exit_code"] != 3 || metrics["ipoint_last_run_rows"] != float64(first.Rows) ||
+		metrics["ipoint_last_success_timestamp_seconds"] == 0 {
+		t.Errorf("metrics after the first run: %v", metrics)
+	}
+
+	// Second run: nothing new, nothing rebuilt, success.
+	r = call(t, vars, "run")
+	if r.code != exitOK || !strings.Contains(r.stdout, "Nichts Neues") {
+		t.Fatalf("second run: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+	if len(history) != 2 || history[1].Outcome != runs.OK || history[1].Stages[1].Outcome != "skipped" {
+		t.Errorf("second run recorded as %+v", history[len(history)-1])
+	}
+
+	// Another process holds the lock: exit 11, named holder, nothing recorded.
+	l, err := acquireLock(filepath.Join(home, "ipoint.lock"), "schedule", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"run", "ingest", "transform", "report", "retention"} {
+		if r := call(t, vars, cmd); r.code != exitLocked || !strings.Contains(r.stderr, "Sperre") || !strings.Contains(r.stderr, "schedule") {
+			t.Errorf("%s under a held lock: code %d, %s", cmd, r.code, r.stderr)
+		}
+	}
+	l.release()
+	if history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl")); len(history) != 2 {
+		t.Errorf("a locked-out run was recorded: %d runs", len(history))
+	}
+
+	// Status: the runs, every export's freshness, and the quarantined files to look at.
+	r = call(t, vars, "status")
+	if r.code != exitProblems {
+		t.Errorf("status: code %d, want 3 (files in quarantine)", r.code)
+	}
+	for _, want := range []string{"Letzte Läufe:", "mit Problemen", "erfolgreich", "nichts Neues", "verbis_kunden", "24.11.2026",
+		"abh_aufenthalt/05966", "in Quarantäne:", "Neulieferung"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	// Retention with short periods: older deliveries, raw files and runs go; the
+	// manifest says so; the warehouse is rebuilt and its checks still pass.
+	vars["IPOINT_RETENTION_LAKE_DAYS"] = "20"
+	vars["IPOINT_RETENTION_ARCHIVE_DAYS"] = "10"
+	vars["IPOINT_RETENTION_REJECTS_DAYS"] = "10"
+	vars["IPOINT_RETENTION_QUARANTINE_DAYS"] = "10"
+	dry := call(t, vars, "retention", "--dry-run")
+	if dry.code != exitOK || !strings.Contains(dry.stdout, "Probelauf") {
+		t.Fatalf("dry run: %d %s %s", dry.code, dry.stdout, dry.stderr)
+	}
+	before := countFiles(t, home)
+	r = call(t, vars, "retention")
+	if r.code != exitOK {
+		t.Fatalf("retention: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if countFiles(t, home) >= before {
+		t.Error("retention deleted nothing")
+	}
+	cut := time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC) // 25.11. - 20 days
+	m, err := lake.ReadManifest(filepath.Join(home, "lake"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snapshot := map[string]bool{} // snapshots expire in their history, not by delivery
+	for _, e := range source.All() {
+		snapshot[e.Name] = e.Snapshot
+	}
+	newest := map[string]string{} // the newest delivery of an export always stays
+	for _, e := range m.Entries {
+		if e.Outcome == lake.Ingested && e.Stichtag > newest[e.Export] {
+			newest[e.Export] = e.Stichtag
+		}
+	}
+	expired := 0
+	for _, e := range m.Entries {
+		d, _ := time.Parse("2006-01-02", e.Stichtag)
+		if e.Outcome == lake.Ingested && !snapshot[e.Export] && d.Before(cut) != e.Expired && e.Stichtag != newest[e.Export] {
+			t.Errorf("%s (Stichtag %s): expired=%v", e.Name, e.Stichtag, e.Expired)
+		}
+		if e.Expired {
+			expired++
+			dir := filepath.Join(home, "lake", "export="+e.Export, "stichtag="+e.Stichtag)
+			if _, err := os.Stat(dir); err == nil {
+				t.Errorf("%s still in the lake", dir)
+			}
+		}
+	}
+	if expired == 0 {
+		t.Error("no delivery expired")
+	}
+	filepath.WalkDir(filepath.Join(home, "inbox", "archive"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(d.Name(), "202611") {
+			day := d.Name()[strings.Index(d.Name(), "202611") : strings.Index(d.Name(), "202611")+8]
+			if day < "20261115" {
+				t.Errorf("archive file %s outlived its 10 days", p)
+			}
+		}
+		return nil
+	})
+	deletions, err := os.ReadFile(filepath.Join(home, "audit", "retention.jsonl"))
+	if err != nil || !strings.Contains(string(deletions), `"kind":"lake"`) || !strings.Contains(string(deletions), `"kind":"archive"`) {
+		t.Errorf("deletion log: %v %.300s", err, deletions)
+	}
+	history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+	last := history[len(history)-1]
+	if last.Job != "retention" || last.Outcome != runs.OK || last.Stages[1].Name != "transform" || last.Stages[1].Outcome != "ok" {
+		t.Errorf("retention run recorded as %+v", last)
+	}
+}
+
+func readMetrics(t *testing.T, path string) map[string]float64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for name, fam := range fams {
+		if ms := fam.GetMetric(); len(ms) > 0 {
+			out[name] = ms[0].GetGauge().GetValue()
+		}
+	}
+	return out
+}
+
+func countFiles(t *testing.T, dir string) int {
+	n := 0
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}

@@ -1,0 +1,79 @@
+// Package metrics writes the run's figures as a file in the Prometheus text format for
+// node_exporter's textfile collector, so that monitoring can alert when the nightly run
+// stops succeeding, takes too long, or rejects too much.
+package metrics
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"ipoint/pipeline/runs"
+)
+
+// Snapshot is what the file states after a run.
+type Snapshot struct {
+	Last        runs.Run             // the run that just ended
+	LastSuccess time.Time            // end of the newest run of the same job that did not fail (zero: none)
+	Newest      map[string]time.Time // export (and Kreis) -> newest Stichtag in the lake
+}
+
+// Write replaces the metrics file at path (temp file + rename, as the collector needs).
+func Write(path string, s Snapshot) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	job := prometheus.Labels{"job_name": s.Last.Job}
+	gauge := func(name, help string, v float64) {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: job})
+		g.Set(v)
+		reg.MustRegister(g)
+	}
+	gauge("ipoint_last_run_timestamp_seconds", "End of the last run (Unix time).", unix(s.Last.End))
+	gauge("ipoint_last_success_timestamp_seconds", "End of the last run that did not fail (Unix time; 0: never).", unix(s.LastSuccess))
+	gauge("ipoint_last_run_duration_seconds", "Wall time of the last run.", s.Last.Duration().Seconds())
+	gauge("ipoint_last_run_exit_code", "Exit code of the last run (0 ok, 3 problems, 1 failed, 130 cancelled).", float64(s.Last.ExitCode))
+	gauge("ipoint_last_run_files", "Files taken in by the last run.", float64(s.Last.Files))
+	gauge("ipoint_last_run_rows", "Rows read by the last run.", float64(s.Last.Rows))
+	gauge("ipoint_last_run_rows_rejected", "Rows rejected by the last run.", float64(s.Last.Rejected))
+	gauge("ipoint_last_run_files_quarantined", "Files quarantined by the last run.", float64(s.Last.Quarant))
+	gauge("ipoint_last_run_checks_failed", "Data checks that failed in the last run.", float64(s.Last.Checks))
+
+	outcome := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ipoint_last_run_outcome",
+		Help: "1 for the outcome of the last run, 0 for the others.", ConstLabels: job}, []string{"outcome"})
+	for _, o := range []string{runs.OK, runs.Problems, runs.Failed, runs.Cancelled, runs.Panicked} {
+		v := 0.0
+		if o == s.Last.Outcome {
+			v = 1
+		}
+		outcome.WithLabelValues(o).Set(v)
+	}
+	reg.MustRegister(outcome)
+
+	stage := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ipoint_last_run_stage_duration_seconds",
+		Help: "Wall time of each stage of the last run.", ConstLabels: job}, []string{"stage"})
+	for _, st := range s.Last.Stages {
+		stage.WithLabelValues(st.Name).Set(st.Duration.Seconds())
+	}
+	reg.MustRegister(stage)
+
+	if len(s.Newest) > 0 {
+		fresh := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ipoint_export_newest_stichtag_timestamp_seconds",
+			Help: "Newest Stichtag of each export in the lake (Unix time, midnight UTC)."}, []string{"export"})
+		for e, t := range s.Newest {
+			fresh.WithLabelValues(e).Set(unix(t))
+		}
+		reg.MustRegister(fresh)
+	}
+	return prometheus.WriteToTextfile(path, reg)
+}
+
+func unix(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.UnixNano()) / 1e9
+}

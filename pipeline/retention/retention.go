@@ -1,0 +1,248 @@
+// Package retention deletes what ipoint may no longer keep (domain.md §5: GDPR Art. 5(1)(e),
+// §84 SGB X): lake partitions and history states older than the lake period, rejected
+// rows older than theirs, and the raw files in clear text (the ingest's archive and the
+// quarantine) sooner. Every deletion is returned for the deletion log.
+package retention
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"ipoint/pipeline"
+	"ipoint/pipeline/lake"
+	"ipoint/pipeline/source"
+)
+
+// Options are the places and periods. A period of 0 keeps everything of its kind.
+type Options struct {
+	Lake       string
+	Archive    string // the ingest's archive of taken-in raw files
+	Quarantine string
+	LakeDays, RejectsDays, ArchiveDays, QuarantineDays int
+	Now        func() time.Time
+	DryRun     bool // report what would go, delete nothing
+}
+
+// Deletion is one thing deleted.
+type Deletion struct {
+	Kind     string `json:"kind"` // lake, history, findings, archive, quarantine
+	Path     string `json:"path"`
+	Stichtag string `json:"stichtag,omitempty"`
+	Count    int    `json:"count,omitempty"` // history: states removed
+}
+
+// Result is what a retention run deleted.
+type Result struct {
+	Cutoffs   map[string]string `json:"cutoffs"` // kind -> oldest Stichtag kept
+	Deletions []Deletion        `json:"deletions"`
+}
+
+// LakeChanged reports whether the warehouse must be rebuilt.
+func (r *Result) LakeChanged() bool {
+	for _, d := range r.Deletions {
+		if d.Kind == "lake" || d.Kind == "history" {
+			return true
+		}
+	}
+	return false
+}
+
+// Run applies the periods. Stichtage count, not file times: a delivery is as old as
+// the day it reports on. Raw files whose name says no Stichtag fall back to their
+// modification time.
+func Run(ctx context.Context, opt Options) (*Result, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	today := opt.Now().UTC().Truncate(24 * time.Hour)
+	cutoff := func(days int) time.Time {
+		if days <= 0 {
+			return time.Time{}
+		}
+		return today.AddDate(0, 0, -days)
+	}
+	res := &Result{Cutoffs: map[string]string{}}
+	for kind, days := range map[string]int{"lake": opt.LakeDays, "findings": opt.RejectsDays,
+		"archive": opt.ArchiveDays, "quarantine": opt.QuarantineDays} {
+		if c := cutoff(days); !c.IsZero() {
+			res.Cutoffs[kind] = c.Format("2006-01-02")
+		}
+	}
+	l, err := lake.Open(opt.Lake)
+	if err != nil {
+		return nil, err
+	}
+	if err := lakePartitions(ctx, l, cutoff(opt.LakeDays), cutoff(opt.RejectsDays), opt.DryRun, res); err != nil {
+		return res, err
+	}
+	if c := cutoff(opt.LakeDays); !c.IsZero() {
+		if err := histories(l, c, res); err != nil {
+			return res, err
+		}
+	}
+	if !opt.DryRun {
+		// The manifest keeps every delivery; entries whose rows are gone say so.
+		if err := l.Checkpoint(); err != nil {
+			return res, err
+		}
+	}
+	if err := rawFiles(ctx, opt.Archive, "archive", cutoff(opt.ArchiveDays), opt.DryRun, res); err != nil {
+		return res, err
+	}
+	if err := rawFiles(ctx, opt.Quarantine, "quarantine", cutoff(opt.QuarantineDays), opt.DryRun, res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func lakePartitions(ctx context.Context, l *lake.Lake, lakeCut, findCut time.Time, dry bool, res *Result) error {
+	for _, e := range source.All() {
+		for _, findings := range []bool{false, true} {
+			cut, kind := lakeCut, "lake"
+			if findings {
+				cut, kind = findCut, "findings"
+			}
+			if cut.IsZero() {
+				continue
+			}
+			parts, err := l.Partitions(e.Name, findings)
+			if err != nil {
+				return err
+			}
+			days := sortedKeys(parts)
+			if !findings && len(days) > 0 {
+				// The newest delivery of an export is its current state: the warehouse
+				// cannot be built without it, so it stays whatever its age.
+				days = days[:len(days)-1]
+			}
+			for _, day := range days {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				d, err := time.Parse("2006-01-02", day)
+				if err != nil || !d.Before(cut) {
+					continue
+				}
+				if !dry {
+					if err := os.RemoveAll(parts[day]); err != nil {
+						return err
+					}
+				}
+				res.Deletions = append(res.Deletions, Deletion{Kind: kind, Path: parts[day], Stichtag: day})
+				if !findings {
+					markExpired(l, e.Name, day)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func markExpired(l *lake.Lake, export, day string) {
+	m := l.Manifest()
+	for i := range m.Entries {
+		if e := &m.Entries[i]; e.Export == export && e.Stichtag == day && e.Outcome == lake.Ingested {
+			e.Expired = true
+		}
+	}
+}
+
+// histories expires the states of snapshot exports; a client whose case ended (the
+// snapshot's abgang_ip) before the cutoff goes whole.
+func histories(l *lake.Lake, cut time.Time, res *Result) error {
+	day := cut.Unix() / 86400
+	for _, e := range source.All() {
+		if !e.Snapshot {
+			continue
+		}
+		if _, err := os.Stat(l.HistoryPath(e.Name)); err != nil {
+			continue
+		}
+		h, err := l.History(e.Name, e.Fields(), e.KeyColumn())
+		if err != nil {
+			return err
+		}
+		endCol := -1
+		for i, f := range e.Fields() {
+			if f.Name == "abgang_ip" && f.Type == pipeline.Date {
+				endCol = i
+			}
+		}
+		ended := func(rec pipeline.Record) (int64, bool) {
+			if endCol < 0 || rec[endCol].Null {
+				return 0, false
+			}
+			return rec[endCol].I, true
+		}
+		// (A dry run changes the history in memory only: it is never checkpointed.)
+		if states, _ := h.Expire(day, ended); states > 0 {
+			res.Deletions = append(res.Deletions, Deletion{Kind: "history", Path: l.HistoryPath(e.Name), Count: states,
+				Stichtag: cut.Format("2006-01-02")})
+		}
+	}
+	return nil
+}
+
+// rawFiles deletes raw files (and a quarantined file's reason file) older than cut.
+func rawFiles(ctx context.Context, dir, kind string, cut time.Time, dry bool, res *Result) error {
+	if cut.IsZero() || dir == "" {
+		return nil
+	}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasSuffix(d.Name(), ".grund.txt") {
+			return nil
+		}
+		day, ok := stichtag(path, d)
+		if !ok || !day.Before(cut) {
+			return nil
+		}
+		if !dry {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+			if err := os.Remove(path + ".grund.txt"); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+		res.Deletions = append(res.Deletions, Deletion{Kind: kind, Path: path, Stichtag: day.Format("2006-01-02")})
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+func stichtag(path string, d os.DirEntry) (time.Time, bool) {
+	if _, del, err := source.Detect(filepath.Base(path)); err == nil && del != nil && !del.Stichtag.IsZero() {
+		return del.Stichtag.UTC().Truncate(24 * time.Hour), true
+	}
+	info, err := d.Info()
+	if err != nil {
+		return time.Time{}, false
+	}
+	return info.ModTime().UTC().Truncate(24 * time.Hour), true
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
