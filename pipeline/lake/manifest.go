@@ -35,7 +35,7 @@ type Entry struct {
 	Orphans    int            `json:"orphans"`
 	Findings   map[string]int `json:"findings,omitempty"` // by kind
 	Extra      []string       `json:"extra_columns,omitempty"`
-	Superseded bool           `json:"superseded"` // a corrected re-delivery replaced it
+	Superseded bool           `json:"superseded"`        // a corrected re-delivery replaced it
 	Expired    bool           `json:"expired,omitempty"` // retention deleted its rows from the lake
 	IngestedAt time.Time      `json:"ingested_at"`
 }

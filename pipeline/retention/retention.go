@@ -20,12 +20,12 @@ import (
 
 // Options are the places and periods. A period of 0 keeps everything of its kind.
 type Options struct {
-	Lake       string
-	Archive    string // the ingest's archive of taken-in raw files
-	Quarantine string
+	Lake                                               string
+	Archive                                            string // the ingest's archive of taken-in raw files
+	Quarantine                                         string
 	LakeDays, RejectsDays, ArchiveDays, QuarantineDays int
-	Now        func() time.Time
-	DryRun     bool // report what would go, delete nothing
+	Now                                                func() time.Time
+	DryRun                                             bool // report what would go, delete nothing
 }
 
 // Deletion is one thing deleted.
