@@ -104,3 +104,28 @@ func TestHistoryCorrectionRetracts(t *testing.T) {
 		t.Errorf("client a on day 101: %s, want the state before (AL)", got)
 	}
 }
+
+func TestHistoryExpire(t *testing.T) {
+	h := newHistory(histFields, 0)
+	h.Apply(10, 0, map[string]pipeline.Record{"a": st("a", "AL"), "b": st("b", "IK"), "c": st("c", "AL")})
+	h.Apply(20, 0, map[string]pipeline.Record{"a": st("a", "IK"), "b": st("b", "ENDE")})
+	h.Apply(30, 0, map[string]pipeline.Record{"a": st("a", "ERW")})
+	// b's case ended (status ENDE stands in for an exit date before the cutoff).
+	ended := func(r pipeline.Record) (int64, bool) { return 15, r[1].S == "ENDE" }
+	states, keys := h.Expire(25, ended)
+	if states != 3 || keys != 1 {
+		t.Errorf("expired %d states of %d keys, want 3 of 1 (a's AL, b whole)", states, keys)
+	}
+	for _, c := range []struct {
+		k    string
+		d    int64
+		want string
+	}{{"a", 15, "-"}, {"a", 20, "IK"}, {"a", 25, "IK"}, {"a", 30, "ERW"}, {"b", 20, "-"}, {"c", 10, "AL"}, {"c", 99, "AL"}} {
+		if got := statusAt(h, c.k, c.d); got != c.want {
+			t.Errorf("%s on %d after expiry: %s, want %s", c.k, c.d, got, c.want)
+		}
+	}
+	if !h.dirty {
+		t.Error("an expired history must be written at the next checkpoint")
+	}
+}
