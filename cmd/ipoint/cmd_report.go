@@ -27,6 +27,7 @@ neue Fassung hinzu.`, e)
 	homeDir := homeFlag(fs)
 	week := fs.String("week", "", "Kalenderwoche, z. B. 2026-W47 (nur den Wochenbericht)")
 	month := fs.String("month", "", "Monat, z. B. 2026-10 (Monats- und Verlaufsbericht)")
+	send := fs.Bool("versenden", false, "den Wochenbericht an den Verteiler mail.weekly_report schicken")
 	k := fs.Int64("k", 0, "Geheimhaltungsschwelle: kleinere Fallzahlen werden als * ausgewiesen (Vorgabe: reports.k der Konfiguration, 3)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -53,7 +54,19 @@ neue Fassung hinzu.`, e)
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Übersicht: %s\n", filepath.Join(h.reports(), "index.html"))
-	return nil
+	if !*send {
+		return nil
+	}
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 {
+		return usageError{"--versenden: kein Verteiler konfiguriert (mail.host und mail.weekly_report)"}
+	}
+	for _, r := range done {
+		if r.Weekly {
+			_, err := mailWeekly(ctx, h, r)
+			return err
+		}
+	}
+	return usageError{"--versenden: kein Wochenbericht erstellt (--month allein?)"}
 }
 
 // storedReport is a rendered report and where the archive put it.

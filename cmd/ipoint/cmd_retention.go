@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -137,24 +135,8 @@ func printRetention(h home, res *retention.Result, dry bool) {
 
 // logRetention appends the run's deletions to the deletion log (one JSON line).
 func logRetention(h home, res *retention.Result) error {
-	b, err := json.Marshal(struct {
+	return appendAudit(filepath.Join(h.audit(), "retention.jsonl"), struct {
 		Time time.Time `json:"time"`
 		*retention.Result
 	}{h.e.now(), res})
-	if err != nil {
-		return err
-	}
-	path := filepath.Join(h.audit(), "retention.jsonl")
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

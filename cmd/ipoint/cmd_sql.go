@@ -132,27 +132,12 @@ func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 
 // record appends one line to the audit log (§78a SGB X: access and input control).
 func (s *session) record(q string, rows int, d time.Duration, qerr error) error {
-	if err := os.MkdirAll(filepath.Dir(s.audit), 0o750); err != nil {
-		return err
-	}
 	entry := map[string]any{"time": s.e.now().UTC().Format(time.RFC3339Nano), "user": osUser(), "query": q,
 		"rows": rows, "duration_ms": d.Milliseconds()}
 	if qerr != nil {
 		entry["error"] = qerr.Error()
 	}
-	b, err := json.Marshal(entry)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(s.audit, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return appendAudit(s.audit, entry)
 }
 
 func osUser() string {

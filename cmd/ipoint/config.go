@@ -71,6 +71,7 @@ type Mail struct {
 	Port         int      `toml:"port"`
 	Username     string   `toml:"username"`
 	PasswordFile string   `toml:"password_file"`
+	CAFile       string   `toml:"ca_file"`
 	From         string   `toml:"from"`
 	Alerts       []string `toml:"alerts"`
 	WeeklyReport []string `toml:"weekly_report"`
@@ -127,6 +128,7 @@ var settings = []setting{
 	{key: "mail.username", env: "IPOINT_MAIL_USERNAME", field: func(c *Config) any { return &c.Mail.Username }},
 	{key: "mail.password_file", env: "IPOINT_MAIL_PASSWORD_FILE", field: func(c *Config) any { return &c.Mail.PasswordFile }},
 	{key: "mail.password", env: "IPOINT_MAIL_PASSWORD", field: func(c *Config) any { return &c.Mail.Password }, secret: true},
+	{key: "mail.ca_file", env: "IPOINT_MAIL_CA_FILE", field: func(c *Config) any { return &c.Mail.CAFile }},
 	{key: "mail.from", env: "IPOINT_MAIL_FROM", field: func(c *Config) any { return &c.Mail.From }},
 	{key: "mail.alerts", env: "IPOINT_MAIL_ALERTS", field: func(c *Config) any { return &c.Mail.Alerts }},
 	{key: "mail.weekly_report", env: "IPOINT_MAIL_WEEKLY_REPORT", field: func(c *Config) any { return &c.Mail.WeeklyReport }},

@@ -2,10 +2,27 @@ package main
 
 import (
 	"context"
-	"errors"
+	"crypto/x509"
+	"fmt"
+	"os"
+
+	"ipoint/pipeline/mail"
 )
 
-// sendMail is wired to pipeline/mail once that package lands.
-func sendMail(ctx context.Context, h home, to []string, subject, body string, att []byte) error {
-	return errors.New("mail: not yet wired")
+// sendMail sends one German mail with the configured account (mail.*).
+func sendMail(ctx context.Context, h home, to []string, subject, body string, att []mail.Attachment) error {
+	c := h.cfg.Mail
+	cfg := mail.Config{Host: c.Host, Port: c.Port, Username: c.Username, Password: c.Password, From: c.From, Now: h.e.now}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(h.path(c.CAFile))
+		if err != nil {
+			return fmt.Errorf("mail.ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("mail.ca_file %s: kein Zertifikat im PEM-Format", c.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	return mail.Send(ctx, cfg, mail.Message{To: to, Subject: subject, Body: body, Attachments: att})
 }

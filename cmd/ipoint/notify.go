@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
+	"ipoint/pipeline/mail"
 	"ipoint/pipeline/runs"
+	"ipoint/reports"
 )
 
 // notifyProblems mails the German notice after a run that failed or finished with
@@ -59,4 +64,68 @@ Was zu tun ist:
 Lauf-Kennung: %s
 `, h.dir, rec.ID)
 	return subject, b.String()
+}
+
+// weeklyReportStages renders the Wochenbericht of the last complete week and mails it
+// to mail.weekly_report. A Wochenbericht that is already archived unchanged is mailed
+// again: the job's purpose is that the list has it on Monday morning.
+func weeklyReportStages(ctx context.Context, h home, rec *runs.Run) error {
+	var weekly *storedReport
+	err := stage(h, rec, "report", func() (string, error) {
+		db, err := h.openWarehouse("2GB")
+		if err != nil {
+			return "", err
+		}
+		var stand time.Time
+		err = db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand)
+		db.Close()
+		if err != nil {
+			return "", err
+		}
+		y, w := reports.LastCompleteWeek(stand.UTC())
+		done, err := reportStage(ctx, h, fmt.Sprintf("%d-W%02d", y, w), "", int64(h.cfg.Reports.K))
+		for i, r := range done {
+			fmt.Fprintf(h.e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
+			rec.Reports = append(rec.Reports, r.Path)
+			if r.Weekly {
+				weekly = &done[i]
+			}
+		}
+		return fmt.Sprintf("KW %02d/%d", w, y), err
+	})
+	if err != nil {
+		return err
+	}
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 || weekly == nil {
+		skipStage(h, rec, "mail", "kein Verteiler konfiguriert")
+		return nil
+	}
+	return stage(h, rec, "mail", func() (string, error) {
+		return mailWeekly(ctx, h, *weekly)
+	})
+}
+
+// mailWeekly sends one Wochenbericht to the distribution list.
+func mailWeekly(ctx context.Context, h home, r storedReport) (string, error) {
+	data, err := os.ReadFile(r.Path)
+	if err != nil {
+		return "", err
+	}
+	subject := fmt.Sprintf("Wochenbericht %s – Integration Point Siegen-Wittgenstein/Olpe", r.Period)
+	body := fmt.Sprintf(`Guten Tag,
+
+anbei der Wochenbericht %s des Integration Point Siegen-Wittgenstein/Olpe.
+
+Die Datei öffnet sich in jedem Browser, auch ohne Internetverbindung, und lässt sich
+auf A4 drucken. Kleine Fallzahlen sind nach den Geheimhaltungsregeln der Statistik
+der BA als * ausgewiesen (unter %d Fällen).
+
+Diese Mail wurde von ipoint automatisch versandt.
+`, r.Period, h.cfg.Reports.K)
+	att := []mail.Attachment{{Name: filepath.Base(r.Path), ContentType: "text/html; charset=utf-8", Data: data}}
+	if err := sendMail(ctx, h, h.cfg.Mail.WeeklyReport, subject, body, att); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h.e.stdout, "Wochenbericht %s an %d Empfänger versandt.\n", r.Period, len(h.cfg.Mail.WeeklyReport))
+	return fmt.Sprintf("an %d Empfänger", len(h.cfg.Mail.WeeklyReport)), nil
 }

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"ipoint/pipeline/erase"
+	"ipoint/pipeline/protect"
+	"ipoint/pipeline/runs"
+)
+
+func init() {
+	register(command{name: "erase", summary: "eine Person vollständig löschen (Art. 17 DSGVO, § 84 SGB X)", run: runErase})
+}
+
+func runErase(ctx context.Context, args []string, e env) error {
+	fs := newFlags("erase", `Löscht eine Person aus allem, was ipoint hält: aus dem Datensee (Lieferungen,
+Verlauf, abgewiesene Zeilen), aus den Rohdateien im Archiv, in der Quarantäne und im
+Posteingang (neu geschrieben ohne ihre Zeilen) und aus der Auswertungsdatenbank (neu
+aufgebaut). Das Löschprotokoll (audit/erase.jsonl) nennt das Pseudonym, nie die
+Kundennummer. Veröffentlichte Berichte enthalten nur geheimgehaltene Summen und bleiben.
+Liefert eine Stelle die Person später erneut, wird sie wieder übernommen: die Löschung
+muss auch dort veranlasst werden.`, e)
+	homeDir := homeFlag(fs)
+	kdnr := fs.String("kundennummer", "", "Kundennummer der Person, z. B. 975D004711")
+	ref := fs.String("vorgang", "", "Aktenzeichen des Löschantrags, z. B. DS-2026-017 (keine Namen)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *kdnr == "" {
+		return usageError{"--kundennummer fehlt"}
+	}
+	h, err := resolveHome(*homeDir, e)
+	if err != nil {
+		return err
+	}
+	key, err := protect.LoadKey(h.keyFile(), e.getenv(protect.KeyEnv))
+	if err != nil {
+		return err
+	}
+	return runJob(ctx, h, "erase", "manuell", func(ctx context.Context, rec *runs.Run) error {
+		var res *erase.Result
+		err := stage(h, rec, "erase", func() (string, error) {
+			var err error
+			res, err = erase.Run(ctx, erase.Options{Inbox: h.inbox(), Archive: h.archive(), Quarantine: h.quarantine(),
+				Lake: h.lake(), Key: key, Now: e.now, Log: logger(e)}, *kdnr)
+			if res != nil {
+				if aerr := auditErase(h, res, *ref); aerr != nil && err == nil {
+					err = aerr
+				}
+			}
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("%d Zeilen in %d Dateien", res.Rows, len(res.Files)), nil
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Gelöscht: Person %s, %d Zeilen in %d Dateien.\n", res.Token, res.Rows, len(res.Files))
+		for _, f := range res.Files {
+			fmt.Fprintf(e.stdout, "  %-10s %6d  %s\n", f.Kind, f.Rows, f.Path)
+		}
+		if _, err := os.Stat(h.warehouseFile()); err != nil {
+			skipStage(h, rec, "transform", "keine Auswertungsdatenbank")
+			return nil
+		}
+		return stage(h, rec, "transform", func() (string, error) {
+			r, err := transformStage(ctx, h, 2, "4GB", 3)
+			if err != nil {
+				return "", fmt.Errorf("Auswertungsdatenbank nach der Löschung nicht neu aufgebaut (die alte enthält die Person noch; ipoint transform wiederholen): %w", err)
+			}
+			fmt.Fprintln(e.stdout, "Auswertungsdatenbank ohne die Person neu aufgebaut.")
+			return fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(r.Failed())), nil
+		})
+	})
+}
+
+// auditErase appends the erasure to audit/erase.jsonl: who, when, the request's
+// reference, the person's token (never the number) and what changed.
+func auditErase(h home, res *erase.Result, ref string) error {
+	return appendAudit(filepath.Join(h.audit(), "erase.jsonl"), struct {
+		Time  time.Time          `json:"time"`
+		User  string             `json:"user"`
+		Ref   string             `json:"vorgang,omitempty"`
+		Token string             `json:"token"`
+		Rows  int                `json:"rows"`
+		Files []erase.FileResult `json:"files"`
+	}{h.e.now(), osUser(), ref, res.Token, res.Rows, res.Files})
+}
