@@ -1,0 +1,32 @@
+package schedule
+
+import (
+	"slices"
+	"testing"
+	"time"
+	_ "time/tzdata" // the tests need Europe/Berlin wherever they run
+)
+
+func berlin(t testing.TB) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// day is midnight of a day in loc.
+func day(loc *time.Location, y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// at is a wall-clock time in loc (unambiguous ones only).
+func at(loc *time.Location, y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, loc)
+}
+
+// utc formats an instant as "MM-DD hh:mm" in UTC, the form the tests assert in.
+func utc(t time.Time) string { return t.UTC().Format("01-02 15:04") }
+
+func equal(a, b []string) bool { return slices.Equal(a, b) }
