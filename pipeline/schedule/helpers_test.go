@@ -26,7 +26,8 @@ func at(loc *time.Location, y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, loc)
 }
 
-// utc formats an instant as "MM-DD hh:mm" in UTC, the form the tests assert in.
-func utc(t time.Time) string { return t.UTC().Format("01-02 15:04") }
+// utc formats an instant as "MM-DD hh:mm:ss" in UTC (with a fraction of a second only
+// if there is one), the form the tests assert in.
+func utc(t time.Time) string { return t.UTC().Format("01-02 15:04:05.999999999") }
 
 func equal(a, b []string) bool { return slices.Equal(a, b) }
