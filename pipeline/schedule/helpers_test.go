@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"slices"
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests need Europe/Berlin wherever they run
@@ -29,5 +28,3 @@ func at(loc *time.Location, y int, m time.Month, d, hh, mm int) time.Time {
 // utc formats an instant as "MM-DD hh:mm:ss" in UTC (with a fraction of a second only
 // if there is one), the form the tests assert in.
 func utc(t time.Time) string { return t.UTC().Format("01-02 15:04:05.999999999") }
-
-func equal(a, b []string) bool { return slices.Equal(a, b) }

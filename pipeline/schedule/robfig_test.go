@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func TestRobfigOnDSTDays(t *testing.T) {
 		for x := s.Next(tt.from); x.Before(end); x = s.Next(x) {
 			got = append(got, utc(x))
 		}
-		if !equal(got, tt.want) {
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s from %s: robfig gives %v, recorded %v", tt.spec, utc(tt.from), got, tt.want)
 		}
 	}

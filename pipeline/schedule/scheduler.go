@@ -76,7 +76,9 @@ type Scheduler struct {
 	// OnEvent is told of every run when it has ended, panics and failures included,
 	// on the scheduler's goroutine: the next job starts after it returns.
 	OnEvent func(Event)
-	Log     *slog.Logger // default: discard. Logs name jobs and times, never data.
+	// Log: default discard. The scheduler logs job names, times, durations and the
+	// jobs' errors and panics; it handles no data itself.
+	Log *slog.Logger
 }
 
 // maxWait bounds one wait on the clock, so that a wall clock that is set (a stepped

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -63,7 +64,7 @@ func TestRunDST(t *testing.T) {
 			if err := h.stop(); err != nil {
 				t.Fatal(err)
 			}
-			if got := h.runs(); !equal(got, tt.want) {
+			if got := h.runs(); !slices.Equal(got, tt.want) {
 				t.Errorf("runs:\n got %q\nwant %q", got, tt.want)
 			}
 			for _, e := range h.events {
@@ -115,10 +116,10 @@ func TestRunCatchUp(t *testing.T) {
 		"03-05 02:00:00 fresh",
 		"03-05 03:00:00 current",
 	}
-	if got := h.runs(); !equal(got, want) {
+	if got := h.runs(); !slices.Equal(got, want) {
 		t.Errorf("runs:\n got %q\nwant %q", got, want)
 	}
-	if want := []string{"nightly", "weekly", "fresh", "current"}; !equal(asked, want) {
+	if want := []string{"nightly", "weekly", "fresh", "current"}; !slices.Equal(asked, want) {
 		t.Errorf("LastRun asked for %q, want %q", asked, want)
 	}
 }
@@ -157,7 +158,7 @@ func TestRunOverrun(t *testing.T) {
 		"05-05 00:30:00 hourly @05-05 00:00:00", // missed 01:00 and 02:00 CEST: one run
 		"05-05 01:00:00 hourly",
 	}
-	if got := h.runs(); !equal(got, want) {
+	if got := h.runs(); !slices.Equal(got, want) {
 		t.Errorf("runs:\n got %q\nwant %q", got, want)
 	}
 	if e := h.events[0]; !e.Ended.Equal(at(loc, 2026, 5, 5, 2, 30)) {
@@ -178,7 +179,7 @@ func TestRunPanic(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"05-31 23:00:00 boom panic", "06-01 00:00:00 after", "06-01 23:00:00 boom panic", "06-02 00:00:00 after"}
-	if got := h.runs(); !equal(got, want) {
+	if got := h.runs(); !slices.Equal(got, want) {
 		t.Errorf("runs:\n got %q\nwant %q", got, want)
 	}
 	var p *PanicError
@@ -230,7 +231,7 @@ func TestRunShutdown(t *testing.T) {
 	if nextRan.Load() {
 		t.Error("a job started after cancellation")
 	}
-	if got, want := h.runs(), []string{"05-31 23:00:00 long err=context canceled"}; !equal(got, want) {
+	if got, want := h.runs(), []string{"05-31 23:00:00 long err=context canceled"}; !slices.Equal(got, want) {
 		t.Errorf("runs %q, want %q", got, want)
 	}
 }

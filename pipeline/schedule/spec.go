@@ -26,8 +26,10 @@ import (
 //
 // Jobs with a '*' there ("wildcard" jobs) follow real time, as in Vixie cron: an
 // hourly job runs at 01:30 CET and 03:30 CEST in spring and at 02:30 CEST and 02:30
-// CET in autumn; robfig already does that. Vixie's rule stops at clock changes of
-// three hours or more; time zones do not have those, and Schedule does not.
+// CET in autumn; robfig already does that. Vixie cron makes up nothing after a jump of
+// three hours or more (it takes that for a clock being set); Schedule knows only the
+// zone's rules and treats every change alike (a fixed-time job in a skipped day, as
+// Samoa's of 2011, gets one run at the change).
 //
 // A Schedule satisfies cron.Schedule.
 type Schedule struct {

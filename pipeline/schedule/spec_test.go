@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +79,7 @@ func TestScheduleDST(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := runs(t, s, tt.from, tt.to); !equal(got, tt.want) {
+			if got := runs(t, s, tt.from, tt.to); !slices.Equal(got, tt.want) {
 				t.Errorf("%s:\n got %v\nwant %v", tt.spec, got, tt.want)
 			}
 		})
