@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -194,4 +197,84 @@ func countFiles(t *testing.T, dir string) int {
 		return nil
 	})
 	return n
+}
+
+// TestScheduleCatchesUpOnceAndStopsCleanly starts the service after a downtime: the
+// nightly run missed since the recorded last run is made up once at start, a second
+// scheduler on the same directory is refused, and cancelling (SIGTERM) ends it with 0.
+func TestScheduleCatchesUpOnceAndStopsCleanly(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "10", "--scale", "0.1", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	// The last nightly run was three days ago; weekly report and retention never ran
+	// (a fresh install of those jobs: nothing to make up).
+	last := time.Now().Add(-72 * time.Hour)
+	if err := runs.Append(filepath.Join(home, "audit", "runs.jsonl"), runs.Run{ID: "old", Job: "run", Start: last, End: last.Add(time.Minute), Outcome: runs.OK}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }, now: time.Now}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"schedule"}, e) }()
+
+	deadline := time.Now().Add(2 * time.Minute)
+	var history []runs.Run
+	for {
+		history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+		if len(history) >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(history) != 2 || history[1].Job != "run" || history[1].Trigger != "zeitplan" || history[1].Outcome != runs.Problems {
+		t.Fatalf("after start: %d runs, last %+v\n%s", len(history), history[len(history)-1], errb.String())
+	}
+	if r := call(t, vars, "schedule"); r.code != exitLocked {
+		t.Errorf("a second scheduler: code %d, %s", r.code, r.stderr)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK || !strings.Contains(out.String(), "Zeitplan beendet") {
+			t.Errorf("stop: code %d\n%s\n%s", code, out.String(), errb.String())
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the scheduler did not stop")
+	}
+	// Made up once, not once per missed night.
+	if history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl")); len(history) != 2 {
+		t.Errorf("%d runs after the stop, want 2", len(history))
+	}
+	for _, lock := range []string{"ipoint.lock", "schedule.lock"} {
+		l, err := acquireLock(filepath.Join(home, lock), "test", time.Now())
+		if err != nil {
+			t.Errorf("%s still held after the stop: %v", lock, err)
+			continue
+		}
+		l.release()
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the scheduler's goroutine and the test's.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
