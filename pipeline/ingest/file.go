@@ -58,29 +58,57 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) *job {
 		j.skip = "nicht lesbar: " + err.Error()
 		return j
 	}
-	sha, size, err := hashFile(f.path)
-	if err != nil {
-		j.skip = "nicht lesbar: " + err.Error()
-		return j
-	}
 	defer func() {
 		// A file replaced while it was read is not what was read: next run.
 		if now, err := stampOf(f.path); err != nil || now != j.stamp {
 			j.skip = "während der Übernahme geändert oder entfernt: wird beim nächsten Lauf übernommen"
 		}
 	}()
-	if r.known[name+" "+sha] {
-		j.dup = true
-		return j
-	}
 	d := f.d
-	j.entry = lake.Entry{Name: name, SHA256: sha, Size: size, Export: d.Export.Name,
-		Stichtag: d.Stichtag.Format("2006-01-02"), Kreis: d.Kreis, IngestedAt: r.opt.Now().UTC()}
-	if f.bad != nil {
-		j.err = &quarantine{source.KindBadName, f.bad.Error()}
-		return j
+	j.entry = lake.Entry{Name: name, Export: d.Export.Name, Stichtag: d.Stichtag.Format("2006-01-02"), Kreis: d.Kreis,
+		IngestedAt: r.opt.Now().UTC()}
+	if f.size >= bigFile && r.opt.Workers > 1 && f.bad == nil {
+		// A large file is hashed while it is read: the two passes share the cores
+		// instead of following each other. A duplicate, rare, costs the read.
+		var sha string
+		var size int64
+		hashed := make(chan error, 1)
+		go func() {
+			var err error
+			sha, size, err = hashFile(f.path)
+			hashed <- err
+		}()
+		o, rerr := r.read(f, j.entry, pz)
+		if err := <-hashed; err != nil {
+			o.abort()
+			j.skip = "nicht lesbar: " + err.Error()
+			return j
+		}
+		j.entry.SHA256, j.entry.Size = sha, size
+		if o != nil {
+			o.entry.SHA256, o.entry.Size = j.entry.SHA256, j.entry.Size
+		}
+		if r.known[name+" "+j.entry.SHA256] {
+			o.abort()
+			j.dup = true
+			return j
+		}
+		j.o, j.err = o, rerr
+	} else {
+		if j.entry.SHA256, j.entry.Size, err = hashFile(f.path); err != nil {
+			j.skip = "nicht lesbar: " + err.Error()
+			return j
+		}
+		if r.known[name+" "+j.entry.SHA256] {
+			j.dup = true
+			return j
+		}
+		if f.bad != nil {
+			j.err = &quarantine{source.KindBadName, f.bad.Error()}
+			return j
+		}
+		j.o, j.err = r.read(f, j.entry, pz)
 	}
-	j.o, j.err = r.read(f, j.entry, pz)
 	var pe *fs.PathError
 	if errors.As(j.err, &pe) {
 		j.skip, j.err = "nicht lesbar: "+pe.Error(), nil
@@ -405,6 +433,9 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 	sort.Slice(keys, func(a, b int) bool { return first[keys[a]].ord < first[keys[b]].ord })
 	for _, k := range keys {
 		o.orphan(e, clientCol, first[k].line, first[k].ord)
+	}
+	if part != nil {
+		return part.Finish() // its buffers go now, not when the delivery is committed
 	}
 	return nil
 }

@@ -125,7 +125,8 @@ func (l *Lake) Checkpoint() error {
 // PartWriter writes one table file of the lake under a temporary name.
 type PartWriter struct {
 	p  *pending
-	tw *TableWriter
+	tw *TableWriter // nil once finished
+	n  int64        // rows, once finished
 }
 
 // Create starts a table file at path.
@@ -141,11 +142,28 @@ func Create(path, name string, fields []pipeline.Field) (*PartWriter, error) {
 func (w *PartWriter) Write(rec pipeline.Record) error { return w.tw.Write(rec) }
 
 // Rows returns the records written.
-func (w *PartWriter) Rows() int64 { return w.tw.Rows() }
+func (w *PartWriter) Rows() int64 {
+	if w.tw == nil {
+		return w.n
+	}
+	return w.tw.Rows()
+}
+
+// Finish writes the rest of the table (its last row group and footer) and lets go of
+// its buffers; the file keeps its temporary name until Commit. A writer that is done
+// long before its delivery is committed (a chunk of a large file) holds no memory.
+func (w *PartWriter) Finish() error {
+	if w.tw == nil {
+		return nil
+	}
+	err := w.tw.Close()
+	w.n, w.tw = w.tw.Rows(), nil
+	return err
+}
 
 // Commit completes the file under its final name.
 func (w *PartWriter) Commit() error {
-	if err := w.tw.Close(); err != nil {
+	if err := w.Finish(); err != nil {
 		w.p.abort()
 		return err
 	}

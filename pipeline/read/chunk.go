@@ -70,6 +70,13 @@ func SplitCSV(path string, n int) ([]Chunk, error) {
 	}
 	target := data/int64(n) + 1
 	chunks := []Chunk{{Offset: pos, FirstLine: line + 1}}
+	if quoteless, err := hasNoQuote(f, pos); err != nil {
+		return nil, err
+	} else if quoteless {
+		// Without a '"' every line end ends a record: cut at the first line end after
+		// each target, counting lines in whole blocks instead of line by line.
+		return splitLines(f, chunks, st.Size(), target, line)
+	}
 	qs := []quoteState{{comma: ';'}, {comma: ','}, {comma: '\t'}}
 	for i := range qs {
 		qs[i].reset()
@@ -117,4 +124,67 @@ func NewCSVChunk(r io.Reader, opt CSVOptions, header []string, c Chunk) Reader {
 	cr := newCSVReader(r, opt.Encoding, opt.Comma, 1<<20)
 	cr.header, cr.line = header, c.FirstLine-1
 	return cr
+}
+
+// splitBlock is the size of the blocks SplitCSV reads a file without quotes in.
+var splitBlock = 1 << 20
+
+// hasNoQuote reports whether the file holds no '"' from offset on.
+func hasNoQuote(f *os.File, offset int64) (bool, error) {
+	buf := make([]byte, splitBlock)
+	for {
+		n, err := f.ReadAt(buf, offset)
+		if bytes.IndexByte(buf[:n], '"') >= 0 {
+			return false, nil
+		}
+		offset += int64(n)
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+}
+
+// splitLines cuts a file without quotes at the first line end after each target.
+func splitLines(f *os.File, chunks []Chunk, size, target int64, line int) ([]Chunk, error) {
+	buf := make([]byte, splitBlock)
+	pos := chunks[0].Offset
+	for pos < size {
+		n, err := f.ReadAt(buf, pos)
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		b := buf[:n]
+		for len(b) > 0 {
+			c := &chunks[len(chunks)-1]
+			skip := max(c.Offset+target-pos-1, 0) // the record must reach the target
+			if skip >= int64(len(b)) {
+				line += bytes.Count(b, []byte{'\n'})
+				pos += int64(len(b))
+				break
+			}
+			k := bytes.IndexByte(b[skip:], '\n')
+			if k < 0 {
+				line += bytes.Count(b, []byte{'\n'})
+				pos += int64(len(b))
+				break
+			}
+			end := skip + int64(k) + 1
+			line += bytes.Count(b[:end], []byte{'\n'})
+			pos += end
+			b = b[end:]
+			if pos < size {
+				c.Size = pos - c.Offset
+				chunks = append(chunks, Chunk{Offset: pos, FirstLine: line + 1})
+			}
+		}
+		if n == 0 {
+			break
+		}
+	}
+	c := &chunks[len(chunks)-1]
+	c.Size = size - c.Offset
+	return chunks, nil
 }

@@ -99,6 +99,16 @@ func describeAll(t *testing.T, r Reader) []string {
 	return append(out, "end")
 }
 
+// TestSplitCSVSmallBlocks runs TestSplitCSV with blocks of a few bytes, so that the
+// line ends of a file without quotes fall on every side of a block's end.
+func TestSplitCSVSmallBlocks(t *testing.T) {
+	defer func(n int) { splitBlock = n }(splitBlock)
+	for _, n := range []int{1, 2, 7} {
+		splitBlock = n
+		TestSplitCSV(t)
+	}
+}
+
 // TestSplitCSVParts: a file larger than the target is really split, at record ends only.
 func TestSplitCSVParts(t *testing.T) {
 	var b strings.Builder

@@ -24,10 +24,12 @@ type csvReader struct {
 	dec    decoder
 	comma  byte
 	header []string
-	line   int    // physical lines read so far
-	rec    []byte // the current record's bytes
-	text   []byte // the current record, decoded
-	ends   []int  // where each decoded field ends in text
+	line   int      // physical lines read so far
+	rec    []byte   // the current record's bytes
+	text   []byte   // the current record, decoded
+	ends   []int    // where each decoded field ends in text
+	slab   []string // room for the fields of the next rows
+	rows   []Row    // room for the next rows
 	eof    bool
 }
 
@@ -114,7 +116,13 @@ func (c *csvReader) Next() (*Row, error) {
 		if len(fields) != len(c.header) {
 			return nil, &RowError{Line: start, Reason: fmt.Sprintf("%d Felder statt %d", len(fields), len(c.header))}
 		}
-		return &Row{Line: start, Fields: fields}, nil
+		if len(c.rows) == 0 {
+			c.rows = make([]Row, 256) // one allocation for many rows, as for the fields
+		}
+		row := &c.rows[0]
+		c.rows = c.rows[1:]
+		row.Line, row.Fields = start, fields
+		return row, nil
 	}
 }
 
@@ -197,6 +205,9 @@ func (q *quoteState) scan(b []byte) {
 
 // split cuts a record into decoded fields.
 func (c *csvReader) split(raw []byte, line int) ([]string, error) {
+	if fields, ok := c.splitPlain(raw); ok {
+		return fields, nil
+	}
 	// Decode the whole record into one buffer and make one string of it: one
 	// allocation per record, the fields are slices of it.
 	c.text = c.text[:0]
@@ -260,12 +271,48 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 // fields cuts the decoded record into its fields.
 func (c *csvReader) fields() []string {
 	s := string(c.text)
-	out := make([]string, len(c.ends))
+	out := c.alloc(len(c.ends))
 	start := 0
 	for k, end := range c.ends {
 		out[k] = s[start:end]
 		start = end
 	}
+	return out
+}
+
+// splitPlain is split for the common record: ASCII only (where every encoding agrees
+// with UTF-8), no quotes, no null byte. It reports false for any other record, which
+// split then reads byte by byte.
+func (c *csvReader) splitPlain(raw []byte) ([]string, bool) {
+	n := 1
+	for _, b := range raw {
+		switch {
+		case b == c.comma:
+			n++
+		case b >= 0x80 || b == '"' || b == 0:
+			return nil, false
+		}
+	}
+	s := string(raw)
+	out := c.alloc(n)
+	k, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c.comma {
+			out[k], k, start = s[start:i], k+1, i+1
+		}
+	}
+	out[k] = s[start:]
+	return out, true
+}
+
+// alloc returns room for n fields, carved from a block shared by the next rows: one
+// allocation for many rows. The fields stay valid for as long as a caller keeps them.
+func (c *csvReader) alloc(n int) []string {
+	if len(c.slab) < n {
+		c.slab = make([]string, max(n, 1024))
+	}
+	out := c.slab[:n:n]
+	c.slab = c.slab[n:]
 	return out
 }
 

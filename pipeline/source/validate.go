@@ -143,14 +143,14 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 	e, ctx := v.b.e, &v.ctx
 	ctx.Line = row.Line
 	rejected := false
-	for i, c := range e.Columns {
+	for i := range e.Columns {
 		raw := ""
 		if j := v.b.index[i]; j >= 0 && j < len(row.Fields) {
 			raw = strings.TrimSpace(row.Fields[j])
 		}
 		ctx.raw[i] = raw
-		val, f := v.cell(i, c, raw)
-		ctx.val[i], ctx.ok[i] = val, f == nil
+		f := v.cell(i, &e.Columns[i], raw, &ctx.val[i])
+		ctx.ok[i] = f == nil
 		if f != nil {
 			findings = append(findings, *f)
 			if f.Rejected {
@@ -185,16 +185,23 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 	if !e.Snapshot {
 		rec = append(rec, pipeline.Value{I: int64(row.Line)})
 	}
-	for i, c := range e.Columns {
-		if c.Out != "" {
+	for i := range e.Columns {
+		if e.Columns[i].Out != "" {
 			rec = append(rec, ctx.val[i])
 		}
 	}
 	return rec, findings
 }
 
-// cell parses one cell; a nil finding means valid.
-func (v *Validator) cell(i int, c Column, raw string) (pipeline.Value, *pipeline.Finding) {
+// cell parses one cell into *out; a nil finding means valid.
+func (v *Validator) cell(i int, c *Column, raw string, out *pipeline.Value) *pipeline.Finding {
+	val, f := v.parse(i, c, raw)
+	*out = val
+	return f
+}
+
+// parse parses one cell; a nil finding means valid.
+func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeline.Finding) {
 	ctx := &v.ctx
 	if raw == "" {
 		if c.Required {
