@@ -65,9 +65,6 @@ type Message struct {
 // was delivered, or the server said so). Cancelling ctx, or Config.Timeout passing,
 // ends the dialogue at once.
 func Send(ctx context.Context, c Config, m Message) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("mail: %w", err)
-	}
 	c = c.withDefaults()
 	if c.Host == "" {
 		return errors.New("mail: no SMTP host configured")
@@ -130,7 +127,10 @@ func (c Config) clientOptions(conns *connections) []gomail.Option {
 			RootCAs:    c.RootCAs,
 			MinVersion: tls.VersionTLS12,
 		}),
-		gomail.WithTimeout(c.Timeout),
+		// go-mail's own deadline per command, a backstop only: ctx, closing the
+		// connection at c.Timeout, ends the dialogue first, so that the error says
+		// which of the caller's cancellation or the timeout it was.
+		gomail.WithTimeout(2 * c.Timeout),
 		gomail.WithDialContextFunc(conns.dial),
 	}
 	if c.Username != "" {

@@ -55,6 +55,7 @@ type testServer struct {
 
 	cfg     serverConfig
 	reached chan struct{} // a session arrived where cfg.stallIn says
+	hungUp  chan struct{} // a connection was closed
 	release chan struct{} // closed when the test ends
 
 	mu        sync.Mutex
@@ -71,6 +72,7 @@ func startServer(t *testing.T, cfg serverConfig) *testServer {
 		roots:   roots,
 		cfg:     cfg,
 		reached: make(chan struct{}, 1),
+		hungUp:  make(chan struct{}, 16),
 		release: make(chan struct{}),
 	}
 	if s.cfg.mechs == nil && !s.cfg.noAuth {
@@ -216,7 +218,13 @@ func (ss *session) Reset() {
 	ss.to = nil
 }
 
-func (ss *session) Logout() error { return nil }
+func (ss *session) Logout() error {
+	select {
+	case ss.srv.hungUp <- struct{}{}:
+	default:
+	}
+	return nil
+}
 
 // loginServer is the server side of AUTH LOGIN, which go-sasl offers only as a
 // client: ask for the user name, then for the password.
