@@ -206,6 +206,18 @@ func TestSendWithoutUsernameSkipsAuth(t *testing.T) {
 	}
 }
 
+// Once the server has answered 250 to the message, it is delivered: a connection
+// lost before QUIT's answer must not make the caller send it again.
+func TestSendDeliveredWhenOnlyQuitFails(t *testing.T) {
+	s := startServer(t, serverConfig{dropAfter: true})
+	if err := ipmail.Send(context.Background(), config(s), notice("leitung@kreis-si.de")); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if got := s.messages(); len(got) != 1 {
+		t.Fatalf("server received %d messages, want 1", len(got))
+	}
+}
+
 func TestSendWrongPassword(t *testing.T) {
 	s := startServer(t, serverConfig{})
 	c := config(s)

@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ type serverConfig struct {
 	noAuth     bool     // accept mail without AUTH (and offer none)
 	stallIn    string   // "mail" or "data": block there until the test ends
 	certNames  []string // the server certificate's DNS names; nil: 127.0.0.1, ::1, localhost
+	dropAfter  bool     // accept the message, then drop the connection (no answer to QUIT)
 }
 
 // envelope is a message the server accepted.
@@ -205,6 +207,15 @@ func (ss *session) Data(r io.Reader) error {
 		return errors.New("test ended")
 	}
 	_, isTLS := ss.conn.TLSConnectionState()
+	if ss.srv.cfg.dropAfter {
+		// The reply to DATA still goes out; the next command (QUIT) finds the
+		// connection gone.
+		raw := ss.conn.Conn()
+		if tc, ok := raw.(*tls.Conn); ok {
+			raw = tc.NetConn()
+		}
+		raw.(*recordingConn).dropOnRead.Store(true)
+	}
 	ss.srv.mu.Lock()
 	ss.srv.delivered = append(ss.srv.delivered, envelope{
 		from: ss.from, to: ss.to, data: data, tls: isTLS, user: ss.user,
@@ -272,10 +283,15 @@ func (l recordingListener) Accept() (net.Conn, error) {
 
 type recordingConn struct {
 	net.Conn
-	srv *testServer
+	srv        *testServer
+	dropOnRead atomic.Bool // close instead of reading
 }
 
 func (c *recordingConn) Read(p []byte) (int, error) {
+	if c.dropOnRead.Load() {
+		_ = c.Conn.Close()
+		return 0, net.ErrClosed
+	}
 	n, err := c.Conn.Read(p)
 	c.srv.mu.Lock()
 	c.srv.fromPeers.Write(p[:n])
