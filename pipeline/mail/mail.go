@@ -38,10 +38,10 @@ type Config struct {
 	Port     int    // default 587
 	Username string // empty: no AUTH
 	Password string
-	From     string         // e.g. "ipoint <ipoint@kreis-si.de>"; also the envelope sender
-	RootCAs  *x509.CertPool // nil: the system roots
-	Timeout  time.Duration  // default 30s: bounds the connect and the whole dialogue
-	Now      func() time.Time
+	From     string           // e.g. "ipoint <ipoint@kreis-si.de>"; also the envelope sender
+	RootCAs  *x509.CertPool   // nil: the system roots
+	Timeout  time.Duration    // default 30s: bounds the connect and the whole dialogue
+	Now      func() time.Time // for the Date header; default time.Now
 }
 
 // Attachment is a file sent along, base64-encoded. An empty ContentType is guessed
@@ -60,10 +60,11 @@ type Message struct {
 	Attachments []Attachment
 }
 
-// Send delivers m to all its recipients in one SMTP transaction. It returns once the
-// server has accepted the message, or with an error when it has not (then nothing
-// was delivered, or the server said so). Cancelling ctx, or Config.Timeout passing,
-// ends the dialogue at once.
+// Send delivers m to all its recipients in one SMTP transaction. It returns nil once
+// the server has accepted the message (even if the connection is lost after that),
+// and an error otherwise: the server refused, or the dialogue broke off before the
+// server's answer to the message. Cancelling ctx, or Config.Timeout passing, ends
+// the dialogue at once.
 func Send(ctx context.Context, c Config, m Message) error {
 	c = c.withDefaults()
 	if c.Host == "" {
