@@ -205,7 +205,7 @@ func countFiles(t *testing.T, dir string) int {
 func TestScheduleCatchesUpOnceAndStopsCleanly(t *testing.T) {
 	home := t.TempDir()
 	vars := map[string]string{"IPOINT_HOME": home}
-	for _, args := range [][]string{{"init"}, {"generate", "--days", "10", "--scale", "0.1", "--as-of", "2026-11-24"}} {
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.1", "--as-of", "2026-11-24"}} {
 		if r := call(t, vars, args...); r.code != exitOK {
 			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
 		}
