@@ -36,17 +36,17 @@ $(ASSETS)/ECHARTS-LICENSE.txt: $(ECHARTS)/dist/echarts.min.js
 build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ipoint
 
-## demo: synthetic exports of the default scenario into ./demo, taken into the lake,
-## the warehouse built from it, and the reports rendered (open demo/reports/index.html).
-## The ingest exits 3 ("finished with problems") because the demo's exports carry
-## dirt on purpose; the demo accepts that code and no other.
+## demo: synthetic exports of the default scenario into ./demo, then the nightly job
+## once (ingest into the lake, warehouse and checks, reports: open
+## demo/reports/index.html), then the status staff would look at. The run and the status
+## exit 3 ("finished with problems", "something needs attention") because the demo's
+## exports carry dirt on purpose; the demo accepts that code and no other.
 demo: build
 	rm -rf $(DEMO)
 	$(BIN) init --home $(DEMO)
 	$(BIN) generate --home $(DEMO) --as-of $(DEMO_AS_OF)
-	$(BIN) ingest --home $(DEMO) || test $$? -eq 3
-	$(BIN) transform --home $(DEMO)
-	$(BIN) report --home $(DEMO)
+	$(BIN) run --home $(DEMO) || test $$? -eq 3
+	$(BIN) status --home $(DEMO) || test $$? -eq 3
 	@echo "Berichte: $(DEMO)/reports/index.html"
 
 ## npm: the Node packages the tests use, exactly as their lockfiles pin them.

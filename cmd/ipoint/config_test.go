@@ -119,3 +119,16 @@ func TestInvalidConfigNamesKeyLineAndWhatIsAllowed(t *testing.T) {
 		t.Errorf("missing IPOINT_CONFIG file: %d %s", r.code, r.stderr)
 	}
 }
+
+// The README's configuration table names every setting, so that it stays true.
+func TestReadmeListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(readme), "`"+s.env+"`") {
+			t.Errorf("README.md does not name %s (%s)", s.env, s.key)
+		}
+	}
+}
