@@ -18,6 +18,12 @@ const (
 )
 
 // Entry records one delivered file: what it was and what became of it.
+//
+// SHA256 and Size are the delivery's identity as it arrived: they stay when an erasure
+// (pipeline/erase) later rewrites the archived file without a person's rows, so an
+// erased archive file no longer matches its recorded hash. Erased counts the accepted
+// rows of the delivery that erasures have since removed from the lake: the lake holds
+// Accepted - Erased of its rows.
 type Entry struct {
 	Name       string         `json:"name"`
 	SHA256     string         `json:"sha256"`
@@ -38,6 +44,7 @@ type Entry struct {
 	Superseded bool           `json:"superseded"`        // a corrected re-delivery replaced it
 	Expired    bool           `json:"expired,omitempty"` // retention deleted its rows from the lake
 	IngestedAt time.Time      `json:"ingested_at"`
+	Erased     int            `json:"rows_erased,omitempty"` // accepted rows erased since (GDPR Art. 17)
 }
 
 // Manifest is the list of every delivered file, in the order they were taken in. It
