@@ -170,6 +170,10 @@ func cut(s string, sep byte) (string, string, bool) {
 
 func upper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
+// IsKundennummer reports whether s has the form of a Kundennummer (sources.md): 3 digits,
+// a capital letter, 6 digits.
+func IsKundennummer(s string) bool { return isKundennummer(s) }
+
 // Identifier forms (sources.md "Identifiers").
 func isKundennummer(s string) bool {
 	return len(s) == 10 && digits(s[:3]) && upper(s[3]) && digits(s[4:])
