@@ -32,8 +32,16 @@ func (r *run) check(f rawFile, data []byte) {
 }
 
 func (r *run) holds(data []byte) bool {
+	t := textOf(data)
+	return mentions(t, r.p.kn) || mentionsDigits(t, r.p.clearAZR)
+}
+
+// textOf returns what a raw file says as bytes to search: a workbook's parts unpacked
+// (one after the other), a UTF-16 file decoded, any other file as it is.
+func textOf(data []byte) []byte {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+			out := append([]byte(nil), data...) // stored (uncompressed) bytes, and what no part holds
 			for _, zf := range zr.File {
 				rc, err := zf.Open()
 				if err != nil {
@@ -41,24 +49,19 @@ func (r *run) holds(data []byte) bool {
 				}
 				b, _ := io.ReadAll(io.LimitReader(rc, 2<<30))
 				rc.Close()
-				if r.holdsText(b) {
-					return true
-				}
+				out = append(append(out, '\n'), b...)
 			}
+			return out
 		}
 	}
-	return r.holdsText(data)
-}
-
-func (r *run) holdsText(b []byte) bool {
-	order, utf16 := unicode.LittleEndian, bytes.HasPrefix(b, []byte{0xFF, 0xFE})
-	if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+	order, utf16 := unicode.LittleEndian, bytes.HasPrefix(data, []byte{0xFF, 0xFE})
+	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		order, utf16 = unicode.BigEndian, true
 	}
 	if utf16 {
-		if text, err := unicode.UTF16(order, unicode.ExpectBOM).NewDecoder().Bytes(b); err == nil {
-			b = text
+		if text, err := unicode.UTF16(order, unicode.ExpectBOM).NewDecoder().Bytes(data); err == nil {
+			return text
 		}
 	}
-	return mentions(b, r.p.kn) || mentionsDigits(b, r.p.clearAZR)
+	return data
 }

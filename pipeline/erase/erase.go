@@ -9,6 +9,7 @@
 package erase
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -107,13 +108,16 @@ type run struct {
 
 	azrOwners, idOwners, bgOwners owners
 	candAZR, candIDs, candBGs     set               // in the person's rows; theirs if theirs alone
-	clearAZR                      map[string]string // as delivered in their rows -> token
+	clear                         map[string]string // a candidate (token, or export and id) -> as delivered
+	linked                        [][]byte          // the linked identifiers as delivered: files to read
 
 	lines     lines // of the person's rows, by delivered file (the delivery in force)
 	snapLines lines // the same, of snapshot deliveries
 	rejected  lines // of snapLines: rejected at ingest, never in the lake
 
-	broken map[string]error // raw files that cannot be read in their format
+	broken  map[string]error  // raw files that cannot be read in their format
+	sums    map[string]string // SHA-256 of the raw deliveries, as first read
+	inForce map[string]bool   // raw files that are the delivery in force of their name
 }
 
 // note records who carries an AZR token, a BG token and a record id (owner: a Kunde
@@ -153,10 +157,14 @@ func (r *run) link() {
 			r.p.ids.add(r.p.valueToken(id))
 		}
 	}
-	for clear, tok := range r.clearAZR {
-		if r.p.azr[tok] {
-			r.p.clearAZR.add(clear)
+	for k, v := range r.clear {
+		switch {
+		case r.p.azr[k]:
+			r.p.clearAZR.add(v)
+		case !r.p.bgs[k] && !r.p.ids[r.p.valueToken(k)]:
+			continue
 		}
+		r.linked = append(r.linked, []byte(v))
 	}
 }
 
@@ -170,8 +178,9 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 	opt.defaults()
 	r := &run{opt: opt, p: newPerson(opt.Key, kn), current: map[string]*lake.Entry{},
 		azrOwners: owners{}, idOwners: owners{}, bgOwners: owners{},
-		candAZR: set{}, candIDs: set{}, candBGs: set{}, clearAZR: map[string]string{},
-		lines: lines{}, snapLines: lines{}, rejected: lines{}, broken: map[string]error{}}
+		candAZR: set{}, candIDs: set{}, candBGs: set{}, clear: map[string]string{},
+		lines: lines{}, snapLines: lines{}, rejected: lines{}, broken: map[string]error{},
+		sums: map[string]string{}, inForce: map[string]bool{}}
 	r.res = &Result{Token: r.p.token}
 	log := opt.Log.With("token", r.p.token)
 
@@ -215,8 +224,17 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 		}
 	}
 
-	// Learn who carries which identifier, then what is the person's.
-	if err := r.eachRaw(ctx, raws, r.collect); err != nil {
+	// Learn which identifiers the person's rows hold, who else carries them, and so
+	// which are theirs alone. Only files whose bytes hold the number (or, later, one of
+	// those identifiers) are parsed.
+	if err := r.eachRaw(ctx, raws, r.mentioned, r.collect); err != nil {
+		return nil, err
+	}
+	var cand [][]byte
+	for _, v := range r.clear {
+		cand = append(cand, []byte(v))
+	}
+	if err := r.eachRaw(ctx, raws, func(t []byte) bool { return !r.mentioned(t) && containsAny(t, cand) }, r.collect); err != nil {
 		return nil, err
 	}
 	for _, f := range tables {
@@ -225,10 +243,16 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 		}
 	}
 	r.link()
+	r.findInForce(raws)
 
-	// Plan: every change is known before the first one is made.
+	// Plan: every change is known before the first one is made. After an interrupted
+	// run the identifiers are known as tokens only: every file is read.
+	maybe := r.maybe
+	if j != nil {
+		maybe = nil
+	}
 	rawTodo := map[string]bool{}
-	if err := r.eachRaw(ctx, raws, func(f rawFile, data []byte) error {
+	if err := r.eachRaw(ctx, raws, maybe, func(f rawFile, data []byte) error {
 		n, err := r.planRaw(f, data)
 		rawTodo[f.path] = n > 0
 		return err
@@ -289,7 +313,7 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 		}
 	}
 	rewritten := map[string]bool{}
-	if err := r.eachRaw(ctx, raws, func(f rawFile, data []byte) error {
+	if err := r.eachRaw(ctx, raws, nil, func(f rawFile, data []byte) error {
 		if !rawTodo[f.path] {
 			return nil
 		}
@@ -328,9 +352,10 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 	return r.res, nil
 }
 
-// eachRaw reads every raw delivery with persons and calls fn; a file that cannot be read
-// in its format is noted and left to the final check.
-func (r *run) eachRaw(ctx context.Context, files []rawFile, fn func(rawFile, []byte) error) error {
+// eachRaw reads every raw delivery with persons whose text passes filter (all, where
+// filter is nil) and calls fn; a file that cannot be read in its format is noted and
+// left to the final check.
+func (r *run) eachRaw(ctx context.Context, files []rawFile, filter func(text []byte) bool, fn func(rawFile, []byte) error) error {
 	for _, f := range files {
 		if !f.holdsPersons() || r.broken[f.path] != nil {
 			continue
@@ -342,7 +367,10 @@ func (r *run) eachRaw(ctx context.Context, files []rawFile, fn func(rawFile, []b
 		if err != nil {
 			return err
 		}
-		if len(data) == 0 {
+		if _, ok := r.sums[f.path]; !ok {
+			r.sums[f.path] = sha(data)
+		}
+		if len(data) == 0 || filter != nil && !filter(textOf(data)) {
 			continue
 		}
 		if err := fn(f, data); err != nil {
@@ -355,6 +383,28 @@ func (r *run) eachRaw(ctx context.Context, files []rawFile, fn func(rawFile, []b
 		}
 	}
 	return nil
+}
+
+// mentioned reports whether a file's text holds the person's number.
+func (r *run) mentioned(text []byte) bool { return mentions(text, r.p.kn) }
+
+// maybe reports whether a file's text may hold a row of the person: their number, an
+// identifier only they carry, or what a malformed number one character from theirs
+// keeps intact (its first five or its last five characters).
+func (r *run) maybe(text []byte) bool {
+	kn := r.p.kn
+	lower := kn[:3] + strings.ToLower(kn[3:4]) + kn[4:5]
+	return r.mentioned(text) || containsAny(text, r.linked) ||
+		bytes.Contains(text, []byte(kn[:5])) || bytes.Contains(text, []byte(lower)) || bytes.Contains(text, []byte(kn[5:]))
+}
+
+func containsAny(text []byte, needles [][]byte) bool {
+	for _, n := range needles {
+		if bytes.Contains(text, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // fatal marks an error that stops the erasure, as opposed to a file that cannot be read

@@ -64,22 +64,15 @@ func (p *person) nameKey(name string) string {
 	return p.valueToken("name\x00" + name)
 }
 
-// canonical returns s as a Kundennummer where it is one up to case, blanks, and the
-// letter O typed for a zero ("975d 0O4711" is 975D004711): dirt that can only mean this
-// one number. A number a digit short could mean ten; it is not canonical.
+// canonical returns s (trimmed) as a Kundennummer where it is one up to the case of its
+// letter and the letter O typed for a zero ("975d0O4711" is 975D004711): dirt that can
+// only mean this one number. A number a digit short could mean ten; it is not canonical.
 func canonical(s string) (string, bool) {
-	if len(s) > 20 {
+	s = strings.TrimSpace(s)
+	if len(s) != 10 {
 		return "", false
 	}
-	b := make([]byte, 0, 10)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != ' ' && c != '\t' {
-			b = append(b, c)
-		}
-	}
-	if len(b) != 10 {
-		return "", false
-	}
+	b := []byte(s)
 	for i, c := range b {
 		switch {
 		case i == 3 && c >= 'a' && c <= 'z':
@@ -95,10 +88,9 @@ func canonical(s string) (string, bool) {
 }
 
 // near reports whether a malformed Kundennummer is one edit (a character missing,
-// added or changed) from kn, ignoring case and blanks: it may be the person's, or a
-// neighbour's.
+// added or changed) from kn, ignoring case: it may be the person's, or a neighbour's.
 func near(s, kn string) bool {
-	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	s = strings.ToUpper(strings.TrimSpace(s))
 	if s == "" || len(s) < len(kn)-1 || len(s) > len(kn)+1 {
 		return false
 	}

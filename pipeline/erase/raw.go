@@ -168,14 +168,18 @@ func (r *run) collect(f rawFile, data []byte) error {
 		azr, bg := "", ""
 		if x.azr != "" {
 			azr = r.p.pz.Token(protect.AZR, x.azr)
-			if mine {
-				r.clearAZR[x.azr] = azr
-			}
 		}
 		if x.bg != "" {
 			bg = r.p.pz.Token(protect.BG, x.bg)
 		}
 		r.note(f.export, mine, owner, azr, bg, x.id)
+		if mine {
+			for k, v := range map[string]string{azr: x.azr, bg: x.bg, f.export.Name + "\x00" + x.id: x.id} {
+				if v != "" {
+					r.clear[k] = v
+				}
+			}
+		}
 		if mine && x.name != "" {
 			r.p.names.add(r.p.nameKey(x.name))
 		}
@@ -185,7 +189,7 @@ func (r *run) collect(f rawFile, data []byte) error {
 }
 
 // planRaw finds the person's rows in a raw file: their lines (where the file is the
-// delivery in force, its findings point there), the identifiers as delivered (findings
+// delivery in force, its findings point there; see findInForce), the identifiers as delivered (findings
 // show them as tokens), and the rows staff should look at.
 func (r *run) planRaw(f rawFile, data []byte) (int, error) {
 	var review []int
@@ -202,8 +206,7 @@ func (r *run) planRaw(f rawFile, data []byte) (int, error) {
 	for _, line := range review {
 		r.res.Review = append(r.res.Review, Position{Path: f.path, Line: line})
 	}
-	e := r.current[f.name]
-	inForce := e != nil && len(dropped) > 0 && sha(data) == e.SHA256
+	inForce := r.inForce[f.path]
 	for _, x := range dropped {
 		// Only values that are theirs alone: a number a digit short is also a neighbour's.
 		if c, ok := canonical(x.kunde); ok && c == r.p.kn {
@@ -237,6 +240,34 @@ func (r *run) rewriteRaw(f rawFile, data []byte) (int, []byte, error) {
 		return 0, nil, fatal{fmt.Errorf("rewrite %s: %w", f.path, err)}
 	}
 	return len(dropped), out, nil
+}
+
+// findInForce tells which raw files are the delivered file of the delivery in force of
+// their name (the findings in the lake point at its lines): the file whose bytes have
+// the hash the manifest recorded, or, once an erasure has rewritten it, the archive
+// copy ingest named after that hash (a later delivery of a name is archived as
+// NAME.<12 hex digits of its SHA-256>), or else the archive's NAME itself.
+func (r *run) findInForce(files []rawFile) {
+	found := map[string]bool{}
+	for _, f := range files {
+		if e := r.current[f.name]; e != nil && r.sums[f.path] == e.SHA256 {
+			r.inForce[f.path], found[f.name] = true, true
+		}
+	}
+	for _, f := range files {
+		e := r.current[f.name]
+		if e == nil || found[f.name] || f.kind != KindArchive || len(e.SHA256) < 12 {
+			continue
+		}
+		suffixed := f.name + "." + e.SHA256[:12]
+		switch filepath.Base(f.path) {
+		case suffixed:
+			r.inForce[f.path] = true
+		case f.name:
+			ok, _ := exists(filepath.Join(filepath.Dir(f.path), suffixed))
+			r.inForce[f.path] = !ok
+		}
+	}
 }
 
 // testHook, where set, runs before each rewritten file is renamed into place; an error

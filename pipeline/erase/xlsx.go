@@ -211,7 +211,7 @@ func orderSheets(sheets []sheetRef, data string) []sheetRef {
 func elements(b []byte, fn func(xml.StartElement)) error {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	for {
-		tok, err := dec.Token()
+		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return nil
 		}
@@ -260,7 +260,7 @@ func parseSheet(b []byte, sst *sharedStrings) (*sheet, error) {
 	)
 	for {
 		off := int(dec.InputOffset())
-		tok, err := dec.Token()
+		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return ws, nil
 		}
@@ -416,7 +416,7 @@ func (w *workbook) sharedStrings(part string) (*sharedStrings, error) {
 	start, inT, ph := 0, false, false
 	for {
 		off := int(dec.InputOffset())
-		tok, err := dec.Token()
+		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return s, nil
 		}
