@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"strconv"
 	"strings"
 )
 
@@ -233,112 +232,6 @@ func attr(e xml.StartElement, local string) string {
 	return ""
 }
 
-// sheetRow is a row element of a worksheet.
-type sheetRow struct {
-	num        int
-	start, end int
-	empty      string   // the element that replaces it: its name and number
-	values     []string // by column
-	shared     []int    // the shared strings its cells use
-}
-
-type sheet struct {
-	rows []sheetRow
-	last int // the last row's number
-}
-
-// parseSheet reads the rows of a worksheet with their byte spans and values.
-func parseSheet(b []byte, sst *sharedStrings) (*sheet, error) {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	ws := &sheet{}
-	var (
-		cur          *sheetRow
-		col          int
-		v, is        strings.Builder
-		inV, inT, ph bool
-		cellType     string
-	)
-	for {
-		off := int(dec.InputOffset())
-		tok, err := dec.RawToken()
-		if err == io.EOF {
-			return ws, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				num := ws.last + 1
-				if n, err := strconv.Atoi(attr(t, "r")); err == nil {
-					num = n
-				}
-				name := string(b[off+1 : off+1+bytes.IndexAny(b[off+1:], " \t\r\n/>")])
-				cur = &sheetRow{num: num, start: off, empty: fmt.Sprintf("<%s r=\"%d\"/>", name, num)}
-				ws.last, col = num, 0
-			case "c":
-				if ref := attr(t, "r"); ref != "" {
-					col = column(ref)
-				}
-				cellType = attr(t, "t")
-				v.Reset()
-				is.Reset()
-			case "v":
-				inV = true
-			case "t":
-				inT = true
-			case "rPh":
-				ph = true // phonetic reading: not the cell's text
-			}
-		case xml.CharData:
-			switch {
-			case inV:
-				v.Write(t)
-			case inT && !ph:
-				is.Write(t)
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
-				inV = false
-			case "t":
-				inT = false
-			case "rPh":
-				ph = false
-			case "c":
-				if cur == nil {
-					break
-				}
-				val := v.String()
-				switch cellType {
-				case "inlineStr":
-					val = is.String()
-				case "s":
-					i, err := strconv.Atoi(strings.TrimSpace(val))
-					if err != nil || sst == nil || i < 0 || i >= len(sst.text) {
-						return nil, fmt.Errorf("row %d: shared string %q unknown", cur.num, val)
-					}
-					val = sst.text[i]
-					cur.shared = append(cur.shared, i)
-				}
-				for len(cur.values) <= col {
-					cur.values = append(cur.values, "")
-				}
-				cur.values[col] = strings.TrimSpace(val)
-				col++
-			case "row":
-				if cur != nil {
-					cur.end = int(dec.InputOffset())
-					ws.rows = append(ws.rows, *cur)
-					cur = nil
-				}
-			}
-		}
-	}
-}
-
 // column returns the 0-based column of a cell reference such as "AB12".
 func column(ref string) int {
 	n := 0
@@ -395,66 +288,6 @@ func rezip(zr *zip.Reader, changed map[string][]byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// sharedStrings is the workbook's table of shared strings, with the byte span of each.
-type sharedStrings struct {
-	b     []byte
-	text  []string
-	spans [][2]int
-	empty string // an empty entry, with the document's prefix
-}
-
-func (w *workbook) sharedStrings(part string) (*sharedStrings, error) {
-	b, err := w.read(part)
-	if err != nil {
-		return nil, err
-	}
-	s := &sharedStrings{b: b}
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	var text strings.Builder
-	start, inT, ph := 0, false, false
-	for {
-		off := int(dec.InputOffset())
-		tok, err := dec.RawToken()
-		if err == io.EOF {
-			return s, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("shared strings: %w", err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
-				start = off
-				text.Reset()
-				if s.empty == "" {
-					name := string(b[off+1 : off+1+bytes.IndexAny(b[off+1:], " \t\r\n/>")])
-					prefix := strings.TrimSuffix(name, "si")
-					s.empty = "<" + name + "><" + prefix + "t></" + prefix + "t></" + name + ">"
-				}
-			case "t":
-				inT = true
-			case "rPh":
-				ph = true
-			}
-		case xml.CharData:
-			if inT && !ph {
-				text.Write(t)
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "t":
-				inT = false
-			case "rPh":
-				ph = false
-			case "si":
-				s.text = append(s.text, text.String())
-				s.spans = append(s.spans, [2]int{start, int(dec.InputOffset())})
-			}
-		}
-	}
 }
 
 // blank empties every string no kept cell uses; nil if none changed.
