@@ -313,10 +313,13 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 		}
 	}
 	rewritten := map[string]bool{}
-	if err := r.eachRaw(ctx, raws, nil, func(f rawFile, data []byte) error {
-		if !rawTodo[f.path] {
-			return nil
+	var todo []rawFile
+	for _, f := range raws {
+		if rawTodo[f.path] {
+			todo = append(todo, f)
 		}
+	}
+	if err := r.eachRaw(ctx, todo, nil, func(f rawFile, data []byte) error {
 		n, out, err := r.rewriteRaw(f, data)
 		if err != nil {
 			return err
