@@ -91,6 +91,9 @@ func (o *Options) defaults() {
 	if o.Archive == "" {
 		o.Archive = filepath.Join(o.Inbox, "archive")
 	}
+	for _, p := range []*string{&o.Inbox, &o.Archive, &o.Quarantine, &o.Lake} {
+		*p = filepath.Clean(*p)
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -174,6 +177,9 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 	kn := strings.TrimSpace(kundennummer)
 	if !source.IsKundennummer(kn) {
 		return nil, ErrInvalidNumber
+	}
+	if opt.Inbox == "" || opt.Quarantine == "" || opt.Lake == "" {
+		return nil, errors.New("erase: the inbox, quarantine and lake directories are required")
 	}
 	opt.defaults()
 	r := &run{opt: opt, p: newPerson(opt.Key, kn), current: map[string]*lake.Entry{},

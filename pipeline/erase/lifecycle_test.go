@@ -157,6 +157,9 @@ func TestInvalidNumber(t *testing.T) {
 			t.Errorf("%q: %v", kn, err)
 		}
 	}
+	if _, err := Run(context.Background(), Options{Key: testKey}, X); err == nil || errors.Is(err, ErrInvalidNumber) {
+		t.Errorf("no directories: %v", err)
+	}
 	if !strings.Contains(ErrInvalidNumber.Error(), "3 Ziffern, ein Großbuchstabe und 6 Ziffern") {
 		t.Error("the message does not name the form")
 	}
@@ -213,6 +216,12 @@ func TestCanonical(t *testing.T) {
 	} {
 		if mentions([]byte(c.in), X) != c.want {
 			t.Errorf("mentions(%q) = %v", c.in, !c.want)
+		}
+	}
+	p := newPerson(testKey, X)
+	for _, form := range []string{X, "975d004711", "975DO04711", "975D0O4711", "975dO04711"} {
+		if !p.values[p.valueToken(form)] {
+			t.Errorf("a finding of %q would stay", form)
 		}
 	}
 	if !mentionsDigits([]byte("<azrNummer>912345678901</azrNummer>"), set{"912345678901": true}) ||
