@@ -1,7 +1,9 @@
 package erase
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -66,9 +68,12 @@ func TestEraseWorld(t *testing.T) {
 			}
 		}
 	}
+	var logs bytes.Buffer
+	opt := h.options()
+	opt.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	results := map[string]*Result{}
 	for _, s := range subjects {
-		res, err := Run(t.Context(), h.options(), s.kn)
+		res, err := Run(t.Context(), opt, s.kn)
 		if err != nil && len(inflight) == 0 {
 			t.Fatal(err)
 		}
@@ -81,6 +86,36 @@ func TestEraseWorld(t *testing.T) {
 			t.Errorf("result: token %s, %d rows", res.Token, res.Rows)
 		}
 		results[s.kn] = res
+	}
+
+	// Logs: the token and paths, never a number.
+	if !strings.Contains(logs.String(), subjects[0].token) {
+		t.Error("the log does not name the token")
+	}
+	for _, s := range subjects {
+		if anyHolds([]subject{{kn: s.kn, azr: s.azr}}, logs.Bytes()) {
+			t.Errorf("the log holds the number or an AZR number of %s", s.token)
+		}
+	}
+
+	// (c) Someone else, in the same exports, is still everywhere they were.
+	other := neighbour(t, subjects)
+	if got, want := holders(t, h.dir, other.kn, nil), holders(t, world, other.kn, nil); len(got) != len(want) || len(want) < 20 {
+		t.Errorf("(c) %s was in %d files, is in %d", other.token, len(want), len(got))
+	}
+	count := func(dir string) int {
+		n := 0
+		for _, rows := range parquetRows(t, dir) {
+			for _, r := range rows {
+				if subjectRow([]subject{other}, r) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if got, want := count(h.lake()), count(filepath.Join(world, "lake")); got != want || want == 0 {
+		t.Errorf("(c) %s had %d rows in the lake, has %d", other.token, want, got)
 	}
 
 	// (a) Raw bytes, every file of the home but the generator's answer key.
@@ -240,6 +275,18 @@ func TestEraseWorld(t *testing.T) {
 	if again := files(t, h.dir); fmt.Sprint(again) != fmt.Sprint(snap) {
 		t.Errorf("(d) a second erasure changed the home")
 	}
+}
+
+// neighbour is someone who is no subject, in as many exports as possible.
+func neighbour(t *testing.T, subjects []subject) subject {
+	c := takeCensus(t, world)
+	best, n := "", 0
+	for kn, e := range c.exports {
+		if kn != subjects[0].kn && kn != subjects[1].kn && (len(e) > n || len(e) == n && kn < best) {
+			best, n = kn, len(e)
+		}
+	}
+	return newSubject(t, world, best)
 }
 
 // subjectRow reports whether a lake row (its values joined) holds a subject's token.
