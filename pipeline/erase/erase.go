@@ -64,20 +64,21 @@ type Result struct {
 
 // FileResult is a file an erasure rewrote.
 type FileResult struct {
-	Path string
-	Kind string // KindLake, KindHistory, KindFindings, KindArchive, KindQuarantine, KindInbox
-	Rows int    // rows removed
+	Path string `json:"path"`
+	Kind string `json:"kind"` // KindLake, KindHistory, KindFindings, KindArchive, KindQuarantine, KindInbox
+	Rows int    `json:"rows"` // rows removed
 }
 
 // Position is a row of a raw file (see read.Row.Line).
 type Position struct {
-	Path string
-	Line int
+	Path string `json:"path"`
+	Line int    `json:"line"`
 }
 
 // Unresolved is a file that still holds the person, and why the erasure left it.
 type Unresolved struct {
-	Path, Reason string
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
 }
 
 // ErrIncomplete means the erasure did all it could, but Result.Unresolved lists files
@@ -435,7 +436,7 @@ func (r *run) changed(path, kind string, n int) {
 func (r *run) targets(deltaRows map[*lake.Entry]int, j *journal) map[string]int {
 	out := map[string]int{}
 	for e, n := range deltaRows {
-		if n > 0 {
+		if n > 0 && !e.Expired {
 			out[e.Name+" "+e.SHA256] = e.Erased + n
 		}
 	}
@@ -447,7 +448,7 @@ func (r *run) targets(deltaRows map[*lake.Entry]int, j *journal) map[string]int 
 				n++
 			}
 		}
-		if e != nil && n > 0 {
+		if e != nil && n > 0 && !e.Expired { // retention took an expired delivery's rows already
 			out[e.Name+" "+e.SHA256] = e.Erased + n
 		}
 	}
