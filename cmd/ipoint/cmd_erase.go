@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"ipoint/pipeline/erase"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
+	"ipoint/pipeline/source"
 )
 
 func init() {
@@ -41,8 +43,12 @@ muss auch dort veranlasst werden.`, e)
 	if err != nil {
 		return err
 	}
+	if !source.IsKundennummer(*kdnr) {
+		return usageError{erase.ErrInvalidNumber.Error()}
+	}
 	return runJob(ctx, h, "erase", "manuell", func(ctx context.Context, rec *runs.Run) error {
 		var res *erase.Result
+		var incomplete bool
 		err := stage(h, rec, "erase", func() (string, error) {
 			var err error
 			res, err = erase.Run(ctx, erase.Options{Inbox: h.inbox(), Archive: h.archive(), Quarantine: h.quarantine(),
@@ -52,6 +58,9 @@ muss auch dort veranlasst werden.`, e)
 					err = aerr
 				}
 			}
+			if errors.Is(err, erase.ErrIncomplete) {
+				incomplete, err = true, nil
+			}
 			if err != nil {
 				return "", err
 			}
@@ -60,34 +69,64 @@ muss auch dort veranlasst werden.`, e)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Gelöscht: Person %s, %d Zeilen in %d Dateien.\n", res.Token, res.Rows, len(res.Files))
-		for _, f := range res.Files {
-			fmt.Fprintf(e.stdout, "  %-10s %6d  %s\n", f.Kind, f.Rows, f.Path)
+		printErase(h, res)
+		for _, u := range res.Unresolved {
+			rec.Attention = append(rec.Attention, "Löschung unvollständig: "+u.Path)
 		}
-		if _, err := os.Stat(h.warehouseFile()); err != nil {
+		if len(res.Review) > 0 {
+			rec.Attention = append(rec.Attention, fmt.Sprintf("Löschung: %d Zeilen zu prüfen", len(res.Review)))
+		}
+		if _, serr := os.Stat(h.warehouseFile()); serr != nil {
 			skipStage(h, rec, "transform", "keine Auswertungsdatenbank")
-			return nil
+		} else {
+			err = stage(h, rec, "transform", func() (string, error) {
+				r, err := transformStage(ctx, h, 2, "4GB", 3)
+				if err != nil {
+					return "", fmt.Errorf("Auswertungsdatenbank nach der Löschung nicht neu aufgebaut (die alte enthält die Person noch; ipoint transform wiederholen): %w", err)
+				}
+				fmt.Fprintln(e.stdout, "Auswertungsdatenbank ohne die Person neu aufgebaut.")
+				return fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(r.Failed())), nil
+			})
 		}
-		return stage(h, rec, "transform", func() (string, error) {
-			r, err := transformStage(ctx, h, 2, "4GB", 3)
-			if err != nil {
-				return "", fmt.Errorf("Auswertungsdatenbank nach der Löschung nicht neu aufgebaut (die alte enthält die Person noch; ipoint transform wiederholen): %w", err)
-			}
-			fmt.Fprintln(e.stdout, "Auswertungsdatenbank ohne die Person neu aufgebaut.")
-			return fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(r.Failed())), nil
-		})
+		if err == nil && (incomplete || len(res.Review) > 0) {
+			return problemsError{fmt.Sprintf("Löschung: %d Dateien von Hand prüfen, %d Zeilen prüfen", len(res.Unresolved), len(res.Review))}
+		}
+		return err
 	})
+}
+
+// printErase tells staff what was removed and what is left for a person to decide.
+func printErase(h home, res *erase.Result) {
+	w := h.e.stdout
+	fmt.Fprintf(w, "Gelöscht: Person %s, %d Zeilen in %d Dateien.\n", res.Token, res.Rows, len(res.Files))
+	for _, f := range res.Files {
+		fmt.Fprintf(w, "  %-10s %6d  %s\n", f.Kind, f.Rows, f.Path)
+	}
+	if len(res.Unresolved) > 0 {
+		fmt.Fprintln(w, "Diese Dateien enthalten die Person noch und brauchen eine Entscheidung von Hand:")
+		for _, u := range res.Unresolved {
+			fmt.Fprintf(w, "  %s: %s\n", u.Path, u.Reason)
+		}
+	}
+	if len(res.Review) > 0 {
+		fmt.Fprintln(w, "Diese Zeilen könnten zur Person gehören (fehlerhafte Kundennummer, ein Zeichen entfernt); bitte prüfen:")
+		for _, p := range res.Review {
+			fmt.Fprintf(w, "  %s, Zeile %d\n", p.Path, p.Line)
+		}
+	}
 }
 
 // auditErase appends the erasure to audit/erase.jsonl: who, when, the request's
 // reference, the person's token (never the number) and what changed.
 func auditErase(h home, res *erase.Result, ref string) error {
 	return appendAudit(filepath.Join(h.audit(), "erase.jsonl"), struct {
-		Time  time.Time          `json:"time"`
-		User  string             `json:"user"`
-		Ref   string             `json:"vorgang,omitempty"`
-		Token string             `json:"token"`
-		Rows  int                `json:"rows"`
-		Files []erase.FileResult `json:"files"`
-	}{h.e.now(), osUser(), ref, res.Token, res.Rows, res.Files})
+		Time       time.Time          `json:"time"`
+		User       string             `json:"user"`
+		Ref        string             `json:"vorgang,omitempty"`
+		Token      string             `json:"token"`
+		Rows       int                `json:"rows"`
+		Files      []erase.FileResult `json:"files"`
+		Review     []erase.Position   `json:"review,omitempty"`
+		Unresolved []erase.Unresolved `json:"unresolved,omitempty"`
+	}{h.e.now(), osUser(), ref, res.Token, res.Rows, res.Files, res.Review, res.Unresolved})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,8 +15,10 @@ import (
 	"github.com/prometheus/common/model"
 
 	"ipoint/pipeline/lake"
+	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
 	"ipoint/pipeline/source"
+	"ipoint/pipeline/warehouse"
 )
 
 // TestRunStatusLockRetention runs the nightly job as cron would: twice (the second
@@ -277,4 +280,112 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestEraseReachesTheWarehouse erases one client after a nightly run: the warehouse is
+// rebuilt without their token, no file outside the generator's answer key holds their
+// number, and only the erasure's audit record names their token.
+func TestEraseReachesTheWarehouse(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home, "IPOINT_KEY": strings.Repeat("5a", 32)}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.1", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	os.RemoveAll(filepath.Join(home, "synth"))
+	if r := call(t, vars, "run"); r.code != exitProblems {
+		t.Fatalf("run: %d %s", r.code, r.stderr)
+	}
+	// A client from the newest client snapshot, who also started a job.
+	kdnr := clientWithJobStart(t, filepath.Join(home, "inbox", "archive"))
+	key, _ := protect.ParseKey(vars["IPOINT_KEY"])
+	token := protect.New(key).Token(protect.Kunde, kdnr)
+	if n := tokenRows(t, home, token); n == 0 {
+		t.Fatal("the client is not in the warehouse before the erasure: the test proves nothing")
+	}
+
+	if r := call(t, vars, "erase", "--kundennummer", "975d0047"); r.code != exitUsage {
+		t.Errorf("invalid number: code %d %s", r.code, r.stderr)
+	}
+	r := call(t, vars, "erase", "--kundennummer", kdnr, "--vorgang", "DS-2026-017")
+	if r.code != exitOK && r.code != exitProblems {
+		t.Fatalf("erase: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "neu aufgebaut") || strings.Contains(r.stdout+r.stderr, kdnr) {
+		t.Errorf("erase output:\n%s\n%s", r.stdout, r.stderr)
+	}
+	if n := tokenRows(t, home, token); n != 0 {
+		t.Errorf("%d warehouse values still hold the token", n)
+	}
+	filepath.WalkDir(home, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		if bytes.Contains(b, []byte(kdnr)) {
+			t.Errorf("%s holds the number", p)
+		}
+		if bytes.Contains(b, []byte(token)) && !strings.HasSuffix(p, filepath.Join("audit", "erase.jsonl")) {
+			t.Errorf("%s holds the token", p)
+		}
+		return nil
+	})
+	audit, err := os.ReadFile(filepath.Join(home, "audit", "erase.jsonl"))
+	if err != nil || !bytes.Contains(audit, []byte(token)) || !bytes.Contains(audit, []byte("DS-2026-017")) {
+		t.Errorf("audit record: %v %s", err, audit)
+	}
+	history, _, _ := runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+	if last := history[len(history)-1]; last.Job != "erase" || last.Stages[len(last.Stages)-1].Name != "transform" {
+		t.Errorf("erasure recorded as %+v", last)
+	}
+}
+
+// clientWithJobStart finds a Kundennummer in the archived job starts.
+func clientWithJobStart(t *testing.T, archive string) string {
+	t.Helper()
+	re := regexp.MustCompile(`(?m)^[^;\n]*;(9[0-9]{2}[A-Z][0-9]{6});`)
+	files, _ := filepath.Glob(filepath.Join(archive, "arbeitsaufnahmen", "*"))
+	for i := len(files) - 1; i >= 0; i-- {
+		b, _ := os.ReadFile(files[i])
+		if m := re.FindSubmatch(b); m != nil {
+			return string(m[1])
+		}
+	}
+	t.Fatal("no Kundennummer in the archived job starts")
+	return ""
+}
+
+// tokenRows counts the values in every text column of every warehouse table equal to token.
+func tokenRows(t *testing.T, home, token string) int {
+	t.Helper()
+	db, err := warehouse.OpenAnalyst(filepath.Join(home, "warehouse", "ipoint.duckdb"), 1, "1GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type col struct{ table, column string }
+	var cols []col
+	for rows.Next() {
+		var c col
+		rows.Scan(&c.table, &c.column)
+		cols = append(cols, c)
+	}
+	rows.Close()
+	if len(cols) < 10 {
+		t.Fatalf("only %d text columns", len(cols))
+	}
+	n := 0
+	for _, c := range cols {
+		var k int
+		if err := db.QueryRow(`SELECT count(*) FROM "`+c.table+`" WHERE "`+c.column+`" = ?`, token).Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		n += k
+	}
+	return n
 }
