@@ -107,9 +107,9 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 		state := "aktuell"
 		if age > limit {
 			state = fmt.Sprintf("ÜBERFÄLLIG (erlaubt %d Tage)", limit)
-			todo = append(todo, fmt.Sprintf("Lieferung %s bleibt aus: neuester Stichtag %s, %d Tage alt", name, t.Format("02.01.2006"), age))
+			todo = append(todo, fmt.Sprintf("Lieferung %s bleibt aus: neuester Stichtag %s, %d %s alt", name, t.Format("02.01.2006"), age, days(age)))
 		}
-		fmt.Fprintf(w, "  %-24s %s  %3d Tage  %s\n", name, t.Format("02.01.2006"), age, state)
+		fmt.Fprintf(w, "  %-24s %s  %3d %-4s  %s\n", name, t.Format("02.01.2006"), age, days(age), state)
 	}
 
 	q, err := quarantined(h.quarantine())
@@ -224,3 +224,10 @@ func failedChecks(ctx context.Context, h home) ([]string, error) {
 
 // isReasonFile tells the ingest's reason files (NAME.grund.txt) from quarantined files.
 func isReasonFile(name string) bool { return strings.HasSuffix(name, ".grund.txt") }
+
+func days(n int) string {
+	if n == 1 {
+		return "Tag"
+	}
+	return "Tage"
+}
