@@ -100,7 +100,7 @@ warehouse    = {{q .Paths.Warehouse}}   # Auswertungsdatenbank, DuckDB (IPOINT_W
 reports      = {{q .Paths.Reports}}     # Berichtsarchiv, HTML (IPOINT_REPORTS)
 audit        = {{q .Paths.Audit}}       # Protokolle: Abfragen, Löschungen, Läufe (IPOINT_AUDIT)
 key_file     = {{q .Paths.KeyFile}}     # Pseudonymisierungsschlüssel, Rechte 0600 (IPOINT_KEY_FILE)
-metrics_file = {{q .Paths.Metrics}}     # Kennzahlen für den Textfile-Collector des node_exporter (IPOINT_METRICS_FILE)
+metrics_dir  = {{q .Paths.Metrics}}     # Kennzahlen je Auftrag (ipoint_run.prom, …) für den Textfile-Collector des node_exporter (IPOINT_METRICS_DIR)
 
 [reports]
 # Geheimhaltung: Fallzahlen unter k erscheinen als *; BA-Regel: mindestens 3 (IPOINT_REPORTS_K)

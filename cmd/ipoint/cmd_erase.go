@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"ipoint/pipeline/erase"
@@ -27,10 +29,17 @@ Kundennummer. Veröffentlichte Berichte enthalten nur geheimgehaltene Summen und
 Liefert eine Stelle die Person später erneut, wird sie wieder übernommen: die Löschung
 muss auch dort veranlasst werden.`, e)
 	homeDir := homeFlag(fs)
-	kdnr := fs.String("kundennummer", "", "Kundennummer der Person, z. B. 975D004711")
+	kdnr := fs.String("kundennummer", "", "Kundennummer der Person, z. B. 975D004711; \"-\" liest sie von der Standardeingabe (dann steht sie nicht in der Prozessliste und im Verlauf der Shell)")
 	ref := fs.String("vorgang", "", "Aktenzeichen des Löschantrags, z. B. DS-2026-017 (keine Namen)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *kdnr == "-" {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return usageError{"--kundennummer -: keine Kundennummer auf der Standardeingabe"}
+		}
+		*kdnr = strings.TrimSpace(line)
 	}
 	if *kdnr == "" {
 		return usageError{"--kundennummer fehlt"}
@@ -49,7 +58,7 @@ muss auch dort veranlasst werden.`, e)
 	return runJob(ctx, h, "erase", "manuell", func(ctx context.Context, rec *runs.Run) error {
 		var res *erase.Result
 		var incomplete bool
-		err := stage(h, rec, "erase", func() (string, error) {
+		err := stage(ctx, h, rec, "erase", func() (string, error) {
 			var err error
 			res, err = erase.Run(ctx, erase.Options{Inbox: h.inbox(), Archive: h.archive(), Quarantine: h.quarantine(),
 				Lake: h.lake(), Key: key, Now: e.now, Log: logger(e)}, *kdnr)
@@ -79,7 +88,7 @@ muss auch dort veranlasst werden.`, e)
 		if _, serr := os.Stat(h.warehouseFile()); serr != nil {
 			skipStage(h, rec, "transform", "keine Auswertungsdatenbank")
 		} else {
-			err = stage(h, rec, "transform", func() (string, error) {
+			err = stage(ctx, h, rec, "transform", func() (string, error) {
 				r, err := transformStage(ctx, h, 2, "4GB", 3)
 				if err != nil {
 					return "", fmt.Errorf("Auswertungsdatenbank nach der Löschung nicht neu aufgebaut (die alte enthält die Person noch; ipoint transform wiederholen): %w", err)

@@ -25,7 +25,7 @@ vorhandene bleibt unverändert).`, e)
 	if err := parse(fl, args); err != nil {
 		return err
 	}
-	h, err := resolveHome(*homeDir, e)
+	h, err := resolveNewHome(*homeDir, e)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ipoint/pipeline/runs"
 	"ipoint/reports"
 )
 
@@ -42,6 +43,18 @@ neue Fassung hinzu.`, e)
 	if *k < 1 {
 		return usageError{"--k muss mindestens 1 sein"}
 	}
+	if *send {
+		// The weekly job, as ipoint schedule runs it: recorded, with metrics and a notice.
+		if *week != "" || *month != "" {
+			return usageError{"--versenden verschickt den Wochenbericht der letzten vollständigen Woche: ohne --week und --month"}
+		}
+		if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 {
+			return usageError{"--versenden: kein Verteiler konfiguriert (mail.host und mail.weekly_report)"}
+		}
+		return runJob(ctx, h, "weekly_report", "manuell", func(ctx context.Context, rec *runs.Run) error {
+			return weeklyReportStages(ctx, h, rec)
+		})
+	}
 	var done []storedReport
 	err = withLock(h, "report", func() error {
 		done, err = reportStage(ctx, h, *week, *month, *k)
@@ -54,19 +67,7 @@ neue Fassung hinzu.`, e)
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Übersicht: %s\n", filepath.Join(h.reports(), "index.html"))
-	if !*send {
-		return nil
-	}
-	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 {
-		return usageError{"--versenden: kein Verteiler konfiguriert (mail.host und mail.weekly_report)"}
-	}
-	for _, r := range done {
-		if r.Weekly {
-			_, err := mailWeekly(ctx, h, r)
-			return err
-		}
-	}
-	return usageError{"--versenden: kein Wochenbericht erstellt (--month allein?)"}
+	return nil
 }
 
 // storedReport is a rendered report and where the archive put it.

@@ -9,6 +9,7 @@ import (
 
 	"ipoint/pipeline/retention"
 	"ipoint/pipeline/runs"
+	"ipoint/reports/german"
 )
 
 func init() {
@@ -49,7 +50,7 @@ Auswertungsdatenbank neu aufgebaut, damit Gelöschtes auch dort verschwindet.`, 
 // changed. The caller (runJob) holds the lock.
 func retentionStages(ctx context.Context, h home, rec *runs.Run) error {
 	var res *retention.Result
-	err := stage(h, rec, "retention", func() (string, error) {
+	err := stage(ctx, h, rec, "retention", func() (string, error) {
 		var err error
 		res, err = retentionStage(ctx, h, false)
 		if res != nil {
@@ -70,7 +71,7 @@ func retentionStages(ctx context.Context, h home, rec *runs.Run) error {
 		skipStage(h, rec, "transform", "Datensee unverändert")
 		return nil
 	}
-	return stage(h, rec, "transform", func() (string, error) {
+	return stage(ctx, h, rec, "transform", func() (string, error) {
 		r, err := transformStage(ctx, h, 2, "4GB", 3)
 		if err != nil {
 			return "", err
@@ -97,7 +98,7 @@ func retentionStage(ctx context.Context, h home, dry bool) (*retention.Result, e
 }
 
 var retentionKinds = map[string]string{"lake": "Lieferungen im Datensee", "history": "Zustände im Verlauf",
-	"findings": "abgewiesene Zeilen (Tage)", "archive": "Rohdateien im Archiv", "quarantine": "Dateien in Quarantäne",
+	"findings": "abgewiesene Zeilen (Stichtage)", "archive": "Rohdateien im Archiv", "quarantine": "Dateien in Quarantäne",
 	"runs": "Einträge im Laufprotokoll"}
 
 func printRetention(h home, res *retention.Result, dry bool) {
@@ -125,9 +126,9 @@ func printRetention(h home, res *retention.Result, dry bool) {
 	}
 	sort.Strings(kinds)
 	for _, k := range kinds {
-		fmt.Fprintf(w, "  %-30s %6d", retentionKinds[k], counts[k])
-		if c, ok := res.Cutoffs[k]; ok {
-			fmt.Fprintf(w, "  (Stichtag vor %s)", c)
+		fmt.Fprintf(w, "  %-30s %8s", retentionKinds[k], german.Int(int64(counts[k])))
+		if c, err := time.Parse("2006-01-02", res.Cutoffs[k]); err == nil {
+			fmt.Fprintf(w, "  (Stichtag vor dem %s)", c.Format("02.01.2006"))
 		}
 		fmt.Fprintln(w)
 	}

@@ -66,11 +66,15 @@ func runJob(ctx context.Context, h home, job, trigger string, fn func(ctx contex
 		rec.Error = err.Error()
 	}
 	log := logger(h.e)
+	var p panicError
+	if errors.As(err, &p) {
+		log.Error("job panicked", "job", job, "panic", fmt.Sprint(p.value), "stack", p.stack)
+	}
 	if werr := runs.Append(h.runLog(), rec); werr != nil {
 		log.Error("run history not written", "path", h.runLog(), "err", werr)
 	}
 	if werr := writeMetrics(h, rec); werr != nil {
-		log.Error("metrics file not written", "path", h.metricsFile(), "err", werr)
+		log.Error("metrics file not written", "path", h.metricsFile(job), "err", werr)
 	}
 	if rec.Outcome != runs.OK && rec.Outcome != runs.Cancelled {
 		if merr := notifyProblems(ctx, h, rec); merr != nil {
@@ -106,10 +110,15 @@ func outcomeOf(code int, err error) string {
 	return runs.Failed
 }
 
-// stage runs one stage and records its duration and outcome.
-func stage(h home, rec *runs.Run, name string, fn func() (note string, err error)) error {
+// stage runs one stage and records its duration and outcome. A cancelled run starts no
+// further stage.
+func stage(ctx context.Context, h home, rec *runs.Run, name string, fn func() (note string, err error)) error {
 	st := runs.Stage{Name: name, Start: h.e.now()}
-	note, err := fn()
+	var note string
+	err := ctx.Err()
+	if err == nil {
+		note, err = fn()
+	}
 	st.Duration = h.e.now().Sub(st.Start)
 	st.Note = note
 	var p problemsError
@@ -138,7 +147,7 @@ func nightlyStages(ctx context.Context, h home, rec *runs.Run, force bool) error
 	out := h.e.stdout
 	var problems []string
 	var s *ingest.Summary
-	err := stage(h, rec, "ingest", func() (string, error) {
+	err := stage(ctx, h, rec, "ingest", func() (string, error) {
 		var err error
 		s, err = ingestStage(ctx, h, pipeline.QuarantineShare, pipeline.QuarantineMinRejects)
 		if s == nil {
@@ -169,7 +178,7 @@ func nightlyStages(ctx context.Context, h home, rec *runs.Run, force bool) error
 		return problemsOf(problems)
 	}
 	fmt.Fprintf(out, "Auswertungsdatenbank wird neu aufgebaut: %s.\n", why)
-	err = stage(h, rec, "transform", func() (string, error) {
+	err = stage(ctx, h, rec, "transform", func() (string, error) {
 		res, err := transformStage(ctx, h, 2, "4GB", 3)
 		if err != nil {
 			return "", err
@@ -189,7 +198,7 @@ func nightlyStages(ctx context.Context, h home, rec *runs.Run, force bool) error
 	if err != nil {
 		return err
 	}
-	err = stage(h, rec, "report", func() (string, error) {
+	err = stage(ctx, h, rec, "report", func() (string, error) {
 		done, err := reportStage(ctx, h, "", "", int64(h.cfg.Reports.K))
 		for _, r := range done {
 			fmt.Fprintf(out, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
@@ -312,18 +321,17 @@ func lakeNewest(lakeDir string) (map[string]time.Time, error) {
 
 func stackTrace() string { return string(debug.Stack()) }
 
-// writeMetrics writes the metrics file after a run.
+// writeMetrics writes the job's metrics file after a run. A history or manifest that
+// cannot be read leaves out what it would have told; the run's own figures still go.
 func writeMetrics(h home, rec runs.Run) error {
-	all, _, err := runs.Load(h.runLog())
-	if err != nil {
-		return err
-	}
 	snap := metrics.Snapshot{Last: rec}
-	if ok, found := runs.Last(all, rec.Job, func(r runs.Run) bool { return r.Outcome == runs.OK || r.Outcome == runs.Problems }); found {
-		snap.LastSuccess = ok.End
+	if rec.Outcome == runs.OK || rec.Outcome == runs.Problems {
+		snap.LastSuccess = rec.End
+	} else if all, _, err := runs.Load(h.runLog()); err == nil {
+		if ok, found := runs.Last(all, rec.Job, func(r runs.Run) bool { return r.Outcome == runs.OK || r.Outcome == runs.Problems }); found {
+			snap.LastSuccess = ok.End
+		}
 	}
-	if snap.Newest, err = lakeNewest(h.lake()); err != nil {
-		return err
-	}
-	return metrics.Write(h.metricsFile(), snap)
+	snap.Newest, _ = lakeNewest(h.lake())
+	return metrics.Write(h.metricsFile(rec.Job), snap)
 }

@@ -68,7 +68,7 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 	}
 	for i := max(0, len(all)-n); i < len(all); i++ {
 		r := all[i]
-		fmt.Fprintf(w, "  %s  %-14s %-22s %6s s  %s\n", r.Start.In(loc).Format("02.01.2006 15:04"), r.Job,
+		fmt.Fprintf(w, "  %s  %-32s %-22s %6s s  %s\n", r.Start.In(loc).Format("02.01.2006 15:04"), jobName(r.Job),
 			outcomeGerman(r.Outcome), german.Decimal(r.Duration().Seconds(), 1), runDetail(r))
 	}
 	if torn > 0 {
@@ -121,7 +121,7 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 	}
 	failed, err := failedChecks(ctx, h)
 	if err != nil {
-		fmt.Fprintf(w, "\nPrüfungen: nicht lesbar (%v)\n", err)
+		todo = append(todo, fmt.Sprintf("die Prüfungen der Auswertungsdatenbank sind nicht lesbar (%v): ipoint run --force", err))
 	}
 	for _, c := range failed {
 		todo = append(todo, "Prüfung fehlgeschlagen: "+c)
@@ -230,4 +230,13 @@ func days(n int) string {
 		return "Tag"
 	}
 	return "Tage"
+}
+
+// jobName is a job's short German name for the list of runs.
+func jobName(job string) string {
+	if n, ok := map[string]string{"run": "nächtlicher Lauf", "weekly_report": "Wochenbericht", "retention": "Löschfristen",
+		"erase": "Löschung einer Person"}[job]; ok {
+		return n
+	}
+	return job
 }

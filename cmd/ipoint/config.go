@@ -13,7 +13,8 @@ import (
 	"time"
 
 	toml "github.com/pelletier/go-toml/v2"
-	"github.com/robfig/cron/v3"
+
+	"ipoint/pipeline/schedule"
 )
 
 // Config is ipoint's configuration: the defaults below, then the config file
@@ -40,7 +41,7 @@ type Paths struct {
 	Reports    string `toml:"reports"`
 	Audit      string `toml:"audit"`
 	KeyFile    string `toml:"key_file"`
-	Metrics    string `toml:"metrics_file"`
+	Metrics    string `toml:"metrics_dir"`
 }
 
 // Reporting holds the publication settings.
@@ -85,7 +86,7 @@ func defaultConfig() Config {
 	return Config{
 		Paths: Paths{Inbox: "inbox", Quarantine: "quarantine", Lake: "lake", Warehouse: "warehouse",
 			Reports: "reports", Audit: "audit", KeyFile: filepath.Join("secrets", "pseudonym.key"),
-			Metrics: filepath.Join("metrics", "ipoint.prom")},
+			Metrics: "metrics"},
 		Reports:  Reporting{K: 3},
 		Schedule: Schedule{Timezone: "Europe/Berlin", Nightly: "30 2 * * *", WeeklyReport: "0 6 * * 1", Retention: "0 3 * * 0"},
 		// SGB III and BAMF course data: at most 5 years (BfDI, §26 DeuFöV); rejects serve
@@ -112,7 +113,7 @@ var settings = []setting{
 	{key: "paths.reports", env: "IPOINT_REPORTS", field: func(c *Config) any { return &c.Paths.Reports }},
 	{key: "paths.audit", env: "IPOINT_AUDIT", field: func(c *Config) any { return &c.Paths.Audit }},
 	{key: "paths.key_file", env: "IPOINT_KEY_FILE", field: func(c *Config) any { return &c.Paths.KeyFile }},
-	{key: "paths.metrics_file", env: "IPOINT_METRICS_FILE", field: func(c *Config) any { return &c.Paths.Metrics }},
+	{key: "paths.metrics_dir", env: "IPOINT_METRICS_DIR", field: func(c *Config) any { return &c.Paths.Metrics }},
 	{key: "reports.k", env: "IPOINT_REPORTS_K", field: func(c *Config) any { return &c.Reports.K }},
 	{key: "schedule.timezone", env: "IPOINT_SCHEDULE_TIMEZONE", field: func(c *Config) any { return &c.Schedule.Timezone }},
 	{key: "schedule.nightly", env: "IPOINT_SCHEDULE_NIGHTLY", field: func(c *Config) any { return &c.Schedule.Nightly }},
@@ -153,14 +154,15 @@ func configPath(dir string, e env) (path string, explicit bool) {
 }
 
 // loadConfig reads the effective configuration. A missing default file means the
-// defaults; a missing file named by IPOINT_CONFIG is an error.
-func loadConfig(dir string, e env) (*Config, error) {
+// defaults; a missing file named by IPOINT_CONFIG is an error, except for `ipoint init`
+// (creating), which is about to write it.
+func loadConfig(dir string, e env, creating bool) (*Config, error) {
 	c := defaultConfig()
 	c.origin = map[string]string{}
 	path, explicit := configPath(dir, e)
 	data, err := os.ReadFile(path)
 	switch {
-	case errors.Is(err, os.ErrNotExist) && !explicit:
+	case errors.Is(err, os.ErrNotExist) && (!explicit || creating):
 	case err != nil:
 		return nil, configError{[]string{fmt.Sprintf("%s: %v", configEnv, err)}}
 	default:
@@ -324,19 +326,22 @@ type problem struct{ key, msg string }
 // validate checks every value's meaning; each problem says what is allowed.
 func (c *Config) validate() []problem {
 	var p []problem
-	if c.Reports.K < 1 || c.Reports.K > 100 {
-		p = append(p, problem{"reports.k", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von 1 bis 100 (BA-Regel: mindestens 3)", c.Reports.K)})
+	if c.Reports.K < 3 || c.Reports.K > 100 {
+		p = append(p, problem{"reports.k", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von 3 bis 100 (BA-Regel: mindestens 3 Fälle je Zelle)", c.Reports.K)})
 	}
-	if _, err := time.LoadLocation(c.Schedule.Timezone); err != nil || c.Schedule.Timezone == "" {
+	loc, err := time.LoadLocation(c.Schedule.Timezone)
+	if err != nil || c.Schedule.Timezone == "" {
 		p = append(p, problem{"schedule.timezone", fmt.Sprintf("%q: erlaubt ist eine Zeitzone der IANA-Datenbank, z. B. \"Europe/Berlin\"", c.Schedule.Timezone)})
+		loc = time.UTC
 	}
 	for _, s := range []struct{ key, spec string }{{"schedule.nightly", c.Schedule.Nightly},
 		{"schedule.weekly_report", c.Schedule.WeeklyReport}, {"schedule.retention", c.Schedule.Retention}} {
 		if s.spec == "" || s.spec == "-" {
 			continue // job switched off
 		}
-		if _, err := cron.ParseStandard(s.spec); err != nil {
-			p = append(p, problem{s.key, fmt.Sprintf("%q: erlaubt ist ein Cron-Ausdruck mit fünf Feldern (Minute Stunde Tag Monat Wochentag), z. B. \"30 2 * * *\", oder \"-\" für aus", s.spec)})
+		// The scheduler's own parser: what passes here, ipoint schedule runs.
+		if sc, err := schedule.Parse(s.spec, loc); err != nil || sc.Next(time.Now()).IsZero() {
+			p = append(p, problem{s.key, fmt.Sprintf("%q: erlaubt ist ein Cron-Ausdruck mit fünf Feldern (Minute Stunde Tag Monat Wochentag), z. B. \"30 2 * * *\", oder @daily, @weekly, oder \"-\" für aus", s.spec)})
 		}
 	}
 	for _, d := range []struct {
@@ -351,7 +356,7 @@ func (c *Config) validate() []problem {
 	}
 	for _, path := range []struct{ key, v string }{{"paths.inbox", c.Paths.Inbox}, {"paths.quarantine", c.Paths.Quarantine},
 		{"paths.lake", c.Paths.Lake}, {"paths.warehouse", c.Paths.Warehouse}, {"paths.reports", c.Paths.Reports},
-		{"paths.audit", c.Paths.Audit}, {"paths.key_file", c.Paths.KeyFile}, {"paths.metrics_file", c.Paths.Metrics}} {
+		{"paths.audit", c.Paths.Audit}, {"paths.key_file", c.Paths.KeyFile}, {"paths.metrics_dir", c.Paths.Metrics}} {
 		if strings.TrimSpace(path.v) == "" {
 			p = append(p, problem{path.key, "leer: erlaubt ist ein Pfad, absolut oder relativ zum Datenverzeichnis"})
 		}

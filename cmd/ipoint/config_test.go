@@ -20,7 +20,7 @@ func TestInitWritesTheDefaultConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := env{getenv: func(k string) string { return vars[k] }}
-	c, err := loadConfig(home, e)
+	c, err := loadConfig(home, e, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,8 @@ func TestInvalidConfigNamesKeyLineAndWhatIsAllowed(t *testing.T) {
 		{"wrong type", "[reports]\n\nk = \"drei\"\n", nil, []string{"ipoint.toml:3", "reports.k", "ganze Zahl"}},
 		{"bad cron", "[schedule]\nnightly = \"30 25 * * *\"\n", nil, []string{"ipoint.toml:2", "schedule.nightly", "Cron-Ausdruck", "30 2 * * *"}},
 		{"bad zone", "[schedule]\ntimezone = \"Europe/Siegen\"\n", nil, []string{"ipoint.toml:2", "schedule.timezone", "Europe/Berlin"}},
-		{"threshold", "[reports]\nk = 0\n", nil, []string{"ipoint.toml:2", "reports.k", "1 bis 100"}},
+		{"threshold", "[reports]\nk = 2\n", nil, []string{"ipoint.toml:2", "reports.k", "3 bis 100"}},
+		{"every", "[schedule]\nretention = \"@every 1h\"\n", nil, []string{"ipoint.toml:2", "schedule.retention", "Cron-Ausdruck"}},
 		{"broken toml", "[mail\nhost = 1\n", nil, []string{"ipoint.toml:1", "kein gültiges TOML"}},
 		{"env", "", map[string]string{"IPOINT_RETENTION_LAKE_DAYS": "fünf"}, []string{"IPOINT_RETENTION_LAKE_DAYS", "retention.lake_days", "keine ganze Zahl"}},
 		{"env range", "", map[string]string{"IPOINT_RETENTION_ARCHIVE_DAYS": "0"}, []string{"IPOINT_RETENTION_ARCHIVE_DAYS", "1 bis 3660"}},
@@ -113,10 +114,17 @@ func TestInvalidConfigNamesKeyLineAndWhatIsAllowed(t *testing.T) {
 			}
 		})
 	}
-	// A config file named by IPOINT_CONFIG must exist.
-	r := call(t, map[string]string{"IPOINT_HOME": t.TempDir(), "IPOINT_CONFIG": "/nirgends/ipoint.toml"}, "config")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "IPOINT_CONFIG") {
+	// A config file named by IPOINT_CONFIG must exist; init writes it there.
+	named := filepath.Join(t.TempDir(), "etc", "ipoint.toml")
+	vars := map[string]string{"IPOINT_HOME": t.TempDir(), "IPOINT_CONFIG": named}
+	if r := call(t, vars, "config"); r.code != exitUsage || !strings.Contains(r.stderr, "IPOINT_CONFIG") {
 		t.Errorf("missing IPOINT_CONFIG file: %d %s", r.code, r.stderr)
+	}
+	if r := call(t, vars, "init"); r.code != exitOK {
+		t.Errorf("init with IPOINT_CONFIG: %d %s", r.code, r.stderr)
+	}
+	if r := call(t, vars, "config"); r.code != exitOK || !strings.Contains(r.stdout, named) {
+		t.Errorf("config after init: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 }
 

@@ -24,7 +24,12 @@ func homeFlag(fs *flag.FlagSet) *string {
 	return fs.String("home", "", "Datenverzeichnis (Vorgabe: $"+homeEnv+")")
 }
 
-func resolveHome(flagValue string, e env) (home, error) {
+func resolveHome(flagValue string, e env) (home, error) { return resolve(flagValue, e, false) }
+
+// resolveNewHome is resolveHome for `ipoint init`, which may create the config file.
+func resolveNewHome(flagValue string, e env) (home, error) { return resolve(flagValue, e, true) }
+
+func resolve(flagValue string, e env, creating bool) (home, error) {
 	dir := flagValue
 	if dir == "" {
 		dir = e.getenv(homeEnv)
@@ -32,7 +37,7 @@ func resolveHome(flagValue string, e env) (home, error) {
 	if dir == "" {
 		return home{}, usageError{"kein Datenverzeichnis: --home DIR angeben oder " + homeEnv + " setzen"}
 	}
-	cfg, err := loadConfig(dir, e)
+	cfg, err := loadConfig(dir, e, creating)
 	if err != nil {
 		return home{}, err
 	}
@@ -46,8 +51,13 @@ func (h home) lake() string         { return h.path(h.cfg.Paths.Lake) }
 func (h home) warehouse() string    { return h.path(h.cfg.Paths.Warehouse) }
 func (h home) reports() string      { return h.path(h.cfg.Paths.Reports) }
 func (h home) audit() string        { return h.path(h.cfg.Paths.Audit) }
-func (h home) metricsFile() string  { return h.path(h.cfg.Paths.Metrics) }
-func (h home) synth() string        { return filepath.Join(h.dir, "synth") }
+
+// metricsFile is the job's metrics file: one per job, so that the weekly report or an
+// erasure never wipes out the nightly run's figures.
+func (h home) metricsFile(job string) string {
+	return filepath.Join(h.path(h.cfg.Paths.Metrics), "ipoint_"+job+".prom")
+}
+func (h home) synth() string { return filepath.Join(h.dir, "synth") }
 
 // archive is where the ingest keeps the files it took in (raw, in clear text).
 func (h home) archive() string { return filepath.Join(h.inbox(), "archive") }

@@ -11,6 +11,7 @@ import (
 	"ipoint/pipeline/mail"
 	"ipoint/pipeline/runs"
 	"ipoint/reports"
+	"ipoint/reports/german"
 )
 
 // notifyProblems mails the German notice after a run that failed or finished with
@@ -29,20 +30,20 @@ func problemNotice(h home, rec runs.Run) (subject, body string) {
 	loc := h.cfg.Location()
 	when := rec.Start.In(loc).Format("02.01.2006 15:04")
 	var b strings.Builder
+	job := jobGerman(rec.Job)
 	switch rec.Outcome {
 	case runs.Problems:
-		subject = fmt.Sprintf("ipoint: Lauf vom %s mit Problemen beendet", when)
-		fmt.Fprintf(&b, "Der Lauf %q vom %s ist durchgelaufen, hat aber Punkte hinterlassen, die jemand ansehen muss.\n\n", rec.Job, when)
+		subject = fmt.Sprintf("ipoint: %s vom %s mit Problemen beendet", job, when)
+		fmt.Fprintf(&b, "%s vom %s ist durchgelaufen, hat aber Punkte hinterlassen, die jemand ansehen muss.\n\n", job, when)
 	default:
-		subject = fmt.Sprintf("ipoint: Lauf vom %s GESCHEITERT", when)
-		fmt.Fprintf(&b, "Der Lauf %q vom %s ist gescheitert (%s, Rückgabewert %d).\n\nFehler: %s\n\n", rec.Job, when,
-			outcomeGerman(rec.Outcome), rec.ExitCode, rec.Error)
+		subject = fmt.Sprintf("ipoint: %s vom %s GESCHEITERT", job, when)
+		fmt.Fprintf(&b, "%s vom %s ist gescheitert (Rückgabewert %d).\n\nFehler: %s\n\n", job, when, rec.ExitCode, rec.Error)
 	}
-	fmt.Fprintf(&b, "Übernommen: %d Dateien, %d Zeilen gelesen, %d Zeilen abgewiesen, %d Dateien in Quarantäne, %d Prüfungen fehlgeschlagen.\n",
-		rec.Files, rec.Rows, rec.Rejected, rec.Quarant, rec.Checks)
+	fmt.Fprintf(&b, "Übernommen: %s Dateien, %s Zeilen gelesen, %s Zeilen abgewiesen, %s Dateien in Quarantäne, %s Prüfungen fehlgeschlagen.\n",
+		german.Int(int64(rec.Files)), german.Int(rec.Rows), german.Int(rec.Rejected), german.Int(int64(rec.Quarant)), german.Int(int64(rec.Checks)))
 	fmt.Fprintln(&b, "\nStufen:")
 	for _, s := range rec.Stages {
-		fmt.Fprintf(&b, "  %-10s %-9s %s\n", s.Name, s.Outcome, s.Note)
+		fmt.Fprintf(&b, "  %-22s %-14s %s\n", stageGerman(s.Name), stageOutcomeGerman(s.Outcome), s.Note)
 	}
 	if len(rec.Attention) > 0 {
 		fmt.Fprintln(&b, "\nBraucht Aufmerksamkeit:")
@@ -58,8 +59,9 @@ Was zu tun ist:
     Lauf übernommen.
   - Abgewiesene Zeilen stehen mit Datei, Zeile, Spalte und Grund im Datensee unter
     findings/ (Parquet, z. B. mit DuckDB lesbar); die liefernde Stelle korrigiert sie.
-  - Gescheiterter Lauf: die Meldungen im Protokoll des Dienstes lesen (journalctl -u ipoint)
-    und den Lauf mit "ipoint run" wiederholen; er holt nach, was fehlt.
+  - Gescheiterter Lauf: die Meldungen im Protokoll lesen (systemd: journalctl -u
+    ipoint-schedule oder -u ipoint-run; cron: /var/log/ipoint/run.log) und den Lauf mit
+    "ipoint run" wiederholen; er holt nach, was fehlt.
 
 Lauf-Kennung: %s
 `, h.dir, rec.ID)
@@ -71,7 +73,7 @@ Lauf-Kennung: %s
 // again: the job's purpose is that the list has it on Monday morning.
 func weeklyReportStages(ctx context.Context, h home, rec *runs.Run) error {
 	var weekly *storedReport
-	err := stage(h, rec, "report", func() (string, error) {
+	err := stage(ctx, h, rec, "report", func() (string, error) {
 		db, err := h.openWarehouse("2GB")
 		if err != nil {
 			return "", err
@@ -96,11 +98,14 @@ func weeklyReportStages(ctx context.Context, h home, rec *runs.Run) error {
 	if err != nil {
 		return err
 	}
-	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 || weekly == nil {
+	if weekly == nil {
+		return fmt.Errorf("kein Wochenbericht erstellt: nichts zu versenden")
+	}
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 {
 		skipStage(h, rec, "mail", "kein Verteiler konfiguriert")
 		return nil
 	}
-	return stage(h, rec, "mail", func() (string, error) {
+	return stage(ctx, h, rec, "mail", func() (string, error) {
 		return mailWeekly(ctx, h, *weekly)
 	})
 }
@@ -128,4 +133,35 @@ Diese Mail wurde von ipoint automatisch versandt.
 	}
 	fmt.Fprintf(h.e.stdout, "Wochenbericht %s an %d Empfänger versandt.\n", r.Period, len(h.cfg.Mail.WeeklyReport))
 	return fmt.Sprintf("an %d Empfänger", len(h.cfg.Mail.WeeklyReport)), nil
+}
+
+// jobGerman names a job for staff.
+func jobGerman(job string) string {
+	switch job {
+	case "run":
+		return "Der nächtliche Lauf"
+	case "weekly_report":
+		return "Der Versand des Wochenberichts"
+	case "retention":
+		return "Die Anwendung der Löschfristen"
+	case "erase":
+		return "Die Löschung einer Person"
+	}
+	return "Der Auftrag " + job
+}
+
+func stageGerman(s string) string {
+	if n, ok := map[string]string{"ingest": "Übernahme", "transform": "Auswertungsdatenbank", "report": "Berichte",
+		"mail": "Versand", "retention": "Löschfristen", "erase": "Löschung"}[s]; ok {
+		return n
+	}
+	return s
+}
+
+func stageOutcomeGerman(o string) string {
+	if n, ok := map[string]string{"ok": "in Ordnung", "problems": "mit Problemen", "failed": "GESCHEITERT",
+		"skipped": "übersprungen", "cancelled": "abgebrochen"}[o]; ok {
+		return n
+	}
+	return o
 }

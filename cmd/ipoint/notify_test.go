@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"io"
 	"mime"
@@ -10,11 +11,14 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"ipoint/pipeline/mail/mailtest"
+	"ipoint/pipeline/runs"
 )
 
 // TestNoticeAndWeeklyReportByMail runs the nightly job with mail configured against a
@@ -37,8 +41,12 @@ func TestNoticeAndWeeklyReportByMail(t *testing.T) {
 			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
 		}
 	}
-	if r := call(t, vars, "run"); r.code != exitProblems {
+	r := call(t, vars, "run")
+	if r.code != exitProblems {
 		t.Fatalf("run: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, mailtest.Password) {
+		t.Error("the mail password was printed by the run")
 	}
 	msgs := srv.Messages()
 	if len(msgs) != 1 {
@@ -52,10 +60,13 @@ func TestNoticeAndWeeklyReportByMail(t *testing.T) {
 	if !strings.Contains(subject, "mit Problemen beendet") {
 		t.Errorf("notice subject %q", subject)
 	}
-	for _, want := range []string{"Zeilen abgewiesen", "Quarantäne", "Was zu tun ist", "ipoint status", ".grund.txt"} {
+	for _, want := range []string{"Der nächtliche Lauf", "Zeilen abgewiesen", "Quarantäne", "Was zu tun ist", "ipoint status", ".grund.txt"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("notice lacks %q:\n%s", want, body)
 		}
+	}
+	if kdnr := regexp.MustCompile(`\b[0-9]{3}[A-Za-z][0-9]{6}\b`).FindString(body + subject); kdnr != "" {
+		t.Errorf("the notice holds something shaped like a Kundennummer: %s", kdnr)
 	}
 
 	// A second run with nothing new and no problems sends nothing.
@@ -63,7 +74,7 @@ func TestNoticeAndWeeklyReportByMail(t *testing.T) {
 		t.Errorf("quiet run: code %d, %d mails", r.code, len(srv.Messages()))
 	}
 
-	r := call(t, vars, "report", "--versenden")
+	r = call(t, vars, "report", "--versenden")
 	if r.code != exitOK || !strings.Contains(r.stdout, "an 2 Empfänger versandt") {
 		t.Fatalf("report --versenden: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -151,4 +162,56 @@ func decodePart(t *testing.T, r io.Reader, enc string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestFailedAndCancelledRuns: a run that fails is recorded as failed with its error,
+// mails the notice and shows in status and metrics; a cancelled run is recorded as
+// cancelled and mails nothing.
+func TestFailedAndCancelledRuns(t *testing.T) {
+	srv := mailtest.Start(t, mailtest.Config{NoAuth: true})
+	home := t.TempDir()
+	ca := filepath.Join(home, "mail-ca.pem")
+	os.WriteFile(ca, srv.CAPEM, 0o644)
+	vars := map[string]string{"IPOINT_HOME": home, "IPOINT_MAIL_HOST": srv.Host, "IPOINT_MAIL_PORT": strconv.Itoa(srv.Port),
+		"IPOINT_MAIL_CA_FILE": ca, "IPOINT_MAIL_FROM": "ipoint@kreis-si.example", "IPOINT_MAIL_ALERTS": "it@kreis-si.example"}
+	if r := call(t, vars, "init"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	// An empty inbox: the warehouse cannot be built without every export.
+	r := call(t, vars, "run")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "fehlen Lieferungen") {
+		t.Fatalf("run on an empty lake: %d %s", r.code, r.stderr)
+	}
+	history, _, _ := runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+	if len(history) != 1 || history[0].Outcome != runs.Failed || history[0].ExitCode != exitFailure ||
+		!strings.Contains(history[0].Error, "fehlen Lieferungen") {
+		t.Fatalf("failed run recorded as %+v", history)
+	}
+	if m := readMetrics(t, filepath.Join(home, "metrics", "ipoint_run.prom")); m["ipoint_last_run_exit_code"] != 1 ||
+		m["ipoint_last_success_timestamp_seconds"] != 0 {
+		t.Errorf("metrics after a failure: %v", m)
+	}
+	if msgs := srv.Messages(); len(msgs) != 1 {
+		t.Fatalf("%d notices after a failed run", len(msgs))
+	} else if subject, body, _ := readMail(t, msgs[0].Data); !strings.Contains(subject, "GESCHEITERT") || !strings.Contains(body, "fehlen Lieferungen") {
+		t.Errorf("notice: %q\n%s", subject, body)
+	}
+	if st := call(t, vars, "status"); st.code != exitProblems || !strings.Contains(st.stdout, "ist GESCHEITERT") {
+		t.Errorf("status after a failed run: %d\n%s", st.code, st.stdout)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }, now: time.Now}
+	if code := run(ctx, []string{"run"}, e); code != exitCancelled {
+		t.Errorf("cancelled run: code %d, %s", code, errb.String())
+	}
+	history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+	if len(history) != 2 || history[1].Outcome != runs.Cancelled {
+		t.Errorf("cancelled run recorded as %+v", history[len(history)-1])
+	}
+	if len(srv.Messages()) != 1 {
+		t.Error("a cancelled run sent a notice")
+	}
 }

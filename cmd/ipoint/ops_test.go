@@ -57,7 +57,7 @@ func TestRunStatusLockRetention(t *testing.T) {
 			t.Errorf("stage %s: %s", s.Name, s.Outcome)
 		}
 	}
-	metrics := readMetrics(t, filepath.Join(home, "metrics", "ipoint.prom"))
+	metrics := readMetrics(t, filepath.Join(home, "metrics", "ipoint_run.prom"))
 	if metrics["ipoint_last_run_exit_code"] != 3 || metrics["ipoint_last_run_rows"] != float64(first.Rows) ||
 		metrics["ipoint_last_success_timestamp_seconds"] == 0 {
 		t.Errorf("metrics after the first run: %v", metrics)
@@ -106,11 +106,14 @@ func TestRunStatusLockRetention(t *testing.T) {
 	vars["IPOINT_RETENTION_ARCHIVE_DAYS"] = "10"
 	vars["IPOINT_RETENTION_REJECTS_DAYS"] = "10"
 	vars["IPOINT_RETENTION_QUARANTINE_DAYS"] = "10"
+	before := countFiles(t, home)
 	dry := call(t, vars, "retention", "--dry-run")
 	if dry.code != exitOK || !strings.Contains(dry.stdout, "Probelauf") {
 		t.Fatalf("dry run: %d %s %s", dry.code, dry.stdout, dry.stderr)
 	}
-	before := countFiles(t, home)
+	if n := countFiles(t, home); n != before {
+		t.Fatalf("the dry run changed the files: %d before, %d after", before, n)
+	}
 	r = call(t, vars, "retention")
 	if r.code != exitOK {
 		t.Fatalf("retention: %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -150,15 +153,23 @@ func TestRunStatusLockRetention(t *testing.T) {
 	if expired == 0 {
 		t.Error("no delivery expired")
 	}
+	archived := 0
 	filepath.WalkDir(filepath.Join(home, "inbox", "archive"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.Contains(d.Name(), "202611") {
-			day := d.Name()[strings.Index(d.Name(), "202611") : strings.Index(d.Name(), "202611")+8]
-			if day < "20261115" {
-				t.Errorf("archive file %s outlived its 10 days", p)
-			}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		archived++
+		_, del, derr := source.Detect(d.Name())
+		if derr != nil || del == nil {
+			t.Errorf("archive file %s: no Stichtag in its name", p)
+		} else if del.Stichtag.Before(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("archive file %s (Stichtag %s) outlived its 10 days", p, del.Stichtag.Format("2006-01-02"))
 		}
 		return nil
 	})
+	if archived == 0 {
+		t.Error("retention emptied the archive: the last 10 days should stay")
+	}
 	deletions, err := os.ReadFile(filepath.Join(home, "audit", "retention.jsonl"))
 	if err != nil || !strings.Contains(string(deletions), `"kind":"lake"`) || !strings.Contains(string(deletions), `"kind":"archive"`) {
 		t.Errorf("deletion log: %v %.300s", err, deletions)

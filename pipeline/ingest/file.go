@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -50,9 +51,17 @@ func (q *quarantine) Error() string { return q.reason }
 
 // prepare reads a file (in a worker): its hash, and unless the same bytes came before,
 // its rows.
-func (r *run) prepare(f file, pz *protect.Pseudonymizer) *job {
+func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 	name := filepath.Base(f.path)
-	j := &job{f: f}
+	j = &job{f: f}
+	defer func() {
+		// A panic is a bug of ours, not the agency's: the file stays in the inbox,
+		// reported, and the other files go on. (Temporary parts are swept next run.)
+		if v := recover(); v != nil {
+			r.opt.Log.Error("panic while reading a file", "file", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			j = &job{f: f, skip: fmt.Sprintf("interner Fehler beim Lesen (%v): bitte an die Entwicklung melden; die Datei bleibt im Posteingang", v)}
+		}
+	}()
 	var err error
 	if j.stamp, err = stampOf(f.path); err != nil {
 		j.skip = "nicht lesbar: " + err.Error()

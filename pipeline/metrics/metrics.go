@@ -21,6 +21,8 @@ type Snapshot struct {
 }
 
 // Write replaces the metrics file at path (temp file + rename, as the collector needs).
+// Every series carries the job's label, so that the files of several jobs sit side by
+// side in one collector directory without clashing.
 func Write(path string, s Snapshot) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
@@ -62,7 +64,7 @@ func Write(path string, s Snapshot) error {
 
 	if len(s.Newest) > 0 {
 		fresh := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ipoint_export_newest_stichtag_timestamp_seconds",
-			Help: "Newest Stichtag of each export in the lake (Unix time, midnight UTC)."}, []string{"export"})
+			Help: "Newest Stichtag of each export in the lake (Unix time, midnight UTC).", ConstLabels: job}, []string{"export"})
 		for e, t := range s.Newest {
 			fresh.WithLabelValues(e).Set(unix(t))
 		}

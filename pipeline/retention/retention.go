@@ -77,7 +77,8 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := lakePartitions(ctx, l, cutoff(opt.LakeDays), cutoff(opt.RejectsDays), opt.DryRun, res); err != nil {
+	doomed, err := lakePartitions(l, cutoff(opt.LakeDays), cutoff(opt.RejectsDays), res)
+	if err != nil {
 		return res, err
 	}
 	if c := cutoff(opt.LakeDays); !c.IsZero() {
@@ -86,9 +87,20 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 	}
 	if !opt.DryRun {
-		// The manifest keeps every delivery; entries whose rows are gone say so.
+		// The manifest keeps every delivery; entries whose rows go say so. It is saved
+		// (with the expired histories) before any partition is removed: a run stopped
+		// half-way leaves deliveries marked expired whose files are still there, and
+		// the next run removes them; never files gone that the manifest still counts.
 		if err := l.Checkpoint(); err != nil {
 			return res, err
+		}
+		for _, dir := range doomed {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			if err := os.RemoveAll(dir); err != nil {
+				return res, err
+			}
 		}
 	}
 	if err := rawFiles(ctx, opt.Archive, "archive", cutoff(opt.ArchiveDays), opt.DryRun, res); err != nil {
@@ -100,7 +112,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-func lakePartitions(ctx context.Context, l *lake.Lake, lakeCut, findCut time.Time, dry bool, res *Result) error {
+// lakePartitions finds the partitions past their period, marks their deliveries
+// expired in the manifest (in memory) and returns their directories.
+func lakePartitions(l *lake.Lake, lakeCut, findCut time.Time, res *Result) (doomed []string, err error) {
 	for _, e := range source.All() {
 		for _, findings := range []bool{false, true} {
 			cut, kind := lakeCut, "lake"
@@ -112,7 +126,7 @@ func lakePartitions(ctx context.Context, l *lake.Lake, lakeCut, findCut time.Tim
 			}
 			parts, err := l.Partitions(e.Name, findings)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			days := sortedKeys(parts)
 			if !findings && len(days) > 0 {
@@ -121,18 +135,11 @@ func lakePartitions(ctx context.Context, l *lake.Lake, lakeCut, findCut time.Tim
 				days = days[:len(days)-1]
 			}
 			for _, day := range days {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
 				d, err := time.Parse("2006-01-02", day)
 				if err != nil || !d.Before(cut) {
 					continue
 				}
-				if !dry {
-					if err := os.RemoveAll(parts[day]); err != nil {
-						return err
-					}
-				}
+				doomed = append(doomed, parts[day])
 				res.Deletions = append(res.Deletions, Deletion{Kind: kind, Path: parts[day], Stichtag: day})
 				if !findings {
 					markExpired(l, e.Name, day)
@@ -140,7 +147,7 @@ func lakePartitions(ctx context.Context, l *lake.Lake, lakeCut, findCut time.Tim
 			}
 		}
 	}
-	return nil
+	return doomed, nil
 }
 
 func markExpired(l *lake.Lake, export, day string) {

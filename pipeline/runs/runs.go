@@ -139,10 +139,23 @@ func Prune(path string, cutoff time.Time) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
+	// Written to a temporary file, synced, and renamed: a crash leaves the old history
+	// or the new one, never an empty one (catch-up reads it).
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, keep.Bytes(), 0o640); err != nil {
-		os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	if err != nil {
 		return 0, err
+	}
+	_, werr := f.Write(keep.Bytes())
+	if serr := f.Sync(); werr == nil {
+		werr = serr
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return 0, werr
 	}
 	return n, os.Rename(tmp, path)
 }
