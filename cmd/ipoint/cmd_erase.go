@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ipoint/pipeline/erase"
+	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
 	"ipoint/pipeline/source"
@@ -128,7 +129,7 @@ func printErase(h home, res *erase.Result) {
 // auditErase appends the erasure to audit/erase.jsonl: who, when, the request's
 // reference, the person's token (never the number) and what changed.
 func auditErase(h home, res *erase.Result, ref string) error {
-	return appendAudit(filepath.Join(h.audit(), "erase.jsonl"), struct {
+	return jsonl.Append(filepath.Join(h.audit(), "erase.jsonl"), struct {
 		Time       time.Time          `json:"time"`
 		User       string             `json:"user"`
 		Ref        string             `json:"vorgang,omitempty"`

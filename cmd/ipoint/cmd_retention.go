@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/retention"
 	"ipoint/pipeline/runs"
 	"ipoint/reports/german"
@@ -136,7 +137,7 @@ func printRetention(h home, res *retention.Result, dry bool) {
 
 // logRetention appends the run's deletions to the deletion log (one JSON line).
 func logRetention(h home, res *retention.Result) error {
-	return appendAudit(filepath.Join(h.audit(), "retention.jsonl"), struct {
+	return jsonl.Append(filepath.Join(h.audit(), "retention.jsonl"), struct {
 		Time time.Time `json:"time"`
 		*retention.Result
 	}{h.e.now(), res})

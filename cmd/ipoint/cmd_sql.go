@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/warehouse"
 )
 
@@ -135,7 +136,7 @@ func (s *session) record(q string, rows int, d time.Duration, qerr error) error 
 	if qerr != nil {
 		entry["error"] = qerr.Error()
 	}
-	return appendAudit(s.audit, entry)
+	return jsonl.Append(s.audit, entry)
 }
 
 func osUser() string {

@@ -213,6 +213,40 @@ func holders(t testing.TB, dir, kn string, digits []string) []string {
 func parquetValues(t testing.TB, dir string) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
+	eachParquetRow(t, dir, func(path string, row parquet.Row) {
+		if out[path] == nil {
+			out[path] = []string{}
+		}
+		for _, v := range row {
+			out[path] = append(out[path], v.String())
+		}
+	})
+	return out
+}
+
+// parquetRows returns the rows of every Parquet file under dir, each row as one string.
+func parquetRows(t testing.TB, dir string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	eachParquetRow(t, dir, func(path string, row parquet.Row) {
+		if row == nil {
+			out[path] = []string{}
+			return
+		}
+		var b strings.Builder
+		for _, v := range row {
+			b.WriteString(v.String())
+			b.WriteByte('|')
+		}
+		out[path] = append(out[path], b.String())
+	})
+	return out
+}
+
+// eachParquetRow calls fn with every row of every Parquet file under dir (and once
+// with a nil row for a file without rows, so that empty files are seen too).
+func eachParquetRow(t testing.TB, dir string, fn func(path string, row parquet.Row)) {
+	t.Helper()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".parquet") {
 			return err
@@ -232,64 +266,18 @@ func parquetValues(t testing.TB, dir string) map[string][]string {
 		}
 		r := parquet.NewReader(pf)
 		defer r.Close()
-		vals := []string{}
 		rows := make([]parquet.Row, 64)
+		seen := false
 		for {
 			n, err := r.ReadRows(rows)
 			for _, row := range rows[:n] {
-				for _, v := range row {
-					vals = append(vals, v.String())
-				}
+				fn(path, row)
+				seen = true
 			}
 			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-		}
-		out[path] = vals
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// parquetRows returns the rows of every Parquet file under dir, each row as one string.
-func parquetRows(t testing.TB, dir string) map[string][]string {
-	t.Helper()
-	out := map[string][]string{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".parquet") {
-			return err
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		st, _ := f.Stat()
-		pf, err := parquet.OpenFile(f, st.Size())
-		if err != nil {
-			return err
-		}
-		r := parquet.NewReader(pf)
-		defer r.Close()
-		rows := make([]parquet.Row, 64)
-		out[path] = []string{}
-		for {
-			n, err := r.ReadRows(rows)
-			for _, row := range rows[:n] {
-				var b strings.Builder
-				for _, v := range row {
-					b.WriteString(v.String())
-					b.WriteByte('|')
+				if !seen {
+					fn(path, nil)
 				}
-				out[path] = append(out[path], b.String())
-			}
-			if err == io.EOF {
 				return nil
 			}
 			if err != nil {
@@ -300,5 +288,4 @@ func parquetRows(t testing.TB, dir string) map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
 }

@@ -8,10 +8,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
-	"path/filepath"
 	"time"
+
+	"ipoint/pipeline/jsonl"
 )
 
 // Outcomes of a run, one each.
@@ -55,30 +55,9 @@ type Stage struct {
 // Duration is the run's wall time.
 func (r Run) Duration() time.Duration { return r.End.Sub(r.Start) }
 
-// Append adds r to the history at path (created with its directory if missing). A
-// line is written with one write call and synced; a reader skips a torn last line.
-func Append(path string, r Run) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return fmt.Errorf("run history %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+// Append adds r to the history at path (see jsonl.Append); a reader skips a torn last
+// line.
+func Append(path string, r Run) error { return jsonl.Append(path, r) }
 
 // Load reads the history, oldest first. A missing file is an empty history; a line that
 // does not parse (a torn write after a crash) is skipped and counted.
