@@ -49,6 +49,10 @@ type quarantine struct{ kind, reason string }
 
 func (q *quarantine) Error() string { return q.reason }
 
+// testPanic, when set by a test, is called with each file's name as it is read: the
+// failure injection that proves a panic of ours costs one file, not the run.
+var testPanic func(name string)
+
 // prepare reads a file (in a worker): its hash, and unless the same bytes came before,
 // its rows.
 func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
@@ -62,6 +66,9 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 			j = &job{f: f, skip: fmt.Sprintf("interner Fehler beim Lesen (%v): bitte an die Entwicklung melden; die Datei bleibt im Posteingang", v)}
 		}
 	}()
+	if testPanic != nil {
+		testPanic(name)
+	}
 	var err error
 	if j.stamp, err = stampOf(f.path); err != nil {
 		j.skip = "nicht lesbar: " + err.Error()

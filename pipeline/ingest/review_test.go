@@ -61,3 +61,31 @@ func TestVanishedFileDoesNotStopTheRun(t *testing.T) {
 		t.Errorf("the remaining file: %d ingested", s.Ingested)
 	}
 }
+
+// A panic while reading a file (a bug of ours) leaves that file in the inbox, reported,
+// and the other files are taken in.
+func TestPanicCostsOneFile(t *testing.T) {
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	row := "975D004711;;X;Y;00.00.1990;m;SYR;GEST;SGB3;05970;05970040;;03.03.2025;;;J;;;;;AL\r\n"
+	for _, d := range []string{"20261123", "20261124"} {
+		os.WriteFile(filepath.Join(h.inbox(), "verbis_kunden_"+d+".csv"), []byte(canaryHeader+row), 0o640)
+	}
+	testPanic = func(name string) {
+		if strings.Contains(name, "20261123") {
+			panic("injected")
+		}
+	}
+	defer func() { testPanic = nil }()
+	s := h.ingest(t)
+	if s.Ingested != 1 || len(s.Skipped) != 1 || !strings.Contains(s.Skipped[0].Reason, "interner Fehler") {
+		t.Fatalf("ingested %d, skipped %+v", s.Ingested, s.Skipped)
+	}
+	if _, err := os.Stat(filepath.Join(h.inbox(), "verbis_kunden_20261123.csv")); err != nil {
+		t.Errorf("the file whose read panicked is not in the inbox: %v", err)
+	}
+	testPanic = nil
+	if s := h.ingest(t); s.Ingested != 1 {
+		t.Errorf("next run: %d ingested, want the file left behind", s.Ingested)
+	}
+}
