@@ -90,7 +90,7 @@ muss auch dort veranlasst werden.`, e)
 			skipStage(h, rec, "transform", "keine Auswertungsdatenbank")
 		} else {
 			err = stage(ctx, h, rec, "transform", func() (string, error) {
-				r, err := transformStage(ctx, h, 2, "4GB", 3)
+				r, err := rebuild(ctx, h)
 				if err != nil {
 					return "", fmt.Errorf("Auswertungsdatenbank nach der Löschung nicht neu aufgebaut (die alte enthält die Person noch; ipoint transform wiederholen): %w", err)
 				}

@@ -136,7 +136,11 @@ func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJo
 			return reports.Cohorts(ctx, db, y, m, k)
 		}, false})
 	}
-	if week != "" {
+	switch week {
+	case "":
+	case lastWeek:
+		addWeek(reports.LastCompleteWeek(stand))
+	default:
 		y, w, err := parseWeek(week)
 		if err != nil {
 			return nil, err
@@ -162,6 +166,9 @@ func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJo
 	}
 	return jobs, nil
 }
+
+// lastWeek asks reportJobs for the Wochenbericht of the last complete week alone.
+const lastWeek = "last"
 
 // parseWeek reads an ISO week as 2026-W47 or 2026-47.
 func parseWeek(s string) (int, int, error) {

@@ -73,7 +73,7 @@ func retentionStages(ctx context.Context, h home, rec *runs.Run) error {
 		return nil
 	}
 	return stage(ctx, h, rec, "transform", func() (string, error) {
-		r, err := transformStage(ctx, h, 2, "4GB", 3)
+		r, err := rebuild(ctx, h)
 		if err != nil {
 			return "", err
 		}

@@ -179,7 +179,7 @@ func nightlyStages(ctx context.Context, h home, rec *runs.Run, force bool) error
 	}
 	fmt.Fprintf(out, "Auswertungsdatenbank wird neu aufgebaut: %s.\n", why)
 	err = stage(ctx, h, rec, "transform", func() (string, error) {
-		res, err := transformStage(ctx, h, 2, "4GB", 3)
+		res, err := rebuild(ctx, h)
 		if err != nil {
 			return "", err
 		}

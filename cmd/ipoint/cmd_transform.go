@@ -18,9 +18,9 @@ func runTransform(ctx context.Context, args []string, e env) error {
 und führt die Datenprüfungen aus (sql/checks). Die neue Datenbank ersetzt die alte erst,
 wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 	homeDir := homeFlag(fs)
-	threads := fs.Int("threads", 2, "Threads für DuckDB")
-	memory := fs.String("memory-limit", "4GB", "Speichergrenze für DuckDB")
-	maxAge := fs.Int("max-age-days", 3, "so alt darf die neueste tägliche Lieferung sein (Tage)")
+	threads := fs.Int("threads", defaultThreads, "Threads für DuckDB")
+	memory := fs.String("memory-limit", defaultMemory, "Speichergrenze für DuckDB")
+	maxAge := fs.Int("max-age-days", defaultMaxAge, "so alt darf die neueste tägliche Lieferung sein (Tage)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +41,19 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 		return problemsError{fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(f))}
 	}
 	return nil
+}
+
+// The warehouse build's defaults: the transform command's flags, and what run,
+// retention and erase use.
+const (
+	defaultThreads = 2
+	defaultMemory  = "4GB"
+	defaultMaxAge  = maxAgeDaily
+)
+
+// rebuild rebuilds the warehouse with the defaults; the caller holds the lock.
+func rebuild(ctx context.Context, h home) (*warehouse.Result, error) {
+	return transformStage(ctx, h, defaultThreads, defaultMemory, defaultMaxAge)
 }
 
 // transformStage rebuilds the warehouse; the caller holds the lock.

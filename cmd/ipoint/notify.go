@@ -6,11 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"ipoint/pipeline/mail"
 	"ipoint/pipeline/runs"
-	"ipoint/reports"
 	"ipoint/reports/german"
 )
 
@@ -74,18 +72,7 @@ Lauf-Kennung: %s
 func weeklyReportStages(ctx context.Context, h home, rec *runs.Run) error {
 	var weekly *storedReport
 	err := stage(ctx, h, rec, "report", func() (string, error) {
-		db, err := h.openWarehouse("2GB")
-		if err != nil {
-			return "", err
-		}
-		var stand time.Time
-		err = db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand)
-		db.Close()
-		if err != nil {
-			return "", err
-		}
-		y, w := reports.LastCompleteWeek(stand.UTC())
-		done, err := reportStage(ctx, h, fmt.Sprintf("%d-W%02d", y, w), "", int64(h.cfg.Reports.K))
+		done, err := reportStage(ctx, h, lastWeek, "", int64(h.cfg.Reports.K))
 		for i, r := range done {
 			fmt.Fprintf(h.e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
 			rec.Reports = append(rec.Reports, r.Path)
@@ -93,7 +80,10 @@ func weeklyReportStages(ctx context.Context, h home, rec *runs.Run) error {
 				weekly = &done[i]
 			}
 		}
-		return fmt.Sprintf("KW %02d/%d", w, y), err
+		if weekly == nil {
+			return "", err
+		}
+		return weekly.Period, err
 	})
 	if err != nil {
 		return err
