@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -218,7 +219,13 @@ func countFiles(t *testing.T, dir string) int {
 // scheduler on the same directory is refused, and cancelling (SIGTERM) ends it with 0.
 func TestScheduleCatchesUpOnceAndStopsCleanly(t *testing.T) {
 	home := t.TempDir()
-	vars := map[string]string{"IPOINT_HOME": home}
+	// The jobs are due twelve hours from now, so that no job falls due on its own while
+	// the test runs on the real clock: the only run is the one made up at start.
+	far := time.Now().UTC().Add(12 * time.Hour)
+	daily := fmt.Sprintf("%d %d * * *", far.Minute(), far.Hour())
+	weekly := fmt.Sprintf("%d %d * * %d", far.Minute(), far.Hour(), far.Weekday())
+	vars := map[string]string{"IPOINT_HOME": home, "IPOINT_SCHEDULE_TIMEZONE": "UTC",
+		"IPOINT_SCHEDULE_NIGHTLY": daily, "IPOINT_SCHEDULE_WEEKLY_REPORT": weekly, "IPOINT_SCHEDULE_RETENTION": weekly}
 	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.1", "--as-of", "2026-11-24"}} {
 		if r := call(t, vars, args...); r.code != exitOK {
 			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
