@@ -82,6 +82,36 @@ func TestKeyFile(t *testing.T) {
 	}
 }
 
+// TestTokenCacheAgrees: whether a token comes from a cache, from one that is passed by
+// because it hits too rarely, or from the HMAC itself, it is the same token.
+func TestTokenCacheAgrees(t *testing.T) {
+	k := testKey(t)
+	p, ref := New(k), New(k)
+	fresh := func(kind Kind, v string) string { return ref.token(kind, v) } // the HMAC, no cache
+	// Distinct clients first (the cache is passed by), then a few clients over and over
+	// (it is tried again and hits), then employers in both caches' way.
+	var seen []string
+	for i := range 3 * skipWindows * probeWindow {
+		v := fmt.Sprintf("975A%06d", i)
+		seen = append(seen, v)
+		if got := p.Token(Kunde, v); i%9973 == 0 && got != fresh(Kunde, v) {
+			t.Fatalf("distinct client %d: token differs from a fresh pseudonymizer's", i)
+		}
+	}
+	for i := range 4 * skipWindows * probeWindow {
+		v := seen[i%50]
+		if got := p.Token(Kunde, v); got != fresh(Kunde, v) {
+			t.Fatalf("repeated client %d: token differs", i)
+		}
+		if w := fmt.Sprintf("%08d", i%300); p.Token(Betrieb, w) != fresh(Betrieb, w) || p.Token(Betrieb, w) == p.Token(Kunde, w) {
+			t.Fatalf("employer %s: token differs, or equals a client's", w)
+		}
+	}
+	if p.skip != 0 || p.hits == 0 {
+		t.Errorf("repeating clients: the cache is still passed by (skip %d, hits %d)", p.skip, p.hits)
+	}
+}
+
 func BenchmarkToken(b *testing.B) {
 	k, _ := ParseKey(strings.Repeat("ab", 32))
 	p := New(k)
@@ -97,6 +127,15 @@ func BenchmarkToken(b *testing.B) {
 	b.Run("uncached", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			p.Token(Kunde, fmt.Sprint(i))
+		}
+	})
+	distinct := make([]string, 1<<20)
+	for i := range distinct {
+		distinct[i] = fmt.Sprintf("975B%06d", i)
+	}
+	b.Run("distinct", func(b *testing.B) { // a bulk file: every client once
+		for i := 0; i < b.N; i++ {
+			p.Token(Kunde, distinct[i%len(distinct)])
 		}
 	})
 }
