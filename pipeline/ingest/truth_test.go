@@ -37,7 +37,12 @@ func readFindings(t *testing.T, root string) []pipeline.Finding {
 // is touched: no clean row is rejected or flagged.
 func TestTruthAgreement(t *testing.T) {
 	h := newHome(t)
-	s := h.ingest(t)
+	checkTruth(t, h, h.ingest(t))
+}
+
+// checkTruth compares what an ingest of the scenario found with the ground truth.
+func checkTruth(t *testing.T, h home, s *Summary) {
+	t.Helper()
 
 	want := map[string]int{}
 	for _, d := range scenario.truth.Dirt {

@@ -119,10 +119,12 @@ func SplitCSV(path string, n int) ([]Chunk, error) {
 }
 
 // NewCSVChunk reads the records of one chunk with a known header: rows carry their
-// physical line numbers in the whole file.
+// physical line numbers in the whole file. The bulk path's reader: a row and its list of
+// fields hold until the next call to Next (the field strings themselves stay valid), so
+// that millions of rows do not each leave a list behind for the collector.
 func NewCSVChunk(r io.Reader, opt CSVOptions, header []string, c Chunk) Reader {
 	cr := newCSVReader(r, opt.Encoding, opt.Comma, 1<<20)
-	cr.header, cr.line = header, c.FirstLine-1
+	cr.header, cr.line, cr.reuse = header, c.FirstLine-1, true
 	return cr
 }
 

@@ -3,9 +3,11 @@ package read
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // CSVOptions describe a delimited text file.
@@ -31,6 +33,10 @@ type csvReader struct {
 	slab   []string // room for the fields of the next rows
 	rows   []Row    // room for the next rows
 	eof    bool
+
+	reuse bool // a chunk's reader: each row and its field list hold until the next call only
+	row   Row
+	list  []string
 }
 
 // newCSVReader sets up the record reader that CSV files, their chunks and statistics
@@ -116,11 +122,13 @@ func (c *csvReader) Next() (*Row, error) {
 		if len(fields) != len(c.header) {
 			return nil, &RowError{Line: start, Reason: fmt.Sprintf("%d Felder statt %d", len(fields), len(c.header))}
 		}
-		if len(c.rows) == 0 {
-			c.rows = make([]Row, 256) // one allocation for many rows, as for the fields
+		row := &c.row
+		if !c.reuse {
+			if len(c.rows) == 0 {
+				c.rows = make([]Row, 256) // one allocation for many rows, as for the fields
+			}
+			row, c.rows = &c.rows[0], c.rows[1:]
 		}
-		row := &c.rows[0]
-		c.rows = c.rows[1:]
 		row.Line, row.Fields = start, fields
 		return row, nil
 	}
@@ -284,20 +292,15 @@ func (c *csvReader) fields() []string {
 // with UTF-8), no quotes, no null byte. It reports false for any other record, which
 // split then reads byte by byte.
 func (c *csvReader) splitPlain(raw []byte) ([]string, bool) {
-	n := 1
-	for _, b := range raw {
-		switch {
-		case b == c.comma:
-			n++
-		case b >= 0x80 || b == '"' || b == 0:
-			return nil, false
-		}
+	if !plain(raw) {
+		return nil, false
 	}
+	comma := c.comma // a local: the loop below stores to memory the compiler cannot tell from c
 	s := string(raw)
-	out := c.alloc(n)
+	out := c.alloc(strings.Count(s, string(rune(comma))) + 1)
 	k, start := 0, 0
 	for i := 0; i < len(s); i++ {
-		if s[i] == c.comma {
+		if s[i] == comma {
 			out[k], k, start = s[start:i], k+1, i+1
 		}
 	}
@@ -305,9 +308,36 @@ func (c *csvReader) splitPlain(raw []byte) ([]string, bool) {
 	return out, true
 }
 
+// plain reports whether b is ASCII without '"' and without a null byte, eight bytes at a
+// time: a byte of 0x80 or more has its high bit set, and x^'"' and x are zero exactly
+// where the byte is '"' or 0, which (x - 0x01) &^ x marks with the high bit.
+func plain(b []byte) bool {
+	const ones, highs, quotes = 0x0101010101010101, 0x8080808080808080, 0x2222222222222222
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		q := w ^ quotes
+		if (w|(w-ones)&^w|(q-ones)&^q)&highs != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, x := range b {
+		if x >= 0x80 || x == '"' || x == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // alloc returns room for n fields, carved from a block shared by the next rows: one
 // allocation for many rows. The fields stay valid for as long as a caller keeps them.
 func (c *csvReader) alloc(n int) []string {
+	if c.reuse {
+		if cap(c.list) < n {
+			c.list = make([]string, n)
+		}
+		return c.list[:n:n]
+	}
 	if len(c.slab) < n {
 		c.slab = make([]string, max(n, 1024))
 	}
