@@ -116,8 +116,11 @@ var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(bas
 // A cache slot holds its input in place: a hit allocates nothing, a miss the token.
 //
 // Where clients do not repeat (a bulk file of millions of distinct clients), the direct-
-// mapped cache only adds a memory miss to every HMAC: when fewer than one lookup in
-// eight hits it over a window, it is passed by for the next windows, then tried again.
+// mapped cache only adds a memory miss to every HMAC. Its hit rate is judged over
+// windows of twice its size, counting only the second half, when the cache is warm
+// again: a client who comes back within a cache's length is a hit there. When fewer
+// than one lookup in eight of that half hits, the cache is passed by for some windows,
+// then tried again.
 type Pseudonymizer struct {
 	mac    hash.Hash
 	sum    []byte
@@ -126,13 +129,13 @@ type Pseudonymizer struct {
 	recent []cacheSlot // direct-mapped: Kundennummern and other values
 	known  []cacheSlot // two-way (slots 2i and 2i+1): the recurring kinds; allocated on first use
 
-	probes, hits int // lookups in recent, and hits, in the current window
+	probes, hits int // lookups in recent in the current window, and hits in its second half
 	skip         int // lookups that pass recent by
 }
 
 const (
-	probeWindow = 1 << 12 // lookups in recent over which its hit rate is judged
-	skipWindows = 16      // windows recent is passed by when it hits too rarely
+	probeWindow = 2 * recentSlots // lookups in recent over which its hit rate is judged
+	skipWindows = 8               // windows recent is passed by when it hits too rarely
 )
 
 // cacheSlot is 32 bytes: two of them share a cache line.
@@ -173,14 +176,16 @@ func (p *Pseudonymizer) Token(kind Kind, value string) string {
 	h := maphash.Bytes(p.seed, key[:n])
 	if recent {
 		if p.probes++; p.probes == probeWindow {
-			if p.hits < probeWindow/8 {
+			if p.hits < (probeWindow-recentSlots)/8 {
 				p.skip = skipWindows * probeWindow
 			}
 			p.probes, p.hits = 0, 0
 		}
 		slot := &p.recent[h&(recentSlots-1)]
 		if slot.n == n && slot.in == key {
-			p.hits++
+			if p.probes > recentSlots {
+				p.hits++
+			}
 			return slot.token
 		}
 		t := p.token(kind, value)

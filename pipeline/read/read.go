@@ -30,7 +30,9 @@ type Reader interface {
 	// Columns are the file's columns: the CSV header, or the fields asked for.
 	Columns() []string
 	// Next returns the next row; io.EOF at the end. A *RowError means this row cannot be
-	// read (reject it and go on); any other error means the file cannot be read.
+	// read (reject it and go on); any other error means the file cannot be read. The
+	// *Row and its Fields slice may be reused by the next call (a CSV chunk's reader
+	// does); the field strings stay valid.
 	Next() (*Row, error)
 	// Extra lists fields the file holds beyond Columns (XML elements, JSON keys);
 	// complete once Next has returned io.EOF.
