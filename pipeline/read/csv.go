@@ -330,7 +330,8 @@ func plain(b []byte) bool {
 }
 
 // alloc returns room for n fields, carved from a block shared by the next rows: one
-// allocation for many rows. The fields stay valid for as long as a caller keeps them.
+// allocation for many rows. The fields stay valid for as long as a caller keeps them;
+// a chunk's reader (reuse) hands out one list again and again instead.
 func (c *csvReader) alloc(n int) []string {
 	if c.reuse {
 		if cap(c.list) < n {
