@@ -70,12 +70,11 @@ func SplitCSV(path string, n int) ([]Chunk, error) {
 	}
 	target := data/int64(n) + 1
 	chunks := []Chunk{{Offset: pos, FirstLine: line + 1}}
-	if quoteless, err := hasNoQuote(f, pos); err != nil {
-		return nil, err
-	} else if quoteless {
-		// Without a '"' every line end ends a record: cut at the first line end after
-		// each target, counting lines in whole blocks instead of line by line.
-		return splitLines(f, chunks, st.Size(), target, line)
+	// Without a '"' every line end ends a record: cut at the first line end after each
+	// target, counting lines in whole blocks instead of line by line. A '"' anywhere
+	// sends the file the exact way below.
+	if cut, quoteless, err := splitLines(f, []Chunk{chunks[0]}, st.Size(), target, line); err != nil || quoteless {
+		return cut, err
 	}
 	qs := []quoteState{{comma: ';'}, {comma: ','}, {comma: '\t'}}
 	for i := range qs {
@@ -131,34 +130,21 @@ func NewCSVChunk(r io.Reader, opt CSVOptions, header []string, c Chunk) Reader {
 // splitBlock is the size of the blocks SplitCSV reads a file without quotes in.
 var splitBlock = 1 << 20
 
-// hasNoQuote reports whether the file holds no '"' from offset on.
-func hasNoQuote(f *os.File, offset int64) (bool, error) {
-	buf := make([]byte, splitBlock)
-	for {
-		n, err := f.ReadAt(buf, offset)
-		if bytes.IndexByte(buf[:n], '"') >= 0 {
-			return false, nil
-		}
-		offset += int64(n)
-		if err == io.EOF {
-			return true, nil
-		}
-		if err != nil {
-			return false, err
-		}
-	}
-}
-
-// splitLines cuts a file without quotes at the first line end after each target.
-func splitLines(f *os.File, chunks []Chunk, size, target int64, line int) ([]Chunk, error) {
+// splitLines cuts a file without quotes at the first line end after each target, in one
+// pass that also looks for quotes: quoteless is false, and the chunks nil, where it
+// finds one.
+func splitLines(f *os.File, chunks []Chunk, size, target int64, line int) (_ []Chunk, quoteless bool, _ error) {
 	buf := make([]byte, splitBlock)
 	pos := chunks[0].Offset
 	for pos < size {
 		n, err := f.ReadAt(buf, pos)
 		if err != nil && err != io.EOF {
-			return nil, err
+			return nil, false, err
 		}
 		b := buf[:n]
+		if bytes.IndexByte(b, '"') >= 0 {
+			return nil, false, nil
+		}
 		for len(b) > 0 {
 			c := &chunks[len(chunks)-1]
 			skip := max(c.Offset+target-pos-1, 0) // the record must reach the target
@@ -188,5 +174,5 @@ func splitLines(f *os.File, chunks []Chunk, size, target int64, line int) ([]Chu
 	}
 	c := &chunks[len(chunks)-1]
 	c.Size = size - c.Offset
-	return chunks, nil
+	return chunks, true, nil
 }
