@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"time"
 
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/synth"
 	"ipoint/reports/german"
 )
@@ -13,14 +13,6 @@ import (
 func init() {
 	register(command{name: "generate", summary: "synthetische Lieferungen der Behörden erzeugen (Demo, Tests, Lasttests)", run: runGenerate})
 }
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
 
 func runGenerate(ctx context.Context, args []string, e env) error {
 	fs := newFlags("generate", `Erzeugt die sechs Lieferungen der Behörden (sources.md) als synthetische Daten in
@@ -56,13 +48,14 @@ Seed, gleiche Optionen: byte-gleiche Dateien.`, e)
 		}
 	}
 	if *asOf == "" {
-		opt.AsOf = e.now().In(berlin).AddDate(0, 0, -1)
+		// Yesterday in the office's zone: the generator runs without a configuration.
+		opt.AsOf = civil.Of(e.now(), civil.Berlin).AddDays(-1).Time()
 	} else {
-		t, err := time.Parse("2006-01-02", *asOf)
+		d, err := civil.Parse(*asOf)
 		if err != nil {
 			return usageError{fmt.Sprintf("--as-of %q ist kein Datum JJJJ-MM-TT", *asOf)}
 		}
-		opt.AsOf = t
+		opt.AsOf = d.Time()
 	}
 	s, err := synth.Generate(ctx, opt)
 	if err != nil {

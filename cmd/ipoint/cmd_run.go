@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -234,52 +231,25 @@ func transformReason(ctx context.Context, h home, s *ingest.Summary, force bool)
 	case s != nil && s.Ingested > 0:
 		return fmt.Sprintf("%d neue Dateien", s.Ingested)
 	}
-	st, err := os.Stat(h.warehouseFile())
+	version, err := lake.DataVersion(h.lake())
 	if err != nil {
-		return "keine Auswertungsdatenbank vorhanden"
+		return "Manifest nicht lesbar"
 	}
-	loc := h.cfg.Location()
-	if y1, m1, d1 := st.ModTime().In(loc).Date(); true {
-		if y2, m2, d2 := h.e.now().In(loc).Date(); y1 != y2 || m1 != m2 || d1 != d2 {
-			return "Auswertungsdatenbank von einem früheren Tag"
-		}
+	switch warehouse.Currency(ctx, h.warehouseFile(), version, h.today()) {
+	case warehouse.Missing:
+		return "keine Auswertungsdatenbank vorhanden"
+	case warehouse.Unreadable:
+		return "Auswertungsdatenbank nicht lesbar"
+	case warehouse.OtherDay:
+		return "Auswertungsdatenbank von einem früheren Tag"
+	case warehouse.OtherData:
+		return "der Datensee hat sich geändert"
 	}
 	all, _, _ := runs.Load(h.runLog())
 	if last, ok := runs.Last(all, "run", nil); ok && last.Outcome != runs.OK && last.Outcome != runs.Problems {
 		return "der letzte Lauf ist nicht durchgelaufen"
 	}
-	manifest, err := manifestVersion(h.lake())
-	if err != nil {
-		return "Manifest nicht lesbar"
-	}
-	if v, err := warehouseVersion(ctx, h); err != nil || v != manifest {
-		return "der Datensee hat sich geändert"
-	}
 	return ""
-}
-
-// manifestVersion is the manifest's SHA-256, the data version core_lieferungen stores.
-func manifestVersion(lakeDir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(lakeDir, lake.ManifestName))
-	if errors.Is(err, os.ErrNotExist) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
-}
-
-func warehouseVersion(ctx context.Context, h home) (string, error) {
-	db, err := warehouse.OpenReadOnly(h.warehouseFile())
-	if err != nil {
-		return "", err
-	}
-	defer db.Close()
-	var v string
-	err = db.QueryRowContext(ctx, `SELECT coalesce(max(datenversion), '') FROM core_lieferungen`).Scan(&v)
-	return v, err
 }
 
 // safely runs fn and turns a panic into an error that is recorded like any failure.

@@ -59,7 +59,7 @@ func rebuild(ctx context.Context, h home) (*warehouse.Result, error) {
 // transformStage rebuilds the warehouse; the caller holds the lock.
 func transformStage(ctx context.Context, h home, threads int, memory string, maxAge int) (*warehouse.Result, error) {
 	return warehouse.Build(ctx, warehouse.Options{Lake: h.lake(), Path: h.warehouseFile(), Threads: threads,
-		MemoryLimit: memory, MaxAgeDays: maxAge, Now: h.e.now})
+		MemoryLimit: memory, MaxAgeDays: maxAge, Day: h.today()})
 }
 
 func printTransform(w io.Writer, h home, res *warehouse.Result) {

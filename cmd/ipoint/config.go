@@ -14,6 +14,7 @@ import (
 
 	toml "github.com/pelletier/go-toml/v2"
 
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/schedule"
 )
 
@@ -398,6 +399,9 @@ func (c *Config) abs(dir, p string) string {
 
 // Location is the schedule's time zone (validated).
 func (c *Config) Location() *time.Location {
-	l, _ := time.LoadLocation(c.Schedule.Timezone)
+	l, err := civil.Location(c.Schedule.Timezone)
+	if err != nil {
+		return civil.Berlin // validate() refuses such a config before any command runs
+	}
 	return l
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/warehouse"
 )
 
@@ -43,6 +44,10 @@ func resolve(flagValue string, e env, creating bool) (home, error) {
 	}
 	return home{dir: dir, cfg: cfg, e: e}, nil
 }
+
+// today is the civil day of the injected clock in the configured zone: the one "today"
+// every command decides by.
+func (h home) today() civil.Day { return civil.Of(h.e.now(), h.cfg.Location()) }
 
 func (h home) path(p string) string { return h.cfg.abs(h.dir, p) }
 func (h home) inbox() string        { return h.path(h.cfg.Paths.Inbox) }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
@@ -406,4 +407,76 @@ func tokenRows(t *testing.T, home, token string) int {
 		n += k
 	}
 	return n
+}
+
+// TestRebuildFollowsTheCivilDay: the nightly run rebuilds the warehouse when the lake
+// changed or a new civil day (in the configured zone) began, and at no other time,
+// whatever the machine's date: across both DST changes, New Year's Eve and the real
+// date. No decision rests on a file's modification time.
+func TestRebuildFollowsTheCivilDay(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.1", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	os.RemoveAll(filepath.Join(home, "synth"))
+	utc := func(s string) time.Time {
+		at, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	real := time.Now()
+	steps := []struct {
+		now     time.Time
+		rebuild bool
+	}{
+		{utc("2026-11-25T07:00:00Z"), true},  // first run: everything is new
+		{utc("2026-11-25T22:59:59Z"), false}, // 23:59:59 CET, the same day
+		{utc("2026-11-25T23:00:00Z"), true},  // midnight in Berlin, still the 25th in UTC
+		{utc("2027-03-28T00:30:00Z"), true},  // 01:30 CET on the spring change's day
+		{utc("2027-03-28T01:30:00Z"), false}, // 03:30 CEST, the same day
+		{utc("2027-03-28T21:59:59Z"), false}, // 23:59:59 CEST
+		{utc("2027-03-28T22:00:00Z"), true},  // midnight CEST
+		{utc("2027-10-31T00:30:00Z"), true},  // 02:30 CEST on the autumn change's day
+		{utc("2027-10-31T01:30:00Z"), false}, // 02:30 CET, the hour repeated
+		{utc("2027-10-31T22:59:59Z"), false}, // 23:59:59 CET
+		{utc("2027-12-31T22:59:59Z"), true},  // New Year's Eve, a second before midnight
+		{utc("2027-12-31T23:00:00Z"), true},  // New Year's Day
+		{real, true},
+		{real.Add(time.Second), false},
+	}
+	for i, s := range steps {
+		if i == len(steps)-1 && !civil.Of(real, civil.Berlin).Equal(civil.Of(s.now, civil.Berlin)) {
+			s.rebuild = true // the real clock crossed midnight between the two steps
+		}
+		r := callAt(t, vars, s.now, "run")
+		rebuilt := strings.Contains(r.stdout, "Auswertungsdatenbank wird neu aufgebaut")
+		if r.code != exitOK && r.code != exitProblems || rebuilt != s.rebuild ||
+			!rebuilt && !strings.Contains(r.stdout, "Nichts Neues") {
+			t.Fatalf("run at %s (Berlin %s): code %d, rebuilt %v, want %v\n%s\n%s", s.now.UTC().Format(time.RFC3339),
+				s.now.In(civil.Berlin).Format("2006-01-02 15:04 MST"), r.code, rebuilt, s.rebuild, r.stdout, r.stderr)
+		}
+	}
+	// A changed lake is new on the same day: here a delivery marked as replaced, as an
+	// interrupted erasure or retention would leave it.
+	st, err := warehouse.ReadStamp(context.Background(), filepath.Join(home, "warehouse", "ipoint.duckdb"))
+	if err != nil || !st.Day.Equal(civil.Of(real.Add(time.Second), civil.Berlin)) {
+		t.Fatalf("stamp %+v: %v", st, err)
+	}
+	manifest := filepath.Join(home, "lake", lake.ManifestName)
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(manifest, bytes.Replace(b, []byte(`"superseded":false`), []byte(`"superseded":true`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := callAt(t, vars, real.Add(2*time.Second), "run")
+	if !strings.Contains(r.stdout, "der Datensee hat sich geändert") {
+		t.Errorf("a changed manifest was not taken as new: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
 }

@@ -19,10 +19,16 @@ type callResult struct {
 // call runs ipoint in-process with the given environment variables and a fixed clock.
 func call(t *testing.T, vars map[string]string, args ...string) callResult {
 	t.Helper()
+	return callAt(t, vars, time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC), args...)
+}
+
+// callAt is call with the injected clock standing at now.
+func callAt(t *testing.T, vars map[string]string, now time.Time, args ...string) callResult {
+	t.Helper()
 	var out, errb bytes.Buffer
 	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
 		getenv: func(k string) string { return vars[k] },
-		now:    func() time.Time { return time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC) }}
+		now:    func() time.Time { return now }}
 	code := run(context.Background(), args, e)
 	return callResult{code, out.String(), errb.String()}
 }

@@ -3,6 +3,8 @@ package lake
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -141,4 +143,18 @@ func (m *Manifest) save() error {
 // sweep, nothing created): for readers such as `ipoint status`.
 func ReadManifest(root string) (*Manifest, error) {
 	return loadManifest(filepath.Join(root, ManifestName))
+}
+
+// DataVersion is the SHA-256 (hex) of the manifest of the lake at root: the data version
+// a warehouse built from it records, and every report prints. An empty lake has "".
+func DataVersion(root string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(root, ManifestName))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }

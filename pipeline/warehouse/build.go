@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"ipoint/pipeline/civil"
+	lakepkg "ipoint/pipeline/lake"
 	sqlfiles "ipoint/sql"
 )
 
@@ -21,7 +24,9 @@ type Options struct {
 	Threads     int    // DuckDB threads (default 2)
 	MemoryLimit string // DuckDB memory limit (default "4GB")
 	MaxAgeDays  int    // freshness: a daily export's newest Stichtag may be this old (default 3)
-	Now         func() time.Time
+	// Day is the civil day the warehouse is built for ("today" in the configured zone):
+	// freshness is measured to it, and the warehouse records it. Required.
+	Day civil.Day
 }
 
 // Result reports a build.
@@ -78,8 +83,8 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if opt.MaxAgeDays <= 0 {
 		opt.MaxAgeDays = 3
 	}
-	if opt.Now == nil {
-		opt.Now = time.Now
+	if opt.Day.IsZero() {
+		return nil, errors.New("warehouse: no build day given")
 	}
 	if opt.Threads <= 0 {
 		opt.Threads = 2
@@ -123,11 +128,17 @@ func build(ctx context.Context, path string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := opt.Now().In(berlin).Format("2006-01-02")
+	// The data version is read here, once, under the caller's lock; the models store it
+	// (core_lieferungen, aufbau) rather than hashing the manifest a second time.
+	version, err := lakepkg.DataVersion(lake)
+	if err != nil {
+		return nil, err
+	}
 	for _, set := range []struct {
 		q string
 		v any
-	}{{"SET VARIABLE lake = ?", lake}, {"SET VARIABLE today = ?::DATE", today}, {"SET VARIABLE max_age_days = ?", opt.MaxAgeDays}} {
+	}{{"SET VARIABLE lake = ?", lake}, {"SET VARIABLE today = ?::DATE", opt.Day.String()},
+		{"SET VARIABLE max_age_days = ?", opt.MaxAgeDays}, {"SET VARIABLE datenversion = ?", version}} {
 		if _, err := conn.ExecContext(ctx, set.q, set.v); err != nil {
 			return nil, err
 		}
@@ -170,14 +181,6 @@ func missingExports(lake string) []string {
 	}
 	return out
 }
-
-var berlin = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
 
 // OpenReadOnly opens a warehouse file for reading.
 func OpenReadOnly(path string) (*sql.DB, error) {

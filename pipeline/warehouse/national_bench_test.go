@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/ingest"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/synth"
@@ -75,7 +76,7 @@ func childNational(home string) int {
 	defer os.Remove(wh)
 	start := time.Now()
 	if _, err := Build(context.Background(), Options{Lake: filepath.Join(home, "lake"), Path: wh, Threads: 2, MemoryLimit: "1536MB",
-		Now: func() time.Time { return time.Date(2026, 11, 5, 6, 0, 0, 0, time.UTC) }}); err != nil {
+		Day: civil.Date(2026, 11, 5)}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

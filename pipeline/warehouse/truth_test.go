@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/ingest"
+	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/synth"
 )
@@ -34,9 +36,33 @@ func TestMartsEqualTruth(t *testing.T) {
 	}
 	wh := filepath.Join(dir, "warehouse", "ipoint.duckdb")
 	res, err := Build(context.Background(), Options{Lake: filepath.Join(dir, "lake"), Path: wh,
-		Now: func() time.Time { return time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC) }})
+		Day: civil.Date(2026, 11, 25)})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The warehouse knows what it was built from: the manifest's hash and the day.
+	version, err := lake.DataVersion(filepath.Join(dir, "lake"))
+	if err != nil || len(version) != 64 {
+		t.Fatalf("data version %q: %v", version, err)
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		path, version string
+		day           civil.Day
+		want          Staleness
+	}{
+		{wh, version, civil.Date(2026, 11, 25), Current},
+		{wh, version, civil.Date(2026, 11, 26), OtherDay},
+		{wh, strings.Repeat("0", 64), civil.Date(2026, 11, 25), OtherData},
+		{filepath.Join(dir, "none.duckdb"), version, civil.Date(2026, 11, 25), Missing},
+		{filepath.Join(dir, "lake", lake.ManifestName), version, civil.Date(2026, 11, 25), Unreadable},
+	} {
+		if got := Currency(ctx, c.path, c.version, c.day); got != c.want {
+			t.Errorf("Currency(%s, %.8s, %s) = %d, want %d", filepath.Base(c.path), c.version, c.day, got, c.want)
+		}
+	}
+	if st, err := ReadStamp(ctx, wh); err != nil || st.Stand.IsZero() || st.DataVersion != version {
+		t.Errorf("stamp %+v: %v", st, err)
 	}
 	// The generated data pass every check; orphans are counted as a notice.
 	for _, c := range res.Checks {
@@ -48,13 +74,13 @@ func TestMartsEqualTruth(t *testing.T) {
 		}
 	}
 	// A lake without the monthly exports cannot make a warehouse: the message says which.
-	if _, err := Build(context.Background(), Options{Lake: t.TempDir(), Path: filepath.Join(dir, "x.duckdb")}); err == nil ||
+	if _, err := Build(context.Background(), Options{Lake: t.TempDir(), Path: filepath.Join(dir, "x.duckdb"), Day: civil.Date(2026, 11, 25)}); err == nil ||
 		!strings.Contains(err.Error(), "verbis_kunden, massnahmen, arbeitsaufnahmen") {
 		t.Errorf("empty lake: %v", err)
 	}
 	// Six weeks later without a delivery, the freshness check fails, and names the exports.
 	late, err := Build(context.Background(), Options{Lake: filepath.Join(dir, "lake"), Path: wh,
-		Now: func() time.Time { return time.Date(2027, 1, 6, 6, 0, 0, 0, time.UTC) }})
+		Day: civil.Date(2027, 1, 6)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,14 +16,11 @@ WITH m AS (
         columns = {name: 'VARCHAR', export: 'VARCHAR', stichtag: 'VARCHAR', outcome: 'VARCHAR', reason: 'VARCHAR',
                    rows_read: 'BIGINT', rows_accepted: 'BIGINT', rows_rejected: 'BIGINT', rows_flagged: 'BIGINT',
                    superseded: 'BOOLEAN', expired: 'BOOLEAN', rows_erased: 'BIGINT'})
-),
-v AS (
-    SELECT sha256(content) AS datenversion FROM read_text(getvariable('lake') || '/manifest.jsonl')
 )
 SELECT m.name, m.export, m.stichtag::DATE AS stichtag, m.outcome AS ergebnis, m.reason AS grund,
        coalesce(m.rows_read, 0) AS zeilen_gelesen, coalesce(m.rows_accepted, 0) AS zeilen_angenommen,
        coalesce(m.rows_rejected, 0) AS zeilen_abgewiesen, coalesce(m.rows_flagged, 0) AS zeilen_markiert,
        coalesce(m.superseded, false) AS ersetzt, coalesce(m.expired, false) AS abgelaufen,
-       coalesce(m.rows_erased, 0) AS zeilen_geloescht, v.datenversion
-FROM m, v
+       coalesce(m.rows_erased, 0) AS zeilen_geloescht, getvariable('datenversion') AS datenversion
+FROM m
 ORDER BY m.export, m.stichtag, m.name;
