@@ -87,7 +87,7 @@ func retentionStage(ctx context.Context, h home, dry bool) (*retention.Result, e
 	r := h.cfg.Retention
 	res, err := retention.Run(ctx, retention.Options{Lake: h.lake(), Archive: h.archive(), Quarantine: h.quarantine(),
 		LakeDays: r.LakeDays, RejectsDays: r.RejectsDays, ArchiveDays: r.ArchiveDays, QuarantineDays: r.QuarantineDays,
-		Now: h.e.now, DryRun: dry})
+		Today: h.today(), Location: h.cfg.Location(), DryRun: dry})
 	if err != nil || dry {
 		return res, err
 	}

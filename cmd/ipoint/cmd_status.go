@@ -90,7 +90,7 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 	if err != nil {
 		return nil, err
 	}
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	today := h.today().Time()
 	for _, name := range expectedExports {
 		export, _, _ := strings.Cut(name, "/")
 		limit := maxAgeDaily

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"ipoint/pipeline"
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/source"
 )
@@ -24,8 +26,9 @@ type Options struct {
 	Archive                                            string // the ingest's archive of taken-in raw files
 	Quarantine                                         string
 	LakeDays, RejectsDays, ArchiveDays, QuarantineDays int
-	Now                                                func() time.Time
-	DryRun                                             bool // report what would go, delete nothing
+	Today                                              civil.Day      // the civil day periods end on; required
+	Location                                           *time.Location // the zone arrival times are read in (default Europe/Berlin)
+	DryRun                                             bool           // report what would go, delete nothing
 }
 
 // Deletion is one thing deleted.
@@ -40,6 +43,7 @@ type Deletion struct {
 type Result struct {
 	Cutoffs   map[string]string `json:"cutoffs"` // kind -> oldest Stichtag kept
 	Deletions []Deletion        `json:"deletions"`
+	Undated   []string          `json:"undated,omitempty"` // raw files with no Stichtag and no arrival on record: kept
 }
 
 // LakeChanged reports whether the warehouse must be rebuilt.
@@ -52,19 +56,22 @@ func (r *Result) LakeChanged() bool {
 	return false
 }
 
-// Run applies the periods. Stichtage count, not file times: a delivery is as old as
-// the day it reports on. Raw files whose name says no Stichtag fall back to their
-// modification time.
+// Run applies the periods. Stichtage count, never file times: a delivery is as old as
+// the day it reports on. A raw file whose name says no Stichtag (a quarantined file
+// with a bad name) is as old as the day the manifest says it arrived; a raw file the
+// manifest does not know is kept and listed as undated.
 func Run(ctx context.Context, opt Options) (*Result, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
+	if opt.Today.IsZero() {
+		return nil, errors.New("retention: no day given")
 	}
-	today := opt.Now().UTC().Truncate(24 * time.Hour)
+	if opt.Location == nil {
+		opt.Location = civil.Berlin
+	}
 	cutoff := func(days int) time.Time {
 		if days <= 0 {
 			return time.Time{}
 		}
-		return today.AddDate(0, 0, -days)
+		return opt.Today.AddDays(-days).Time()
 	}
 	res := &Result{Cutoffs: map[string]string{}}
 	for kind, days := range map[string]int{"lake": opt.LakeDays, "findings": opt.RejectsDays,
@@ -103,10 +110,11 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			}
 		}
 	}
-	if err := rawFiles(ctx, opt.Archive, "archive", cutoff(opt.ArchiveDays), opt.DryRun, res); err != nil {
+	arrived := arrivals(l.Manifest(), opt.Location)
+	if err := rawFiles(ctx, opt.Archive, "archive", cutoff(opt.ArchiveDays), arrived, opt.DryRun, res); err != nil {
 		return res, err
 	}
-	if err := rawFiles(ctx, opt.Quarantine, "quarantine", cutoff(opt.QuarantineDays), opt.DryRun, res); err != nil {
+	if err := rawFiles(ctx, opt.Quarantine, "quarantine", cutoff(opt.QuarantineDays), arrived, opt.DryRun, res); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -195,8 +203,24 @@ func histories(l *lake.Lake, cut time.Time, res *Result) error {
 	return nil
 }
 
+// arrivals maps each delivered name to the civil day it last arrived (the manifest's
+// ingested_at, in loc).
+func arrivals(m *lake.Manifest, loc *time.Location) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, e := range m.Entries {
+		if e.IngestedAt.IsZero() {
+			continue
+		}
+		day := civil.Of(e.IngestedAt, loc).Time()
+		if day.After(out[e.Name]) {
+			out[e.Name] = day
+		}
+	}
+	return out
+}
+
 // rawFiles deletes raw files (and a quarantined file's reason file) older than cut.
-func rawFiles(ctx context.Context, dir, kind string, cut time.Time, dry bool, res *Result) error {
+func rawFiles(ctx context.Context, dir, kind string, cut time.Time, arrived map[string]time.Time, dry bool, res *Result) error {
 	if cut.IsZero() || dir == "" {
 		return nil
 	}
@@ -213,8 +237,12 @@ func rawFiles(ctx context.Context, dir, kind string, cut time.Time, dry bool, re
 		if d.IsDir() || strings.HasSuffix(d.Name(), ".grund.txt") {
 			return nil
 		}
-		day, ok := stichtag(path, d)
-		if !ok || !day.Before(cut) {
+		day, ok := stichtag(path, arrived)
+		if !ok {
+			res.Undated = append(res.Undated, path)
+			return nil
+		}
+		if !day.Before(cut) {
 			return nil
 		}
 		if !dry {
@@ -234,16 +262,28 @@ func rawFiles(ctx context.Context, dir, kind string, cut time.Time, dry bool, re
 	return err
 }
 
-func stichtag(path string, d os.DirEntry) (time.Time, bool) {
-	if _, del, err := source.Detect(filepath.Base(path)); err == nil && del != nil && !del.Stichtag.IsZero() {
-		return del.Stichtag.UTC().Truncate(24 * time.Hour), true
+// stichtag is the day a raw file is aged from: the Stichtag its name says, else the day
+// it arrived (under its name, or the name before the hash suffix a second delivery of
+// a name gets in the archive and the quarantine).
+func stichtag(path string, arrived map[string]time.Time) (time.Time, bool) {
+	name := filepath.Base(path)
+	if _, del, err := source.Detect(name); err == nil && del != nil && !del.Stichtag.IsZero() {
+		return civil.FromTime(del.Stichtag).Time(), true
 	}
-	info, err := d.Info()
-	if err != nil {
-		return time.Time{}, false
+	if day, ok := arrived[name]; ok {
+		return day, true
 	}
-	return info.ModTime().UTC().Truncate(24 * time.Hour), true
+	if m := hashSuffix.FindStringSubmatch(name); m != nil {
+		if day, ok := arrived[m[1]]; ok {
+			return day, true
+		}
+	}
+	return time.Time{}, false
 }
+
+// hashSuffix is what ingest appends to a delivery whose name the archive or the
+// quarantine already holds: a dot and 12 hex digits of its SHA-256.
+var hashSuffix = regexp.MustCompile(`^(.+)\.[0-9a-f]{12}$`)
 
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"ipoint/pipeline/civil"
 	"ipoint/pipeline/lake"
 )
 
@@ -17,7 +18,7 @@ func world(t *testing.T) (Options, map[string]string) {
 	root := t.TempDir()
 	opt := Options{Lake: filepath.Join(root, "lake"), Archive: filepath.Join(root, "inbox", "archive"),
 		Quarantine: filepath.Join(root, "quarantine"), LakeDays: 30, RejectsDays: 30, ArchiveDays: 10, QuarantineDays: 10,
-		Now: func() time.Time { return time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC) }}
+		Today: civil.Date(2026, 11, 25)}
 	l, err := lake.Open(opt.Lake)
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +36,12 @@ func world(t *testing.T) (Options, map[string]string) {
 		put("findings "+d, filepath.Join(opt.Lake, "findings", "export=arbeitsaufnahmen", "stichtag="+d, "a.parquet"))
 		l.Record(lake.Entry{Name: "arbeitsaufnahmen_" + d + ".csv", Export: "arbeitsaufnahmen", Stichtag: d, Outcome: lake.Ingested})
 	}
+	// Quarantined under names that say no Stichtag: aged by the day the manifest says
+	// they arrived, in Berlin (22:30 UTC on 14 November is the 14th there, 23:30 the
+	// 15th), never by their modification time.
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+	l.Record(lake.Entry{Name: "Kunden.csv", Outcome: lake.Quarantined, IngestedAt: at("2026-11-14T22:30:00Z")})
+	l.Record(lake.Entry{Name: "Kunden2.csv", Outcome: lake.Quarantined, IngestedAt: at("2026-11-14T23:30:00Z")})
 	// The newest delivery of beratungen is older than the period: it stays.
 	put("lake beratungen", filepath.Join(opt.Lake, "export=beratungen", "stichtag=2026-08-31", "b.parquet"))
 	l.Record(lake.Entry{Name: "beratungen_202608.jsonl", Export: "beratungen", Stichtag: "2026-08-31", Outcome: lake.Ingested})
@@ -46,6 +53,18 @@ func world(t *testing.T) (Options, map[string]string) {
 	put("quarantine old", filepath.Join(opt.Quarantine, "verbis_kunden_20261102.csv"))
 	put("quarantine reason", filepath.Join(opt.Quarantine, "verbis_kunden_20261102.csv.grund.txt"))
 	put("quarantine new", filepath.Join(opt.Quarantine, "verbis_kunden_20261124.csv"))
+	put("undated old", filepath.Join(opt.Quarantine, "Kunden.csv"))
+	put("undated old second", filepath.Join(opt.Quarantine, "Kunden.csv.0123456789ab"))
+	put("undated new", filepath.Join(opt.Quarantine, "Kunden2.csv"))
+	put("unknown", filepath.Join(opt.Quarantine, "notiz.txt"))
+	// File times say nothing: an ancient mtime on a new file, a future one on an old.
+	old, future := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, mt := range map[string]time.Time{"quarantine new": old, "undated new": old, "unknown": old,
+		"archive old": future, "undated old": future} {
+		if err := os.Chtimes(files[name], mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return opt, files
 }
 
@@ -53,13 +72,15 @@ func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func TestRetention(t *testing.T) {
 	opt, files := world(t)
-	gone := []string{"lake 2026-09-01", "findings 2026-09-01", "archive old", "quarantine old", "quarantine reason"}
-	kept := []string{"lake 2026-11-20", "findings 2026-11-20", "lake beratungen", "archive new", "quarantine new"}
+	gone := []string{"lake 2026-09-01", "findings 2026-09-01", "archive old", "quarantine old", "quarantine reason",
+		"undated old", "undated old second"}
+	kept := []string{"lake 2026-11-20", "findings 2026-11-20", "lake beratungen", "archive new", "quarantine new",
+		"undated new", "unknown"}
 
 	dry := opt
 	dry.DryRun = true
 	res, err := Run(context.Background(), dry)
-	if err != nil || len(res.Deletions) != 4 {
+	if err != nil || len(res.Deletions) != 6 || len(res.Undated) != 1 || filepath.Base(res.Undated[0]) != "notiz.txt" {
 		t.Fatalf("dry run: %v, %+v", err, res)
 	}
 	for name, p := range files {
