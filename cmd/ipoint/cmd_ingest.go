@@ -12,6 +12,7 @@ import (
 	"ipoint/pipeline"
 	"ipoint/pipeline/ingest"
 	"ipoint/pipeline/protect"
+	"ipoint/pipeline/source"
 	"ipoint/reports/german"
 )
 
@@ -79,25 +80,8 @@ func ingestStage(ctx context.Context, h home, share float64, minRejects int) (*i
 	return ingest.Run(ctx, opt)
 }
 
-// kindNames are German names of the findings' kinds.
-var kindNames = map[string]string{
-	"invalid_date": "ungültiges Datum", "unknown_code": "unbekannter Schlüssel", "bad_identifier": "fehlerhafte Kennung",
-	"gemeinde_outside_kreis": "Gemeinde außerhalb des Kreises", "duplicate_key": "doppelter Schlüssel",
-	"missing_abgangsgrund": "Abgang ohne Abgangsgrund (übernommen)", "truncated_row": "abgeschnittene Zeile",
-	"orphan": "Person fehlt im Kundenbestand (übernommen)", "text_date": "Datum als Text (übernommen)",
-	"thousands_separator": "Betrag mit Tausenderpunkten (übernommen)", "missing_value": "Pflichtfeld leer",
-	"invalid_number": "ungültige Zahl", "invalid_value": "ungültiger Wert", "unreadable_row": "unlesbare Zeile",
-	"inconsistent": "widersprüchliche Angaben", "missing_column": "Pflichtspalte fehlt",
-	"wrong_header": "fremde Kopfzeile", "bad_encoding": "falsche Zeichenkodierung",
-	"too_many_rejects": "zu viele fehlerhafte Zeilen", "unreadable": "Datei unlesbar", "bad_name": "Dateiname ungültig",
-}
-
-func kindName(k string) string {
-	if n, ok := kindNames[k]; ok {
-		return n
-	}
-	return k
-}
+// kindName is a finding kind's German name (from the export catalog).
+func kindName(k string) string { return source.KindLabel(k) }
 
 func printIngestSummary(w io.Writer, s *ingest.Summary) {
 	fmt.Fprintf(w, "Übernommen: %s Dateien, %s Zeilen (%s angenommen, %s abgewiesen, %s mit Hinweis).\n",

@@ -14,6 +14,7 @@ import (
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/metrics"
 	"ipoint/pipeline/runs"
+	"ipoint/pipeline/source"
 	"ipoint/pipeline/warehouse"
 )
 
@@ -278,10 +279,7 @@ func lakeNewest(lakeDir string) (map[string]time.Time, error) {
 		if err != nil {
 			continue
 		}
-		name := e.Export
-		if e.Kreis != "" {
-			name += "/" + e.Kreis
-		}
+		name := source.Stream(e.Export, e.Kreis)
 		if t.After(out[name]) {
 			out[name] = t
 		}

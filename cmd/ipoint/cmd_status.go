@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"ipoint/pipeline/lake"
 	"ipoint/pipeline/runs"
+	"ipoint/pipeline/source"
 	"ipoint/reports/german"
 )
 
@@ -40,18 +42,6 @@ Rückgabewert 0, wenn nichts zu tun ist, sonst 3.`, e)
 	}
 	return nil
 }
-
-// Freshness limits in days: daily exports and monthly ones (as the aktualitaet check).
-const (
-	maxAgeDaily   = 3
-	maxAgeMonthly = 40
-)
-
-var monthlyExports = map[string]bool{"beratungen": true, "ki_schutzsuchende": true}
-
-// expectedExports are the exports that must arrive (abh_aufenthalt once per Kreis).
-var expectedExports = []string{"verbis_kunden", "arbeitsaufnahmen", "massnahmen", "abh_aufenthalt/05966",
-	"abh_aufenthalt/05970", "beratungen", "ki_schutzsuchende"}
 
 func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string, err error) {
 	loc := h.cfg.Location()
@@ -91,12 +81,9 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 		return nil, err
 	}
 	today := h.today().Time()
-	for _, name := range expectedExports {
+	for _, name := range expectedStreams() {
 		export, _, _ := strings.Cut(name, "/")
-		limit := maxAgeDaily
-		if monthlyExports[export] {
-			limit = maxAgeMonthly
-		}
+		limit := source.ByName(export).MaxAgeDays(source.DefaultDailyMaxAgeDays)
 		t, ok := newest[name]
 		if !ok {
 			fmt.Fprintf(w, "  %-24s noch nie geliefert\n", name)
@@ -117,7 +104,7 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 		return nil, err
 	}
 	for _, f := range q {
-		todo = append(todo, "in Quarantäne: "+f+" (Grund in "+f+".grund.txt; Neulieferung bei der Stelle anfordern)")
+		todo = append(todo, "in Quarantäne: "+f+" (Grund in "+lake.ReasonFile(f)+"; Neulieferung bei der Stelle anfordern)")
 	}
 	failed, err := failedChecks(ctx, h)
 	if err != nil {
@@ -186,7 +173,7 @@ func quarantined(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || isReasonFile(e.Name()) {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || lake.IsReasonFile(e.Name()) {
 			continue
 		}
 		out = append(out, e.Name())
@@ -222,9 +209,6 @@ func failedChecks(ctx context.Context, h home) ([]string, error) {
 	return out, rows.Err()
 }
 
-// isReasonFile tells the ingest's reason files (NAME.grund.txt) from quarantined files.
-func isReasonFile(name string) bool { return strings.HasSuffix(name, ".grund.txt") }
-
 func days(n int) string {
 	if n == 1 {
 		return "Tag"
@@ -239,4 +223,14 @@ func jobName(job string) string {
 		return n
 	}
 	return job
+}
+
+// expectedStreams are the deliveries that must keep arriving, from the export catalog
+// (abh_aufenthalt once per Kreis).
+func expectedStreams() []string {
+	var out []string
+	for _, e := range source.All() {
+		out = append(out, e.Streams()...)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"ipoint/pipeline/source"
 	"ipoint/pipeline/warehouse"
 	"ipoint/reports/german"
 )
@@ -48,7 +49,7 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 const (
 	defaultThreads = 2
 	defaultMemory  = "4GB"
-	defaultMaxAge  = maxAgeDaily
+	defaultMaxAge  = source.DefaultDailyMaxAgeDays
 )
 
 // rebuild rebuilds the warehouse with the defaults; the caller holds the lock.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"ipoint/pipeline/civil"
+	"ipoint/pipeline/lake"
 	"ipoint/pipeline/warehouse"
 )
 
@@ -65,7 +66,7 @@ func (h home) metricsFile(job string) string {
 func (h home) synth() string { return filepath.Join(h.dir, "synth") }
 
 // archive is where the ingest keeps the files it took in (raw, in clear text).
-func (h home) archive() string { return filepath.Join(h.inbox(), "archive") }
+func (h home) archive() string { return filepath.Join(h.inbox(), lake.ArchiveDir) }
 
 // auditLog is the append-only log of analysts' queries.
 func (h home) auditLog() string { return filepath.Join(h.audit(), "sql.jsonl") }

@@ -370,12 +370,8 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 	if e.Snapshot {
 		keyCol = e.KeyColumn()
 	}
-	if e != source.Verbis {
-		if i, ok := e.Column("Kundennummer"); ok {
-			clientCol = i
-		} else if i, ok := e.Column("kundennummer"); ok {
-			clientCol = i
-		}
+	if !e.ClientMaster() {
+		clientCol = e.ClientColumn() // its clients are checked against the client master's
 	}
 	type seen struct{ line, ord int }
 	first := map[string]seen{} // snapshot keys: the first row that carried each

@@ -79,7 +79,7 @@ func (s *Summary) Problems() bool {
 
 func (o *Options) defaults() {
 	if o.Archive == "" {
-		o.Archive = filepath.Join(o.Inbox, "archive")
+		o.Archive = filepath.Join(o.Inbox, lake.ArchiveDir)
 	}
 	if o.Share == 0 {
 		o.Share = pipeline.QuarantineShare
@@ -388,10 +388,11 @@ func (r *run) apply(m move) error {
 	}
 	to := m.to
 	if _, err := os.Stat(to); err == nil {
-		to = m.to + "." + shortHash(m.from)
+		sum, _, _ := hashFile(m.from)
+		to = lake.SuffixedName(m.to, sum)
 	}
 	if m.reasonFile != "" {
-		if err := os.WriteFile(to+".grund.txt", []byte(m.reason), 0o640); err != nil {
+		if err := os.WriteFile(lake.ReasonFile(to), []byte(m.reason), 0o640); err != nil {
 			return err
 		}
 	}
@@ -399,14 +400,6 @@ func (r *run) apply(m move) error {
 		return err
 	}
 	return nil
-}
-
-func shortHash(path string) string {
-	sum, _, err := hashFile(path)
-	if err != nil || len(sum) < 12 {
-		return "x"
-	}
-	return sum[:12]
 }
 
 func hashFile(path string) (string, int64, error) {

@@ -10,12 +10,7 @@ import (
 	"ipoint/pipeline"
 )
 
-// Lake is the lake under one root directory:
-//
-//	manifest.jsonl                                  every delivered file and its outcome
-//	export=NAME/stichtag=JJJJ-MM-TT/SOURCE.parquet  a delta export's delivery
-//	export=NAME/history.parquet                     a snapshot export's history
-//	findings/export=NAME/stichtag=JJJJ-MM-TT/SOURCE.parquet  rejected and flagged rows
+// Lake is the lake under one root directory, laid out as layout.go says.
 type Lake struct {
 	root string
 	m    *Manifest
@@ -59,7 +54,7 @@ func (l *Lake) DeltaPath(export, stichtag, source string, part int) string {
 	if part > 0 {
 		name = fmt.Sprintf("%s.p%d.parquet", base(source), part)
 	}
-	return filepath.Join(l.root, "export="+export, "stichtag="+stichtag, name)
+	return filepath.Join(l.root, PartitionDir(export, stichtag), name)
 }
 
 // RemoveStaleParts removes parts from part n on that an earlier, larger delivery of the
@@ -78,12 +73,12 @@ func (l *Lake) RemoveStaleParts(export, stichtag, source string, n int) error {
 
 // FindingsPath is where a delivery's findings lie.
 func (l *Lake) FindingsPath(export, stichtag, source string) string {
-	return filepath.Join(l.root, "findings", "export="+export, "stichtag="+stichtag, base(source)+".parquet")
+	return filepath.Join(l.root, FindingsDir, PartitionDir(export, stichtag), base(source)+".parquet")
 }
 
 // HistoryPath is where a snapshot export's history lies.
 func (l *Lake) HistoryPath(export string) string {
-	return filepath.Join(l.root, "export="+export, "history.parquet")
+	return filepath.Join(l.root, HistoryFile(export))
 }
 
 func base(name string) string { return name[:len(name)-len(filepath.Ext(name))] }
@@ -196,9 +191,9 @@ func FindingRecord(f pipeline.Finding) pipeline.Record {
 // Partitions lists the Stichtag partitions of an export (findings: under findings/),
 // as JJJJ-MM-TT strings with their directories.
 func (l *Lake) Partitions(export string, findings bool) (map[string]string, error) {
-	dir := filepath.Join(l.root, "export="+export)
+	dir := filepath.Join(l.root, ExportDir(export))
 	if findings {
-		dir = filepath.Join(l.root, "findings", "export="+export)
+		dir = filepath.Join(l.root, FindingsDir, ExportDir(export))
 	}
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
@@ -209,7 +204,7 @@ func (l *Lake) Partitions(export string, findings bool) (map[string]string, erro
 	}
 	out := map[string]string{}
 	for _, e := range entries {
-		if d, ok := strings.CutPrefix(e.Name(), "stichtag="); ok && e.IsDir() {
+		if d, ok := strings.CutPrefix(e.Name(), stichtagPrefix); ok && e.IsDir() {
 			out[d] = filepath.Join(dir, e.Name())
 		}
 	}

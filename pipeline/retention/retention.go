@@ -9,9 +9,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strings"
 	"time"
 
 	"ipoint/pipeline"
@@ -234,7 +232,7 @@ func rawFiles(ctx context.Context, dir, kind string, cut time.Time, arrived map[
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if d.IsDir() || strings.HasSuffix(d.Name(), ".grund.txt") {
+		if d.IsDir() || lake.IsReasonFile(d.Name()) {
 			return nil
 		}
 		day, ok := stichtag(path, arrived)
@@ -249,7 +247,7 @@ func rawFiles(ctx context.Context, dir, kind string, cut time.Time, arrived map[
 			if err := os.Remove(path); err != nil {
 				return err
 			}
-			if err := os.Remove(path + ".grund.txt"); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := os.Remove(lake.ReasonFile(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
 		}
@@ -273,17 +271,13 @@ func stichtag(path string, arrived map[string]time.Time) (time.Time, bool) {
 	if day, ok := arrived[name]; ok {
 		return day, true
 	}
-	if m := hashSuffix.FindStringSubmatch(name); m != nil {
-		if day, ok := arrived[m[1]]; ok {
+	if delivered, ok := lake.DeliveredName(name); ok {
+		if day, ok := arrived[delivered]; ok {
 			return day, true
 		}
 	}
 	return time.Time{}, false
 }
-
-// hashSuffix is what ingest appends to a delivery whose name the archive or the
-// quarantine already holds: a dot and 12 hex digits of its SHA-256.
-var hashSuffix = regexp.MustCompile(`^(.+)\.[0-9a-f]{12}$`)
 
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))

@@ -70,8 +70,8 @@ func Detect(name string) (Class, *Delivery, error) {
 		date := m[e.Pattern.SubexpIndex("date")]
 		if k := e.Pattern.SubexpIndex("kreis"); k >= 0 {
 			d.Kreis = m[k]
-			if d.Kreis != "05970" && d.Kreis != "05966" {
-				return BadName, d, fmt.Errorf("unbekannter Kreis %s im Dateinamen", d.Kreis)
+			if err := validKreis(d.Kreis); err != nil {
+				return BadName, d, err
 			}
 		}
 		if e.Monthly {

@@ -14,6 +14,7 @@ import (
 
 	"ipoint/pipeline/civil"
 	lakepkg "ipoint/pipeline/lake"
+	"ipoint/pipeline/source"
 	sqlfiles "ipoint/sql"
 )
 
@@ -92,7 +93,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if opt.MemoryLimit == "" {
 		opt.MemoryLimit = "4GB"
 	}
-	if missing := missingExports(opt.Lake); len(missing) > 0 {
+	if missing := missingExports(opt.Lake); len(missing) > 0 { // (a first night: see docs/warehouse.md)
 		return nil, fmt.Errorf("im Datensee fehlen Lieferungen für %s: die Auswertungsdatenbank braucht jeden Export mindestens einmal (zuerst ipoint ingest)",
 			strings.Join(missing, ", "))
 	}
@@ -134,14 +135,25 @@ func build(ctx context.Context, path string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, set := range []struct {
+	sets := []struct {
 		q string
 		v any
 	}{{"SET VARIABLE lake = ?", lake}, {"SET VARIABLE today = ?::DATE", opt.Day.String()},
-		{"SET VARIABLE max_age_days = ?", opt.MaxAgeDays}, {"SET VARIABLE datenversion = ?", version}} {
+		{"SET VARIABLE max_age_days = ?", opt.MaxAgeDays}, {"SET VARIABLE datenversion = ?", version}}
+	// The staging models read each export's files through a glob from the lake's layout.
+	for _, e := range source.All() {
+		sets = append(sets, struct {
+			q string
+			v any
+		}{fmt.Sprintf("SET VARIABLE glob_%s = ?", e.Name), filepath.ToSlash(lake) + "/" + lakepkg.Glob(e.Name, e.Snapshot)})
+	}
+	for _, set := range sets {
 		if _, err := conn.ExecContext(ctx, set.q, set.v); err != nil {
 			return nil, err
 		}
+	}
+	if err := catalogTable(ctx, conn, opt.MaxAgeDays); err != nil {
+		return nil, err
 	}
 	models, err := Models()
 	if err != nil {
@@ -162,24 +174,31 @@ func build(ctx context.Context, path string, opt Options) (*Result, error) {
 	return &Result{Checks: checks}, nil
 }
 
-// lakeExports are the exports the models read, and where their data lie.
-var lakeExports = []struct{ name, glob string }{
-	{"verbis_kunden", "export=verbis_kunden/history.parquet"},
-	{"massnahmen", "export=massnahmen/history.parquet"},
-	{"arbeitsaufnahmen", "export=arbeitsaufnahmen/*/*.parquet"},
-	{"abh_aufenthalt", "export=abh_aufenthalt/*/*.parquet"},
-	{"beratungen", "export=beratungen/*/*.parquet"},
-	{"ki_schutzsuchende", "export=ki_schutzsuchende/*/*.parquet"},
-}
-
+// missingExports lists the exports of the catalog that have no data in the lake yet.
 func missingExports(lake string) []string {
 	var out []string
-	for _, e := range lakeExports {
-		if m, _ := filepath.Glob(filepath.Join(lake, e.glob)); len(m) == 0 {
-			out = append(out, e.name)
+	for _, e := range source.All() {
+		if m, _ := filepath.Glob(filepath.Join(lake, filepath.FromSlash(lakepkg.Glob(e.Name, e.Snapshot)))); len(m) == 0 {
+			out = append(out, e.Name)
 		}
 	}
 	return out
+}
+
+// catalogTable puts the export catalog where SQL can read it: the temporary table
+// katalog, which the model dim_export keeps and the freshness check reads.
+func catalogTable(ctx context.Context, conn *sql.Conn, dailyMaxAge int) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE katalog (export VARCHAR, titel VARCHAR, turnus VARCHAR,
+		bestand BOOLEAN, je_kreis BOOLEAN, hoechstalter_tage INTEGER, reihenfolge INTEGER)`); err != nil {
+		return err
+	}
+	for i, e := range source.All() {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO katalog VALUES (?, ?, ?, ?, ?, ?, ?)`, e.Name, e.Title, e.Cadence(),
+			e.Snapshot, e.PerKreis(), e.MaxAgeDays(dailyMaxAge), i+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OpenReadOnly opens a warehouse file for reading.

@@ -75,7 +75,7 @@ func TestMartsEqualTruth(t *testing.T) {
 	}
 	// A lake without the monthly exports cannot make a warehouse: the message says which.
 	if _, err := Build(context.Background(), Options{Lake: t.TempDir(), Path: filepath.Join(dir, "x.duckdb"), Day: civil.Date(2026, 11, 25)}); err == nil ||
-		!strings.Contains(err.Error(), "verbis_kunden, massnahmen, arbeitsaufnahmen") {
+		!strings.Contains(err.Error(), "verbis_kunden, massnahmen, abh_aufenthalt, arbeitsaufnahmen") {
 		t.Errorf("empty lake: %v", err)
 	}
 	// Six weeks later without a delivery, the freshness check fails, and names the exports.

@@ -9,4 +9,4 @@
 -- * status: AL arbeitslos, AS arbeitsuchend, MASSN Maßnahme, IK Integrationskurs, ERW erwerbstätig, NA nicht verfügbar
 CREATE TABLE stg_kunden_verlauf AS
 SELECT *
-FROM read_parquet(getvariable('lake') || '/export=verbis_kunden/history.parquet');
+FROM read_parquet(getvariable('glob_verbis_kunden'));

@@ -6,4 +6,4 @@
 -- * ergebnis: Sprachprüfung (IK: B1, A2, UNTER_A2, KEIN_TEST; BSK: B1, B2, C1, NICHT_BESTANDEN)
 CREATE TABLE stg_massnahmen_verlauf AS
 SELECT *
-FROM read_parquet(getvariable('lake') || '/export=massnahmen/history.parquet');
+FROM read_parquet(getvariable('glob_massnahmen'));

@@ -7,5 +7,5 @@
 CREATE TABLE stg_arbeitsaufnahmen_meldungen AS
 SELECT * EXCLUDE (filename),
        regexp_extract(filename, '[^/]*$') AS lieferung
-FROM read_parquet(getvariable('lake') || '/export=arbeitsaufnahmen/*/*.parquet',
+FROM read_parquet(getvariable('glob_arbeitsaufnahmen'),
                   hive_partitioning = true, filename = true);

@@ -11,4 +11,4 @@ CREATE TABLE stg_aufenthalt AS
 SELECT * EXCLUDE (filename),
        regexp_extract(filename, '[^/]*$') AS lieferung,
        lead(gueltig_ab) OVER (PARTITION BY azr_token ORDER BY gueltig_ab, stichtag, meldung_id) AS ersetzt_ab
-FROM read_parquet(getvariable('lake') || '/export=abh_aufenthalt/*/*.parquet', hive_partitioning = true, filename = true);
+FROM read_parquet(getvariable('glob_abh_aufenthalt'), hive_partitioning = true, filename = true);

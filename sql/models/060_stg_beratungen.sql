@@ -7,4 +7,4 @@
 -- * dauer_min: Dauer in Minuten
 CREATE TABLE stg_beratungen AS
 SELECT * EXCLUDE (filename)
-FROM read_parquet(getvariable('lake') || '/export=beratungen/*/*.parquet', hive_partitioning = true, filename = true);
+FROM read_parquet(getvariable('glob_beratungen'), hive_partitioning = true, filename = true);

@@ -4,4 +4,4 @@
 --   niemals als null gezählt
 CREATE TABLE stg_schutzsuchende AS
 SELECT stichtag::DATE AS stichtag, kreis, ags, gemeinde, statusgruppe, anzahl
-FROM read_parquet(getvariable('lake') || '/export=ki_schutzsuchende/*/*.parquet', hive_partitioning = true);
+FROM read_parquet(getvariable('glob_ki_schutzsuchende'), hive_partitioning = true);

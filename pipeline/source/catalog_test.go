@@ -1,0 +1,60 @@
+package source
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCatalog: every export is declared whole, and what is derived from the
+// declarations is what sources.md says.
+func TestCatalog(t *testing.T) {
+	seen := map[string]bool{}
+	for _, e := range All() {
+		if e.Name == "" || e.Title == "" || e.Pattern == nil || len(e.Columns) == 0 || seen[e.Name] {
+			t.Errorf("export %q is not declared whole (or twice)", e.Name)
+		}
+		seen[e.Name] = true
+		if ByName(e.Name) != e {
+			t.Errorf("ByName(%q)", e.Name)
+		}
+		if e.Snapshot && e.KeyColumn() < 0 {
+			t.Errorf("%s: a snapshot without a key", e.Name)
+		}
+		want := DefaultDailyMaxAgeDays
+		if e.Monthly {
+			want = MonthlyMaxAgeDays
+		}
+		if got := e.MaxAgeDays(DefaultDailyMaxAgeDays); got != want {
+			t.Errorf("%s: max age %d, want %d", e.Name, got, want)
+		}
+		if !strings.Contains(e.Label(), e.Cadence()) {
+			t.Errorf("%s: label %q", e.Name, e.Label())
+		}
+	}
+	if len(seen) != 6 {
+		t.Errorf("%d exports", len(seen))
+	}
+	if s := Aufenthalt.Streams(); len(s) != 2 || s[0] != "abh_aufenthalt/05966" || s[1] != "abh_aufenthalt/05970" {
+		t.Errorf("abh_aufenthalt streams %v", s)
+	}
+	if s := Verbis.Streams(); len(s) != 1 || s[0] != "verbis_kunden" {
+		t.Errorf("verbis_kunden streams %v", s)
+	}
+	if Verbis.Columns[Verbis.ClientColumn()].Name != "Kundennummer" || Beratungen.Columns[Beratungen.ClientColumn()].Name != "kundennummer" ||
+		Schutzsuchende.ClientColumn() != -1 {
+		t.Error("client columns")
+	}
+	for _, e := range All() {
+		if e.ClientMaster() != (e == Verbis) {
+			t.Errorf("%s: client master %v", e.Name, e.ClientMaster())
+		}
+	}
+	for _, k := range Kinds() {
+		if KindLabel(k) == k {
+			t.Errorf("kind %s has no German label", k)
+		}
+	}
+	if c, _, err := Detect("abh_aufenthalt_05999_20261124.xml"); c != BadName || err == nil {
+		t.Errorf("a foreign Kreis: %v %v", c, err)
+	}
+}
