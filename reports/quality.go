@@ -6,34 +6,43 @@ import (
 	"time"
 )
 
-// exportLabels names the exports for staff, in the report's order, with how many days
-// old their newest delivery may be at the period's end.
-var exportLabels = []struct {
-	Key, Label string
-	MaxAge     int
-}{
-	{"verbis_kunden", "Kundenbestand (VerBIS, täglich)", 3},
-	{"massnahmen", "Maßnahmen und Kurse (täglich)", 3},
-	{"arbeitsaufnahmen", "Arbeits- und Ausbildungsaufnahmen (täglich)", 3},
-	{"abh_aufenthalt", "Aufenthaltsentscheidungen der Ausländerbehörden (täglich)", 3},
-	{"beratungen", "Beratungen (monatlich)", 40},
-	{"ki_schutzsuchende", "Schutzsuchende des Kommunalen Integrationszentrums (monatlich)", 40},
-}
-
 // loadQuality reads the data-quality section for the period from..to: each export's
 // newest delivery up to the period's end, the deliveries of the period with their
 // rejected rows, the files quarantined in it, and the warehouse's checks.
 func loadQuality(ctx context.Context, db *sql.DB, from, to time.Time) (*Quality, error) {
 	q := &Quality{}
 	f, t := from.Format(time.DateOnly), to.Format(time.DateOnly)
-	for _, e := range exportLabels {
-		st := ExportState{Name: e.Key, Label: e.Label}
+	// The exports, their labels and freshness limits come from the export catalog, as
+	// the warehouse keeps it (dim_export).
+	type export struct {
+		name, label string
+		maxAge      int
+	}
+	var exports []export
+	erows, err := db.QueryContext(ctx, `SELECT export, titel || ', ' || turnus, hoechstalter_tage FROM dim_export ORDER BY reihenfolge`)
+	if err != nil {
+		return nil, err
+	}
+	for erows.Next() {
+		var e export
+		if err := erows.Scan(&e.name, &e.label, &e.maxAge); err != nil {
+			erows.Close()
+			return nil, err
+		}
+		exports = append(exports, e)
+	}
+	erows.Close()
+	if err := erows.Err(); err != nil {
+		return nil, err
+	}
+	for _, e := range exports {
+		st := ExportState{Name: e.name, Label: e.label}
 		var newest sql.NullTime
 		err := db.QueryRowContext(ctx, `SELECT max(stichtag) FILTER (ergebnis = 'ingested' AND stichtag <= ?::DATE),
 			count(*) FILTER (stichtag BETWEEN ?::DATE AND ?::DATE),
 			coalesce(sum(zeilen_gelesen) FILTER (stichtag BETWEEN ?::DATE AND ?::DATE AND ergebnis = 'ingested' AND NOT ersetzt), 0)::BIGINT,
 			coalesce(sum(zeilen_abgewiesen) FILTER (stichtag BETWEEN ?::DATE AND ?::DATE AND ergebnis = 'ingested' AND NOT ersetzt), 0)::BIGINT
-			FROM core_lieferungen WHERE export = ?`, t, f, t, f, t, f, t, e.Key).Scan(&newest, &st.Files, &st.Rows, &st.Rejected)
+			FROM core_lieferungen WHERE export = ?`, t, f, t, f, t, f, t, e.name).Scan(&newest, &st.Files, &st.Rows, &st.Rejected)
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +50,7 @@ func loadQuality(ctx context.Context, db *sql.DB, from, to time.Time) (*Quality,
 			st.Newest = newest.Time.UTC()
 			st.AgeDays = int(to.Sub(st.Newest).Hours() / 24)
 		}
-		st.Stale = !newest.Valid || st.AgeDays > e.MaxAge
+		st.Stale = !newest.Valid || st.AgeDays > e.maxAge
 		q.Exports = append(q.Exports, st)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT name, export, coalesce(grund, '') FROM core_lieferungen
