@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"ipoint/pipeline/atomicfile"
 )
 
 // Outcomes of storing a report in the archive.
@@ -55,26 +57,7 @@ func Store(root, rel string, content []byte) (path, outcome string, err error) {
 }
 
 func writeAtomic(path string, content []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(content); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o640); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.WriteFile(path, content, 0o640)
 }
 
 // IndexEntry is one report file in the archive's index.

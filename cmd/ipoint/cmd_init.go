@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/protect"
 )
 
@@ -62,28 +63,5 @@ vorhandene bleibt unverändert).`, e)
 // writeNew creates path with data, never replacing an existing file; it writes a
 // temporary file and links it into place, so a crash leaves no half-written file.
 func writeNew(path string, data []byte, perm os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Link(tmp.Name(), path)
+	return atomicfile.WriteNew(path, data, perm)
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"ipoint/pipeline"
+	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/source"
@@ -392,7 +393,7 @@ func (r *run) apply(m move) error {
 		to = lake.SuffixedName(m.to, sum)
 	}
 	if m.reasonFile != "" {
-		if err := os.WriteFile(lake.ReasonFile(to), []byte(m.reason), 0o640); err != nil {
+		if err := atomicfile.WriteFile(lake.ReasonFile(to), []byte(m.reason), 0o640); err != nil {
 			return err
 		}
 	}

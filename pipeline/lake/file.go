@@ -28,13 +28,13 @@ func CreateFile(path string) (*File, error) {
 func (f *File) Write(b []byte) (int, error) { return f.p.Write(b) }
 
 // Chmod sets the file's permission bits (a new file has 0600).
-func (f *File) Chmod(mode os.FileMode) error { return f.p.f.Chmod(mode) }
+func (f *File) Chmod(mode os.FileMode) error { return f.p.Chmod(mode) }
 
 // Commit syncs the file and renames it to its final name.
-func (f *File) Commit() error { return f.p.commit() }
+func (f *File) Commit() error { return f.p.Commit() }
 
 // Abort removes the unfinished file.
-func (f *File) Abort() { f.p.abort() }
+func (f *File) Abort() { f.p.Abort() }
 
 // HistoryFields are the columns of a snapshot export's history table: the export's
 // fields, then valid_from and valid_to.

@@ -198,16 +198,16 @@ func (h *History) write(path, name string) error {
 				rec[len(rec)-1] = pipeline.Value{I: ps[i+1].from}
 			}
 			if err := tw.Write(rec); err != nil {
-				p.abort()
+				p.Abort()
 				return err
 			}
 		}
 	}
 	if err := tw.Close(); err != nil {
-		p.abort()
+		p.Abort()
 		return err
 	}
-	if err := p.commit(); err != nil {
+	if err := p.Commit(); err != nil {
 		return err
 	}
 	h.dirty = false

@@ -83,7 +83,7 @@ func TestHistoryStorage(t *testing.T) {
 				tw.Write(r)
 			}
 			tw.Close()
-			p.commit()
+			p.Commit()
 		}
 	}
 	path := filepath.Join(dir, "history.parquet")

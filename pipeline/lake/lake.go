@@ -159,14 +159,14 @@ func (w *PartWriter) Finish() error {
 // Commit completes the file under its final name.
 func (w *PartWriter) Commit() error {
 	if err := w.Finish(); err != nil {
-		w.p.abort()
+		w.p.Abort()
 		return err
 	}
-	return w.p.commit()
+	return w.p.Commit()
 }
 
 // Abort removes the unfinished file.
-func (w *PartWriter) Abort() { w.p.abort() }
+func (w *PartWriter) Abort() { w.p.Abort() }
 
 // FindingFields are the columns of the findings tables.
 var FindingFields = []pipeline.Field{

@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/jsonl"
 )
 
@@ -120,21 +121,5 @@ func Prune(path string, cutoff time.Time) (int, error) {
 	}
 	// Written to a temporary file, synced, and renamed: a crash leaves the old history
 	// or the new one, never an empty one (catch-up reads it).
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
-	if err != nil {
-		return 0, err
-	}
-	_, werr := f.Write(keep.Bytes())
-	if serr := f.Sync(); werr == nil {
-		werr = serr
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return 0, werr
-	}
-	return n, os.Rename(tmp, path)
+	return n, atomicfile.WriteFile(path, keep.Bytes(), 0o640)
 }

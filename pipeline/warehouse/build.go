@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/civil"
 	lakepkg "ipoint/pipeline/lake"
 	"ipoint/pipeline/source"
@@ -107,7 +108,11 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// DuckDB wrote and checkpointed the new file; the rename puts it in place whole.
 	if err := os.Rename(tmp, opt.Path); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.SyncDir(filepath.Dir(opt.Path)); err != nil {
 		return nil, err
 	}
 	res.Duration = time.Since(start)

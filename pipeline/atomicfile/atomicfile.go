@@ -1,0 +1,150 @@
+// Package atomicfile is the one way ipoint writes a file that readers may see: the
+// content goes to a temporary file in the target's folder, is synced, gets its mode and
+// is renamed over the target, and the folder is synced. A reader sees the old file or
+// the new one, never a part; a crash leaves at most a temporary file (named with
+// TempPrefix), which Sweep removes.
+package atomicfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// TempPrefix starts the name of every file being written.
+const TempPrefix = ".tmp-"
+
+// File is a file being written; Commit puts it in place, Abort throws it away.
+type File struct {
+	f     *os.File
+	final string
+	perm  fs.FileMode
+	done  bool
+}
+
+// Create starts a file that will replace path with the permission bits perm. The
+// folder is created (0750) if it does not exist.
+func Create(path string, perm fs.FileMode) (*File, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
+	if err != nil {
+		return nil, err
+	}
+	return &File{f: f, final: path, perm: perm}, nil
+}
+
+// Name is the temporary file's path.
+func (f *File) Name() string { return f.f.Name() }
+
+// Chmod sets the permission bits the file gets when it is committed.
+func (f *File) Chmod(perm fs.FileMode) error {
+	f.perm = perm
+	return nil
+}
+
+// Write appends to the file.
+func (f *File) Write(b []byte) (int, error) { return f.f.Write(b) }
+
+// Commit makes the file durable and gives it its final name (replacing what was there).
+func (f *File) Commit() error {
+	return f.finish(func(tmp string) error { return os.Rename(tmp, f.final) })
+}
+
+// CommitNew is Commit that never replaces an existing file: fs.ErrExist if there is one.
+func (f *File) CommitNew() error {
+	return f.finish(func(tmp string) error { return os.Link(tmp, f.final) })
+}
+
+func (f *File) finish(place func(tmp string) error) error {
+	if f.done {
+		return errors.New("atomicfile: committed or aborted already")
+	}
+	f.done = true
+	tmp := f.f.Name()
+	err := f.f.Chmod(f.perm)
+	if err == nil {
+		err = f.f.Sync()
+	}
+	if cerr := f.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = place(tmp)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	os.Remove(tmp) // after a link; a no-op after a rename
+	return SyncDir(filepath.Dir(f.final))
+}
+
+// Abort removes the unfinished file; after Commit it does nothing.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.f.Close()
+	os.Remove(f.f.Name())
+}
+
+// WriteFile replaces path with data atomically.
+func WriteFile(path string, data []byte, perm fs.FileMode) error {
+	f, err := Create(path, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// WriteNew creates path with data atomically, never replacing an existing file.
+func WriteNew(path string, data []byte, perm fs.FileMode) error {
+	f, err := Create(path, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.CommitNew()
+}
+
+// SyncDir makes a folder's entries (a rename, a removal) durable.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// IsTemp tells a temporary file by its name.
+func IsTemp(name string) bool { return strings.HasPrefix(name, TempPrefix) }
+
+// Sweep removes the temporary files a crash left below root.
+func Sweep(root string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !d.IsDir() && IsTemp(d.Name()) {
+			return os.Remove(path)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,61 @@
+package atomicfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteReplaceNewAbortSweep(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "a.txt")
+	if err := WriteFile(p, []byte("one"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, []byte("two"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "two" {
+		t.Errorf("content %q", b)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode())
+	}
+	if err := WriteNew(p, []byte("three"), 0o600); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("WriteNew over an existing file: %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "two" {
+		t.Errorf("WriteNew changed the file: %q", b)
+	}
+	// An aborted file leaves nothing; the target is untouched.
+	f, err := Create(p, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("half"))
+	f.Abort()
+	if b, _ := os.ReadFile(p); string(b) != "two" {
+		t.Errorf("abort changed the file: %q", b)
+	}
+	if err := f.Commit(); err == nil {
+		t.Error("a commit after abort succeeded")
+	}
+	// A crash's leftover: swept, the real file kept.
+	g, err := Create(p, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Write([]byte("crash"))
+	if !IsTemp(filepath.Base(g.Name())) {
+		t.Errorf("temp name %s", g.Name())
+	}
+	if err := Sweep(dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 || entries[0].Name() != "a.txt" {
+		t.Errorf("after the sweep: %v", entries)
+	}
+}
