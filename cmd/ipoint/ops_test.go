@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +18,8 @@ import (
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
+	"ipoint/pipeline/schedule"
+	"ipoint/pipeline/schedule/scheduletest"
 	"ipoint/pipeline/source"
 	"ipoint/pipeline/warehouse"
 )
@@ -220,13 +221,15 @@ func countFiles(t *testing.T, dir string) int {
 // scheduler on the same directory is refused, and cancelling (SIGTERM) ends it with 0.
 func TestScheduleCatchesUpOnceAndStopsCleanly(t *testing.T) {
 	home := t.TempDir()
-	// The jobs are due twelve hours from now, so that no job falls due on its own while
-	// the test runs on the real clock: the only run is the one made up at start.
-	far := time.Now().UTC().Add(12 * time.Hour)
-	daily := fmt.Sprintf("%d %d * * *", far.Minute(), far.Hour())
-	weekly := fmt.Sprintf("%d %d * * %d", far.Minute(), far.Hour(), far.Weekday())
+	// The scheduler runs on a fake clock: it moves only when the test moves it, and the
+	// test learns that the scheduler has finished its work when it asks for its next
+	// timer. No real time passes; nothing depends on timing.
+	now := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+	clk := scheduletest.NewClock(now)
+	defer func(c schedule.Clock) { scheduleClock = c }(scheduleClock)
+	scheduleClock = clk
 	vars := map[string]string{"IPOINT_HOME": home, "IPOINT_SCHEDULE_TIMEZONE": "UTC",
-		"IPOINT_SCHEDULE_NIGHTLY": daily, "IPOINT_SCHEDULE_WEEKLY_REPORT": weekly, "IPOINT_SCHEDULE_RETENTION": weekly}
+		"IPOINT_SCHEDULE_NIGHTLY": "30 2 * * *", "IPOINT_SCHEDULE_WEEKLY_REPORT": "0 6 * * 1", "IPOINT_SCHEDULE_RETENTION": "0 3 * * 0"}
 	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.1", "--as-of", "2026-11-24"}} {
 		if r := call(t, vars, args...); r.code != exitOK {
 			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
@@ -234,26 +237,29 @@ func TestScheduleCatchesUpOnceAndStopsCleanly(t *testing.T) {
 	}
 	// The last nightly run was three days ago; weekly report and retention never ran
 	// (a fresh install of those jobs: nothing to make up).
-	last := time.Now().Add(-72 * time.Hour)
+	last := now.Add(-72 * time.Hour)
 	if err := runs.Append(filepath.Join(home, "audit", "runs.jsonl"), runs.Run{ID: "old", Job: "run", Start: last, End: last.Add(time.Minute), Outcome: runs.OK}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errb syncBuffer
-	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }, now: time.Now}
+	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }, now: clk.Now}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"schedule"}, e) }()
 
-	deadline := time.Now().Add(2 * time.Minute)
-	var history []runs.Run
-	for {
-		history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
-		if len(history) >= 2 || time.Now().After(deadline) {
-			break
+	// The scheduler makes up the missed night, then waits for the next job's time.
+	select {
+	case tm := <-clk.Timers():
+		if next := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC); !tm.When.After(now) || tm.When.After(next) {
+			t.Errorf("next wake-up %s, want after %s and not after the next night %s", tm.When, now, next)
 		}
-		time.Sleep(50 * time.Millisecond)
+	case code := <-done:
+		t.Fatalf("the scheduler ended: %d\n%s\n%s", code, out.String(), errb.String())
+	case <-time.After(5 * time.Minute): // a hang, not a timing assumption
+		t.Fatal("the scheduler never waited for its next job")
 	}
+	history, _, _ := runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
 	if len(history) != 2 || history[1].Job != "run" || history[1].Trigger != "zeitplan" || history[1].Outcome != runs.Problems {
 		t.Fatalf("after start: %d runs, last %+v\n%s", len(history), history[len(history)-1], errb.String())
 	}
@@ -266,7 +272,7 @@ func TestScheduleCatchesUpOnceAndStopsCleanly(t *testing.T) {
 		if code != exitOK || !strings.Contains(out.String(), "Zeitplan beendet") {
 			t.Errorf("stop: code %d\n%s\n%s", code, out.String(), errb.String())
 		}
-	case <-time.After(2 * time.Minute):
+	case <-time.After(5 * time.Minute): // a hang, not a timing assumption
 		t.Fatal("the scheduler did not stop")
 	}
 	// Made up once, not once per missed night.

@@ -1,6 +1,8 @@
-package schedule
+package schedule_test
 
 import (
+	"ipoint/pipeline/schedule"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -8,56 +10,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ipoint/pipeline/schedule/scheduletest"
 )
 
-// fakeClock is a Clock that moves only when the test moves it. NewTimer hands every
-// timer to the test (on timers) before the scheduler waits on it, so the test knows
-// that the scheduler has finished its work and is waiting: no real time passes and no
-// assertion depends on timing.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers chan *fakeTimer
-}
+// fakeClock is the exported fake clock (scheduletest), as these tests call it.
+type fakeClock = scheduletest.Clock
 
-type fakeTimer struct {
-	when time.Time
-	c    chan time.Time
-}
+func newFakeClock(now time.Time) *fakeClock { return scheduletest.NewClock(now) }
 
-func newFakeClock(now time.Time) *fakeClock {
-	return &fakeClock{now: now, timers: make(chan *fakeTimer)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) NewTimer(d time.Duration) Timer {
-	t := &fakeTimer{when: c.Now().Add(d), c: make(chan time.Time, 1)}
-	c.timers <- t
-	return t
-}
-
-// advance moves the clock on, as a job that takes d does.
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func (c *fakeClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (t *fakeTimer) C() <-chan time.Time { return t.c }
-func (t *fakeTimer) Stop() bool          { return true }
-
-// harness runs a Scheduler on a fake clock and records its events and logs.
+// harness runs a schedule.Scheduler on a fake clock and records its events and logs.
 type harness struct {
 	t      *testing.T
 	clk    *fakeClock
@@ -66,15 +28,15 @@ type harness struct {
 	logs   bytes.Buffer // written by the scheduler; read after it has returned
 
 	mu     sync.Mutex
-	events []Event
+	events []schedule.Event
 }
 
 // start runs s from the instant now, with a fake clock.
-func start(t *testing.T, s *Scheduler, now time.Time) *harness {
+func start(t *testing.T, s *schedule.Scheduler, now time.Time) *harness {
 	t.Helper()
 	h := &harness{t: t, clk: newFakeClock(now), done: make(chan error, 1)}
 	s.Clock = h.clk
-	s.OnEvent = func(e Event) {
+	s.OnEvent = func(e schedule.Event) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.events = append(h.events, e)
@@ -93,12 +55,11 @@ func (h *harness) until(end time.Time, stop <-chan struct{}) {
 	h.t.Helper()
 	for {
 		select {
-		case tm := <-h.clk.timers:
-			if !tm.when.Before(end) {
+		case tm := <-h.clk.Timers():
+			if !tm.When.Before(end) {
 				return
 			}
-			h.clk.set(tm.when)
-			tm.c <- tm.when
+			h.clk.Fire(tm)
 		case <-stop:
 			return
 		case err := <-h.done:

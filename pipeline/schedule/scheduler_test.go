@@ -1,6 +1,8 @@
-package schedule
+package schedule_test
 
 import (
+	"ipoint/pipeline/schedule"
+
 	"context"
 	"errors"
 	"slices"
@@ -14,8 +16,8 @@ func noop(context.Context) error { return nil }
 
 // defaultJobs are the three jobs of the default config and jobs at the edges of the
 // hours that the clock changes skip or repeat.
-func defaultJobs() []Job {
-	return []Job{
+func defaultJobs() []schedule.Job {
+	return []schedule.Job{
 		{Name: "nightly", Spec: "30 2 * * *", Run: noop},
 		{Name: "weekly", Spec: "0 6 * * 1", Run: noop},
 		{Name: "retention", Spec: "0 3 * * 0", Run: noop},
@@ -59,7 +61,7 @@ func TestRunDST(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := start(t, &Scheduler{Jobs: defaultJobs()}, tt.from)
+			h := start(t, &schedule.Scheduler{Jobs: defaultJobs()}, tt.from)
 			h.until(tt.to, nil)
 			if err := h.stop(); err != nil {
 				t.Fatal(err)
@@ -88,9 +90,9 @@ func TestRunCatchUp(t *testing.T) {
 		// "fresh" has no history: a fresh install is not caught up.
 	}
 	var asked []string
-	s := &Scheduler{
+	s := &schedule.Scheduler{
 		Location: loc,
-		Jobs: []Job{
+		Jobs: []schedule.Job{
 			{Name: "nightly", Spec: "30 2 * * *", CatchUp: true, Run: noop},
 			{Name: "weekly", Spec: "0 6 * * 1", CatchUp: true, Run: noop},
 			{Name: "fresh", Spec: "0 3 * * *", CatchUp: true, Run: noop},
@@ -137,12 +139,12 @@ func TestRunOverrun(t *testing.T) {
 			}
 			defer running.Add(-1)
 			if calls.Add(1) == 1 {
-				clk.advance(d)
+				clk.Advance(d)
 			}
 			return nil
 		}
 	}
-	s := &Scheduler{Location: loc, Jobs: []Job{
+	s := &schedule.Scheduler{Location: loc, Jobs: []schedule.Job{
 		{Name: "hourly", Spec: "0 * * * *", Run: job(150 * time.Minute)}, // the first run: 00:00 to 02:30
 		{Name: "b", Spec: "15 0 * * *", Run: job(0)},
 	}}
@@ -169,7 +171,7 @@ func TestRunOverrun(t *testing.T) {
 // TestRunPanic: a panicking job is recorded and logged, and the scheduler goes on.
 func TestRunPanic(t *testing.T) {
 	loc := berlin(t)
-	s := &Scheduler{Location: loc, Jobs: []Job{
+	s := &schedule.Scheduler{Location: loc, Jobs: []schedule.Job{
 		{Name: "boom", Spec: "0 1 * * *", Run: func(context.Context) error { panic("kaputt") }},
 		{Name: "after", Spec: "0 2 * * *", Run: noop},
 	}}
@@ -182,9 +184,9 @@ func TestRunPanic(t *testing.T) {
 	if got := h.runs(); !slices.Equal(got, want) {
 		t.Errorf("runs:\n got %q\nwant %q", got, want)
 	}
-	var p *PanicError
+	var p *schedule.PanicError
 	if !errors.As(h.events[0].Err, &p) || p.Value != "kaputt" {
-		t.Fatalf("error %v, want a *PanicError of kaputt", h.events[0].Err)
+		t.Fatalf("error %v, want a *schedule.PanicError of kaputt", h.events[0].Err)
 	}
 	if msg := p.Error(); !strings.Contains(msg, "panic: kaputt") || !strings.Contains(msg, "TestRunPanic") {
 		t.Errorf("error without the value and the stack:\n%s", msg)
@@ -201,7 +203,7 @@ func TestRunShutdown(t *testing.T) {
 	loc := berlin(t)
 	started, stopping, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	var returned, nextRan atomic.Bool
-	s := &Scheduler{Location: loc, Jobs: []Job{
+	s := &schedule.Scheduler{Location: loc, Jobs: []schedule.Job{
 		{Name: "long", Spec: "0 1 * * *", Run: func(ctx context.Context) error {
 			close(started)
 			<-ctx.Done()
@@ -240,30 +242,30 @@ func TestValidate(t *testing.T) {
 	loc := berlin(t)
 	tests := []struct {
 		name string
-		jobs []Job
+		jobs []schedule.Job
 		want []string // parts of the error; none: valid
 	}{
 		{"defaults", defaultJobs(), nil},
-		{"descriptor", []Job{{Name: "d", Spec: "@daily", Run: noop}}, nil},
-		{"bad spec", []Job{{Name: "nightly", Spec: "61 2 * * *", Run: noop}},
+		{"descriptor", []schedule.Job{{Name: "d", Spec: "@daily", Run: noop}}, nil},
+		{"bad spec", []schedule.Job{{Name: "nightly", Spec: "61 2 * * *", Run: noop}},
 			[]string{`job "nightly": spec "61 2 * * *": `}},
-		{"two bad specs", []Job{
+		{"two bad specs", []schedule.Job{
 			{Name: "nightly", Spec: "30 2 * *", Run: noop},
 			{Name: "weekly", Spec: "@every 168h", Run: noop}},
 			[]string{`job "nightly": spec "30 2 * *": expected exactly 5 fields`, `job "weekly": spec "@every 168h": @every is not supported`}},
-		{"never", []Job{{Name: "feb30", Spec: "0 0 30 2 *", Run: noop}},
+		{"never", []schedule.Job{{Name: "feb30", Spec: "0 0 30 2 *", Run: noop}},
 			[]string{`job "feb30": spec "0 0 30 2 *": no run within five years`}},
-		{"time zone in spec", []Job{{Name: "tz", Spec: "CRON_TZ=UTC 0 1 * * *", Run: noop}},
+		{"time zone in spec", []schedule.Job{{Name: "tz", Spec: "CRON_TZ=UTC 0 1 * * *", Run: noop}},
 			[]string{`job "tz": spec "CRON_TZ=UTC 0 1 * * *": a spec cannot name its own time zone`}},
-		{"twice", []Job{{Name: "a", Spec: "0 1 * * *", Run: noop}, {Name: "a", Spec: "0 2 * * *", Run: noop}},
+		{"twice", []schedule.Job{{Name: "a", Spec: "0 1 * * *", Run: noop}, {Name: "a", Spec: "0 2 * * *", Run: noop}},
 			[]string{`job "a": named twice`}},
-		{"no name", []Job{{Spec: "0 1 * * *", Run: noop}}, []string{`job 1 (spec "0 1 * * *"): no name`}},
-		{"no func", []Job{{Name: "a", Spec: "0 1 * * *"}}, []string{`job "a": nothing to run`}},
+		{"no name", []schedule.Job{{Spec: "0 1 * * *", Run: noop}}, []string{`job 1 (spec "0 1 * * *"): no name`}},
+		{"no func", []schedule.Job{{Name: "a", Spec: "0 1 * * *"}}, []string{`job "a": nothing to run`}},
 		{"no jobs", nil, []string{"no jobs"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Scheduler{Location: loc, Jobs: tt.jobs, Clock: newFakeClock(day(loc, 2026, 6, 1))}
+			s := &schedule.Scheduler{Location: loc, Jobs: tt.jobs, Clock: newFakeClock(day(loc, 2026, 6, 1))}
 			err := s.Validate()
 			if len(tt.want) == 0 {
 				if err != nil {
