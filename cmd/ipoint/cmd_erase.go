@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,7 +11,6 @@ import (
 	"ipoint/pipeline/erase"
 	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/protect"
-	"ipoint/pipeline/runs"
 	"ipoint/pipeline/source"
 )
 
@@ -56,53 +53,7 @@ muss auch dort veranlasst werden.`, e)
 	if !source.IsKundennummer(*kdnr) {
 		return usageError{erase.ErrInvalidNumber.Error()}
 	}
-	return runJob(ctx, h, "erase", "manuell", func(ctx context.Context, rec *runs.Run) error {
-		var res *erase.Result
-		var incomplete bool
-		err := stage(ctx, h, rec, "erase", func() (string, error) {
-			var err error
-			res, err = erase.Run(ctx, erase.Options{Inbox: h.inbox(), Archive: h.archive(), Quarantine: h.quarantine(),
-				Lake: h.lake(), Key: key, Now: e.now, Log: logger(e)}, *kdnr)
-			if res != nil {
-				if aerr := auditErase(h, res, *ref); aerr != nil && err == nil {
-					err = aerr
-				}
-			}
-			if errors.Is(err, erase.ErrIncomplete) {
-				incomplete, err = true, nil
-			}
-			if err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("%d Zeilen in %d Dateien", res.Rows, len(res.Files)), nil
-		})
-		if err != nil {
-			return err
-		}
-		printErase(h, res)
-		for _, u := range res.Unresolved {
-			rec.Attention = append(rec.Attention, "Löschung unvollständig: "+u.Path)
-		}
-		if len(res.Review) > 0 {
-			rec.Attention = append(rec.Attention, fmt.Sprintf("Löschung: %d Zeilen zu prüfen", len(res.Review)))
-		}
-		if _, serr := os.Stat(h.warehouseFile()); serr != nil {
-			skipStage(h, rec, "transform", "keine Auswertungsdatenbank")
-		} else {
-			err = stage(ctx, h, rec, "transform", func() (string, error) {
-				r, err := rebuild(ctx, h)
-				if err != nil {
-					return "", fmt.Errorf("Auswertungsdatenbank nach der Löschung nicht neu aufgebaut (die alte enthält die Person noch; ipoint transform wiederholen): %w", err)
-				}
-				fmt.Fprintln(e.stdout, "Auswertungsdatenbank ohne die Person neu aufgebaut.")
-				return fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(r.Failed())), nil
-			})
-		}
-		if err == nil && (incomplete || len(res.Review) > 0) {
-			return problemsError{fmt.Sprintf("Löschung: %d Dateien von Hand prüfen, %d Zeilen prüfen", len(res.Unresolved), len(res.Review))}
-		}
-		return err
-	})
+	return runJob(ctx, h, "erase", "manuell", eraseJob(h, key, *kdnr, *ref))
 }
 
 // printErase tells staff what was removed and what is left for a person to decide.

@@ -47,7 +47,7 @@ Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 		return err
 	}
 	if s.Problems() {
-		return problemsError{ingestProblems(s)}
+		return problemsError{Msg: ingestProblems(s)}
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"ipoint/pipeline/runs"
 	"ipoint/reports"
 )
 
@@ -51,9 +50,7 @@ neue Fassung hinzu.`, e)
 		if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 {
 			return usageError{"--versenden: kein Verteiler konfiguriert (mail.host und mail.weekly_report)"}
 		}
-		return runJob(ctx, h, "weekly_report", "manuell", func(ctx context.Context, rec *runs.Run) error {
-			return weeklyReportStages(ctx, h, rec)
-		})
+		return runJob(ctx, h, "weekly_report", "manuell", weeklyReport(h))
 	}
 	var done []storedReport
 	err = withLock(h, "report", func() error {

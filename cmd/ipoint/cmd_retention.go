@@ -42,45 +42,7 @@ Auswertungsdatenbank neu aufgebaut, damit Gelöschtes auch dort verschwindet.`, 
 			return err
 		})
 	}
-	return runJob(ctx, h, "retention", "manuell", func(ctx context.Context, rec *runs.Run) error {
-		return retentionStages(ctx, h, rec)
-	})
-}
-
-// retentionStages deletes, logs the deletions, and rebuilds the warehouse if the lake
-// changed. The caller (runJob) holds the lock.
-func retentionStages(ctx context.Context, h home, rec *runs.Run) error {
-	var res *retention.Result
-	err := stage(ctx, h, rec, "retention", func() (string, error) {
-		var err error
-		res, err = retentionStage(ctx, h, false)
-		if res != nil {
-			printRetention(h, res, false)
-			if lerr := logRetention(h, res); lerr != nil && err == nil {
-				err = lerr
-			}
-		}
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("%d Löschungen", len(res.Deletions)), nil
-	})
-	if err != nil {
-		return err
-	}
-	if !res.LakeChanged() {
-		skipStage(h, rec, "transform", "Datensee unverändert")
-		return nil
-	}
-	return stage(ctx, h, rec, "transform", func() (string, error) {
-		r, err := rebuild(ctx, h)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h.e.stdout, "Auswertungsdatenbank neu aufgebaut (%d Prüfungen fehlgeschlagen).\n", len(r.Failed()))
-		rec.Checks = len(r.Failed())
-		return "nach Löschung", nil
-	})
+	return runJob(ctx, h, "retention", "manuell", retentionJob(h))
 }
 
 func retentionStage(ctx context.Context, h home, dry bool) (*retention.Result, error) {

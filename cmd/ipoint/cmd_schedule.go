@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"ipoint/pipeline/jobs"
 	"ipoint/pipeline/runs"
 	"ipoint/pipeline/schedule"
 )
@@ -36,11 +37,11 @@ SIGTERM lässt den laufenden Schritt sauber enden und beendet dann den Dienst.`,
 		return err
 	}
 	// One scheduler per data directory, for as long as it runs.
-	own, err := acquireLock(filepath.Join(h.dir, "schedule.lock"), "schedule", e.now())
+	own, err := jobs.Acquire(filepath.Join(h.dir, "schedule.lock"), "schedule", e.now())
 	if err != nil {
 		return err
 	}
-	defer own.release()
+	defer own.Release()
 
 	log := logger(e)
 	s := &schedule.Scheduler{Location: h.cfg.Location(), Clock: scheduleClock, Jobs: scheduledJobs(h), Log: log,
@@ -53,7 +54,7 @@ SIGTERM lässt den laufenden Schritt sauber enden und beendet dann den Dienst.`,
 			return last.Start, ok
 		},
 		OnEvent: func(ev schedule.Event) {
-			var locked lockedError
+			var locked jobs.LockedError
 			switch {
 			case errors.As(ev.Err, &locked):
 				log.Warn("job skipped: lock held", "job", ev.Job, "scheduled", ev.Scheduled)
@@ -79,23 +80,17 @@ SIGTERM lässt den laufenden Schritt sauber enden und beendet dann den Dienst.`,
 // scheduledJobs are the jobs of the config; a spec of "-" switches one off.
 func scheduledJobs(h home) []schedule.Job {
 	c := h.cfg.Schedule
-	var jobs []schedule.Job
-	add := func(name, spec string, catchUp bool, fn func(ctx context.Context, rec *runs.Run) error) {
+	var list []schedule.Job
+	add := func(name, spec string, catchUp bool, fn func(ctx context.Context, j *jobs.Job) error) {
 		if spec == "" || spec == "-" {
 			return
 		}
-		jobs = append(jobs, schedule.Job{Name: name, Spec: spec, CatchUp: catchUp, Run: func(ctx context.Context) error {
+		list = append(list, schedule.Job{Name: name, Spec: spec, CatchUp: catchUp, Run: func(ctx context.Context) error {
 			return runJob(ctx, h, name, "zeitplan", fn)
 		}})
 	}
-	add("run", c.Nightly, true, func(ctx context.Context, rec *runs.Run) error {
-		return nightlyStages(ctx, h, rec, false)
-	})
-	add("weekly_report", c.WeeklyReport, true, func(ctx context.Context, rec *runs.Run) error {
-		return weeklyReportStages(ctx, h, rec)
-	})
-	add("retention", c.Retention, false, func(ctx context.Context, rec *runs.Run) error {
-		return retentionStages(ctx, h, rec)
-	})
-	return jobs
+	add("run", c.Nightly, true, nightly(h, false))
+	add("weekly_report", c.WeeklyReport, true, weeklyReport(h))
+	add("retention", c.Retention, false, retentionJob(h))
+	return list
 }

@@ -38,7 +38,7 @@ Rückgabewert 0, wenn nichts zu tun ist, sonst 3.`, e)
 		return err
 	}
 	if len(todo) > 0 {
-		return problemsError{fmt.Sprintf("%d Punkte brauchen Aufmerksamkeit", len(todo))}
+		return problemsError{Msg: fmt.Sprintf("%d Punkte brauchen Aufmerksamkeit", len(todo))}
 	}
 	return nil
 }

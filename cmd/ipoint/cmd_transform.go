@@ -39,7 +39,7 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 	}
 	printTransform(e.stdout, h, res)
 	if f := res.Failed(); len(f) > 0 {
-		return problemsError{fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(f))}
+		return problemsError{Msg: fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(f))}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"ipoint/pipeline/jobs"
 	"ipoint/pipeline/mail"
 	"ipoint/pipeline/runs"
 	"ipoint/reports/german"
@@ -66,42 +67,8 @@ Lauf-Kennung: %s
 	return subject, b.String()
 }
 
-// weeklyReportStages renders the Wochenbericht of the last complete week and mails it
-// to mail.weekly_report. A Wochenbericht that is already archived unchanged is mailed
-// again: the job's purpose is that the list has it on Monday morning.
-func weeklyReportStages(ctx context.Context, h home, rec *runs.Run) error {
-	var weekly *storedReport
-	err := stage(ctx, h, rec, "report", func() (string, error) {
-		done, err := reportStage(ctx, h, lastWeek, "", int64(h.cfg.Reports.K))
-		for i, r := range done {
-			fmt.Fprintf(h.e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
-			rec.Reports = append(rec.Reports, r.Path)
-			if r.Weekly {
-				weekly = &done[i]
-			}
-		}
-		if weekly == nil {
-			return "", err
-		}
-		return weekly.Period, err
-	})
-	if err != nil {
-		return err
-	}
-	if weekly == nil {
-		return fmt.Errorf("kein Wochenbericht erstellt: nichts zu versenden")
-	}
-	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.WeeklyReport) == 0 {
-		skipStage(h, rec, "mail", "kein Verteiler konfiguriert")
-		return nil
-	}
-	return stage(ctx, h, rec, "mail", func() (string, error) {
-		return mailWeekly(ctx, h, *weekly)
-	})
-}
-
 // mailWeekly sends one Wochenbericht to the distribution list.
-func mailWeekly(ctx context.Context, h home, r storedReport) (string, error) {
+func mailWeekly(ctx context.Context, h home, r jobs.Report) (string, error) {
 	data, err := os.ReadFile(r.Path)
 	if err != nil {
 		return "", err

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"ipoint/pipeline/civil"
+	"ipoint/pipeline/jobs"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
@@ -77,7 +78,7 @@ func TestRunStatusLockRetention(t *testing.T) {
 	}
 
 	// Another process holds the lock: exit 11, named holder, nothing recorded.
-	l, err := acquireLock(filepath.Join(home, "ipoint.lock"), "schedule", time.Now())
+	l, err := jobs.Acquire(filepath.Join(home, "ipoint.lock"), "schedule", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestRunStatusLockRetention(t *testing.T) {
 			t.Errorf("%s under a held lock: code %d, %s", cmd, r.code, r.stderr)
 		}
 	}
-	l.release()
+	l.Release()
 	if history, _, _ = runs.Load(filepath.Join(home, "audit", "runs.jsonl")); len(history) != 2 {
 		t.Errorf("a locked-out run was recorded: %d runs", len(history))
 	}
@@ -280,12 +281,12 @@ func TestScheduleCatchesUpOnceAndStopsCleanly(t *testing.T) {
 		t.Errorf("%d runs after the stop, want 2", len(history))
 	}
 	for _, lock := range []string{"ipoint.lock", "schedule.lock"} {
-		l, err := acquireLock(filepath.Join(home, lock), "test", time.Now())
+		l, err := jobs.Acquire(filepath.Join(home, lock), "test", time.Now())
 		if err != nil {
 			t.Errorf("%s still held after the stop: %v", lock, err)
 			continue
 		}
-		l.release()
+		l.Release()
 	}
 }
 

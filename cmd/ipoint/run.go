@@ -11,16 +11,19 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"ipoint/pipeline/jobs"
 )
 
-// Exit codes, one meaning each (README "Exit codes").
+// Exit codes, one meaning each (README "Exit codes"); the jobs' own come from
+// pipeline/jobs.
 const (
-	exitOK        = 0   // success
-	exitFailure   = 1   // failed
-	exitUsage     = 2   // wrong call or invalid configuration
-	exitProblems  = 3   // finished, but input was rejected or a check failed
-	exitLocked    = 11  // another run holds the lock
-	exitCancelled = 130 // cancelled (SIGINT, SIGTERM)
+	exitOK        = jobs.ExitOK        // success
+	exitFailure   = jobs.ExitFailure   // failed
+	exitUsage     = 2                  // wrong call or invalid configuration
+	exitProblems  = jobs.ExitProblems  // finished, but input was rejected or a check failed
+	exitLocked    = jobs.ExitLocked    // another run holds the lock
+	exitCancelled = jobs.ExitCancelled // cancelled (SIGINT, SIGTERM)
 )
 
 // env is what a command may touch of its process: streams, environment and clock.
@@ -42,9 +45,7 @@ var commands = map[string]command{}
 func register(c command) { commands[c.name] = c }
 
 // problemsError marks a run that finished but left something for staff: exit code 3.
-type problemsError struct{ msg string }
-
-func (p problemsError) Error() string { return p.msg }
+type problemsError = jobs.ProblemsError
 
 // usageError marks a wrong call: exit code 2.
 type usageError struct{ msg string }
@@ -73,12 +74,12 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	var u usageError
 	var p problemsError
 	var c configError
-	var l lockedError
+	var l jobs.LockedError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &p):
-		fmt.Fprintf(stderr, "ipoint: beendet mit Problemen: %s\n", p.msg)
+		fmt.Fprintf(stderr, "ipoint: beendet mit Problemen: %s\n", p.Msg)
 		return exitProblems
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK

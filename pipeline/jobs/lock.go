@@ -1,4 +1,4 @@
-package main
+package jobs
 
 import (
 	"errors"
@@ -10,27 +10,27 @@ import (
 	"time"
 )
 
-// lock is an exclusive advisory lock (flock) on the data directory's lock file. Every
+// Lock is an exclusive advisory lock (flock) on the data directory's lock file. Every
 // command that writes takes it: ipoint run from the system's cron, the jobs of ipoint
 // schedule, ingest, transform, report, retention and erase. The kernel releases it when
 // the process ends, however it ends, so a killed run never leaves a stale lock.
-type lock struct {
+type Lock struct {
 	f *os.File
 }
 
-// lockedError is returned when another process holds the lock: exit code 11.
-type lockedError struct{ holder string }
+// LockedError is returned when another process holds the lock: exit code 11.
+type LockedError struct{ Holder string }
 
-func (l lockedError) Error() string {
-	if l.holder == "" {
+func (l LockedError) Error() string {
+	if l.Holder == "" {
 		return "ein anderer Lauf hält die Sperre"
 	}
-	return "ein anderer Lauf hält die Sperre: " + l.holder
+	return "ein anderer Lauf hält die Sperre: " + l.Holder
 }
 
-// acquireLock takes the lock without waiting. It writes who holds it into the file, for
+// Acquire takes the lock without waiting. It writes who holds it into the file, for
 // the message the next caller sees.
-func acquireLock(path, what string, now time.Time) (*lock, error) {
+func Acquire(path, what string, now time.Time) (*Lock, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, err
 	}
@@ -42,18 +42,18 @@ func acquireLock(path, what string, now time.Time) (*lock, error) {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			b, _ := os.ReadFile(path)
-			return nil, lockedError{strings.TrimSpace(string(b))}
+			return nil, LockedError{strings.TrimSpace(string(b))}
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	if err := f.Truncate(0); err == nil {
 		fmt.Fprintf(f, "ipoint %s, Prozess %d, seit %s\n", what, os.Getpid(), now.Format("02.01.2006 15:04:05"))
 	}
-	return &lock{f: f}, nil
+	return &Lock{f: f}, nil
 }
 
-// release gives the lock up; the holder line is cleared first.
-func (l *lock) release() {
+// Release gives the lock up; the holder line is cleared first.
+func (l *Lock) Release() {
 	if l == nil || l.f == nil {
 		return
 	}
@@ -61,14 +61,4 @@ func (l *lock) release() {
 	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 	l.f.Close()
 	l.f = nil
-}
-
-// withLock runs fn under the data directory's lock.
-func withLock(h home, what string, fn func() error) error {
-	l, err := acquireLock(h.lockFile(), what, h.e.now())
-	if err != nil {
-		return err
-	}
-	defer l.release()
-	return fn()
 }

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"ipoint/pipeline"
+	"ipoint/pipeline/erase"
+	"ipoint/pipeline/jobs"
+	"ipoint/pipeline/lake"
+	"ipoint/pipeline/protect"
+	"ipoint/pipeline/runs"
+	"ipoint/pipeline/warehouse"
+)
+
+// The jobs and their rules live in pipeline/jobs; this file wires them to the data
+// directory: the lock, the run history, the metrics file, the notice, and each stage's
+// real work with what it prints for staff.
+
+// runner is the job runner of the data directory h.
+func runner(h home) *jobs.Runner {
+	return &jobs.Runner{
+		Now: h.e.now,
+		Lock: func(job string, now time.Time) (func(), error) {
+			l, err := jobs.Acquire(h.lockFile(), job, now)
+			if err != nil {
+				return nil, err
+			}
+			return l.Release, nil
+		},
+		Record:  func(r runs.Run) error { return runs.Append(h.runLog(), r) },
+		Metrics: func(r runs.Run) error { return writeMetrics(h, r) },
+		Notify: func(ctx context.Context, r runs.Run) error {
+			err := notifyProblems(ctx, h, r)
+			if err != nil {
+				fmt.Fprintf(h.e.stderr, "ipoint: Hinweis-Mail nicht versandt: %v\n", err)
+			}
+			return err
+		},
+		Log: logger(h.e),
+	}
+}
+
+// runJob runs one job under the lock and records it (pipeline/jobs.Runner).
+func runJob(ctx context.Context, h home, job, trigger string, fn func(ctx context.Context, j *jobs.Job) error) error {
+	return runner(h).Run(ctx, job, trigger, fn)
+}
+
+// withLock runs fn under the data directory's lock, unrecorded (ingest, transform and
+// report called by hand).
+func withLock(h home, what string, fn func() error) error {
+	l, err := jobs.Acquire(h.lockFile(), what, h.e.now())
+	if err != nil {
+		return err
+	}
+	defer l.Release()
+	return fn()
+}
+
+// steps wires the stages' work for h.
+func steps(h home) *jobs.Steps {
+	out := h.e.stdout
+	return &jobs.Steps{
+		Out: out,
+		Ingest: func(ctx context.Context) (*jobs.IngestResult, error) {
+			s, err := ingestStage(ctx, h, pipeline.QuarantineShare, pipeline.QuarantineMinRejects)
+			if s == nil {
+				return nil, err
+			}
+			printIngestSummary(out, s)
+			r := &jobs.IngestResult{Files: s.Ingested, Rows: s.RowsRead, Rejected: s.Rejected, Quarantined: len(s.Quarantined)}
+			for _, q := range s.Quarantined {
+				r.Attention = append(r.Attention, fmt.Sprintf("Quarantäne: %s – %s", q.Name, q.Reason))
+			}
+			for _, u := range s.Unknown {
+				r.Attention = append(r.Attention, "unbekannte Datei im Posteingang: "+u)
+			}
+			if s.Problems() {
+				r.Problems = ingestProblems(s)
+			}
+			return r, err
+		},
+		Stale: func(ctx context.Context) string { return staleReason(ctx, h) },
+		LastRun: func(job string) (runs.Run, bool) {
+			all, _, _ := runs.Load(h.runLog())
+			return runs.Last(all, job, nil)
+		},
+		Transform: func(ctx context.Context) (*jobs.TransformResult, error) {
+			res, err := rebuild(ctx, h)
+			if err != nil {
+				return nil, err
+			}
+			printTransform(out, h, res)
+			r := &jobs.TransformResult{}
+			for _, c := range res.Failed() {
+				r.Failed = append(r.Failed, fmt.Sprintf("%s – %s (%d Zeilen)", c.Name, c.Description, c.Rows))
+			}
+			return r, nil
+		},
+		MailConfigured: h.cfg.Mail.Enabled() && len(h.cfg.Mail.WeeklyReport) > 0,
+		Mail:           func(ctx context.Context, r jobs.Report) (string, error) { return mailWeekly(ctx, h, r) },
+		Retention: func(ctx context.Context) (int, bool, error) {
+			res, err := retentionStage(ctx, h, false)
+			if res == nil {
+				return 0, false, err
+			}
+			printRetention(h, res, false)
+			if lerr := logRetention(h, res); lerr != nil && err == nil {
+				err = lerr
+			}
+			return len(res.Deletions), res.LakeChanged(), err
+		},
+		WarehouseExists: func() bool { _, err := os.Stat(h.warehouseFile()); return err == nil },
+	}
+}
+
+// reportSteps wires the report stage: the given week and month (see reportStage).
+func reportSteps(h home, week, month string) func(ctx context.Context) ([]jobs.Report, error) {
+	return func(ctx context.Context) ([]jobs.Report, error) {
+		done, err := reportStage(ctx, h, week, month, int64(h.cfg.Reports.K))
+		var out []jobs.Report
+		for _, r := range done {
+			fmt.Fprintf(h.e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
+			out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly})
+		}
+		return out, err
+	}
+}
+
+// nightly is the nightly run's job.
+func nightly(h home, force bool) func(ctx context.Context, j *jobs.Job) error {
+	return func(ctx context.Context, j *jobs.Job) error {
+		s := steps(h)
+		s.Reports = reportSteps(h, "", "")
+		return jobs.Nightly(ctx, j, s, force)
+	}
+}
+
+// weeklyReport is the weekly report job: the last complete week's Wochenbericht, mailed.
+func weeklyReport(h home) func(ctx context.Context, j *jobs.Job) error {
+	return func(ctx context.Context, j *jobs.Job) error {
+		s := steps(h)
+		s.Reports = reportSteps(h, lastWeek, "")
+		return jobs.Weekly(ctx, j, s)
+	}
+}
+
+// retentionJob applies the retention periods.
+func retentionJob(h home) func(ctx context.Context, j *jobs.Job) error {
+	return func(ctx context.Context, j *jobs.Job) error { return jobs.Retention(ctx, j, steps(h)) }
+}
+
+// eraseJob removes the person with the Kundennummer kdnr; ref is the request's reference.
+func eraseJob(h home, key protect.Key, kdnr, ref string) func(ctx context.Context, j *jobs.Job) error {
+	return func(ctx context.Context, j *jobs.Job) error {
+		s := steps(h)
+		s.Erase = func(ctx context.Context) (*jobs.EraseResult, error) {
+			res, err := erase.Run(ctx, erase.Options{Inbox: h.inbox(), Archive: h.archive(), Quarantine: h.quarantine(),
+				Lake: h.lake(), Key: key, Now: h.e.now, Log: logger(h.e)}, kdnr)
+			if res != nil {
+				if aerr := auditErase(h, res, ref); aerr != nil && err == nil {
+					err = aerr
+				}
+			}
+			incomplete := errors.Is(err, erase.ErrIncomplete)
+			if incomplete {
+				err = nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			printErase(h, res)
+			r := &jobs.EraseResult{Rows: res.Rows, Files: len(res.Files), Review: len(res.Review), Incomplete: incomplete}
+			for _, u := range res.Unresolved {
+				r.Unresolved = append(r.Unresolved, u.Path)
+			}
+			return r, nil
+		}
+		return jobs.Erase(ctx, j, s)
+	}
+}
+
+// staleReason says why the warehouse is not current for the lake and today ("" if it
+// is): it asks the warehouse what it was built from, never a file's time.
+func staleReason(ctx context.Context, h home) string {
+	version, err := lake.DataVersion(h.lake())
+	if err != nil {
+		return "Manifest nicht lesbar"
+	}
+	switch warehouse.Currency(ctx, h.warehouseFile(), version, h.today()) {
+	case warehouse.Missing:
+		return "keine Auswertungsdatenbank vorhanden"
+	case warehouse.Unreadable:
+		return "Auswertungsdatenbank nicht lesbar"
+	case warehouse.OtherDay:
+		return "Auswertungsdatenbank von einem früheren Tag"
+	case warehouse.OtherData:
+		return "der Datensee hat sich geändert"
+	}
+	return ""
+}

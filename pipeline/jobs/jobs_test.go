@@ -1,0 +1,240 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"ipoint/pipeline/runs"
+)
+
+// world is a fake data directory: a clock that moves a second per reading, a lock,
+// a run history and what each stage was asked to do.
+type world struct {
+	now      time.Time
+	locked   bool
+	history  []runs.Run
+	notices  []runs.Run
+	metrics  int
+	calls    []string
+	out      bytes.Buffer
+	stale    string
+	failed   []string // the warehouse's failed checks
+	newFiles int
+	fail     map[string]error
+}
+
+func newWorld() *world {
+	return &world{now: time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC), fail: map[string]error{}}
+}
+
+func (w *world) clock() time.Time { w.now = w.now.Add(time.Second); return w.now }
+
+func (w *world) runner() *Runner {
+	return &Runner{Now: w.clock, PID: 7,
+		Lock: func(job string, _ time.Time) (func(), error) {
+			if w.locked {
+				return nil, LockedError{Holder: "ipoint schedule"}
+			}
+			w.locked = true
+			return func() { w.locked = false }, nil
+		},
+		Record:  func(r runs.Run) error { w.history = append(w.history, r); return nil },
+		Metrics: func(runs.Run) error { w.metrics++; return nil },
+		Notify:  func(_ context.Context, r runs.Run) error { w.notices = append(w.notices, r); return nil },
+	}
+}
+
+func (w *world) steps() *Steps {
+	call := func(name string) error { w.calls = append(w.calls, name); return w.fail[name] }
+	return &Steps{Out: &w.out,
+		Ingest: func(context.Context) (*IngestResult, error) {
+			r := &IngestResult{Files: w.newFiles, Rows: int64(10 * w.newFiles)}
+			return r, call("ingest")
+		},
+		Stale: func(context.Context) string { return w.stale },
+		LastRun: func(job string) (runs.Run, bool) {
+			for i := len(w.history) - 1; i >= 0; i-- {
+				if w.history[i].Job == job {
+					return w.history[i], true
+				}
+			}
+			return runs.Run{}, false
+		},
+		Transform: func(context.Context) (*TransformResult, error) {
+			if err := call("transform"); err != nil {
+				return nil, err
+			}
+			w.stale = ""
+			return &TransformResult{Failed: w.failed}, nil
+		},
+		Reports: func(context.Context) ([]Report, error) {
+			return []Report{{Path: "w.html", Period: "KW 13/2026", Weekly: true}, {Path: "m.html"}}, call("reports")
+		},
+		Mail:           func(_ context.Context, r Report) (string, error) { return "an 2 Empfänger", call("mail " + r.Period) },
+		MailConfigured: true,
+		Retention: func(context.Context) (int, bool, error) {
+			return 3, w.newFiles > 0, call("retention")
+		},
+		Erase: func(context.Context) (*EraseResult, error) {
+			return &EraseResult{Rows: 4, Files: 2, Review: 1}, call("erase")
+		},
+		WarehouseExists: func() bool { return true },
+	}
+}
+
+func stages(r runs.Run) string {
+	var s []string
+	for _, st := range r.Stages {
+		s = append(s, st.Name+":"+st.Outcome)
+	}
+	return strings.Join(s, " ")
+}
+
+func TestNightlyRebuildsOnlyWhenSomethingIsNew(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	nightly := func(force bool) error {
+		return r.Run(ctx, "run", "manuell", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, w.steps(), force) })
+	}
+	w.newFiles = 5
+	if err := nightly(false); err != nil {
+		t.Fatal(err)
+	}
+	w.newFiles = 0
+	if err := nightly(false); err != nil {
+		t.Fatal(err)
+	}
+	w.stale = "Auswertungsdatenbank von einem früheren Tag"
+	if err := nightly(false); err != nil {
+		t.Fatal(err)
+	}
+	if err := nightly(true); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"ingest:ok transform:ok report:ok",
+		"ingest:ok transform:skipped report:skipped",
+		"ingest:ok transform:ok report:ok",
+		"ingest:ok transform:ok report:ok",
+	}
+	for i, rec := range w.history {
+		if got := stages(rec); got != want[i] || rec.Outcome != runs.OK || rec.ExitCode != ExitOK {
+			t.Errorf("run %d: %s %s, want %s ok", i, got, rec.Outcome, want[i])
+		}
+	}
+	if w.history[0].Files != 5 || w.history[0].Rows != 50 || len(w.history[0].Reports) != 2 || w.history[0].ID != "20260329T003001-7" {
+		t.Errorf("first run recorded as %+v", w.history[0])
+	}
+	if w.history[2].Stages[1].Note != "Auswertungsdatenbank von einem früheren Tag" || w.history[3].Stages[1].Note != "--force" {
+		t.Errorf("rebuild reasons: %q, %q", w.history[2].Stages[1].Note, w.history[3].Stages[1].Note)
+	}
+	if !strings.Contains(w.out.String(), "Nichts Neues") || len(w.notices) != 0 || w.metrics != 4 || w.locked {
+		t.Errorf("out %q, notices %d, metrics %d, locked %v", w.out.String(), len(w.notices), w.metrics, w.locked)
+	}
+}
+
+func TestNightlyProblemsFailuresAndRecovery(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	nightly := func() error {
+		return r.Run(ctx, "run", "zeitplan", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, w.steps(), false) })
+	}
+	// Failed checks: the chain goes on, the run ends with problems and a notice.
+	w.newFiles, w.failed = 1, []string{"aktualitaet – zu alt (6 Zeilen)"}
+	err := nightly()
+	var p ProblemsError
+	if !errors.As(err, &p) || ExitCode(ctx, err) != ExitProblems || len(w.notices) != 1 {
+		t.Fatalf("failed checks: %v, %d notices", err, len(w.notices))
+	}
+	if got := stages(w.history[0]); got != "ingest:ok transform:ok report:ok" || w.history[0].Checks != 1 ||
+		w.history[0].Outcome != runs.Problems || w.history[0].Attention[0] != "Prüfung fehlgeschlagen: aktualitaet – zu alt (6 Zeilen)" {
+		t.Errorf("recorded as %s %+v", got, w.history[0])
+	}
+	// A failing build stops the chain: no reports.
+	w.failed, w.fail["transform"] = nil, errors.New("disk full")
+	if err := nightly(); ExitCode(ctx, err) != ExitFailure {
+		t.Fatalf("failed build: %v", err)
+	}
+	if got := stages(w.history[1]); got != "ingest:ok transform:failed" || w.history[1].Error != "disk full" {
+		t.Errorf("failed run: %s %q", got, w.history[1].Error)
+	}
+	// The next night has nothing new but rebuilds, because the last run failed.
+	w.newFiles, w.fail["transform"] = 0, nil
+	if err := nightly(); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.history[2].Stages[1].Note; got != "der letzte Lauf ist nicht durchgelaufen" {
+		t.Errorf("after a failure: %q", got)
+	}
+	// A panic is recovered and recorded; a held lock is not recorded at all.
+	w.fail["ingest"] = nil
+	n := len(w.history)
+	err = r.Run(ctx, "run", "manuell", func(context.Context, *Job) error { panic("boom") })
+	var pe PanicError
+	if !errors.As(err, &pe) || w.history[n].Outcome != runs.Panicked || w.locked {
+		t.Errorf("panic: %v %+v", err, w.history[n])
+	}
+	w.locked = true
+	if err := nightly(); ExitCode(ctx, err) != ExitLocked || len(w.history) != n+1 {
+		t.Errorf("locked: %v, %d runs", err, len(w.history))
+	}
+	w.locked = false
+	// A cancelled run starts no further stage and sends no notice.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	notices := len(w.notices)
+	err = r.Run(cctx, "run", "manuell", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, w.steps(), false) })
+	if ExitCode(cctx, err) != ExitCancelled || stages(w.history[len(w.history)-1]) != "ingest:cancelled" || len(w.notices) != notices {
+		t.Errorf("cancelled: %v %s", err, stages(w.history[len(w.history)-1]))
+	}
+}
+
+func TestWeeklyRetentionErase(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	job := func(name string, fn func(context.Context, *Job, *Steps) error, s *Steps) error {
+		return r.Run(ctx, name, "manuell", func(ctx context.Context, j *Job) error { return fn(ctx, j, s) })
+	}
+	if err := job("weekly_report", Weekly, w.steps()); err != nil {
+		t.Fatal(err)
+	}
+	s := w.steps()
+	s.MailConfigured = false
+	if err := job("weekly_report", Weekly, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := job("retention", Retention, w.steps()); err != nil {
+		t.Fatal(err)
+	}
+	w.newFiles = 1 // the fake's retention changes the lake now
+	if err := job("retention", Retention, w.steps()); err != nil {
+		t.Fatal(err)
+	}
+	err := job("erase", Erase, w.steps())
+	if ExitCode(ctx, err) != ExitProblems {
+		t.Errorf("erase with a row to review: %v", err)
+	}
+	want := []string{"report:ok mail:ok", "report:ok mail:skipped", "retention:ok transform:skipped",
+		"retention:ok transform:ok", "erase:ok transform:ok"}
+	for i, rec := range w.history {
+		if got := stages(rec); got != want[i] {
+			t.Errorf("%s: %s, want %s", rec.Job, got, want[i])
+		}
+	}
+	if w.history[0].Stages[0].Note != "KW 13/2026" || !strings.Contains(strings.Join(w.calls, ","), "mail KW 13/2026") {
+		t.Errorf("weekly: %+v %v", w.history[0].Stages, w.calls)
+	}
+	if a := w.history[4].Attention; len(a) != 1 || a[0] != "Löschung: 1 Zeilen zu prüfen" {
+		t.Errorf("erase attention %v", a)
+	}
+	// Without a weekly report there is nothing to send: a failure.
+	s = w.steps()
+	s.Reports = func(context.Context) ([]Report, error) { return nil, nil }
+	if err := job("weekly_report", Weekly, s); ExitCode(ctx, err) != ExitFailure {
+		t.Errorf("no weekly report: %v", err)
+	}
+}
