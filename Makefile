@@ -69,13 +69,25 @@ bench: npm assets
 ## then fails with "context deadline exceeded" when the box ends while an input is
 ## being run or minimised (seen with FuzzXML and FuzzXLSX, naming no input). A count
 ## waits for it; a real hang still fails at -timeout. FuzzXLSX is about 20 times slower.
+## The scanners (FuzzScan*) and erase's rewriting of each format (FuzzRewrite*) too;
+## FuzzRewriteXLSX builds a workbook per input and is about 100 times slower.
 FUZZTIME ?= 30000x
 FUZZXLSX ?= 1500x
+FUZZSCAN ?= 10000x
+FUZZREWRITE ?= 5000x
+FUZZREWRITEXLSX ?= 200x
 fuzz: assets
 	for f in FuzzCSV FuzzStatTable FuzzXML FuzzJSONL; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -parallel 1 -timeout 5m ./pipeline/read/ || exit 1; \
 	done
+	for f in FuzzScanCSV FuzzScanJSONL FuzzScanXML FuzzScanSheet; do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZSCAN) -parallel 1 -timeout 5m ./pipeline/read/ || exit 1; \
+	done
 	$(GO) test -run '^$$' -fuzz '^FuzzXLSX$$' -fuzztime $(FUZZXLSX) -parallel 1 -timeout 5m ./pipeline/read/
+	for f in FuzzRewriteCSV FuzzRewriteJSONL FuzzRewriteXML; do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZREWRITE) -parallel 1 -timeout 5m ./pipeline/erase/ || exit 1; \
+	done
+	$(GO) test -run '^$$' -fuzz '^FuzzRewriteXLSX$$' -fuzztime $(FUZZREWRITEXLSX) -parallel 1 -timeout 5m ./pipeline/erase/
 
 lint: assets
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt would change the files above"; exit 1; }

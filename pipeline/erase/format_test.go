@@ -320,32 +320,3 @@ func TestWorkbook(t *testing.T) {
 		t.Errorf("Info!A1 = %q", v)
 	}
 }
-
-// TestSheetScanner: the worksheet scanner reads prefixed names, entities and character
-// references, CDATA, comments, quoted '>' in attributes, and leaves phonetic readings
-// out of a cell's text.
-func TestSheetScanner(t *testing.T) {
-	row := `<x:row r="2" spans="1:4"><x:c r="B2" t="inlineStr"><x:is><x:r><x:t>a &amp; b &#252;&#x21;</x:t></x:r>` +
-		`<x:rPh><x:t>ignored</x:t></x:rPh></x:is></x:c><x:c r="C2" t="str" q='a>b'><x:f>1</x:f><x:v><![CDATA[<raw>]]></x:v></x:c><x:c r="E2"/></x:row>`
-	doc := `<?xml version="1.0"?><!-- <row r="9"> --><x:worksheet><x:sheetData>` + row + `</x:sheetData></x:worksheet>`
-	ws, err := parseSheet([]byte(doc), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ws.rows) != 1 || ws.last != 2 {
-		t.Fatalf("rows %+v", ws.rows)
-	}
-	r := ws.rows[0]
-	if got := fmt.Sprintf("%q", r.values); got != `["" "a & b ü!" "<raw>" "" ""]` {
-		t.Errorf("values %s", got)
-	}
-	if doc[r.start:r.end] != row || r.empty != `<x:row r="2"/>` {
-		t.Errorf("span %q, empty %q", doc[r.start:r.end], r.empty)
-	}
-	if _, err := parseSheet([]byte(`<row r="1"><c t="s"><v>0</v></c></row>`), nil); err == nil {
-		t.Error("a shared string without a table")
-	}
-	if err := tags([]byte(`<row r="1`), func(*tag) {}, func([]byte) {}); err == nil {
-		t.Error("a cut tag")
-	}
-}

@@ -21,18 +21,14 @@ type CSVOptions struct {
 // and LF line ends are both accepted. A last line without a line end was cut off: that
 // row is rejected, because a cut row cannot be told from a complete one otherwise.
 type csvReader struct {
-	br     *bufio.Reader
+	csvRecords
 	closer io.Closer
 	dec    decoder
-	comma  byte
 	header []string
-	line   int      // physical lines read so far
-	rec    []byte   // the current record's bytes
 	text   []byte   // the current record, decoded
 	ends   []int    // where each decoded field ends in text
 	slab   []string // room for the fields of the next rows
 	rows   []Row    // room for the next rows
-	eof    bool
 
 	reuse bool // a chunk's reader: each row and its field list hold until the next call only
 	row   Row
@@ -45,7 +41,7 @@ func newCSVReader(r io.Reader, enc Encoding, comma byte, bufSize int) *csvReader
 	if comma == 0 {
 		comma = ';'
 	}
-	c := &csvReader{br: bufio.NewReaderSize(r, bufSize), dec: decoder{enc: enc}, comma: comma}
+	c := &csvReader{csvRecords: csvRecords{br: bufio.NewReaderSize(r, bufSize), comma: comma}, dec: decoder{enc: enc}}
 	if cl, ok := r.(io.Closer); ok {
 		c.closer = cl
 	}
@@ -131,83 +127,6 @@ func (c *csvReader) Next() (*Row, error) {
 		}
 		row.Line, row.Fields = start, fields
 		return row, nil
-	}
-}
-
-// record reads one record: a line, or several where a quoted field spans line ends. It
-// returns the record without its line end and the line it starts on. A '"' opens a quoted
-// field only at the start of a field, as in split; elsewhere it is data.
-func (c *csvReader) record() (raw []byte, start int, terminated bool, err error) {
-	if c.eof {
-		return nil, 0, false, io.EOF
-	}
-	c.rec = c.rec[:0]
-	start = c.line + 1
-	q := quoteState{comma: c.comma}
-	q.reset()
-	for {
-		chunk, err := c.br.ReadSlice('\n')
-		c.rec = append(c.rec, chunk...)
-		if len(c.rec) > maxRecordBytes {
-			return nil, 0, false, &FileError{Line: start, Reason: fmt.Sprintf("Datensatz länger als %s (Anführungszeichen nicht geschlossen?)", sizeText(maxRecordBytes))}
-		}
-		q.scan(chunk)
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err == io.EOF {
-			c.eof = true
-			if len(c.rec) == 0 {
-				return nil, 0, false, io.EOF
-			}
-			c.line++
-			return c.rec, start, false, nil
-		}
-		if err != nil {
-			return nil, 0, false, err
-		}
-		c.line++
-		if q.inQuotes { // inside a quoted field: the line end is data
-			continue
-		}
-		rec := c.rec[:len(c.rec)-1]
-		if n := len(rec); n > 0 && rec[n-1] == '\r' {
-			rec = rec[:n-1]
-		}
-		return rec, start, true, nil
-	}
-}
-
-// quoteState follows the quoting of one record: a '"' opens a quoted field only at the
-// start of a field (elsewhere it is data); inside, '""' stands for '"' and a line end is
-// data. split reads fields by the same rule.
-type quoteState struct {
-	comma                        byte
-	inQuotes, closed, fieldStart bool
-}
-
-// reset starts a record.
-func (q *quoteState) reset() { q.inQuotes, q.closed, q.fieldStart = false, false, true }
-
-// scan follows the next bytes of the record.
-func (q *quoteState) scan(b []byte) {
-	if bytes.IndexByte(b, '"') < 0 {
-		if !q.inQuotes && len(b) > 0 {
-			q.closed, q.fieldStart = false, b[len(b)-1] == q.comma
-		}
-		return
-	}
-	for _, c := range b {
-		switch {
-		case q.inQuotes:
-			if c == '"' {
-				q.inQuotes, q.closed = false, true
-			}
-		case c == '"' && (q.fieldStart || q.closed): // opens a field, or a doubled '"'
-			q.inQuotes, q.closed, q.fieldStart = true, false, false
-		default:
-			q.closed, q.fieldStart = false, c == q.comma
-		}
 	}
 }
 

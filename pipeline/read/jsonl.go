@@ -14,18 +14,16 @@ import (
 // is a RowError (a cut-off last line among them); blank lines are skipped. Values are
 // returned as text: strings unquoted, numbers and booleans as written, null as "".
 type jsonlReader struct {
-	br     *bufio.Reader
+	jsonlLines
 	closer io.Closer
 	fields []string
 	index  map[string]int
 	extra  map[string]bool
-	line   int
-	buf    []byte
 }
 
 // NewJSONL returns a reader over the objects' fields.
 func NewJSONL(r io.Reader, fields []string) (Reader, error) {
-	j := &jsonlReader{br: bufio.NewReaderSize(r, 1<<20), fields: fields, index: map[string]int{}, extra: map[string]bool{}}
+	j := &jsonlReader{jsonlLines: jsonlLines{br: bufio.NewReaderSize(r, 1<<20)}, fields: fields, index: map[string]int{}, extra: map[string]bool{}}
 	if cl, ok := r.(io.Closer); ok {
 		j.closer = cl
 	}
@@ -54,34 +52,17 @@ func (j *jsonlReader) Close() error {
 
 func (j *jsonlReader) Next() (*Row, error) {
 	for {
-		j.buf = j.buf[:0]
-		var err error
-		for {
-			var chunk []byte
-			chunk, err = j.br.ReadSlice('\n')
-			j.buf = append(j.buf, chunk...)
-			if len(j.buf) > maxRecordBytes {
-				return nil, &FileError{Line: j.line + 1, Reason: "Zeile länger als " + sizeText(maxRecordBytes)}
-			}
-			if err != bufio.ErrBufferFull {
-				break
-			}
-		}
-		if err != nil && err != io.EOF {
+		line, _, err := j.next()
+		if err != nil {
 			return nil, err
 		}
-		if len(j.buf) == 0 && err == io.EOF {
-			return nil, io.EOF
-		}
-		j.line++
-		line := bytes.TrimRight(j.buf, "\r\n")
 		if !utf8.Valid(line) {
 			return nil, &FileError{Line: j.line, Reason: "Bytes, die in UTF-8 ungültig sind"}
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if j.line == 1 && bytes.HasPrefix(line, []byte{0xEF, 0xBB, 0xBF}) {
+		if j.line == 1 && bytes.HasPrefix(line, utf8BOM) {
 			line = line[3:]
 		}
 		return j.object(line)

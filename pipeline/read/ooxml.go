@@ -1,4 +1,4 @@
-package erase
+package read
 
 import (
 	"bytes"
@@ -9,9 +9,10 @@ import (
 	"unicode/utf8"
 )
 
-// The worksheets of a large workbook are most of an erasure's work; encoding/xml reads
-// them at a fraction of the speed of this scanner of the XML that OOXML parts are
-// written in: elements, attributes, text, comments, processing instructions, CDATA.
+// The worksheet scanner: the worksheets of a large workbook are most of an erasure's
+// work; encoding/xml reads them at a fraction of the speed of this scanner of the XML
+// that OOXML parts are written in: elements, attributes, text, comments, processing
+// instructions, CDATA.
 
 // tag is a start or end tag of a part.
 type tag struct {
@@ -176,25 +177,31 @@ func unescape(b []byte) []byte {
 	return out
 }
 
-// sheetRow is a row element of a worksheet.
-type sheetRow struct {
-	num        int
-	start, end int
-	empty      string   // the element that replaces it: its name and number
-	values     []string // by column
-	shared     []int    // the shared strings its cells use
+// maxColumns is a worksheet's number of columns (A to XFD).
+const maxColumns = 1 << 14
+
+// SheetRow is a row element of a worksheet: Line is its number (r), or the one after
+// the last row's, Start and End its element's bytes in the part, Values its cells' text
+// by column (a shared string resolved, trimmed).
+type SheetRow struct {
+	Record
+	Num    int    // the row's number in its sheet
+	Empty  string // the element that stands for the row without its cells: its name and number
+	Shared []int  // the shared strings its cells use
 }
 
-type sheet struct {
-	rows []sheetRow
-	last int // the last row's number
+// Sheet is a worksheet's rows.
+type Sheet struct {
+	Rows []SheetRow
+	Last int // the last row's number
 }
 
-// parseSheet reads the rows of a worksheet with their byte spans and values.
-func parseSheet(b []byte, sst *sharedStrings) (*sheet, error) {
-	ws := &sheet{}
+// ScanSheet reads the rows of a worksheet part with their byte spans and values; sst
+// is the workbook's shared strings (nil: none).
+func ScanSheet(b []byte, sst *SharedStrings) (*Sheet, error) {
+	ws := &Sheet{}
 	var (
-		cur          *sheetRow
+		cur          *SheetRow
 		col          int
 		cellType     string
 		v, is        []byte
@@ -208,17 +215,17 @@ func parseSheet(b []byte, sst *sharedStrings) (*sheet, error) {
 			val = string(is)
 		case "s":
 			i, err := strconv.Atoi(strings.TrimSpace(val))
-			if err != nil || sst == nil || i < 0 || i >= len(sst.text) {
-				fail = fmt.Errorf("row %d: shared string %q unknown", cur.num, val)
+			if err != nil || sst == nil || i < 0 || i >= len(sst.Text) {
+				fail = fmt.Errorf("row %d: shared string %q unknown", cur.Num, val)
 				return
 			}
-			val = sst.text[i]
-			cur.shared = append(cur.shared, i)
+			val = sst.Text[i]
+			cur.Shared = append(cur.Shared, i)
 		}
-		for len(cur.values) <= col {
-			cur.values = append(cur.values, "")
+		for len(cur.Values) <= col {
+			cur.Values = append(cur.Values, "")
 		}
-		cur.values[col] = strings.TrimSpace(val)
+		cur.Values[col] = strings.TrimSpace(val)
 		col++
 	}
 	err := tags(b, func(t *tag) {
@@ -226,22 +233,25 @@ func parseSheet(b []byte, sst *sharedStrings) (*sheet, error) {
 		switch string(t.name) {
 		case "row":
 			if !t.end {
-				num := ws.last + 1
+				num := ws.Last + 1
 				if n, err := strconv.Atoi(t.attr("r")); err == nil {
 					num = n
 				}
-				cur = &sheetRow{num: num, start: t.start, empty: fmt.Sprintf("<%s r=\"%d\"/>", t.qname, num)}
-				ws.last, col = num, 0
+				cur = &SheetRow{Record: Record{Line: num, Start: t.start}, Num: num, Empty: fmt.Sprintf("<%s r=\"%d\"/>", t.qname, num)}
+				ws.Last, col = num, 0
 			}
 			if !open && cur != nil {
-				cur.end = t.stop
-				ws.rows = append(ws.rows, *cur)
+				cur.End = t.stop
+				ws.Rows = append(ws.Rows, *cur)
 				cur = nil
 			}
 		case "c":
 			if !t.end {
 				if ref := t.attr("r"); ref != "" {
 					col = column(ref)
+					if (col < 0 || col >= maxColumns) && cur != nil && fail == nil {
+						fail = fmt.Errorf("row %d: cell reference %q", cur.Num, ref)
+					}
 				}
 				cellType, v, is, inV, inT, ph = t.attr("t"), v[:0], is[:0], false, false, false
 			}
@@ -269,20 +279,22 @@ func parseSheet(b []byte, sst *sharedStrings) (*sheet, error) {
 	return ws, err
 }
 
-// sharedStrings is the workbook's table of shared strings, with the byte span of each.
-type sharedStrings struct {
-	b     []byte
-	text  []string
-	spans [][2]int
-	empty string // an empty entry, with the document's prefix
+// SharedStrings is a workbook's table of shared strings, with the byte span of each
+// entry in its part.
+type SharedStrings struct {
+	Part  []byte   // the part's bytes
+	Text  []string // each entry's text
+	Spans [][2]int // each entry's bytes in Part
+	Empty string   // an empty entry, with the document's prefix
 }
 
-func (w *workbook) sharedStrings(part string) (*sharedStrings, error) {
-	b, err := w.read(part)
+// SharedStrings reads the workbook's shared strings part.
+func (w *Workbook) SharedStrings(part string) (*SharedStrings, error) {
+	b, err := w.Part(part)
 	if err != nil {
 		return nil, err
 	}
-	s := &sharedStrings{b: b}
+	s := &SharedStrings{Part: b}
 	var text []byte
 	start, inT, ph := 0, false, false
 	err = tags(b, func(t *tag) {
@@ -291,14 +303,14 @@ func (w *workbook) sharedStrings(part string) (*sharedStrings, error) {
 		case "si":
 			if !t.end {
 				start, text = t.start, text[:0]
-				if s.empty == "" {
+				if s.Empty == "" {
 					prefix := strings.TrimSuffix(string(t.qname), "si")
-					s.empty = "<" + prefix + "si><" + prefix + "t></" + prefix + "t></" + prefix + "si>"
+					s.Empty = "<" + prefix + "si><" + prefix + "t></" + prefix + "t></" + prefix + "si>"
 				}
 			}
 			if !open {
-				s.text = append(s.text, string(text))
-				s.spans = append(s.spans, [2]int{start, t.stop})
+				s.Text = append(s.Text, string(text))
+				s.Spans = append(s.Spans, [2]int{start, t.stop})
 			}
 		case "t":
 			inT = open
