@@ -90,7 +90,7 @@ var ErrInvalidNumber = errors.New("ungültige Kundennummer: erwartet werden 3 Zi
 
 func (o *Options) defaults() {
 	if o.Archive == "" {
-		o.Archive = filepath.Join(o.Inbox, "archive")
+		o.Archive = filepath.Join(o.Inbox, lake.ArchiveDir)
 	}
 	for _, p := range []*string{&o.Inbox, &o.Archive, &o.Quarantine, &o.Lake} {
 		*p = filepath.Clean(*p)

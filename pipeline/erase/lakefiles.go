@@ -77,28 +77,24 @@ func lakeFiles(root string, m *lake.Manifest) ([]lakeFile, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, path)
-		parts := strings.Split(filepath.ToSlash(rel), "/")
-		findings := len(parts) > 0 && parts[0] == "findings"
-		if findings {
-			parts = parts[1:]
-		}
-		if len(parts) < 2 || !strings.HasPrefix(parts[0], "export=") {
+		place, ok := lake.ParsePath(rel)
+		if !ok {
 			return nil
 		}
-		e := source.ByName(strings.TrimPrefix(parts[0], "export="))
+		e := source.ByName(place.Export)
 		if e == nil || linksOf(e).kunde.raw == "" {
 			return nil // the statistics table, or no export of ours: no persons
 		}
 		f := lakeFile{path: path, export: e}
 		switch {
-		case findings:
+		case place.Findings:
 			f.kind, f.fields = KindFindings, lake.FindingFields
-		case len(parts) == 2 && parts[1] == "history.parquet" && e.Snapshot:
+		case place.History && e.Snapshot:
 			f.kind, f.fields = KindHistory, lake.HistoryFields(e.Fields())
-		case len(parts) == 3 && strings.HasPrefix(parts[1], "stichtag=") && !e.Snapshot:
+		case place.Stichtag != "" && !e.Snapshot:
 			f.kind, f.fields = KindLake, e.Fields()
-			base := partName.FindStringSubmatch(parts[2])[1]
-			f.entry = current[e.Name+"/"+strings.TrimPrefix(parts[1], "stichtag=")+"/"+base]
+			base := partName.FindStringSubmatch(place.File)[1]
+			f.entry = current[e.Name+"/"+place.Stichtag+"/"+base]
 		default:
 			return nil
 		}

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -26,10 +25,6 @@ type rawFile struct {
 	export   *source.Export // nil: not a delivery (a note, a reason file, a sidecar, ...)
 	inflight bool           // *.part, *.tmp: an agency is still writing it
 }
-
-// hashSuffix is what ingest appends to a delivery whose name the archive or the
-// quarantine already holds: a dot and 12 hex digits of its SHA-256.
-var hashSuffix = regexp.MustCompile(`^(.+)\.[0-9a-f]{12}$`)
 
 // rawFiles lists every file under the inbox (the archive included), the archive and
 // the quarantine, in name order.
@@ -72,9 +67,9 @@ func classify(path, kind string) rawFile {
 	f := rawFile{path: path, kind: kind, name: filepath.Base(path)}
 	class, d, _ := source.Detect(f.name)
 	if class == source.Unknown && kind != KindInbox {
-		if m := hashSuffix.FindStringSubmatch(f.name); m != nil {
-			if c, dd, _ := source.Detect(m[1]); c == source.Data || c == source.BadName {
-				class, d, f.name = c, dd, m[1]
+		if delivered, ok := lake.DeliveredName(f.name); ok {
+			if c, dd, _ := source.Detect(delivered); c == source.Data || c == source.BadName {
+				class, d, f.name = c, dd, delivered
 			}
 		}
 	}
@@ -259,7 +254,7 @@ func (r *run) findInForce(files []rawFile) {
 		if e == nil || found[f.name] || f.kind != KindArchive || len(e.SHA256) < 12 {
 			continue
 		}
-		suffixed := f.name + "." + e.SHA256[:12]
+		suffixed := lake.SuffixedName(f.name, e.SHA256)
 		switch filepath.Base(f.path) {
 		case suffixed:
 			r.inForce[f.path] = true
