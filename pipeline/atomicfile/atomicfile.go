@@ -16,6 +16,21 @@ import (
 // TempPrefix starts the name of every file being written.
 const TempPrefix = ".tmp-"
 
+// CrashPoint, where set, is called just before a committed file is renamed (or linked)
+// into place and just after: the points where a crash test kills the process, so that
+// it dies at a chosen durable step rather than after a guessed time. Nil in production.
+var CrashPoint func(path string)
+
+func crashPoint(path string) {
+	if CrashPoint != nil {
+		CrashPoint(path)
+	}
+}
+
+// Moved marks a rename done outside this package (a file moved out of the inbox) as a
+// crash point too: call it before the rename.
+func Moved(path string) { crashPoint(path) }
+
 // File is a file being written; Commit puts it in place, Abort throws it away.
 type File struct {
 	f     *os.File
@@ -74,7 +89,9 @@ func (f *File) finish(place func(tmp string) error) error {
 		err = cerr
 	}
 	if err == nil {
+		crashPoint(f.final)
 		err = place(tmp)
+		crashPoint(f.final)
 	}
 	if err != nil {
 		os.Remove(tmp)

@@ -397,6 +397,7 @@ func (r *run) apply(m move) error {
 			return err
 		}
 	}
+	atomicfile.Moved(to)
 	if err := os.Rename(m.from, to); err != nil && !os.IsNotExist(err) {
 		return err
 	}
