@@ -9,7 +9,7 @@ DEMO        := demo
 # freshness check would fail on an older one). Same day, same seed: the same demo.
 DEMO_AS_OF  ?= $(shell TZ=Europe/Berlin date -d yesterday +%F)
 
-.PHONY: build demo test bench lint fmt clean npm fuzz assets
+.PHONY: build demo test race bench lint fmt clean npm fuzz assets
 
 NODECLIENT  := testdata/nodeclient
 ASSETS      := reports/assets
@@ -59,6 +59,15 @@ $(NODECLIENT)/node_modules/.package-lock.json: $(NODECLIENT)/package-lock.json
 test: npm assets
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+## race: the race detector over every package that starts goroutines (ingest's parallel
+## files and chunks, the generator's workers, the mail test server) and the ones that
+## run jobs on them (scheduler, jobs). The generator's race run is its determinism test,
+## which runs the worker pool; its other tests are single-threaded and take minutes
+## under the detector.
+race: npm assets
+	$(GO) test -race -count=1 ./pipeline/ingest ./pipeline/jobs ./pipeline/schedule/... ./pipeline/mail/...
+	$(GO) test -race -count=1 -run '^TestDeterminism$$' ./pipeline/synth
 
 ## bench: speed and memory, measured by Go benchmarks.
 bench: npm assets
