@@ -34,7 +34,7 @@ Ein laufender anderer Lauf (Sperre) beendet den Aufruf mit Code 11.`, e)
 	return runJob(ctx, h, "run", "manuell", nightly(h, *force))
 }
 
-// lakeNewest is the newest Stichtag of every export (abh_aufenthalt per Kreis) in the
+// lakeNewest is the newest Stichtag of every export (per Kreis where each Kreis delivers) in the
 // manifest, for the freshness in status and metrics.
 func lakeNewest(lakeDir string) (map[string]time.Time, error) {
 	m, err := lake.ReadManifest(lakeDir)

@@ -226,7 +226,7 @@ func jobName(job string) string {
 }
 
 // expectedStreams are the deliveries that must keep arriving, from the export catalog
-// (abh_aufenthalt once per Kreis).
+// (an export delivered per Kreis once per Kreis).
 func expectedStreams() []string {
 	var out []string
 	for _, e := range source.All() {

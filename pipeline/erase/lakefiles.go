@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -56,8 +55,6 @@ type lakeFile struct {
 	entry  *lake.Entry // a delta's delivery
 }
 
-var partName = regexp.MustCompile(`^(.*?)(\.p[0-9]+)?\.parquet$`)
-
 // lakeFiles lists the lake's tables that may hold persons: deltas first, then
 // histories, then findings (which are matched against the lines of the others).
 func lakeFiles(root string, m *lake.Manifest) ([]lakeFile, error) {
@@ -93,7 +90,7 @@ func lakeFiles(root string, m *lake.Manifest) ([]lakeFile, error) {
 			f.kind, f.fields = KindHistory, lake.HistoryFields(e.Fields())
 		case place.Stichtag != "" && !e.Snapshot:
 			f.kind, f.fields = KindLake, e.Fields()
-			base := partName.FindStringSubmatch(place.File)[1]
+			base, _ := lake.PartSource(place.File)
 			f.entry = current[e.Name+"/"+place.Stichtag+"/"+base]
 		default:
 			return nil

@@ -235,7 +235,7 @@ func TestEraseWorld(t *testing.T) {
 		} else {
 			inLake := 0
 			for rel, n := range removed {
-				if m := partName.FindStringSubmatch(filepath.Base(rel)); filepath.Dir(rel) == dir && m != nil && m[1] == base {
+				if src, ok := lake.PartSource(filepath.Base(rel)); filepath.Dir(rel) == dir && ok && src == base {
 					want += n
 					inLake += len(after[filepath.Join(h.lake(), rel)])
 				}

@@ -1,7 +1,6 @@
 package lake
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -50,11 +49,7 @@ func (l *Lake) Record(e Entry) { l.m.add(e) }
 // DeltaPath is where part i of a delta export's delivery lies: SOURCE.parquet, and
 // SOURCE.pN.parquet for the further parts of a large file read in parallel.
 func (l *Lake) DeltaPath(export, stichtag, source string, part int) string {
-	name := base(source) + ".parquet"
-	if part > 0 {
-		name = fmt.Sprintf("%s.p%d.parquet", base(source), part)
-	}
-	return filepath.Join(l.root, PartitionDir(export, stichtag), name)
+	return filepath.Join(l.root, PartitionDir(export, stichtag), PartFile(source, part))
 }
 
 // RemoveStaleParts removes parts from part n on that an earlier, larger delivery of the
@@ -73,15 +68,13 @@ func (l *Lake) RemoveStaleParts(export, stichtag, source string, n int) error {
 
 // FindingsPath is where a delivery's findings lie.
 func (l *Lake) FindingsPath(export, stichtag, source string) string {
-	return filepath.Join(l.root, FindingsDir, PartitionDir(export, stichtag), base(source)+".parquet")
+	return filepath.Join(l.root, FindingsDir, PartitionDir(export, stichtag), PartFile(source, 0))
 }
 
 // HistoryPath is where a snapshot export's history lies.
 func (l *Lake) HistoryPath(export string) string {
 	return filepath.Join(l.root, HistoryFile(export))
 }
-
-func base(name string) string { return name[:len(name)-len(filepath.Ext(name))] }
 
 // History returns the history of a snapshot export, loading it once.
 func (l *Lake) History(export string, fields []pipeline.Field, key int) (*History, error) {

@@ -1,6 +1,7 @@
 package lake
 
 import (
+	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -85,6 +86,27 @@ func ParsePath(rel string) (p Place, ok bool) {
 		return Place{}, false
 	}
 	return p, true
+}
+
+// PartFile is the name of part n of a delivery's rows in its partition: SOURCE.parquet
+// for the first, SOURCE.pN.parquet for the N-th chunk of a file read in parts.
+func PartFile(source string, n int) string {
+	b := strings.TrimSuffix(source, path.Ext(source))
+	if n > 0 {
+		return fmt.Sprintf("%s.p%d.parquet", b, n)
+	}
+	return b + ".parquet"
+}
+
+var partFile = regexp.MustCompile(`^(.*?)(\.p[0-9]+)?\.parquet$`)
+
+// PartSource undoes PartFile: the delivered file's name without its extension.
+func PartSource(file string) (string, bool) {
+	m := partFile.FindStringSubmatch(file)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }
 
 // ReasonFile is the reason file beside a quarantined file.

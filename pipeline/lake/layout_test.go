@@ -35,6 +35,14 @@ func TestLayoutRoundTrip(t *testing.T) {
 	if d, ok := DeliveredName("verbis_kunden_20261124.csv"); ok || d != "verbis_kunden_20261124.csv" {
 		t.Error("an unsuffixed name")
 	}
+	for n, want := range map[int]string{0: "a_20261124.parquet", 1: "a_20261124.p1.parquet", 12: "a_20261124.p12.parquet"} {
+		if got := PartFile("a_20261124.csv", n); got != want {
+			t.Errorf("PartFile %d = %s, want %s", n, got, want)
+		}
+		if src, ok := PartSource(want); !ok || src != "a_20261124" {
+			t.Errorf("PartSource(%s) = %s %v", want, src, ok)
+		}
+	}
 	if !IsReasonFile(ReasonFile("a.csv")) || IsReasonFile("a.csv") {
 		t.Error("reason files")
 	}

@@ -50,7 +50,7 @@ func (r *Result) Failed() []CheckResult {
 
 // Model is one SQL file of sql/models.
 type Model struct {
-	Name string // file name without the number and extension, e.g. stg_arbeitsaufnahmen
+	Name string // file name without the number and extension, e.g. mart_monat
 	File string
 	SQL  string
 }

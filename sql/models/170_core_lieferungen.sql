@@ -1,7 +1,7 @@
 -- core_lieferungen: jede gelieferte Datei, wie das Manifest des Datensees sie verzeichnet (ohne
 -- personenbezogene Daten), mit der Datenversion, auf der die Auswertungsdatenbank beruht.
 -- * name: Dateiname der Lieferung
--- * export: Export (verbis_kunden, massnahmen, arbeitsaufnahmen, abh_aufenthalt, beratungen, ki_schutzsuchende)
+-- * export: Export (die Exporte und ihre Titel stehen in dim_export)
 -- * stichtag: Stichtag der Lieferung
 -- * ergebnis: ingested (im Datensee) oder quarantined (ganz in die Quarantäne verschoben)
 -- * grund: Grund der Quarantäne
