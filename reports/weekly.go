@@ -536,7 +536,7 @@ func consultationsChart(ctx context.Context, db *sql.DB, weeks []time.Time, labe
 		}
 		ss.add(v, k, false)
 	}
-	return chartSpec{ID: "beratungen", Title: "Beratungen je Woche nach Zielgruppe", AxisHead: "Woche", Labels: labels, Stack: true,
+	return chartSpec{ID: "beratung-zielgruppe", Title: "Beratungen je Woche nach Zielgruppe", AxisHead: "Woche", Labels: labels, Stack: true,
 		Description: "Gestapeltes Säulendiagramm der Beratungen von Geflüchteten, Ehrenamtlichen und Arbeitgebern je Kalenderwoche der letzten 52 Wochen.",
 		Series:      ss}.build(), nil
 }
