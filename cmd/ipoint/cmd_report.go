@@ -54,7 +54,7 @@ neue Fassung hinzu.`, e)
 	}
 	var done []storedReport
 	err = withLock(h, "report", func() error {
-		done, err = reportStage(ctx, h, *week, *month, *k)
+		done, err = reportStage(ctx, h, selection{week: *week, month: *month}, *k)
 		return err
 	})
 	for _, r := range done {
@@ -75,13 +75,13 @@ type storedReport struct {
 
 // reportStage renders the reports (by default the last complete week and month) into
 // the archive and rewrites the index; the caller holds the lock.
-func reportStage(ctx context.Context, h home, week, month string, k int64) ([]storedReport, error) {
+func reportStage(ctx context.Context, h home, sel selection, k int64) ([]storedReport, error) {
 	db, err := h.openWarehouse("2GB")
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	jobs, err := reportJobs(ctx, db, week, month)
+	jobs, err := reportJobs(ctx, db, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -109,9 +109,16 @@ type reportJob struct {
 	weekly bool
 }
 
-// reportJobs decides which reports to render: the given week or month, or by default
-// the last complete week and month of the data.
-func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJob, error) {
+// selection says which reports to render.
+type selection struct {
+	week, month string // --week JJJJ-Wnn and --month JJJJ-MM ("": not asked for)
+	lastWeek    bool   // the Wochenbericht of the last complete week alone (the weekly job)
+}
+
+// reportJobs decides which reports to render: the given week or month, the last
+// complete week alone, or by default the last complete week and month of the data.
+func reportJobs(ctx context.Context, db *sql.DB, sel selection) ([]reportJob, error) {
+	week, month := sel.week, sel.month
 	var stand time.Time
 	if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand); err != nil {
 		return nil, err
@@ -133,11 +140,10 @@ func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJo
 			return reports.Cohorts(ctx, db, y, m, k)
 		}, false})
 	}
-	switch week {
-	case "":
-	case lastWeek:
+	switch {
+	case sel.lastWeek:
 		addWeek(reports.LastCompleteWeek(stand))
-	default:
+	case week != "":
 		y, w, err := parseWeek(week)
 		if err != nil {
 			return nil, err
@@ -155,7 +161,7 @@ func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJo
 			addCohorts(y, m)
 		}
 	}
-	if week == "" && month == "" {
+	if week == "" && month == "" && !sel.lastWeek {
 		addWeek(reports.LastCompleteWeek(stand))
 		y, m := reports.LastCompleteMonth(stand)
 		addMonth(y, m)
@@ -163,9 +169,6 @@ func reportJobs(ctx context.Context, db *sql.DB, week, month string) ([]reportJo
 	}
 	return jobs, nil
 }
-
-// lastWeek asks reportJobs for the Wochenbericht of the last complete week alone.
-const lastWeek = "last"
 
 // parseWeek reads an ISO week as 2026-W47 or 2026-47.
 func parseWeek(s string) (int, int, error) {

@@ -117,10 +117,10 @@ func steps(h home) *jobs.Steps {
 	}
 }
 
-// reportSteps wires the report stage: the given week and month (see reportStage).
-func reportSteps(h home, week, month string) func(ctx context.Context) ([]jobs.Report, error) {
+// reportSteps wires the report stage for the reports sel selects (see reportJobs).
+func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report, error) {
 	return func(ctx context.Context) ([]jobs.Report, error) {
-		done, err := reportStage(ctx, h, week, month, int64(h.cfg.Reports.K))
+		done, err := reportStage(ctx, h, sel, int64(h.cfg.Reports.K))
 		var out []jobs.Report
 		for _, r := range done {
 			fmt.Fprintf(h.e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
@@ -134,7 +134,7 @@ func reportSteps(h home, week, month string) func(ctx context.Context) ([]jobs.R
 func nightly(h home, force bool) func(ctx context.Context, j *jobs.Job) error {
 	return func(ctx context.Context, j *jobs.Job) error {
 		s := steps(h)
-		s.Reports = reportSteps(h, "", "")
+		s.Reports = reportSteps(h, selection{})
 		return jobs.Nightly(ctx, j, s, force)
 	}
 }
@@ -143,7 +143,7 @@ func nightly(h home, force bool) func(ctx context.Context, j *jobs.Job) error {
 func weeklyReport(h home) func(ctx context.Context, j *jobs.Job) error {
 	return func(ctx context.Context, j *jobs.Job) error {
 		s := steps(h)
-		s.Reports = reportSteps(h, lastWeek, "")
+		s.Reports = reportSteps(h, selection{lastWeek: true})
 		return jobs.Weekly(ctx, j, s)
 	}
 }
