@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"ipoint/pipeline/erase"
-	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/source"
 )
@@ -77,17 +75,7 @@ func printErase(h home, res *erase.Result) {
 	}
 }
 
-// auditErase appends the erasure to audit/erase.jsonl: who, when, the request's
-// reference, the person's token (never the number) and what changed.
+// auditErase appends the erasure to the erasure log audit/erase.jsonl.
 func auditErase(h home, res *erase.Result, ref string) error {
-	return jsonl.Append(filepath.Join(h.audit(), "erase.jsonl"), struct {
-		Time       time.Time          `json:"time"`
-		User       string             `json:"user"`
-		Ref        string             `json:"vorgang,omitempty"`
-		Token      string             `json:"token"`
-		Rows       int                `json:"rows"`
-		Files      []erase.FileResult `json:"files"`
-		Review     []erase.Position   `json:"review,omitempty"`
-		Unresolved []erase.Unresolved `json:"unresolved,omitempty"`
-	}{h.e.now(), osUser(), ref, res.Token, res.Rows, res.Files, res.Review, res.Unresolved})
+	return erase.Audit(filepath.Join(h.audit(), "erase.jsonl"), h.e.now(), osUser(), ref, res)
 }

@@ -7,9 +7,7 @@ import (
 	"sort"
 	"time"
 
-	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/retention"
-	"ipoint/pipeline/runs"
 	"ipoint/reports/german"
 )
 
@@ -49,14 +47,7 @@ func retentionStage(ctx context.Context, h home, dry bool) (*retention.Result, e
 	r := h.cfg.Retention
 	res, err := retention.Run(ctx, retention.Options{Lake: h.lake(), Archive: h.archive(), Quarantine: h.quarantine(),
 		LakeDays: r.LakeDays, RejectsDays: r.RejectsDays, ArchiveDays: r.ArchiveDays, QuarantineDays: r.QuarantineDays,
-		Today: h.today(), Location: h.cfg.Location(), DryRun: dry})
-	if err != nil || dry {
-		return res, err
-	}
-	n, err := runs.Prune(h.runLog(), h.e.now().AddDate(0, 0, -r.RunsDays))
-	if n > 0 {
-		res.Deletions = append(res.Deletions, retention.Deletion{Kind: "runs", Path: h.runLog(), Count: n})
-	}
+		Today: h.today(), Location: h.cfg.Location(), DryRun: dry, RunLog: h.runLog(), RunsDays: r.RunsDays})
 	return res, err
 }
 
@@ -97,10 +88,7 @@ func printRetention(h home, res *retention.Result, dry bool) {
 	}
 }
 
-// logRetention appends the run's deletions to the deletion log (one JSON line).
+// logRetention appends the run's deletions to the deletion log.
 func logRetention(h home, res *retention.Result) error {
-	return jsonl.Append(filepath.Join(h.audit(), "retention.jsonl"), struct {
-		Time time.Time `json:"time"`
-		*retention.Result
-	}{h.e.now(), res})
+	return retention.Log(filepath.Join(h.audit(), "retention.jsonl"), h.e.now(), res)
 }

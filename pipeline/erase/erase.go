@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/source"
@@ -480,4 +481,19 @@ func (r *run) manifest(lk *lake.Lake, targets map[string]int) error {
 		}
 	}
 	return lk.Checkpoint()
+}
+
+// Audit appends an erasure to the erasure log at path: when, who ran it, the request's
+// reference, the person's token (never the number) and what changed.
+func Audit(path string, now time.Time, user, ref string, res *Result) error {
+	return jsonl.Append(path, struct {
+		Time       time.Time    `json:"time"`
+		User       string       `json:"user"`
+		Ref        string       `json:"vorgang,omitempty"`
+		Token      string       `json:"token"`
+		Rows       int          `json:"rows"`
+		Files      []FileResult `json:"files"`
+		Review     []Position   `json:"review,omitempty"`
+		Unresolved []Unresolved `json:"unresolved,omitempty"`
+	}{now, user, ref, res.Token, res.Rows, res.Files, res.Review, res.Unresolved})
 }

@@ -14,7 +14,9 @@ import (
 
 	"ipoint/pipeline"
 	"ipoint/pipeline/civil"
+	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/lake"
+	"ipoint/pipeline/runs"
 	"ipoint/pipeline/source"
 )
 
@@ -27,6 +29,10 @@ type Options struct {
 	Today                                              civil.Day      // the civil day periods end on; required
 	Location                                           *time.Location // the zone arrival times are read in (default Europe/Berlin)
 	DryRun                                             bool           // report what would go, delete nothing
+	// RunLog is the run history; entries of runs that started before RunsDays days
+	// before Today go (0 keeps them all; a dry run keeps them and does not count them).
+	RunLog   string
+	RunsDays int
 }
 
 // Deletion is one thing deleted.
@@ -115,7 +121,25 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := rawFiles(ctx, opt.Quarantine, "quarantine", cutoff(opt.QuarantineDays), arrived, opt.DryRun, res); err != nil {
 		return res, err
 	}
+	if opt.RunLog != "" && opt.RunsDays > 0 && !opt.DryRun {
+		n, err := runs.Prune(opt.RunLog, opt.Today.AddDays(-opt.RunsDays).Start(opt.Location))
+		if n > 0 {
+			res.Deletions = append(res.Deletions, Deletion{Kind: "runs", Path: opt.RunLog, Count: n})
+		}
+		if err != nil {
+			return res, err
+		}
+	}
 	return res, nil
+}
+
+// Log appends a retention run's deletions to the deletion log at path (one JSON line:
+// the time, the cutoffs and every deletion).
+func Log(path string, now time.Time, res *Result) error {
+	return jsonl.Append(path, struct {
+		Time time.Time `json:"time"`
+		*Result
+	}{now, res})
 }
 
 // lakePartitions finds the partitions past their period, marks their deliveries

@@ -9,6 +9,7 @@ import (
 
 	"ipoint/pipeline/civil"
 	"ipoint/pipeline/lake"
+	"ipoint/pipeline/runs"
 )
 
 // world lays out a lake with job starts on three days (one past the period, one of them
@@ -133,4 +134,39 @@ func expired(t *testing.T, root, name string) bool {
 		t.Fatalf("%s not in the manifest", name)
 	}
 	return e.Expired
+}
+
+// TestRunHistoryPruned: runs that started before the period's first day (in the
+// configured zone) leave the run history; a dry run keeps them.
+func TestRunHistoryPruned(t *testing.T) {
+	opt, _ := world(t)
+	opt.RunLog, opt.RunsDays = filepath.Join(t.TempDir(), "runs.jsonl"), 10
+	// The period starts at midnight of 15 November in Berlin: 23:00 UTC on the 14th.
+	for _, at := range []time.Time{time.Date(2026, 11, 14, 22, 59, 0, 0, time.UTC), time.Date(2026, 11, 14, 23, 0, 0, 0, time.UTC)} {
+		if err := runs.Append(opt.RunLog, runs.Run{ID: at.String(), Job: "run", Start: at, End: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dry := opt
+	dry.DryRun = true
+	if _, err := Run(context.Background(), dry); err != nil {
+		t.Fatal(err)
+	}
+	if all, _, _ := runs.Load(opt.RunLog); len(all) != 2 {
+		t.Fatalf("the dry run pruned the history: %d runs", len(all))
+	}
+	res, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _, _ := runs.Load(opt.RunLog)
+	var counted int
+	for _, d := range res.Deletions {
+		if d.Kind == "runs" {
+			counted += d.Count
+		}
+	}
+	if len(all) != 1 || !all[0].Start.Equal(time.Date(2026, 11, 14, 23, 0, 0, 0, time.UTC)) || counted != 1 {
+		t.Errorf("after retention: %d runs, %d counted", len(all), counted)
+	}
 }
