@@ -226,6 +226,62 @@ func TestServe(t *testing.T) {
 		}
 	})
 
+	t.Run("psycopg2", func(t *testing.T) {
+		// Debian's python3-psycopg2 belongs to Debian's python3.
+		out, err := exec.Command("/usr/bin/python3", "../../testdata/pyclient/check.py", s.port, analystPassword).CombinedOutput()
+		var got struct {
+			Rows                int
+			Kreis               string
+			Date, Decimal, Null bool
+			Refused             string
+		}
+		if err != nil || json.Unmarshal(out, &got) != nil {
+			t.Fatalf("psycopg2: %v\n%s", err, out)
+		}
+		if got.Rows != 1 || got.Kreis != "05966" || !got.Date || !got.Decimal || !got.Null || !strings.Contains(got.Refused, "Dateizugriff") {
+			t.Errorf("psycopg2 read %+v", got)
+		}
+	})
+
+	t.Run("node-postgres", func(t *testing.T) {
+		dir, _ := filepath.Abs("../../testdata/nodeclient")
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", "pg")); err != nil {
+			t.Fatalf("npm pg is not installed: npm ci --prefix %s (make npm does)", dir)
+		}
+		out, err := exec.Command("node", filepath.Join(dir, "pgcheck.mjs"), s.port, analystPassword).CombinedOutput()
+		var got struct {
+			Rows    []map[string]any
+			N       float64
+			D       bool
+			Z       any
+			Refused string
+		}
+		if err != nil || json.Unmarshal(out, &got) != nil {
+			t.Fatalf("node-postgres: %v\n%s", err, out)
+		}
+		if len(got.Rows) != 1 || got.Rows[0]["kreis"] != "05966" || got.N != 42 || !got.D || got.Z != nil || !strings.Contains(got.Refused, "nur lesend") {
+			t.Errorf("node-postgres read %+v", got)
+		}
+	})
+
+	t.Run("odbc", func(t *testing.T) {
+		dir := t.TempDir()
+		driver := "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so"
+		if _, err := os.Stat(driver); err != nil {
+			t.Fatalf("odbc-postgresql is missing: %v", err)
+		}
+		os.WriteFile(filepath.Join(dir, "odbcinst.ini"), []byte("[PostgreSQL Unicode]\nDriver="+driver+"\n"), 0o600)
+		os.WriteFile(filepath.Join(dir, "odbc.ini"), []byte("[ipoint]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort="+s.port+
+			"\nDatabase=warehouse\nSSLmode=require\n"), 0o600)
+		cmd := exec.Command("isql", "-b", "-d,", "ipoint", "anna", analystPassword)
+		cmd.Env = append(os.Environ(), "ODBCSYSINI="+dir, "ODBCINI="+filepath.Join(dir, "odbc.ini"))
+		cmd.Stdin = strings.NewReader("SELECT kreis, count(*) FROM mart_woche_kreis GROUP BY kreis ORDER BY kreis\n")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "05966,") {
+			t.Errorf("isql: %v\n%s", err, out)
+		}
+	})
+
 	t.Run("warehouse not readable by others", func(t *testing.T) {
 		st, err := os.Stat(filepath.Join(s.home, "warehouse", "ipoint.duckdb"))
 		if err != nil || st.Mode().Perm()&0o007 != 0 {
