@@ -72,6 +72,8 @@ func tomlValue(field any) string {
 		return strconv.Quote(*f)
 	case *int:
 		return strconv.Itoa(*f)
+	case *bool:
+		return strconv.FormatBool(*f)
 	case *[]string:
 		q := make([]string, len(*f))
 		for i, s := range *f {
@@ -133,6 +135,18 @@ ca_file       = {{q .Mail.CAFile}}            # CA des Mailservers als PEM-Datei
 from          = {{q .Mail.From}}            # Absender, z. B. "ipoint <ipoint@kreis.de>" (IPOINT_MAIL_FROM)
 alerts        = []            # Empfänger der Hinweise nach Läufen mit Problemen (IPOINT_MAIL_ALERTS, durch Komma getrennt)
 weekly_report = []            # Verteiler des Wochenberichts (IPOINT_MAIL_WEEKLY_REPORT)
+
+[analyst]
+# "ipoint serve": der Analysezugang (PostgreSQL-Protokoll, nur mit TLS und Passwort).
+listen               = {{q .Analyst.Listen}}  # Adresse und Port (IPOINT_ANALYST_LISTEN)
+tls_cert             = {{q .Analyst.TLSCert}}  # TLS-Zertifikat, PEM; ipoint init legt ein selbstsigniertes an (IPOINT_ANALYST_TLS_CERT)
+tls_key              = {{q .Analyst.TLSKey}}  # zugehöriger privater Schlüssel (IPOINT_ANALYST_TLS_KEY)
+accounts             = {{q .Analyst.Accounts}}  # Zugänge der Analysten, nur SCRAM-Prüfwerte (IPOINT_ANALYST_ACCOUNTS)
+statement_timeout    = {{q .Analyst.StatementTimeout}}  # Zeitlimit je Abfrage (IPOINT_ANALYST_STATEMENT_TIMEOUT)
+row_limit            = {{.Analyst.RowLimit}}  # höchstens so viele Zeilen je Ergebnis (IPOINT_ANALYST_ROW_LIMIT)
+sessions_per_analyst = {{.Analyst.SessionsPerAnalyst}}  # gleichzeitige Sitzungen je Analyst (IPOINT_ANALYST_SESSIONS_PER_ANALYST)
+memory_limit         = {{q .Analyst.MemoryLimit}}  # Speichergrenze der Datenbank (IPOINT_ANALYST_MEMORY_LIMIT)
+single_account       = {{.Analyst.SingleAccount}}  # true: Dienst darf als root oder mit lesbarem Schlüssel laufen (nur Einzelplatz; IPOINT_ANALYST_SINGLE_ACCOUNT)
 `))
 
 func defaultConfigFile() []byte {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"ipoint/pipeline/analyst"
 	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/protect"
 )
@@ -55,6 +56,16 @@ vorhandene bleibt unverändert).`, e)
 		return err
 	default:
 		fmt.Fprintf(e.stdout, "Schlüssel erzeugt: %s (nur für die ETL-Rolle lesbar halten, getrennt sichern)\n", key)
+	}
+	cert, certKey := h.path(h.cfg.Analyst.TLSCert), h.path(h.cfg.Analyst.TLSKey)
+	if err := os.MkdirAll(filepath.Dir(cert), 0o700); err != nil {
+		return err
+	}
+	switch created, err := analyst.CreateSelfSigned(cert, certKey, "", e.now()); {
+	case err != nil:
+		return err
+	case created:
+		fmt.Fprintf(e.stdout, "TLS-Zertifikat für ipoint serve erzeugt (selbstsigniert): %s\n", cert)
 	}
 	fmt.Fprintf(e.stdout, "Datenverzeichnis bereit: %s\n", h.dir)
 	return nil

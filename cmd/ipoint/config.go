@@ -28,6 +28,7 @@ type Config struct {
 	Schedule  Schedule  `toml:"schedule"`
 	Retention Retention `toml:"retention"`
 	Mail      Mail      `toml:"mail"`
+	Analyst   Analyst   `toml:"analyst"`
 
 	file   string            // the config file read, "" if none
 	origin map[string]string // key -> where its value came from (German, for `ipoint config`)
@@ -80,6 +81,19 @@ type Mail struct {
 	Password     string   `toml:"-"` // from password_file or IPOINT_MAIL_PASSWORD
 }
 
+// Analyst configures `ipoint serve`, the analysts' PostgreSQL-protocol door.
+type Analyst struct {
+	Listen             string `toml:"listen"`
+	TLSCert            string `toml:"tls_cert"`
+	TLSKey             string `toml:"tls_key"`
+	Accounts           string `toml:"accounts"`
+	StatementTimeout   string `toml:"statement_timeout"`
+	RowLimit           int    `toml:"row_limit"`
+	SessionsPerAnalyst int    `toml:"sessions_per_analyst"`
+	MemoryLimit        string `toml:"memory_limit"`
+	SingleAccount      bool   `toml:"single_account"`
+}
+
 // Enabled reports whether mail is configured at all.
 func (m Mail) Enabled() bool { return m.Host != "" }
 
@@ -94,6 +108,9 @@ func defaultConfig() Config {
 		// corrections and re-deliveries; raw files in clear text are kept briefly.
 		Retention: Retention{LakeDays: 1826, RejectsDays: 365, ArchiveDays: 90, QuarantineDays: 90, RunsDays: 730},
 		Mail:      Mail{Port: 587, Alerts: []string{}, WeeklyReport: []string{}},
+		Analyst: Analyst{Listen: "127.0.0.1:5433", TLSCert: filepath.Join("secrets", "analyst-tls.crt"),
+			TLSKey: filepath.Join("secrets", "analyst-tls.key"), Accounts: filepath.Join("secrets", "analysts.json"),
+			StatementTimeout: "5m", RowLimit: 1_000_000, SessionsPerAnalyst: 4, MemoryLimit: "4GB"},
 	}
 }
 
@@ -134,6 +151,15 @@ var settings = []setting{
 	{key: "mail.from", env: "IPOINT_MAIL_FROM", field: func(c *Config) any { return &c.Mail.From }},
 	{key: "mail.alerts", env: "IPOINT_MAIL_ALERTS", field: func(c *Config) any { return &c.Mail.Alerts }},
 	{key: "mail.weekly_report", env: "IPOINT_MAIL_WEEKLY_REPORT", field: func(c *Config) any { return &c.Mail.WeeklyReport }},
+	{key: "analyst.listen", env: "IPOINT_ANALYST_LISTEN", field: func(c *Config) any { return &c.Analyst.Listen }},
+	{key: "analyst.tls_cert", env: "IPOINT_ANALYST_TLS_CERT", field: func(c *Config) any { return &c.Analyst.TLSCert }},
+	{key: "analyst.tls_key", env: "IPOINT_ANALYST_TLS_KEY", field: func(c *Config) any { return &c.Analyst.TLSKey }},
+	{key: "analyst.accounts", env: "IPOINT_ANALYST_ACCOUNTS", field: func(c *Config) any { return &c.Analyst.Accounts }},
+	{key: "analyst.statement_timeout", env: "IPOINT_ANALYST_STATEMENT_TIMEOUT", field: func(c *Config) any { return &c.Analyst.StatementTimeout }},
+	{key: "analyst.row_limit", env: "IPOINT_ANALYST_ROW_LIMIT", field: func(c *Config) any { return &c.Analyst.RowLimit }},
+	{key: "analyst.sessions_per_analyst", env: "IPOINT_ANALYST_SESSIONS_PER_ANALYST", field: func(c *Config) any { return &c.Analyst.SessionsPerAnalyst }},
+	{key: "analyst.memory_limit", env: "IPOINT_ANALYST_MEMORY_LIMIT", field: func(c *Config) any { return &c.Analyst.MemoryLimit }},
+	{key: "analyst.single_account", env: "IPOINT_ANALYST_SINGLE_ACCOUNT", field: func(c *Config) any { return &c.Analyst.SingleAccount }},
 }
 
 // configError is an invalid configuration: exit code 2. It names where the value came
@@ -265,6 +291,8 @@ func allowedValue(key string) string {
 			switch s.field(&Config{}).(type) {
 			case *int:
 				return "erlaubt: eine ganze Zahl"
+			case *bool:
+				return "erlaubt: true oder false"
 			case *[]string:
 				return `erlaubt: eine Liste von Adressen, z. B. ["a@kreis.de", "b@kreis.de"]`
 			}
@@ -311,6 +339,12 @@ func setFromString(field any, v string) error {
 			return fmt.Errorf("%q ist keine ganze Zahl", v)
 		}
 		*f = n
+	case *bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q ist weder true noch false", v)
+		}
+		*f = b
 	case *[]string:
 		*f = nil
 		for _, p := range strings.Split(v, ",") {
@@ -361,6 +395,15 @@ func (c *Config) validate() []problem {
 		if strings.TrimSpace(path.v) == "" {
 			p = append(p, problem{path.key, "leer: erlaubt ist ein Pfad, absolut oder relativ zum Datenverzeichnis"})
 		}
+	}
+	if d, err := time.ParseDuration(c.Analyst.StatementTimeout); err != nil || d < time.Second || d > 24*time.Hour {
+		p = append(p, problem{"analyst.statement_timeout", fmt.Sprintf("%q: erlaubt ist eine Dauer von 1s bis 24h, z. B. \"5m\"", c.Analyst.StatementTimeout)})
+	}
+	if c.Analyst.RowLimit < 1 {
+		p = append(p, problem{"analyst.row_limit", fmt.Sprintf("%d: erlaubt ist eine positive ganze Zahl", c.Analyst.RowLimit)})
+	}
+	if c.Analyst.SessionsPerAnalyst < 1 || c.Analyst.SessionsPerAnalyst > 100 {
+		p = append(p, problem{"analyst.sessions_per_analyst", fmt.Sprintf("%d: erlaubt ist eine Zahl von 1 bis 100", c.Analyst.SessionsPerAnalyst)})
 	}
 	if c.Mail.Port < 1 || c.Mail.Port > 65535 {
 		p = append(p, problem{"mail.port", fmt.Sprintf("%d: erlaubt ist ein Port von 1 bis 65535 (SMTP mit STARTTLS: 587)", c.Mail.Port)})

@@ -7,40 +7,15 @@ import (
 
 // OpenAnalyst opens the warehouse for an analyst: read-only, and locked so that SQL
 // cannot read or write files on the machine, attach other databases, or install or load
-// extensions. The pseudonymisation key is never involved.
+// extensions (OpenLocked: no DSN is built from the path). The pseudonymisation key is
+// never involved.
 func OpenAnalyst(path string, threads int, memoryLimit string) (*sql.DB, error) {
-	if threads <= 0 {
-		threads = 2
-	}
-	if memoryLimit == "" {
-		memoryLimit = "4GB"
-	}
-	dsn := path + "?access_mode=read_only&threads=" + itoa(threads) + "&memory_limit=" + memoryLimit +
-		"&autoinstall_known_extensions=false&autoload_known_extensions=false&enable_external_access=false" +
-		"&lock_configuration=true"
-	db, err := sql.Open("duckdb", dsn)
+	db, err := OpenLocked(path, Locked{Threads: threads, MemoryLimit: memoryLimit})
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, err
-	}
 	return db, nil
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // TableDoc documents a model: its German description and its columns'.

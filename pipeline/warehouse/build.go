@@ -108,6 +108,10 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Owner writes, the service account's group reads (ipoint serve), others nothing.
+	if err := os.Chmod(tmp, 0o640); err != nil {
+		return nil, err
+	}
 	// DuckDB wrote and checkpointed the new file; the rename puts it in place whole.
 	if err := os.Rename(tmp, opt.Path); err != nil {
 		return nil, err

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"ipoint/pipeline/analyst"
+	"ipoint/pipeline/warehouse"
+)
+
+func init() {
+	register(command{name: "serve", summary: "Analysezugang: SQL über das PostgreSQL-Protokoll (TLS, Passwort, jede Abfrage protokolliert)", run: runServe})
+}
+
+func runServe(ctx context.Context, args []string, e env) error {
+	fs := newFlags("serve", `Startet den Analysezugang zur Auswertungsdatenbank: ein Dienst, der das
+PostgreSQL-Protokoll spricht (psql, R, Python, DBeaver, Excel über ODBC), nur mit TLS
+und Passwort (SCRAM-SHA-256; Zugänge mit ipoint analyst). Nur lesend; jede Anweisung
+wird vor der Ausführung im Prüfprotokoll (audit/sql.jsonl) vermerkt. Läuft im
+Vordergrund, bis SIGTERM oder Strg-C ihn beendet.`, e)
+	homeDir := homeFlag(fs)
+	listen := fs.String("listen", "", "Adresse und Port (Vorgabe: analyst.listen)")
+	single := fs.Bool("single-account", false, "Einzelplatzinstallation: Start als root oder mit lesbarem Pseudonymisierungsschlüssel erlauben")
+	ready := fs.String("ready-file", "", "nach dem Start die tatsächliche Adresse in diese Datei schreiben (für Tests und Dienstverwaltung)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	h, err := resolveHome(*homeDir, e)
+	if err != nil {
+		return err
+	}
+	log := logger(e)
+	c := h.cfg.Analyst
+	if *listen == "" {
+		*listen = c.Listen
+	}
+	singleAccount := *single || c.SingleAccount
+	if singleAccount {
+		log.Warn("single-account installation: the analysts' service runs with the ETL account's rights (analyst.single_account)")
+	} else {
+		if os.Geteuid() == 0 {
+			return usageError{"ipoint serve startet nicht als root: unter dem Dienstkonto starten (README, Deployment) oder für eine Einzelplatzinstallation --single-account angeben"}
+		}
+		if f, err := os.Open(h.keyFile()); err == nil {
+			f.Close()
+			return usageError{fmt.Sprintf("ipoint serve kann den Pseudonymisierungsschlüssel lesen (%s): unter dem Dienstkonto starten, das ihn nicht lesen darf, oder für eine Einzelplatzinstallation --single-account angeben", h.keyFile())}
+		}
+		if e.getenv("IPOINT_KEY") != "" {
+			return usageError{"ipoint serve hat den Pseudonymisierungsschlüssel in der Umgebung (IPOINT_KEY): ohne ihn starten"}
+		}
+	}
+	timeout, _ := time.ParseDuration(c.StatementTimeout) // validated with the config
+	whFile := h.warehouseFile()
+	st, err := os.Stat(whFile)
+	if err != nil {
+		return fmt.Errorf("keine Auswertungsdatenbank unter %s: zuerst ipoint transform", whFile)
+	}
+	if st.Mode().Perm()&0o004 != 0 {
+		return fmt.Errorf("die Auswertungsdatenbank %s ist für alle lesbar (Rechte %04o): chmod 640 und nur der Gruppe des Dienstkontos Lesen erlauben", whFile, st.Mode().Perm())
+	}
+	cert, err := tls.LoadX509KeyPair(h.path(c.TLSCert), h.path(c.TLSKey))
+	if err != nil {
+		return fmt.Errorf("TLS-Zertifikat für den Analysezugang (analyst.tls_cert, analyst.tls_key): %w", err)
+	}
+	db, err := warehouse.OpenLocked(whFile, warehouse.Locked{Threads: 2, MemoryLimit: c.MemoryLimit})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(0)
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("Analysezugang kann %s nicht öffnen: %w", *listen, err)
+	}
+	srv := &analyst.Server{
+		DB:          db,
+		TLS:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		Accounts:    analyst.Accounts{Path: h.path(c.Accounts)},
+		Audit:       h.auditLog(),
+		Timeout:     timeout,
+		RowLimit:    c.RowLimit,
+		MaxSessions: c.SessionsPerAnalyst,
+		Log:         log,
+		Now:         e.now,
+	}
+	log.Info("analysts' service listening", "addr", ln.Addr().String())
+	if *ready != "" {
+		if err := writeNew(*ready, []byte(ln.Addr().String()+"\n"), 0o600); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "Analysezugang bereit: %s\n", ln.Addr())
+	err = srv.Serve(ctx, ln)
+	log.Info("analysts' service stopped")
+	return err
+}

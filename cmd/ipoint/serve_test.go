@@ -1,0 +1,315 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// readyWriter is the served command's stdout: it hands over the address from the line
+// "Analysezugang bereit: ADDR" (the readiness signal; no polling, no sleeps).
+type readyWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	addr  chan string
+	found bool
+}
+
+func (w *readyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if !w.found {
+		if _, rest, ok := strings.Cut(w.buf.String(), "Analysezugang bereit: "); ok {
+			if line, _, ok := strings.Cut(rest, "\n"); ok {
+				w.found = true
+				w.addr <- line
+			}
+		}
+	}
+	return len(p), nil
+}
+
+type served struct {
+	home, addr, port string
+	stop             func()
+}
+
+// startServe builds a small warehouse, adds the analyst anna and starts ipoint serve
+// on a free loopback port, as the command runs in production (single-account: the
+// tests run as the ETL account).
+func startServe(t *testing.T) served {
+	t.Helper()
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	if r := call(t, vars, "ingest"); r.code != exitProblems {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	}
+	if r := call(t, vars, "transform", "--max-age-days", "30"); r.code != exitOK {
+		t.Fatalf("transform: %d %s", r.code, r.stderr)
+	}
+	e := env{stdin: strings.NewReader(analystPassword + "\n"), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
+		getenv: func(k string) string { return vars[k] }, now: time.Now}
+	if code := run(context.Background(), []string{"analyst", "add", "anna"}, e); code != exitOK {
+		t.Fatalf("analyst add: %d %s", code, e.stderr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &readyWriter{addr: make(chan string, 1)}
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	se := env{stdin: strings.NewReader(""), stdout: w, stderr: &lockedBuffer{b: &stderr}, getenv: func(k string) string { return vars[k] }, now: time.Now}
+	go func() { done <- run(ctx, []string{"serve", "--single-account", "--listen", "127.0.0.1:0"}, se) }()
+	var addr string
+	select {
+	case addr = <-w.addr:
+	case code := <-done:
+		t.Fatalf("serve ended with %d before it was ready", code)
+	}
+	stop := func() {
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("serve ended with %d", code)
+		}
+	}
+	t.Cleanup(func() {
+		if ctx.Err() == nil {
+			stop()
+		}
+	})
+	_, port, _ := strings.Cut(addr, ":")
+	return served{home: home, addr: addr, port: port, stop: stop}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+const analystPassword = "korrekt-Pferd-Batterie"
+
+// psql runs Debian's psql against the server; it returns output and whether it succeeded.
+func (s served) psql(t *testing.T, password string, args ...string) (string, bool) {
+	t.Helper()
+	conn := "host=127.0.0.1 port=" + s.port + " user=anna dbname=warehouse sslmode=require connect_timeout=10"
+	cmd := exec.Command("psql", append([]string{conn, "-X", "-v", "ON_ERROR_STOP=1", "--no-psqlrc"}, args...)...)
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+password, "PGCONNECT_TIMEOUT=10")
+	out, err := cmd.CombinedOutput()
+	return string(out), err == nil
+}
+
+func TestServe(t *testing.T) {
+	if _, err := exec.LookPath("psql"); err != nil {
+		t.Fatal("psql is missing: apt-get install postgresql-client (.ci/run does)")
+	}
+	s := startServe(t)
+
+	t.Run("psql", func(t *testing.T) {
+		out, ok := s.psql(t, analystPassword, "-A", "-t", "-c",
+			"SELECT kreis, sum(zugaenge) AS zugaenge FROM mart_woche_kreis GROUP BY kreis ORDER BY kreis")
+		if !ok || !strings.Contains(out, "05966|") || strings.Count(strings.TrimSpace(out), "\n") != 1 {
+			t.Errorf("psql query of a mart: %v\n%s", ok, out)
+		}
+		// Types: dates, numerics and NULL as PostgreSQL has them.
+		out, ok = s.psql(t, analystPassword, "-A", "-t", "-c",
+			"SELECT pg_typeof_d, n, z IS NULL FROM (SELECT DATE '2026-11-24' AS pg_typeof_d, 12.50::DECIMAL(10,2) AS n, NULL::INTEGER AS z)")
+		if !ok || strings.TrimSpace(out) != "2026-11-24|12.50|t" {
+			t.Errorf("types: %q", out)
+		}
+		out, ok = s.psql(t, analystPassword, "-c", `\x`, "-c", "SELECT 1 AS eins")
+		if !ok || !strings.Contains(out, "eins | 1") {
+			t.Errorf(`\x: %q`, out)
+		}
+		out, ok = s.psql(t, analystPassword, "-c", `\dt`)
+		if !ok || !strings.Contains(out, "mart_woche_kreis") {
+			t.Errorf(`\dt: %q`, out)
+		}
+		csv := filepath.Join(t.TempDir(), "kreise.csv")
+		out, ok = s.psql(t, analystPassword, "-c", `\copy (SELECT DISTINCT kreis FROM mart_woche_kreis ORDER BY 1) TO '`+csv+`' CSV`)
+		if b, _ := os.ReadFile(csv); !ok || !strings.Contains(string(b), "05966") {
+			t.Errorf(`\copy to a client file: %v %q %q`, ok, out, b)
+		}
+	})
+
+	t.Run("wrong password", func(t *testing.T) {
+		out, ok := s.psql(t, "falsch-falsch-falsch", "-c", "SELECT 1")
+		if ok || !strings.Contains(out, "Anmeldung fehlgeschlagen") {
+			t.Errorf("wrong password: %v %q", ok, out)
+		}
+	})
+
+	t.Run("refusals", func(t *testing.T) {
+		key := filepath.Join(s.home, "secrets", "pseudonym.key")
+		lake := filepath.Join(s.home, "lake")
+		for _, c := range []struct{ sql, want string }{
+			{"COPY mart_woche_kreis TO '" + filepath.Join(s.home, "x.csv") + "'", "Dateizugriff ist im Analysezugang nicht möglich"},
+			{"SELECT * FROM read_text('" + key + "')", "Dateizugriff ist im Analysezugang nicht möglich"},
+			{"SELECT count(*) FROM read_parquet('" + lake + "/**/*.parquet')", "Dateizugriff ist im Analysezugang nicht möglich"},
+			{"ATTACH '" + filepath.Join(s.home, "other.duckdb") + "' AS o", "Andere Datenbanken"},
+			{"INSTALL httpfs", "Erweiterungen"},
+			{"CREATE TABLE t AS SELECT 1", "nur lesend"},
+			{"SET memory_limit = '100GB'", "Einstellungen lassen sich"},
+			{"SET enable_external_access = true", "Einstellungen lassen sich"},
+			{"CALL enable_logging(storage = 'file')", "gesperrt"},
+			{"SELECT * FROM enable_logging()", "gesperrt"},
+			{"/* x */ COPY (SELECT 1) TO '/tmp/x'", "Dateizugriff"},
+		} {
+			out, ok := s.psql(t, analystPassword, "-c", c.sql)
+			if ok || !strings.Contains(out, c.want) {
+				t.Errorf("%s: %v %q", c.sql, ok, out)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(s.home, "x.csv")); err == nil {
+			t.Error("COPY wrote a file")
+		}
+	})
+
+	t.Run("audit", func(t *testing.T) {
+		marker := "SELECT 'audit-marker' AS m"
+		if _, ok := s.psql(t, analystPassword, "-c", marker); !ok {
+			t.Fatal("marker query failed")
+		}
+		refused := "CREATE TABLE audit_refused AS SELECT 1"
+		s.psql(t, analystPassword, "-c", refused)
+		f, err := os.Open(filepath.Join(s.home, "audit", "sql.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		seen := map[string]string{} // statement id -> statement, once its record is read
+		var markerDone, refusedDone bool
+		for sc := bufio.NewScanner(f); sc.Scan(); {
+			var e map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+				t.Fatalf("audit line %q: %v", sc.Text(), err)
+			}
+			if e["analyst"] != "anna" || e["client"] == "" || e["time"] == "" {
+				t.Errorf("audit record without analyst, client or time: %s", sc.Text())
+			}
+			id, _ := e["id"].(string)
+			switch e["event"] {
+			case "statement":
+				seen[id] = e["statement"].(string)
+			case "outcome":
+				stmt, ok := seen[id]
+				if !ok {
+					t.Errorf("outcome before its statement: %s", sc.Text())
+				}
+				if stmt == marker && e["outcome"] == "ok" && e["rows"] == float64(1) {
+					markerDone = true
+				}
+				if stmt == refused && e["outcome"] == "refused" {
+					refusedDone = true
+				}
+			}
+		}
+		if !markerDone || !refusedDone {
+			t.Errorf("audit log lacks the marker (%v) or the refused statement (%v)", markerDone, refusedDone)
+		}
+	})
+
+	t.Run("psycopg2", func(t *testing.T) {
+		// Debian's python3-psycopg2 belongs to Debian's python3.
+		out, err := exec.Command("/usr/bin/python3", "../../testdata/pyclient/check.py", s.port, analystPassword).CombinedOutput()
+		var got struct {
+			Rows                int
+			Kreis               string
+			Date, Decimal, Null bool
+			Refused             string
+		}
+		if err != nil || json.Unmarshal(out, &got) != nil {
+			t.Fatalf("psycopg2: %v\n%s", err, out)
+		}
+		if got.Rows != 1 || got.Kreis != "05966" || !got.Date || !got.Decimal || !got.Null || !strings.Contains(got.Refused, "Dateizugriff") {
+			t.Errorf("psycopg2 read %+v", got)
+		}
+	})
+
+	t.Run("node-postgres", func(t *testing.T) {
+		dir, _ := filepath.Abs("../../testdata/nodeclient")
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", "pg")); err != nil {
+			t.Fatalf("npm pg is not installed: npm ci --prefix %s (make npm does)", dir)
+		}
+		out, err := exec.Command("node", filepath.Join(dir, "pgcheck.mjs"), s.port, analystPassword).CombinedOutput()
+		var got struct {
+			Rows    []map[string]any
+			N       float64
+			D       bool
+			Z       any
+			Refused string
+		}
+		if err != nil || json.Unmarshal(out, &got) != nil {
+			t.Fatalf("node-postgres: %v\n%s", err, out)
+		}
+		if len(got.Rows) != 1 || got.Rows[0]["kreis"] != "05966" || got.N != 42 || !got.D || got.Z != nil || !strings.Contains(got.Refused, "nur lesend") {
+			t.Errorf("node-postgres read %+v", got)
+		}
+	})
+
+	t.Run("odbc", func(t *testing.T) {
+		dir := t.TempDir()
+		driver := "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so"
+		if _, err := os.Stat(driver); err != nil {
+			t.Fatalf("odbc-postgresql is missing: %v", err)
+		}
+		os.WriteFile(filepath.Join(dir, "odbcinst.ini"), []byte("[PostgreSQL Unicode]\nDriver="+driver+"\n"), 0o600)
+		os.WriteFile(filepath.Join(dir, "odbc.ini"), []byte("[ipoint]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort="+s.port+
+			"\nDatabase=warehouse\nSSLmode=require\n"), 0o600)
+		cmd := exec.Command("isql", "-b", "-d,", "ipoint", "anna", analystPassword)
+		cmd.Env = append(os.Environ(), "ODBCSYSINI="+dir, "ODBCINI="+filepath.Join(dir, "odbc.ini"))
+		cmd.Stdin = strings.NewReader("SELECT kreis, count(*) FROM mart_woche_kreis GROUP BY kreis ORDER BY kreis\n")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "05966,") {
+			t.Errorf("isql: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("warehouse not readable by others", func(t *testing.T) {
+		st, err := os.Stat(filepath.Join(s.home, "warehouse", "ipoint.duckdb"))
+		if err != nil || st.Mode().Perm()&0o007 != 0 {
+			t.Errorf("warehouse mode: %v %v", st.Mode(), err)
+		}
+	})
+}
+
+// A warehouse path with options is refused by serve and sql: options come only from
+// the code, never from a path.
+func TestWarehousePathWithOptionsRefused(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	if r := call(t, vars, "init"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	wh := filepath.Join(home, "wh?enable_external_access=true&lock_configuration=false&x=")
+	if err := os.MkdirAll(wh, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wh, "ipoint.duckdb"), nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	vars["IPOINT_WAREHOUSE"] = wh
+	for _, args := range [][]string{{"sql", "-c", "SELECT 1"}, {"serve", "--single-account", "--listen", "127.0.0.1:0"}} {
+		r := call(t, vars, args...)
+		if r.code == exitOK || !strings.Contains(r.stderr, "Optionen im Pfad sind nicht erlaubt") {
+			t.Errorf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package analyst
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Refusals: what the analysts' door does not do, in German, with what to do instead.
+const (
+	msgFiles      = `Dateizugriff ist im Analysezugang nicht möglich; Ergebnisse mit \copy im eigenen Programm speichern`
+	msgReadOnly   = "Der Analysezugang ist nur lesend; Zwischenergebnisse mit WITH (CTE) in der Abfrage bilden oder im eigenen Programm speichern"
+	msgAttach     = "Andere Datenbanken lassen sich im Analysezugang nicht anbinden; die Auswertungsdatenbank enthält alle freigegebenen Tabellen"
+	msgExtensions = "Erweiterungen lassen sich im Analysezugang nicht installieren oder laden; fehlende Funktionen bei der Betreuung von ipoint anfragen"
+	msgSettings   = "Einstellungen lassen sich im Analysezugang nicht ändern; Zeitlimit und Zeilengrenze legt die Betreuung von ipoint fest"
+	msgProcedures = "Prozeduren, PRAGMA und Protokollierungsfunktionen sind im Analysezugang gesperrt; nur Abfragen (SELECT) sind erlaubt"
+	msgOnlySelect = "Im Analysezugang sind nur Abfragen erlaubt (SELECT, WITH, EXPLAIN, SHOW, DESCRIBE)"
+)
+
+// refusal is a statement the door will not run, with the PostgreSQL SQLSTATE.
+type refusal struct {
+	code string
+	msg  string
+}
+
+func (r refusal) Error() string { return r.msg }
+
+// firstWord is the statement's first keyword, upper case, after comments and "(".
+func firstWord(q string) string {
+	s := strings.TrimLeft(stripComments(q), " \t\r\n(")
+	end := 0
+	for end < len(s) && (isIdent(s[end])) {
+		end++
+	}
+	return strings.ToUpper(s[:end])
+}
+
+// allowedFirst are the first words of statements that only read.
+var allowedFirst = map[string]bool{"SELECT": true, "WITH": true, "VALUES": true, "TABLE": true, "FROM": true,
+	"EXPLAIN": true, "SHOW": true, "DESCRIBE": true, "SUMMARIZE": true, "PIVOT": true, "UNPIVOT": true}
+
+// deniedFunctions change the process or run SQL text of their own (so that the checks
+// here would not see it): refused wherever they appear, before DuckDB binds them.
+var deniedFunctions = regexp.MustCompile(`(?i)\b(enable_logging|disable_logging|truncate_duckdb_logs|enable_profiling|disable_profiling|enable_object_cache|disable_object_cache|query|query_table|getenv|checkpoint|force_checkpoint|install_extension|load_extension|duckdb_secrets|which_secret)\s*\(`)
+
+// check refuses a statement by its text, before DuckDB parses or binds it.
+func check(q string) error {
+	w := firstWord(q)
+	if !allowedFirst[w] {
+		return refusalFor(w)
+	}
+	if deniedFunctions.MatchString(stripComments(q)) {
+		return refusal{"42501", msgProcedures}
+	}
+	return nil
+}
+
+// checkKind refuses what DuckDB's parser says is not a query.
+func checkKind(kind string) error {
+	switch kind {
+	case "SELECT", "EXPLAIN":
+		return nil
+	}
+	return refusalFor(kind)
+}
+
+func refusalFor(word string) error {
+	switch word {
+	case "COPY", "EXPORT", "IMPORT":
+		return refusal{"42501", msgFiles}
+	case "ATTACH", "DETACH", "USE":
+		return refusal{"42501", msgAttach}
+	case "INSTALL", "LOAD", "FORCE", "UPDATE_EXTENSIONS", "EXTENSION":
+		return refusal{"42501", msgExtensions}
+	case "SET", "RESET", "VARIABLE_SET":
+		return refusal{"42501", msgSettings}
+	case "CALL", "PRAGMA", "CHECKPOINT", "VACUUM", "ANALYZE":
+		return refusal{"42501", msgProcedures}
+	case "CREATE", "CREATE_FUNC", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "MERGE", "TRUNCATE", "UPSERT", "COMMENT", "PREPARE", "EXECUTE", "DEALLOCATE":
+		return refusal{"25006", msgReadOnly}
+	}
+	return refusal{"42501", msgOnlySelect}
+}
+
+// fileError says whether DuckDB refused a statement for touching the file system.
+func fileError(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "Permission Error") || strings.Contains(s, "disabled by configuration") ||
+		strings.Contains(s, "file system operations are disabled")
+}
+
+// compatSettings are the session settings PostgreSQL clients set on connecting; they
+// are acknowledged and have no effect (the server's output is always ISO dates, UTF-8,
+// full float precision).
+var compatSettings = map[string]bool{"datestyle": true, "extra_float_digits": true, "client_encoding": true,
+	"application_name": true, "intervalstyle": true, "client_min_messages": true, "standard_conforming_strings": true,
+	"search_path": true, "timezone": true, "time zone": true, "statement_timeout": true, "bytea_output": true,
+	"lc_monetary": true, "geqo": true, "session characteristics as transaction isolation level read committed": true}
+
+var setRe = regexp.MustCompile(`(?is)^\s*SET\s+(?:SESSION\s+|LOCAL\s+)?("?[a-z_ ]+?"?)\s*(?:=|\bTO\b|$|\s+'|\s+[a-z0-9])`)
+
+// compatSet reports whether q is a client's harmless SET.
+func compatSet(q string) bool {
+	m := setRe.FindStringSubmatch(strings.TrimSpace(stripComments(q)))
+	if m == nil {
+		return false
+	}
+	name := strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), `"`))
+	return compatSettings[name] || strings.HasPrefix(strings.ToLower(strings.TrimSpace(q)), "set session characteristics")
+}
+
+// serverSettings answer SHOW and current_setting for the settings clients ask about.
+var serverSettings = map[string]string{
+	"server_version": "15.0", "server_version_num": "150000", "server_encoding": "UTF8", "client_encoding": "UTF8",
+	"datestyle": "ISO, MDY", "intervalstyle": "postgres", "timezone": "UTC", "integer_datetimes": "on",
+	"standard_conforming_strings": "on", "transaction_isolation": "read committed", "transaction isolation level": "read committed",
+	"max_identifier_length": "63", "is_superuser": "off", "default_transaction_read_only": "on", "transaction_read_only": "on",
+	"lc_collate": "C", "lc_ctype": "C", "max_index_keys": "32", "search_path": "public",
+}
+
+var showRe = regexp.MustCompile(`(?is)^\s*SHOW\s+("?[a-z_ ]+?"?)\s*$`)
+
+// show answers SHOW name for a known setting.
+func show(q string) (name, value string, ok bool) {
+	m := showRe.FindStringSubmatch(stripComments(q))
+	if m == nil {
+		return "", "", false
+	}
+	name = strings.ToLower(strings.Trim(strings.TrimSpace(m[1]), `"`))
+	value, ok = serverSettings[name]
+	return name, value, ok
+}
+
+// transaction classifies BEGIN, COMMIT and ROLLBACK, which the door acknowledges:
+// every statement reads one consistent warehouse anyway.
+func transaction(q string) (tag string, status byte, ok bool) {
+	switch firstWord(q) {
+	case "BEGIN", "START":
+		return "BEGIN", 'T', true
+	case "COMMIT", "END":
+		return "COMMIT", 'I', true
+	case "ROLLBACK", "ABORT":
+		if strings.Contains(strings.ToUpper(q), " TO ") {
+			return "ROLLBACK", 'T', true
+		}
+		return "ROLLBACK", 'I', true
+	case "SAVEPOINT":
+		return "SAVEPOINT", 'T', true
+	case "RELEASE":
+		return "RELEASE", 'T', true
+	case "DISCARD":
+		return "DISCARD ALL", 'I', true
+	}
+	return "", 0, false
+}

@@ -1,0 +1,287 @@
+// Package analyst is the analysts' door to the warehouse: a PostgreSQL wire protocol
+// (v3) service with TLS and SCRAM-SHA-256, read-only and locked, that records every
+// statement in the audit log before it runs.
+package analyst
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+)
+
+// Server serves the warehouse to analysts.
+type Server struct {
+	DB          *sql.DB     // the locked warehouse (warehouse.OpenLocked)
+	TLS         *tls.Config // required on TCP
+	Accounts    Accounts
+	Audit       string        // audit/sql.jsonl
+	Timeout     time.Duration // per statement (default 5 minutes)
+	RowLimit    int           // rows per result (default 1,000,000)
+	MaxSessions int           // sessions per analyst (default 4)
+	Log         *slog.Logger
+	Now         func() time.Time
+
+	mu       sync.Mutex
+	sessions map[uint32]*session // by process id, for CancelRequest
+	perName  map[string]int
+	nextPID  uint32
+	wg       sync.WaitGroup
+}
+
+func (s *Server) defaults() {
+	if s.Timeout <= 0 {
+		s.Timeout = 5 * time.Minute
+	}
+	if s.RowLimit <= 0 {
+		s.RowLimit = 1_000_000
+	}
+	if s.MaxSessions <= 0 {
+		s.MaxSessions = 4
+	}
+	if s.Log == nil {
+		s.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	s.mu.Lock()
+	if s.sessions == nil {
+		s.sessions, s.perName = map[uint32]*session{}, map[string]int{}
+	}
+	s.mu.Unlock()
+}
+
+// Serve accepts connections on ln until ctx ends; then it closes the listener, cancels
+// the running statements, ends every session and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.TLS == nil {
+		return errors.New("analyst: TLS configuration missing")
+	}
+	s.defaults()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		<-ctx.Done()
+		ln.Close()
+	}()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			cancel()
+			s.wg.Wait()
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.handle(ctx, c)
+		}()
+	}
+}
+
+// pgError is an ErrorResponse's content.
+func pgError(severity, code, msg string) *pgproto3.ErrorResponse {
+	return &pgproto3.ErrorResponse{Severity: severity, SeverityUnlocalized: severity, Code: code, Message: msg}
+}
+
+func (s *Server) handle(ctx context.Context, c net.Conn) {
+	defer c.Close()
+	client := c.RemoteAddr().String()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+			c.SetDeadline(time.Now()) // SIGTERM: end the session's reads and writes
+		case <-done:
+		}
+	}()
+	// The startup phase must not hang forever.
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	var conn net.Conn = c
+	be := pgproto3.NewBackend(conn, conn)
+	encrypted := false
+	for i := 0; i < 4; i++ {
+		msg, err := be.ReceiveStartupMessage()
+		if err != nil {
+			return
+		}
+		switch m := msg.(type) {
+		case *pgproto3.SSLRequest:
+			if encrypted {
+				return
+			}
+			if _, err := conn.Write([]byte{'S'}); err != nil {
+				return
+			}
+			tc := tls.Server(c, s.TLS)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				s.Log.Info("TLS handshake failed", "client", client, "err", err)
+				return
+			}
+			conn, encrypted = tc, true
+			be = pgproto3.NewBackend(conn, conn)
+		case *pgproto3.GSSEncRequest:
+			if _, err := conn.Write([]byte{'N'}); err != nil {
+				return
+			}
+		case *pgproto3.CancelRequest:
+			s.cancel(m.ProcessID, m.SecretKey)
+			return
+		case *pgproto3.StartupMessage:
+			if !encrypted {
+				be.Send(pgError("FATAL", "28000", "Verbindung nur mit TLS: im Programm sslmode=require (oder verify-full) einstellen"))
+				be.Flush()
+				return
+			}
+			name := m.Parameters["user"]
+			if !s.authenticate(be, name) {
+				s.Log.Info("login refused", "client", client)
+				return
+			}
+			c.SetDeadline(time.Time{})
+			s.session(ctx, be, conn, name, client)
+			return
+		default:
+			return
+		}
+	}
+}
+
+// authenticate runs SCRAM-SHA-256; on failure the client gets FATAL 28P01.
+func (s *Server) authenticate(be *pgproto3.Backend, name string) bool {
+	fail := func() bool {
+		be.Send(pgError("FATAL", "28P01", "Anmeldung fehlgeschlagen: Name oder Passwort falsch"))
+		be.Flush()
+		return false
+	}
+	v, known, err := s.Accounts.verifier(name)
+	if err != nil {
+		s.Log.Error("accounts file unreadable", "err", err)
+		return fail()
+	}
+	if !known {
+		v = unknownVerifier()
+	}
+	be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}})
+	if be.Flush() != nil {
+		return false
+	}
+	if be.SetAuthType(pgproto3.AuthTypeSASL) != nil {
+		return false
+	}
+	msg, err := be.Receive()
+	if err != nil {
+		return false
+	}
+	init, ok := msg.(*pgproto3.SASLInitialResponse)
+	if !ok || init.AuthMechanism != "SCRAM-SHA-256" {
+		return fail()
+	}
+	sc := &scramServer{v: v}
+	first, err := sc.first(init.Data)
+	if err != nil {
+		return fail()
+	}
+	be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(first)})
+	if be.Flush() != nil || be.SetAuthType(pgproto3.AuthTypeSASLContinue) != nil {
+		return false
+	}
+	msg, err = be.Receive()
+	if err != nil {
+		return false
+	}
+	resp, ok := msg.(*pgproto3.SASLResponse)
+	if !ok {
+		return fail()
+	}
+	final, err := sc.final(resp.Data)
+	if err != nil || !known {
+		return fail()
+	}
+	be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte(final)})
+	be.Send(&pgproto3.AuthenticationOk{})
+	return true
+}
+
+// cancel interrupts the statement running in the session the key names.
+func (s *Server) cancel(pid uint32, key []byte) {
+	s.mu.Lock()
+	ss := s.sessions[pid]
+	s.mu.Unlock()
+	if ss == nil || len(key) != 4 || binary.BigEndian.Uint32(key) != ss.secret {
+		return
+	}
+	ss.cancelRunning()
+}
+
+// register admits a session if the analyst has fewer than MaxSessions.
+func (s *Server) register(ss *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perName[ss.name] >= s.MaxSessions {
+		return false
+	}
+	s.perName[ss.name]++
+	s.nextPID++
+	ss.pid = s.nextPID
+	s.sessions[ss.pid] = ss
+	return true
+}
+
+func (s *Server) unregister(ss *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, ss.pid)
+	s.perName[ss.name]--
+}
+
+func (s *Server) session(ctx context.Context, be *pgproto3.Backend, conn net.Conn, name, client string) {
+	ss := &session{srv: s, be: be, name: name, client: client, stmts: map[string]*prepared{}, portals: map[string]*portal{}, txn: 'I'}
+	var key [4]byte
+	rand.Read(key[:])
+	ss.secret = binary.BigEndian.Uint32(key[:])
+	if !s.register(ss) {
+		be.Send(pgError("FATAL", "53300", fmt.Sprintf("zu viele gleichzeitige Sitzungen für %s (höchstens %d); eine andere Verbindung schließen", name, s.MaxSessions)))
+		be.Flush()
+		return
+	}
+	defer s.unregister(ss)
+	dbc, err := s.DB.Conn(ctx)
+	if err != nil {
+		be.Send(pgError("FATAL", "58000", "Auswertungsdatenbank nicht verfügbar"))
+		be.Flush()
+		s.Log.Error("warehouse connection", "err", err)
+		return
+	}
+	defer dbc.Close()
+	ss.db = dbc
+	s.Log.Info("session start", "analyst", name, "client", client, "pid", ss.pid)
+	for k, v := range map[string]string{"server_version": serverSettings["server_version"], "server_encoding": "UTF8",
+		"client_encoding": "UTF8", "DateStyle": "ISO, MDY", "integer_datetimes": "on", "standard_conforming_strings": "on",
+		"TimeZone": "UTC", "IntervalStyle": "postgres", "is_superuser": "off", "session_authorization": name,
+		"default_transaction_read_only": "on", "application_name": ""} {
+		be.Send(&pgproto3.ParameterStatus{Name: k, Value: v})
+	}
+	be.Send(&pgproto3.BackendKeyData{ProcessID: ss.pid, SecretKey: key[:]})
+	be.Send(&pgproto3.ReadyForQuery{TxStatus: 'I'})
+	if be.Flush() != nil {
+		return
+	}
+	ss.loop(ctx)
+	s.Log.Info("session end", "analyst", name, "pid", ss.pid)
+}

@@ -1,0 +1,142 @@
+package analyst
+
+import "strings"
+
+// Split cuts SQL text into statements at semicolons outside string literals ('…',
+// E'…' with backslash escapes, $tag$…$tag$), quoted identifiers ("…") and comments
+// (-- to the end of the line, nested /* */). Statements that are empty or only
+// comments are dropped.
+func Split(text string) []string {
+	var out []string
+	start := 0
+	emit := func(end int) {
+		if q := strings.TrimSpace(text[start:end]); q != "" && !OnlyComments(q) {
+			out = append(out, q)
+		}
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == ';':
+			emit(i)
+			i++
+			start = i
+		case c == '-' && strings.HasPrefix(text[i:], "--"):
+			if j := strings.IndexByte(text[i:], '\n'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(text)
+			}
+		case c == '/' && strings.HasPrefix(text[i:], "/*"):
+			i = skipBlockComment(text, i)
+		case c == '\'':
+			escapes := i > 0 && (text[i-1] == 'E' || text[i-1] == 'e') && (i == 1 || !isIdent(text[i-2]))
+			i = skipQuoted(text, i, '\'', escapes)
+		case c == '"':
+			i = skipQuoted(text, i, '"', false)
+		case c == '$' && (i == 0 || !isIdent(text[i-1])):
+			i = skipDollar(text, i)
+		default:
+			i++
+		}
+	}
+	emit(len(text))
+	return out
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+// skipQuoted returns the index after the literal that starts at i; a doubled quote
+// stays inside, and with escapes a backslash escapes the next byte.
+func skipQuoted(text string, i int, q byte, escapes bool) int {
+	for i++; i < len(text); i++ {
+		switch {
+		case escapes && text[i] == '\\':
+			i++
+		case text[i] == q:
+			if i+1 < len(text) && text[i+1] == q {
+				i++
+				continue
+			}
+			return i + 1
+		}
+	}
+	return len(text)
+}
+
+func skipBlockComment(text string, i int) int {
+	depth := 0
+	for i < len(text) {
+		switch {
+		case strings.HasPrefix(text[i:], "/*"):
+			depth++
+			i += 2
+		case strings.HasPrefix(text[i:], "*/"):
+			depth--
+			i += 2
+			if depth == 0 {
+				return i
+			}
+		default:
+			i++
+		}
+	}
+	return len(text)
+}
+
+// skipDollar skips $tag$…$tag$; a $ that does not open such a string (a parameter
+// such as $1) is one byte.
+func skipDollar(text string, i int) int {
+	j := i + 1
+	for j < len(text) && text[j] != '$' && (isIdent(text[j]) && !(j == i+1 && text[j] >= '0' && text[j] <= '9')) {
+		j++
+	}
+	if j >= len(text) || text[j] != '$' {
+		return i + 1
+	}
+	tag := text[i : j+1]
+	if k := strings.Index(text[j+1:], tag); k >= 0 {
+		return j + 1 + k + len(tag)
+	}
+	return len(text)
+}
+
+// OnlyComments says whether q holds nothing but comments and white space.
+func OnlyComments(q string) bool {
+	return strings.TrimSpace(stripComments(q)) == ""
+}
+
+// stripComments removes comments outside literals (for looking at a statement's first
+// word); literals stay as they are.
+func stripComments(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); {
+		c := q[i]
+		switch {
+		case c == '-' && strings.HasPrefix(q[i:], "--"):
+			if j := strings.IndexByte(q[i:], '\n'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(q)
+			}
+			b.WriteByte(' ')
+		case c == '/' && strings.HasPrefix(q[i:], "/*"):
+			i = skipBlockComment(q, i)
+			b.WriteByte(' ')
+		case c == '\'' || c == '"':
+			j := skipQuoted(q, i, c, c == '\'' && i > 0 && (q[i-1] == 'E' || q[i-1] == 'e'))
+			b.WriteString(q[i:j])
+			i = j
+		case c == '$' && (i == 0 || !isIdent(q[i-1])):
+			j := skipDollar(q, i)
+			b.WriteString(q[i:j])
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
