@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -68,106 +66,38 @@ neue Fassung hinzu.`, e)
 }
 
 // storedReport is a rendered report and where the archive put it.
-type storedReport struct {
-	Title, Period, Path, Outcome string
-	Weekly                       bool
-}
+type storedReport = reports.Published
 
-// reportStage renders the reports (by default the last complete week and month) into
-// the archive and rewrites the index; the caller holds the lock.
-func reportStage(ctx context.Context, h home, sel selection, k int64) ([]storedReport, error) {
-	db, err := h.openWarehouse("2GB")
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	jobs, err := reportJobs(ctx, db, sel)
-	if err != nil {
-		return nil, err
-	}
-	var done []storedReport
-	for _, j := range jobs {
-		r, err := j.load(ctx, db, k)
-		if err != nil {
-			return done, err
-		}
-		var buf bytes.Buffer
-		if err := reports.Render(&buf, r); err != nil {
-			return done, err
-		}
-		path, outcome, err := reports.Store(h.reports(), r.ArchivePath(), buf.Bytes())
-		if err != nil {
-			return done, err
-		}
-		done = append(done, storedReport{Title: r.Title, Period: r.Period, Path: path, Outcome: outcome, Weekly: j.weekly})
-	}
-	return done, reports.WriteIndex(h.reports())
-}
-
-type reportJob struct {
-	load   func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error)
-	weekly bool
-}
-
-// selection says which reports to render.
+// selection says which reports to render, as the command line gives it.
 type selection struct {
 	week, month string // --week JJJJ-Wnn and --month JJJJ-MM ("": not asked for)
 	lastWeek    bool   // the Wochenbericht of the last complete week alone (the weekly job)
 }
 
-// reportJobs decides which reports to render: the given week or month, the last
-// complete week alone, or by default the last complete week and month of the data.
-func reportJobs(ctx context.Context, db *sql.DB, sel selection) ([]reportJob, error) {
-	week, month := sel.week, sel.month
-	var stand time.Time
-	if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&stand); err != nil {
-		return nil, err
-	}
-	stand = stand.UTC()
-	var jobs []reportJob
-	addWeek := func(y, w int) {
-		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
-			return reports.Weekly(ctx, db, y, w, k)
-		}, true})
-	}
-	addMonth := func(y, m int) {
-		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
-			return reports.Monthly(ctx, db, y, m, k)
-		}, false})
-	}
-	addCohorts := func(y, m int) {
-		jobs = append(jobs, reportJob{func(ctx context.Context, db *sql.DB, k int64) (*reports.Report, error) {
-			return reports.Cohorts(ctx, db, y, m, k)
-		}, false})
-	}
-	switch {
-	case sel.lastWeek:
-		addWeek(reports.LastCompleteWeek(stand))
-	case week != "":
-		y, w, err := parseWeek(week)
+// reportStage renders the reports sel selects into the archive and rewrites the index
+// (reports.Publish decides the periods); the caller holds the lock.
+func reportStage(ctx context.Context, h home, sel selection, k int64) ([]storedReport, error) {
+	rs := reports.Selection{LastWeekOnly: sel.lastWeek}
+	if sel.week != "" {
+		y, w, err := parseWeek(sel.week)
 		if err != nil {
 			return nil, err
 		}
-		addWeek(y, w)
+		rs.Year, rs.Week = y, w
 	}
-	if month != "" {
-		t, err := time.Parse("2006-01", month)
+	if sel.month != "" {
+		t, err := time.Parse("2006-01", sel.month)
 		if err != nil {
-			return nil, usageError{fmt.Sprintf("--month %q: erwartet JJJJ-MM, z. B. 2026-10", month)}
+			return nil, usageError{fmt.Sprintf("--month %q: erwartet JJJJ-MM, z. B. 2026-10", sel.month)}
 		}
-		addMonth(t.Year(), int(t.Month()))
-		// The Verlaufsbericht rests on the newest data: only with the last complete month.
-		if y, m := reports.LastCompleteMonth(stand); y == t.Year() && m == int(t.Month()) {
-			addCohorts(y, m)
-		}
+		rs.MonthYear, rs.Month = t.Year(), int(t.Month())
 	}
-	if week == "" && month == "" && !sel.lastWeek {
-		addWeek(reports.LastCompleteWeek(stand))
-		y, m := reports.LastCompleteMonth(stand)
-		addMonth(y, m)
-		addCohorts(y, m)
+	db, err := h.openWarehouse("2GB")
+	if err != nil {
+		return nil, err
 	}
-	return jobs, nil
+	defer db.Close()
+	return reports.Publish(ctx, db, h.reports(), rs, k)
 }
 
 // parseWeek reads an ISO week as 2026-W47 or 2026-47.
