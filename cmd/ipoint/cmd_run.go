@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/metrics"
 	"ipoint/pipeline/runs"
-	"ipoint/pipeline/source"
+	"ipoint/pipeline/status"
 )
 
 func init() {
@@ -34,30 +33,6 @@ Ein laufender anderer Lauf (Sperre) beendet den Aufruf mit Code 11.`, e)
 	return runJob(ctx, h, "run", "manuell", nightly(h, *force))
 }
 
-// lakeNewest is the newest Stichtag of every export (per Kreis where each Kreis delivers) in the
-// manifest, for the freshness in status and metrics.
-func lakeNewest(lakeDir string) (map[string]time.Time, error) {
-	m, err := lake.ReadManifest(lakeDir)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]time.Time{}
-	for _, e := range m.Entries {
-		if e.Outcome != lake.Ingested {
-			continue
-		}
-		t, err := time.Parse("2006-01-02", e.Stichtag)
-		if err != nil {
-			continue
-		}
-		name := source.Stream(e.Export, e.Kreis)
-		if t.After(out[name]) {
-			out[name] = t
-		}
-	}
-	return out, nil
-}
-
 // writeMetrics writes the job's metrics file after a run. A history or manifest that
 // cannot be read leaves out what it would have told; the run's own figures still go.
 func writeMetrics(h home, rec runs.Run) error {
@@ -69,6 +44,8 @@ func writeMetrics(h home, rec runs.Run) error {
 			snap.LastSuccess = ok.End
 		}
 	}
-	snap.Newest, _ = lakeNewest(h.lake())
+	if m, err := lake.ReadManifest(h.lake()); err == nil {
+		snap.Newest = status.Newest(m)
+	}
 	return metrics.Write(h.metricsFile(rec.Job), snap)
 }

@@ -7,11 +7,11 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"time"
 
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/runs"
 	"ipoint/pipeline/source"
+	"ipoint/pipeline/status"
 	"ipoint/reports/german"
 )
 
@@ -50,8 +50,19 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "ipoint – Stand %s (%s)\n\n", now.Format("02.01.2006 15:04"), h.dir)
+	m, err := lake.ReadManifest(h.lake())
+	if err != nil {
+		return nil, err
+	}
+	q, err := quarantined(h.quarantine())
+	if err != nil {
+		return nil, err
+	}
+	failed, cerr := failedChecks(ctx, h)
+	st := status.Compute(status.Input{Now: now, Location: loc, Today: h.today(), DailyMaxAge: source.DefaultDailyMaxAgeDays,
+		Runs: all, Manifest: m, Quarantined: q, FailedChecks: failed, ChecksErr: cerr})
 
+	fmt.Fprintf(w, "ipoint – Stand %s (%s)\n\n", now.Format("02.01.2006 15:04"), h.dir)
 	fmt.Fprintln(w, "Letzte Läufe:")
 	if len(all) == 0 {
 		fmt.Fprintln(w, "  noch keiner")
@@ -64,81 +75,30 @@ func printStatus(ctx context.Context, w io.Writer, h home, n int) (todo []string
 	if torn > 0 {
 		fmt.Fprintf(w, "  (%d unlesbare Zeilen im Laufprotokoll übersprungen)\n", torn)
 	}
-	if last, ok := runs.Last(all, "run", nil); ok {
-		switch last.Outcome {
-		case runs.Failed, runs.Panicked, runs.Cancelled:
-			todo = append(todo, fmt.Sprintf("der letzte nächtliche Lauf (%s) ist %s: %s", last.Start.In(loc).Format("02.01. 15:04"),
-				outcomeGerman(last.Outcome), last.Error))
-		}
-		if age := now.Sub(last.Start); age > 36*time.Hour {
-			todo = append(todo, fmt.Sprintf("seit %s Stunden kein nächtlicher Lauf", german.Int(int64(age.Hours()))))
-		}
-	}
-
 	fmt.Fprintln(w, "\nLieferungen (neuester Stichtag im Datensee):")
-	newest, err := lakeNewest(h.lake())
-	if err != nil {
-		return nil, err
-	}
-	today := h.today().Time()
-	for _, name := range expectedStreams() {
-		export, _, _ := strings.Cut(name, "/")
-		limit := source.ByName(export).MaxAgeDays(source.DefaultDailyMaxAgeDays)
-		t, ok := newest[name]
-		if !ok {
-			fmt.Fprintf(w, "  %-24s noch nie geliefert\n", name)
-			todo = append(todo, fmt.Sprintf("Lieferung %s ist noch nie eingegangen", name))
-			continue
+	for _, s := range st.Streams {
+		switch {
+		case s.Newest.IsZero():
+			fmt.Fprintf(w, "  %-24s noch nie geliefert\n", s.Name)
+		default:
+			state := "aktuell"
+			if s.Overdue {
+				state = fmt.Sprintf("ÜBERFÄLLIG (erlaubt %d Tage)", s.MaxAge)
+			}
+			fmt.Fprintf(w, "  %-24s %s  %3d %-4s  %s\n", s.Name, s.Newest.Format("02.01.2006"), s.AgeDays, status.Days(s.AgeDays), state)
 		}
-		age := int(today.Sub(t).Hours() / 24)
-		state := "aktuell"
-		if age > limit {
-			state = fmt.Sprintf("ÜBERFÄLLIG (erlaubt %d Tage)", limit)
-			todo = append(todo, fmt.Sprintf("Lieferung %s bleibt aus: neuester Stichtag %s, %d %s alt", name, t.Format("02.01.2006"), age, days(age)))
-		}
-		fmt.Fprintf(w, "  %-24s %s  %3d %-4s  %s\n", name, t.Format("02.01.2006"), age, days(age), state)
 	}
-
-	q, err := quarantined(h.quarantine())
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range q {
-		todo = append(todo, "in Quarantäne: "+f+" (Grund in "+lake.ReasonFile(f)+"; Neulieferung bei der Stelle anfordern)")
-	}
-	failed, err := failedChecks(ctx, h)
-	if err != nil {
-		todo = append(todo, fmt.Sprintf("die Prüfungen der Auswertungsdatenbank sind nicht lesbar (%v): ipoint run --force", err))
-	}
-	for _, c := range failed {
-		todo = append(todo, "Prüfung fehlgeschlagen: "+c)
-	}
-
 	fmt.Fprintln(w, "\nZu tun:")
-	if len(todo) == 0 {
+	if len(st.Todo) == 0 {
 		fmt.Fprintln(w, "  nichts")
 	}
-	for _, t := range todo {
+	for _, t := range st.Todo {
 		fmt.Fprintf(w, "  - %s\n", t)
 	}
-	return todo, nil
+	return st.Todo, nil
 }
 
-func outcomeGerman(o string) string {
-	switch o {
-	case runs.OK:
-		return "erfolgreich"
-	case runs.Problems:
-		return "mit Problemen"
-	case runs.Failed:
-		return "GESCHEITERT"
-	case runs.Cancelled:
-		return "abgebrochen"
-	case runs.Panicked:
-		return "GESCHEITERT (intern)"
-	}
-	return o
-}
+func outcomeGerman(o string) string { return status.OutcomeGerman(o) }
 
 func runDetail(r runs.Run) string {
 	var parts []string
@@ -209,13 +169,6 @@ func failedChecks(ctx context.Context, h home) ([]string, error) {
 	return out, rows.Err()
 }
 
-func days(n int) string {
-	if n == 1 {
-		return "Tag"
-	}
-	return "Tage"
-}
-
 // jobName is a job's short German name for the list of runs.
 func jobName(job string) string {
 	if n, ok := map[string]string{"run": "nächtlicher Lauf", "weekly_report": "Wochenbericht", "retention": "Löschfristen",
@@ -223,14 +176,4 @@ func jobName(job string) string {
 		return n
 	}
 	return job
-}
-
-// expectedStreams are the deliveries that must keep arriving, from the export catalog
-// (an export delivered per Kreis once per Kreis).
-func expectedStreams() []string {
-	var out []string
-	for _, e := range source.All() {
-		out = append(out, e.Streams()...)
-	}
-	return out
 }

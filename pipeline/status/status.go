@@ -1,0 +1,145 @@
+// Package status decides what `ipoint status` reports and what needs a person: the
+// freshness of every delivery stream (from the export catalog), the last runs, files in
+// quarantine and failed checks. It reads nothing itself: the command gathers the inputs,
+// this package applies the rules, the command prints.
+package status
+
+import (
+	"fmt"
+	"time"
+
+	"ipoint/pipeline/civil"
+	"ipoint/pipeline/lake"
+	"ipoint/pipeline/runs"
+	"ipoint/pipeline/source"
+)
+
+// StaleRunAfter is how long without a nightly run is worth a to-do: a missed night and
+// a half.
+const StaleRunAfter = 36 * time.Hour
+
+// Input is what the rules look at.
+type Input struct {
+	Now          time.Time
+	Location     *time.Location
+	Today        civil.Day
+	DailyMaxAge  int        // the freshness limit of daily exports in days
+	Runs         []runs.Run // the run history, oldest first
+	Manifest     *lake.Manifest
+	Quarantined  []string // files in quarantine (not their reason files)
+	FailedChecks []string // the warehouse's failed checks, one line each
+	ChecksErr    error    // the checks could not be read
+}
+
+// Stream is one delivery stream's freshness.
+type Stream struct {
+	Name    string    `json:"name"`             // export, or export/Kreis
+	Newest  time.Time `json:"newest,omitempty"` // the newest Stichtag in the lake (zero: never delivered)
+	AgeDays int       `json:"age_days"`         // days from Newest to today
+	MaxAge  int       `json:"max_age_days"`     // allowed
+	Overdue bool      `json:"overdue"`
+}
+
+// Status is the result: the streams and the to-dos, in German for staff.
+type Status struct {
+	Streams []Stream `json:"streams"`
+	Todo    []string `json:"todo"`
+}
+
+// Newest is the newest Stichtag of every delivery stream in the manifest's ingested
+// deliveries (midnight UTC of the date).
+func Newest(m *lake.Manifest) map[string]time.Time {
+	out := map[string]time.Time{}
+	if m == nil {
+		return out
+	}
+	for _, e := range m.Entries {
+		if e.Outcome != lake.Ingested {
+			continue
+		}
+		d, err := civil.Parse(e.Stichtag)
+		if err != nil {
+			continue
+		}
+		name := source.Stream(e.Export, e.Kreis)
+		if t := d.Time(); t.After(out[name]) {
+			out[name] = t
+		}
+	}
+	return out
+}
+
+// Compute applies the rules.
+func Compute(in Input) Status {
+	var s Status
+	loc := in.Location
+	if loc == nil {
+		loc = civil.Berlin
+	}
+	if last, ok := runs.Last(in.Runs, "run", nil); ok {
+		switch last.Outcome {
+		case runs.Failed, runs.Panicked, runs.Cancelled:
+			s.Todo = append(s.Todo, fmt.Sprintf("der letzte nächtliche Lauf (%s) ist %s: %s", last.Start.In(loc).Format("02.01. 15:04"),
+				OutcomeGerman(last.Outcome), last.Error))
+		}
+		if age := in.Now.Sub(last.Start); age > StaleRunAfter {
+			s.Todo = append(s.Todo, fmt.Sprintf("seit %d Stunden kein nächtlicher Lauf", int64(age.Hours())))
+		}
+	}
+	newest := Newest(in.Manifest)
+	for _, e := range source.All() {
+		for _, name := range e.Streams() {
+			st := Stream{Name: name, MaxAge: e.MaxAgeDays(in.DailyMaxAge)}
+			t, ok := newest[name]
+			if !ok {
+				st.Overdue = true
+				s.Todo = append(s.Todo, fmt.Sprintf("Lieferung %s ist noch nie eingegangen", name))
+				s.Streams = append(s.Streams, st)
+				continue
+			}
+			st.Newest = t
+			st.AgeDays = in.Today.DaysSince(civil.FromTime(t))
+			if st.AgeDays > st.MaxAge {
+				st.Overdue = true
+				s.Todo = append(s.Todo, fmt.Sprintf("Lieferung %s bleibt aus: neuester Stichtag %s, %d %s alt", name,
+					t.Format("02.01.2006"), st.AgeDays, Days(st.AgeDays)))
+			}
+			s.Streams = append(s.Streams, st)
+		}
+	}
+	for _, f := range in.Quarantined {
+		s.Todo = append(s.Todo, "in Quarantäne: "+f+" (Grund in "+lake.ReasonFile(f)+"; Neulieferung bei der Stelle anfordern)")
+	}
+	if in.ChecksErr != nil {
+		s.Todo = append(s.Todo, fmt.Sprintf("die Prüfungen der Auswertungsdatenbank sind nicht lesbar (%v): ipoint run --force", in.ChecksErr))
+	}
+	for _, c := range in.FailedChecks {
+		s.Todo = append(s.Todo, "Prüfung fehlgeschlagen: "+c)
+	}
+	return s
+}
+
+// OutcomeGerman is a run's outcome for staff.
+func OutcomeGerman(o string) string {
+	switch o {
+	case runs.OK:
+		return "erfolgreich"
+	case runs.Problems:
+		return "mit Problemen"
+	case runs.Failed:
+		return "GESCHEITERT"
+	case runs.Cancelled:
+		return "abgebrochen"
+	case runs.Panicked:
+		return "GESCHEITERT (intern)"
+	}
+	return o
+}
+
+// Days is "Tag" or "Tage".
+func Days(n int) string {
+	if n == 1 || n == -1 {
+		return "Tag"
+	}
+	return "Tage"
+}

@@ -1,0 +1,67 @@
+package status
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"ipoint/pipeline/civil"
+	"ipoint/pipeline/lake"
+	"ipoint/pipeline/runs"
+)
+
+func TestCompute(t *testing.T) {
+	now := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+	m := &lake.Manifest{Entries: []lake.Entry{
+		{Export: "verbis_kunden", Stichtag: "2026-11-24", Outcome: lake.Ingested},
+		{Export: "verbis_kunden", Stichtag: "2026-11-25", Outcome: lake.Quarantined}, // not in the lake
+		{Export: "massnahmen", Stichtag: "2026-11-21", Outcome: lake.Ingested},       // 4 days: overdue
+		{Export: "arbeitsaufnahmen", Stichtag: "2026-11-22", Outcome: lake.Ingested}, // 3 days: allowed
+		{Export: "abh_aufenthalt", Kreis: "05966", Stichtag: "2026-11-24", Outcome: lake.Ingested},
+		{Export: "beratungen", Stichtag: "2026-10-31", Outcome: lake.Ingested},
+		// ki_schutzsuchende and abh_aufenthalt/05970: never delivered
+	}}
+	in := Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Manifest: m,
+		Runs:         []runs.Run{{Job: "run", Start: now.Add(-40 * time.Hour), Outcome: runs.Failed, Error: "Platte voll"}},
+		Quarantined:  []string{"verbis_kunden_20261125.csv"},
+		FailedChecks: []string{"aktualitaet – … (2 Zeilen)"}, ChecksErr: nil}
+	s := Compute(in)
+	got := map[string]Stream{}
+	for _, st := range s.Streams {
+		got[st.Name] = st
+	}
+	for name, want := range map[string]struct {
+		age     int
+		overdue bool
+	}{"verbis_kunden": {1, false}, "massnahmen": {4, true}, "arbeitsaufnahmen": {3, false},
+		"abh_aufenthalt/05966": {1, false}, "abh_aufenthalt/05970": {0, true}, "beratungen": {25, false}, "ki_schutzsuchende": {0, true}} {
+		if st, ok := got[name]; !ok || st.AgeDays != want.age || st.Overdue != want.overdue {
+			t.Errorf("%s: %+v, want age %d overdue %v", name, st, want.age, want.overdue)
+		}
+	}
+	if len(s.Streams) != 7 {
+		t.Errorf("%d streams", len(s.Streams))
+	}
+	todo := strings.Join(s.Todo, "\n")
+	for _, want := range []string{"der letzte nächtliche Lauf (23.11. 16:00) ist GESCHEITERT: Platte voll",
+		"seit 40 Stunden kein nächtlicher Lauf", "Lieferung massnahmen bleibt aus: neuester Stichtag 21.11.2026, 4 Tage alt",
+		"Lieferung ki_schutzsuchende ist noch nie eingegangen", "Lieferung abh_aufenthalt/05970 ist noch nie eingegangen",
+		"in Quarantäne: verbis_kunden_20261125.csv (Grund in verbis_kunden_20261125.csv.grund.txt",
+		"Prüfung fehlgeschlagen: aktualitaet"} {
+		if !strings.Contains(todo, want) {
+			t.Errorf("to-do lacks %q:\n%s", want, todo)
+		}
+	}
+	if len(s.Todo) != 7 {
+		t.Errorf("%d to-dos:\n%s", len(s.Todo), todo)
+	}
+	// A recent good run and fresh deliveries leave nothing; unreadable checks are a to-do.
+	in.Runs = []runs.Run{{Job: "run", Start: now.Add(-5 * time.Hour), Outcome: runs.Problems}}
+	in.Quarantined, in.FailedChecks, in.ChecksErr = nil, nil, errors.New("kaputt")
+	in.Manifest = &lake.Manifest{}
+	s = Compute(in)
+	if len(s.Todo) != 8 || !strings.Contains(s.Todo[len(s.Todo)-1], "nicht lesbar (kaputt)") {
+		t.Errorf("to-dos: %q", s.Todo)
+	}
+}
