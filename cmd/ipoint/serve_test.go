@@ -46,10 +46,13 @@ type served struct {
 // startServe builds a small warehouse, adds the analyst anna and starts ipoint serve
 // on a free loopback port, as the command runs in production (single-account: the
 // tests run as the ETL account).
-func startServe(t *testing.T) served {
+func startServe(t *testing.T, settings map[string]string) served {
 	t.Helper()
 	home := t.TempDir()
 	vars := map[string]string{"IPOINT_HOME": home}
+	for k, v := range settings {
+		vars[k] = v
+	}
 	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
 		if r := call(t, vars, args...); r.code != exitOK {
 			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
@@ -120,7 +123,7 @@ func TestServe(t *testing.T) {
 	if _, err := exec.LookPath("psql"); err != nil {
 		t.Fatal("psql is missing: apt-get install postgresql-client (.ci/run does)")
 	}
-	s := startServe(t)
+	s := startServe(t, nil)
 
 	t.Run("psql", func(t *testing.T) {
 		out, ok := s.psql(t, analystPassword, "-A", "-t", "-c",
