@@ -364,7 +364,7 @@ func (c *Config) validate() []problem {
 	if c.Reports.K < 3 || c.Reports.K > 100 {
 		p = append(p, problem{"reports.k", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von 3 bis 100 (BA-Regel: mindestens 3 Fälle je Zelle)", c.Reports.K)})
 	}
-	loc, err := time.LoadLocation(c.Schedule.Timezone)
+	loc, err := civil.Location(c.Schedule.Timezone)
 	if err != nil || c.Schedule.Timezone == "" {
 		p = append(p, problem{"schedule.timezone", fmt.Sprintf("%q: erlaubt ist eine Zeitzone der IANA-Datenbank, z. B. \"Europe/Berlin\"", c.Schedule.Timezone)})
 		loc = time.UTC

@@ -22,4 +22,8 @@ var catalogReplacer = strings.NewReplacer(
 	"OPERATOR(pg_catalog.~)", "~",
 	"OPERATOR(pg_catalog.!~)", "!~",
 	" COLLATE pg_catalog.default", "",
+	// psql's \d: casts through PostgreSQL's reg* types, which DuckDB's parser lacks.
+	"::pg_catalog.regtype::pg_catalog.text", "::VARCHAR",
+	"::pg_catalog.regclass::pg_catalog.text", "::VARCHAR",
+	"::pg_catalog.text", "::VARCHAR",
 )

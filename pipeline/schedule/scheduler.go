@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"ipoint/pipeline/civil"
 	"log/slog"
 	"runtime/debug"
 	"time"
@@ -104,10 +105,7 @@ func (s *Scheduler) Validate() error {
 func (s *Scheduler) prepare() ([]*entry, error) {
 	loc := s.Location
 	if loc == nil {
-		var err error
-		if loc, err = time.LoadLocation("Europe/Berlin"); err != nil {
-			return nil, fmt.Errorf("schedule: default time zone: %w", err)
-		}
+		loc = civil.Berlin
 	}
 	if len(s.Jobs) == 0 {
 		return nil, errors.New("schedule: no jobs")
