@@ -174,6 +174,15 @@ func TestServe(t *testing.T) {
 			{"CALL enable_logging(storage = 'file')", "gesperrt"},
 			{"SELECT * FROM enable_logging()", "gesperrt"},
 			{"/* x */ COPY (SELECT 1) TO '/tmp/x'", "Dateizugriff"},
+			// Found by review: statements smuggled past the door's own lexer (DuckDB's
+			// driver runs all but the last statement of a text while it prepares), and a
+			// banned function called by a quoted name.
+			{`SELECT E'\pg_get_userbyid() ; USE memory; DETACH warehouse; ATTACH ':memory:' AS warehouse; ` +
+				`CREATE TABLE warehouse.main.aufbau AS SELECT 'gefaelscht' AS x; SELECT 1 --'`, "ERROR"},
+			{`SELECT 1 AS a$$x$ ; SELECT * FROM "enable_logging"('QueryLog'); SELECT '$x$'`, "gesperrt"},
+			{`SELECT * FROM "ENABLE_LOGGING"('QueryLog')`, "gesperrt"},
+			{`SELECT "query"('SELECT 42')`, "gesperrt"},
+			{`SELECT * FROM duckdb_logs()`, "gesperrt"},
 		} {
 			out, ok := s.psql(t, analystPassword, "-c", c.sql)
 			if ok || !strings.Contains(out, c.want) {
@@ -182,6 +191,13 @@ func TestServe(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(s.home, "x.csv")); err == nil {
 			t.Error("COPY wrote a file")
+		}
+		// The warehouse is still the read-only file, with its own rows, and logging is off.
+		out, ok := s.psql(t, analystPassword, "-A", "-t", "-c",
+			"SELECT (SELECT count(*) FROM aufbau WHERE datenversion IS NOT NULL), "+
+				"(SELECT bool_and(readonly) FROM duckdb_databases() WHERE database_name = 'warehouse'), current_setting('enable_logging')")
+		if !ok || strings.TrimSpace(out) != "1|t|0" {
+			t.Errorf("after the attacks: %v %q", ok, out)
 		}
 	})
 

@@ -7,13 +7,14 @@ import (
 
 // Refusals: what the analysts' door does not do, in German, with what to do instead.
 const (
-	msgFiles      = `Dateizugriff ist im Analysezugang nicht möglich; Ergebnisse mit \copy im eigenen Programm speichern`
-	msgReadOnly   = "Der Analysezugang ist nur lesend; Zwischenergebnisse mit WITH (CTE) in der Abfrage bilden oder im eigenen Programm speichern"
-	msgAttach     = "Andere Datenbanken lassen sich im Analysezugang nicht anbinden; die Auswertungsdatenbank enthält alle freigegebenen Tabellen"
-	msgExtensions = "Erweiterungen lassen sich im Analysezugang nicht installieren oder laden; fehlende Funktionen bei der Betreuung von ipoint anfragen"
-	msgSettings   = "Einstellungen lassen sich im Analysezugang nicht ändern; Zeitlimit und Zeilengrenze legt die Betreuung von ipoint fest"
-	msgProcedures = "Prozeduren, PRAGMA und Protokollierungsfunktionen sind im Analysezugang gesperrt; nur Abfragen (SELECT) sind erlaubt"
-	msgOnlySelect = "Im Analysezugang sind nur Abfragen erlaubt (SELECT, WITH, EXPLAIN, SHOW, DESCRIBE)"
+	msgFiles        = `Dateizugriff ist im Analysezugang nicht möglich; Ergebnisse mit \copy im eigenen Programm speichern`
+	msgReadOnly     = "Der Analysezugang ist nur lesend; Zwischenergebnisse mit WITH (CTE) in der Abfrage bilden oder im eigenen Programm speichern"
+	msgAttach       = "Andere Datenbanken lassen sich im Analysezugang nicht anbinden; die Auswertungsdatenbank enthält alle freigegebenen Tabellen"
+	msgExtensions   = "Erweiterungen lassen sich im Analysezugang nicht installieren oder laden; fehlende Funktionen bei der Betreuung von ipoint anfragen"
+	msgSettings     = "Einstellungen lassen sich im Analysezugang nicht ändern; Zeitlimit und Zeilengrenze legt die Betreuung von ipoint fest"
+	msgProcedures   = "Prozeduren, PRAGMA und Protokollierungsfunktionen sind im Analysezugang gesperrt; nur Abfragen (SELECT) sind erlaubt"
+	msgOnlySelect   = "Im Analysezugang sind nur Abfragen erlaubt (SELECT, WITH, EXPLAIN, SHOW, DESCRIBE)"
+	msgOneStatement = "Eine Anweisung nach der anderen senden: dieser Text enthält mehr als eine Anweisung"
 )
 
 // refusal is a statement the door will not run, with the PostgreSQL SQLSTATE.
@@ -38,9 +39,70 @@ func firstWord(q string) string {
 var allowedFirst = map[string]bool{"SELECT": true, "WITH": true, "VALUES": true, "TABLE": true, "FROM": true,
 	"EXPLAIN": true, "SHOW": true, "DESCRIBE": true, "SUMMARIZE": true, "PIVOT": true, "UNPIVOT": true}
 
-// deniedFunctions change the process or run SQL text of their own (so that the checks
-// here would not see it): refused wherever they appear, before DuckDB binds them.
-var deniedFunctions = regexp.MustCompile(`(?i)\b(enable_logging|disable_logging|truncate_duckdb_logs|enable_profiling|disable_profiling|enable_object_cache|disable_object_cache|query|query_table|getenv|checkpoint|force_checkpoint|install_extension|load_extension|duckdb_secrets|which_secret)\s*\(`)
+// deniedFunctions change the process, read what other sessions did, or run SQL text of
+// their own (so that the checks here would not see it): refused wherever they are
+// called, however the name is written (bare or as a quoted identifier, any case).
+var deniedFunctions = map[string]bool{"enable_logging": true, "disable_logging": true, "truncate_duckdb_logs": true,
+	"duckdb_logs": true, "duckdb_log_contexts": true, "enable_profiling": true, "disable_profiling": true,
+	"enable_object_cache": true, "disable_object_cache": true, "query": true, "query_table": true, "getenv": true,
+	"checkpoint": true, "force_checkpoint": true, "install_extension": true, "load_extension": true,
+	"duckdb_secrets": true, "which_secret": true}
+
+// calledNames lists the names in q that are called (followed by "(" after white space
+// and comments), outside literals and comments: bare words lower-cased, quoted
+// identifiers with their quotes removed and lower-cased (DuckDB resolves function
+// names without regard to case).
+func calledNames(q string) []string {
+	var out []string
+	pending := ""
+	for i := 0; i < len(q); {
+		c := q[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			i++
+			continue
+		case c == '-' && strings.HasPrefix(q[i:], "--"):
+			if j := strings.IndexByte(q[i:], '\n'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(q)
+			}
+			continue
+		case c == '/' && strings.HasPrefix(q[i:], "/*"):
+			i = skipBlockComment(q, i)
+			continue
+		case c == '(':
+			if pending != "" {
+				out = append(out, pending)
+			}
+			pending = ""
+			i++
+			continue
+		case c == '"':
+			j := skipQuoted(q, i, '"', false)
+			name := q[i+1 : max(i+1, j-1)]
+			pending = strings.ToLower(strings.ReplaceAll(name, `""`, `"`))
+			i = j
+			continue
+		case c == '\'':
+			i = skipQuoted(q, i, '\'', i > 0 && (q[i-1] == 'E' || q[i-1] == 'e'))
+		case c == '$' && (i == 0 || !inIdent(q[i-1])):
+			i = skipDollar(q, i)
+		case isIdent(c) || c == '$':
+			j := i
+			for j < len(q) && (isIdent(q[j]) || q[j] == '$') {
+				j++
+			}
+			pending = strings.ToLower(q[i:j])
+			i = j
+			continue
+		default:
+			i++
+		}
+		pending = ""
+	}
+	return out
+}
 
 // check refuses a statement by its text, before DuckDB parses or binds it.
 func check(q string) error {
@@ -48,8 +110,10 @@ func check(q string) error {
 	if !allowedFirst[w] {
 		return refusalFor(w)
 	}
-	if deniedFunctions.MatchString(stripComments(q)) {
-		return refusal{"42501", msgProcedures}
+	for _, name := range calledNames(q) {
+		if deniedFunctions[name] || deniedFunctions[strings.TrimPrefix(name, "main.")] {
+			return refusal{"42501", msgProcedures}
+		}
 	}
 	return nil
 }

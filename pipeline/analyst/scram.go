@@ -181,10 +181,13 @@ func (s *scramServer) final(msg []byte) (string, error) {
 var errWrongPassword = errors.New("Anmeldung fehlgeschlagen")
 
 // unknownVerifier is the verifier for a name without an account: random keys, so no
-// password matches.
-func unknownVerifier() Verifier {
-	v := Verifier{Iterations: scramIterations, Salt: make([]byte, 16), StoredKey: make([]byte, 32), ServerKey: make([]byte, 32)}
-	rand.Read(v.Salt)
+// password matches, and a salt that stays the same for the name for as long as the
+// server runs (a keyed hash of the name, as PostgreSQL's mock salt), so that a fresh
+// salt on every try does not tell an unknown name from a real one.
+func unknownVerifier(key []byte, name string) Verifier {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("salt\x00" + name))
+	v := Verifier{Iterations: scramIterations, Salt: mac.Sum(nil)[:16], StoredKey: make([]byte, 32), ServerKey: make([]byte, 32)}
 	rand.Read(v.StoredKey)
 	rand.Read(v.ServerKey)
 	return v

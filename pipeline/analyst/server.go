@@ -32,6 +32,8 @@ type Server struct {
 	Log         *slog.Logger
 	Now         func() time.Time
 
+	mockKey []byte // for the salts of names without an account (see unknownVerifier)
+
 	mu       sync.Mutex
 	sessions map[uint32]*session // by process id, for CancelRequest
 	perName  map[string]int
@@ -56,6 +58,10 @@ func (s *Server) defaults() {
 		s.Now = time.Now
 	}
 	s.mu.Lock()
+	if s.mockKey == nil {
+		s.mockKey = make([]byte, 32)
+		rand.Read(s.mockKey)
+	}
 	if s.sessions == nil {
 		s.sessions, s.perName = map[uint32]*session{}, map[string]int{}
 	}
@@ -93,6 +99,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// Message size limits: before login a client sends a few short messages; after it, a
+// statement and its parameters (which the audit log also holds).
+const (
+	maxStartupBody = 8 << 10
+	maxSessionBody = 16 << 20
+)
+
 // pgError is an ErrorResponse's content.
 func pgError(severity, code, msg string) *pgproto3.ErrorResponse {
 	return &pgproto3.ErrorResponse{Severity: severity, SeverityUnlocalized: severity, Code: code, Message: msg}
@@ -114,6 +127,7 @@ func (s *Server) handle(ctx context.Context, c net.Conn) {
 	c.SetDeadline(time.Now().Add(30 * time.Second))
 	var conn net.Conn = c
 	be := pgproto3.NewBackend(conn, conn)
+	be.SetMaxBodyLen(maxStartupBody) // nobody reserves memory before logging in
 	encrypted := false
 	for i := 0; i < 4; i++ {
 		msg, err := be.ReceiveStartupMessage()
@@ -135,6 +149,7 @@ func (s *Server) handle(ctx context.Context, c net.Conn) {
 			}
 			conn, encrypted = tc, true
 			be = pgproto3.NewBackend(conn, conn)
+			be.SetMaxBodyLen(maxStartupBody)
 		case *pgproto3.GSSEncRequest:
 			if _, err := conn.Write([]byte{'N'}); err != nil {
 				return
@@ -154,6 +169,7 @@ func (s *Server) handle(ctx context.Context, c net.Conn) {
 				return
 			}
 			c.SetDeadline(time.Time{})
+			be.SetMaxBodyLen(maxSessionBody)
 			s.session(ctx, be, conn, name, client)
 			return
 		default:
@@ -175,7 +191,7 @@ func (s *Server) authenticate(be *pgproto3.Backend, name string) bool {
 		return fail()
 	}
 	if !known {
-		v = unknownVerifier()
+		v = unknownVerifier(s.mockKey, name)
 	}
 	be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}})
 	if be.Flush() != nil {

@@ -157,13 +157,44 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 	if inner, c, ok := copyToStdout(q); ok {
 		q, p.copy = inner, c
 	}
+	// The text DuckDB will see is the one checked: rewritten first, then the door's
+	// own checks, then DuckDB's parser must read exactly one statement in it (the
+	// driver runs every statement but the last while it prepares).
+	q = rewriteCatalog(q)
+	p.query = q
 	if err := check(q); err != nil {
 		p.refused = err
 		return p
 	}
-	q = rewriteCatalog(q)
-	p.query = q
-	desc, err := warehouse.Describe(ctx, ss.db, q)
+	if err := warehouse.OneStatement(q); err != nil {
+		if errors.Is(err, warehouse.ErrNotOneStatement) {
+			p.refused = refusal{"42601", msgOneStatement}
+		} else {
+			p.refused = refusal{"42601", duckMessage(err)}
+		}
+		return p
+	}
+	// Preparing makes DuckDB work (it folds constants): the audit log has the
+	// statement first, and the work runs under the statement timeout and can be
+	// cancelled like the statement itself.
+	if err := ss.audit(map[string]any{"event": "prepare", "id": ss.nextID(), "statement": q}); err != nil {
+		ss.srv.Log.Error("audit log", "err", err)
+		p.refused = refusal{"58030", "Prüfprotokoll nicht schreibbar: Anweisung nicht ausgeführt"}
+		return p
+	}
+	dctx, cancel := context.WithTimeout(ctx, ss.srv.Timeout)
+	defer cancel()
+	ss.mu.Lock()
+	ss.running = cancel
+	ss.mu.Unlock()
+	desc, err := warehouse.Describe(dctx, ss.db, q)
+	ss.mu.Lock()
+	ss.running = nil
+	ss.mu.Unlock()
+	if err != nil && dctx.Err() != nil {
+		p.refused = ss.queryError(dctx, err)
+		return p
+	}
 	switch {
 	case err != nil && fileError(err):
 		p.refused = refusal{"42501", msgFiles}
@@ -306,6 +337,9 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 	if p.desc.Kind == "SELECT" {
 		// The cap is part of the query, so that DuckDB never materialises more.
 		q = "SELECT * FROM (\n" + q + "\n) LIMIT " + strconv.Itoa(limit+1)
+	}
+	if err := warehouse.OneStatement(q); err != nil { // the text that runs, as DuckDB reads it
+		return 0, refusal{"42601", msgOneStatement}
 	}
 	rows, err := ss.db.QueryContext(qctx, q, params...)
 	if err != nil {

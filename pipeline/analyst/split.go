@@ -34,7 +34,7 @@ func Split(text string) []string {
 			i = skipQuoted(text, i, '\'', escapes)
 		case c == '"':
 			i = skipQuoted(text, i, '"', false)
-		case c == '$' && (i == 0 || !isIdent(text[i-1])):
+		case c == '$' && (i == 0 || !inIdent(text[i-1])):
 			i = skipDollar(text, i)
 		default:
 			i++
@@ -43,6 +43,10 @@ func Split(text string) []string {
 	emit(len(text))
 	return out
 }
+
+// inIdent reports whether c continues an identifier: DuckDB's identifiers may hold $
+// after their first character (a$$x is a name, not a dollar-quoted string).
+func inIdent(c byte) bool { return isIdent(c) || c == '$' }
 
 func isIdent(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
@@ -129,7 +133,7 @@ func stripComments(q string) string {
 			j := skipQuoted(q, i, c, c == '\'' && i > 0 && (q[i-1] == 'E' || q[i-1] == 'e'))
 			b.WriteString(q[i:j])
 			i = j
-		case c == '$' && (i == 0 || !isIdent(q[i-1])):
+		case c == '$' && (i == 0 || !inIdent(q[i-1])):
 			j := skipDollar(q, i)
 			b.WriteString(q[i:j])
 			i = j
