@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"database/sql"
 	"fmt"
 	"net"
 	"os"
@@ -66,18 +67,26 @@ Vordergrund, bis SIGTERM oder Strg-C ihn beendet.`, e)
 	if err != nil {
 		return fmt.Errorf("TLS-Zertifikat für den Analysezugang (analyst.tls_cert, analyst.tls_key): %w", err)
 	}
-	db, err := warehouse.OpenLocked(whFile, warehouse.Locked{Threads: 2, MemoryLimit: c.MemoryLimit})
+	open := func() (*sql.DB, error) {
+		db, err := warehouse.OpenLocked(whFile, warehouse.Locked{Threads: 2, MemoryLimit: c.MemoryLimit})
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(0)
+		return db, nil
+	}
+	db, err := open() // fails now, with the reason, rather than after "bereit"
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(0)
+	db.Close()
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("Analysezugang kann %s nicht öffnen: %w", *listen, err)
 	}
 	srv := &analyst.Server{
-		DB:          db,
+		Path:        whFile,
+		Open:        open,
 		TLS:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		Accounts:    analyst.Accounts{Path: h.path(c.Accounts)},
 		Audit:       h.auditLog(),

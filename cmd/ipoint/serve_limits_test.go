@@ -124,6 +124,31 @@ func TestServeLimits(t *testing.T) {
 	})
 }
 
+// TestServeFollowsARebuild: a rebuild (or an erasure) replaces the warehouse file; an
+// open session's next statement reads the new file, so nothing erased stays visible.
+func TestServeFollowsARebuild(t *testing.T) {
+	s := startServe(t, nil)
+	ctx := context.Background()
+	c := s.connect(t, ctx)
+	defer c.Close(ctx)
+	day := func() string {
+		res, err := c.Exec(ctx, "SELECT tag::VARCHAR FROM aufbau").ReadAll()
+		if err != nil || len(res) != 1 || len(res[0].Rows) != 1 {
+			t.Fatalf("aufbau: %v", err)
+		}
+		return string(res[0].Rows[0][0])
+	}
+	if got := day(); got != "2026-11-25" {
+		t.Fatalf("built for %s", got)
+	}
+	if r := callAt(t, s.vars, time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC), "transform", "--max-age-days", "30"); r.code != exitOK {
+		t.Fatalf("transform: %d %s", r.code, r.stderr)
+	}
+	if got := day(); got != "2026-11-26" {
+		t.Errorf("after the rebuild the session still reads the warehouse built for %s", got)
+	}
+}
+
 // TestServeRefusesRoot: without --single-account, ipoint serve does not start as root
 // (the tests run as root, as CI does).
 func TestServeRefusesRoot(t *testing.T) {

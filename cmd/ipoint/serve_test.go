@@ -40,6 +40,7 @@ func (w *readyWriter) Write(p []byte) (int, error) {
 
 type served struct {
 	home, addr, port string
+	vars             map[string]string
 	stop             func()
 }
 
@@ -93,7 +94,7 @@ func startServe(t *testing.T, settings map[string]string) served {
 		}
 	})
 	_, port, _ := strings.Cut(addr, ":")
-	return served{home: home, addr: addr, port: port, stop: stop}
+	return served{home: home, addr: addr, port: port, vars: vars, stop: stop}
 }
 
 type lockedBuffer struct {

@@ -14,6 +14,7 @@ const (
 	msgSettings     = "Einstellungen lassen sich im Analysezugang nicht ändern; Zeitlimit und Zeilengrenze legt die Betreuung von ipoint fest"
 	msgProcedures   = "Prozeduren, PRAGMA und Protokollierungsfunktionen sind im Analysezugang gesperrt; nur Abfragen (SELECT) sind erlaubt"
 	msgOnlySelect   = "Im Analysezugang sind nur Abfragen erlaubt (SELECT, WITH, EXPLAIN, SHOW, DESCRIBE)"
+	msgUnavailable  = "Die Auswertungsdatenbank ist gerade nicht verfügbar (sie wird vielleicht neu aufgebaut); gleich noch einmal versuchen"
 	msgOneStatement = "Eine Anweisung nach der anderen senden: dieser Text enthält mehr als eine Anweisung"
 )
 

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -22,7 +23,11 @@ import (
 
 // Server serves the warehouse to analysts.
 type Server struct {
-	DB          *sql.DB     // the locked warehouse (warehouse.OpenLocked)
+	// Path is the warehouse file and Open opens it locked (warehouse.OpenLocked). A
+	// rebuild or an erasure replaces the file; the next statement of every session
+	// reads the new one, so that nothing erased stays visible.
+	Path        string
+	Open        func() (*sql.DB, error)
 	TLS         *tls.Config // required on TCP
 	Accounts    Accounts
 	Audit       string        // audit/sql.jsonl
@@ -32,7 +37,8 @@ type Server struct {
 	Log         *slog.Logger
 	Now         func() time.Time
 
-	mockKey []byte // for the salts of names without an account (see unknownVerifier)
+	mockKey []byte      // for the salts of names without an account (see unknownVerifier)
+	gen     *generation // the warehouse file as last opened
 
 	mu       sync.Mutex
 	sessions map[uint32]*session // by process id, for CancelRequest
@@ -75,6 +81,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return errors.New("analyst: TLS configuration missing")
 	}
 	s.defaults()
+	g, err := s.generation() // the warehouse opens, or the service does not start
+	if err != nil {
+		return err
+	}
+	s.release(g)
+	defer func() {
+		s.mu.Lock()
+		if s.gen != nil {
+			s.gen.db.Close()
+			s.gen = nil
+		}
+		s.mu.Unlock()
+	}()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -277,15 +296,13 @@ func (s *Server) session(ctx context.Context, be *pgproto3.Backend, conn net.Con
 		return
 	}
 	defer s.unregister(ss)
-	dbc, err := s.DB.Conn(ctx)
-	if err != nil {
+	if err := ss.refresh(ctx); err != nil {
 		be.Send(pgError("FATAL", "58000", "Auswertungsdatenbank nicht verfügbar"))
 		be.Flush()
 		s.Log.Error("warehouse connection", "err", err)
 		return
 	}
-	defer dbc.Close()
-	ss.db = dbc
+	defer ss.closeWarehouse()
 	s.Log.Info("session start", "analyst", name, "client", client, "pid", ss.pid)
 	for k, v := range map[string]string{"server_version": serverSettings["server_version"], "server_encoding": "UTF8",
 		"client_encoding": "UTF8", "DateStyle": "ISO, MDY", "integer_datetimes": "on", "standard_conforming_strings": "on",
@@ -300,4 +317,47 @@ func (s *Server) session(ctx context.Context, be *pgproto3.Backend, conn net.Con
 	}
 	ss.loop(ctx)
 	s.Log.Info("session end", "analyst", name, "pid", ss.pid)
+}
+
+// generation is one opening of the warehouse file, shared by the sessions that use it.
+type generation struct {
+	db   *sql.DB
+	file os.FileInfo
+	refs int
+}
+
+// generation returns the warehouse as the file is now (opening it anew after a
+// rebuild replaced it), with a reference the caller releases.
+func (s *Server) generation() (*generation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := os.Stat(s.Path)
+	if err != nil {
+		return nil, err
+	}
+	if s.gen != nil && os.SameFile(st, s.gen.file) {
+		s.gen.refs++
+		return s.gen, nil
+	}
+	db, err := s.Open()
+	if err != nil {
+		return nil, err
+	}
+	old := s.gen
+	s.gen = &generation{db: db, file: st, refs: 1}
+	if old != nil && old.refs == 0 {
+		old.db.Close()
+	}
+	s.Log.Info("warehouse opened", "path", s.Path)
+	return s.gen, nil
+}
+
+// release gives a reference back; an old generation closes with its last session.
+func (s *Server) release(g *generation) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g.refs--
+	if g != s.gen && g.refs == 0 {
+		g.db.Close()
+	}
 }

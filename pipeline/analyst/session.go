@@ -20,6 +20,7 @@ type session struct {
 	srv    *Server
 	be     *pgproto3.Backend
 	db     *sql.Conn
+	gen    *generation
 	name   string
 	client string
 	pid    uint32
@@ -187,6 +188,10 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 	ss.mu.Lock()
 	ss.running = cancel
 	ss.mu.Unlock()
+	if err := ss.refresh(ctx); err != nil {
+		p.refused = refusal{"57P03", msgUnavailable}
+		return p
+	}
 	desc, err := warehouse.Describe(dctx, ss.db, q)
 	ss.mu.Lock()
 	ss.running = nil
@@ -340,6 +345,9 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 	}
 	if err := warehouse.OneStatement(q); err != nil { // the text that runs, as DuckDB reads it
 		return 0, refusal{"42601", msgOneStatement}
+	}
+	if err := ss.refresh(ctx); err != nil {
+		return 0, refusal{"57P03", msgUnavailable}
 	}
 	rows, err := ss.db.QueryContext(qctx, q, params...)
 	if err != nil {
@@ -563,4 +571,37 @@ func (ss *session) execute(ctx context.Context, m *pgproto3.Execute) bool {
 		return true
 	}
 	return ss.run(ctx, pt.stmt, pt.params, pt.formats, false)
+}
+
+// refresh points the session at the warehouse as the file is now: after a rebuild or
+// an erasure replaced it, the session's next statement reads the new file.
+func (ss *session) refresh(ctx context.Context) error {
+	g, err := ss.srv.generation()
+	if err != nil {
+		return err
+	}
+	if g == ss.gen {
+		ss.srv.release(g)
+		return nil
+	}
+	conn, err := g.db.Conn(ctx)
+	if err != nil {
+		ss.srv.release(g)
+		return err
+	}
+	ss.closeWarehouse()
+	ss.gen, ss.db = g, conn
+	return nil
+}
+
+// closeWarehouse gives the session's connection and generation back.
+func (ss *session) closeWarehouse() {
+	if ss.db != nil {
+		ss.db.Close()
+		ss.db = nil
+	}
+	if ss.gen != nil {
+		ss.srv.release(ss.gen)
+		ss.gen = nil
+	}
 }
