@@ -6,7 +6,10 @@ package retention
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -225,24 +228,26 @@ func histories(l *lake.Lake, cut time.Time, res *Result) error {
 	return nil
 }
 
-// arrivals maps each delivered name to the civil day it last arrived (the manifest's
-// ingested_at, in loc).
-func arrivals(m *lake.Manifest, loc *time.Location) map[string]time.Time {
-	out := map[string]time.Time{}
+// arrival is one delivery of a name: the civil day it arrived and its content hash.
+type arrival struct {
+	day time.Time
+	sha string
+}
+
+// arrivals lists every delivery of each name (the manifest's ingested_at, in loc).
+func arrivals(m *lake.Manifest, loc *time.Location) map[string][]arrival {
+	out := map[string][]arrival{}
 	for _, e := range m.Entries {
 		if e.IngestedAt.IsZero() {
 			continue
 		}
-		day := civil.Of(e.IngestedAt, loc).Time()
-		if day.After(out[e.Name]) {
-			out[e.Name] = day
-		}
+		out[e.Name] = append(out[e.Name], arrival{civil.Of(e.IngestedAt, loc).Time(), e.SHA256})
 	}
 	return out
 }
 
 // rawFiles deletes raw files (and a quarantined file's reason file) older than cut.
-func rawFiles(ctx context.Context, dir, kind string, cut time.Time, arrived map[string]time.Time, dry bool, res *Result) error {
+func rawFiles(ctx context.Context, dir, kind string, cut time.Time, arrived map[string][]arrival, dry bool, res *Result) error {
 	if cut.IsZero() || dir == "" {
 		return nil
 	}
@@ -285,22 +290,53 @@ func rawFiles(ctx context.Context, dir, kind string, cut time.Time, arrived map[
 }
 
 // stichtag is the day a raw file is aged from: the Stichtag its name says, else the day
-// it arrived (under its name, or the name before the hash suffix a second delivery of
-// a name gets in the archive and the quarantine).
-func stichtag(path string, arrived map[string]time.Time) (time.Time, bool) {
+// its own delivery arrived. A second delivery of a name is stored with a suffix of its
+// hash and found by it; the file under the plain name is the one whose content hash the
+// manifest records (hashed only when the name arrived more than once). A file no
+// delivery can be matched to is aged from the name's latest arrival: kept rather than
+// deleted too early.
+func stichtag(path string, arrived map[string][]arrival) (time.Time, bool) {
 	name := filepath.Base(path)
 	if _, del, err := source.Detect(name); err == nil && del != nil && !del.Stichtag.IsZero() {
 		return civil.FromTime(del.Stichtag).Time(), true
 	}
-	if day, ok := arrived[name]; ok {
-		return day, true
+	match := func(all []arrival, ok func(arrival) bool) (time.Time, bool) {
+		var latest time.Time
+		for _, a := range all {
+			if ok(a) {
+				return a.day, true
+			}
+			if a.day.After(latest) {
+				latest = a.day
+			}
+		}
+		return latest, len(all) > 0
+	}
+	if all, ok := arrived[name]; ok {
+		if len(all) == 1 {
+			return all[0].day, true
+		}
+		sum, _, err := hashFile(path)
+		return match(all, func(a arrival) bool { return err == nil && a.sha == sum })
 	}
 	if delivered, ok := lake.DeliveredName(name); ok {
-		if day, ok := arrived[delivered]; ok {
-			return day, true
+		if all, ok := arrived[delivered]; ok {
+			return match(all, func(a arrival) bool { return lake.SuffixedName(delivered, a.sha) == name })
 		}
 	}
 	return time.Time{}, false
+}
+
+// hashFile is a file's SHA-256, hex.
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	return hex.EncodeToString(h.Sum(nil)), n, err
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -2,6 +2,8 @@ package retention
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
@@ -168,5 +170,37 @@ func TestRunHistoryPruned(t *testing.T) {
 	}
 	if len(all) != 1 || !all[0].Start.Equal(time.Date(2026, 11, 14, 23, 0, 0, 0, time.UTC)) || counted != 1 {
 		t.Errorf("after retention: %d runs, %d counted", len(all), counted)
+	}
+}
+
+// TestRepeatedNameAgedByItsOwnArrival: a name delivered twice (100 days ago and
+// yesterday) is two files, the first under the plain name, the second with its hash
+// suffix; each is aged from its own arrival, so the old one goes.
+func TestRepeatedNameAgedByItsOwnArrival(t *testing.T) {
+	opt, _ := world(t)
+	l, err := lake.Open(opt.Lake)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldBody, newBody := []byte("alte Liste\n"), []byte("neue Liste\n")
+	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+	l.Record(lake.Entry{Name: "liste.csv", SHA256: sum(oldBody), Outcome: lake.Quarantined, IngestedAt: time.Date(2026, 8, 17, 9, 0, 0, 0, time.UTC)})
+	l.Record(lake.Entry{Name: "liste.csv", SHA256: sum(newBody), Outcome: lake.Quarantined, IngestedAt: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)})
+	if err := l.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	plain := filepath.Join(opt.Quarantine, "liste.csv")
+	suffixed := filepath.Join(opt.Quarantine, lake.SuffixedName("liste.csv", sum(newBody)))
+	if err := os.WriteFile(plain, oldBody, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(suffixed, newBody, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if exists(plain) || !exists(suffixed) {
+		t.Errorf("the first delivery (100 days) still there: %v; the second (1 day) kept: %v", exists(plain), exists(suffixed))
 	}
 }
