@@ -170,6 +170,9 @@ func (c configError) Error() string {
 	return "ungültige Konfiguration:\n  " + strings.Join(c.problems, "\n  ")
 }
 
+// ExitCode makes an invalid configuration's code known to the jobs' run record.
+func (c configError) ExitCode() int { return exitUsage }
+
 const configEnv = "IPOINT_CONFIG"
 
 // configPath is the config file of home: $IPOINT_CONFIG or <home>/ipoint.toml.

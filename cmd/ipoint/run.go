@@ -52,6 +52,9 @@ type usageError struct{ msg string }
 
 func (u usageError) Error() string { return u.msg }
 
+// ExitCode makes a wrong call's code known to the jobs' run record.
+func (u usageError) ExitCode() int { return exitUsage }
+
 // run dispatches to a subcommand and turns its error into the exit code.
 func run(ctx context.Context, args []string, e env) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {

@@ -43,7 +43,7 @@ type File struct {
 // folder is created (0750) if it does not exist.
 func Create(path string, perm fs.FileMode) (*File, error) {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := mkdirAll(dir); err != nil {
 		return nil, err
 	}
 	f, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
@@ -135,6 +135,30 @@ func WriteNew(path string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	return f.CommitNew()
+}
+
+// mkdirAll is os.MkdirAll (0750) that also makes each new folder's entry durable in its
+// parent: a file committed into a new partition must not lose its folder to a crash.
+func mkdirAll(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	for _, d := range missing {
+		if err := SyncDir(filepath.Dir(d)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SyncDir makes a folder's entries (a rename, a removal) durable.

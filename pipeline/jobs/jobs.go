@@ -50,13 +50,23 @@ type PanicError struct {
 
 func (p PanicError) Error() string { return fmt.Sprintf("interner Fehler (panic): %v", p.Value) }
 
+// Coded is an error that carries its own exit code (the command line's wrong calls
+// and invalid configurations, 2).
+type Coded interface {
+	error
+	ExitCode() int
+}
+
 // ExitCode is the exit code err means for a job run under ctx.
 func ExitCode(ctx context.Context, err error) int {
 	var p ProblemsError
 	var l LockedError
+	var c Coded
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &c):
+		return c.ExitCode()
 	case errors.As(err, &p):
 		return ExitProblems
 	case errors.As(err, &l):

@@ -238,3 +238,17 @@ func TestWeeklyRetentionErase(t *testing.T) {
 		t.Errorf("no weekly report: %v", err)
 	}
 }
+
+type wrongCall struct{}
+
+func (wrongCall) Error() string { return "falscher Aufruf" }
+func (wrongCall) ExitCode() int { return 2 }
+
+// TestCodedErrors: an error that carries its exit code is recorded with it.
+func TestCodedErrors(t *testing.T) {
+	w := newWorld()
+	err := w.runner().Run(context.Background(), "run", "manuell", func(context.Context, *Job) error { return wrongCall{} })
+	if ExitCode(context.Background(), err) != 2 || w.history[0].ExitCode != 2 || w.history[0].Outcome != runs.Failed {
+		t.Errorf("recorded as %+v", w.history[0])
+	}
+}
