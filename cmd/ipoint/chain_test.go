@@ -59,24 +59,38 @@ func TestChain(t *testing.T) {
 			t.Errorf("%s: code %d, %s", bad, r.code, r.stderr)
 		}
 	}
-	// Every query is in the audit log, with user, rows and duration.
+	// Every query is in the audit log before it runs, then its outcome with rows and
+	// duration; every line names the user and the time.
 	f, err := os.Open(filepath.Join(home, "audit", "sql.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	n, failed := 0, 0
-	for sc := bufio.NewScanner(f); sc.Scan(); n++ {
+	statements, outcomes, failed := map[string]bool{}, 0, 0
+	for sc := bufio.NewScanner(f); sc.Scan(); {
 		var e map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e["query"] == "" || e["user"] == "" || e["time"] == "" {
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e["user"] == "" || e["time"] == "" {
 			t.Errorf("audit line %s", sc.Text())
 		}
-		if _, ok := e["error"]; ok {
-			failed++
+		id, _ := e["id"].(string)
+		switch e["event"] {
+		case "statement":
+			if e["query"] == "" {
+				t.Errorf("statement without its query: %s", sc.Text())
+			}
+			statements[id] = true
+		case "outcome":
+			if !statements[id] {
+				t.Errorf("outcome before its statement: %s", sc.Text())
+			}
+			outcomes++
+			if _, ok := e["error"]; ok {
+				failed++
+			}
 		}
 	}
-	if n != 7 || failed != 3 {
-		t.Errorf("audit log: %d entries, %d failed; want 7 and 3", n, failed)
+	if len(statements) != 7 || outcomes != 7 || failed != 3 {
+		t.Errorf("audit log: %d statements, %d outcomes, %d failed; want 7, 7 and 3", len(statements), outcomes, failed)
 	}
 }
 
@@ -109,8 +123,45 @@ func TestSQLOutputFile(t *testing.T) {
 	if string(b) != "a\n1\nb\n2\n" || st.Mode().Perm() != 0o600 {
 		t.Errorf("out file %q, mode %o", b, st.Mode().Perm())
 	}
-	if r := call(t, vars, "sql", "--format", "parquet", "--out", out, "-c", "SELECT 1; SELECT 2"); r.code != exitUsage {
+	if r := call(t, vars, "sql", "--format", "parquet", "--out", filepath.Join(home, "neu.parquet"), "-c", "SELECT 1; SELECT 2"); r.code != exitUsage {
 		t.Errorf("two statements to one Parquet file: code %d", r.code)
+	}
+	// --out never replaces a file, nor what a link points to, and writes nothing when a
+	// query fails.
+	audit := filepath.Join(home, "audit", "sql.jsonl")
+	before, _ := os.ReadFile(audit)
+	link := filepath.Join(home, "link.csv")
+	if err := os.Symlink(audit, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{out, link, audit} {
+		if r := call(t, vars, "sql", "--format", "csv", "--out", target, "-c", "SELECT 3 AS c"); r.code != exitUsage ||
+			!strings.Contains(r.stderr, "gibt es schon") {
+			t.Errorf("--out %s: code %d %s", target, r.code, r.stderr)
+		}
+	}
+	if b, _ := os.ReadFile(out); string(b) != "a\n1\nb\n2\n" {
+		t.Errorf("the existing file changed: %q", b)
+	}
+	if after, _ := os.ReadFile(audit); !bytes.HasPrefix(after, before) {
+		t.Error("the audit log lost lines")
+	}
+	failedOut := filepath.Join(home, "fehler.csv")
+	if r := call(t, vars, "sql", "--out", failedOut, "-c", "SELECT * FROM nirgends"); r.code == exitOK {
+		t.Error("a failing query succeeded")
+	}
+	if _, err := os.Lstat(failedOut); err == nil {
+		t.Error("a failing query left an output file")
+	}
+	// -f with a file that is not SQL (the key): refused, and not a byte of it is logged
+	// or printed.
+	keyFile := filepath.Join(home, "secrets", "pseudonym.key")
+	key, _ := os.ReadFile(keyFile)
+	r := call(t, vars, "sql", "-f", keyFile)
+	logged, _ := os.ReadFile(audit)
+	secret := strings.TrimSpace(string(key))
+	if r.code != exitUsage || strings.Contains(r.stderr+r.stdout, secret) || bytes.Contains(logged, []byte(secret[:16])) {
+		t.Errorf("-f KEY: code %d; content leaked: %v", r.code, strings.Contains(r.stderr+r.stdout, secret) || bytes.Contains(logged, []byte(secret[:16])))
 	}
 }
 

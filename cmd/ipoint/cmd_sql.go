@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -10,9 +14,12 @@ import (
 	"os/user"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
+	"ipoint/pipeline/analyst"
+	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/jsonl"
 	"ipoint/pipeline/warehouse"
 )
@@ -54,33 +61,52 @@ Am Terminal: eine Eingabe mit Zeilenbearbeitung und Verlauf; \d listet die Tabel
 	}
 	defer db.Close()
 	s := &session{db: db, e: e, format: *format, audit: h.auditLog()}
+	var results *bytes.Buffer
 	if *out != "" {
-		// Query results are pseudonymised microdata: readable by the analyst only.
-		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return err
+		// Query results are pseudonymised microdata: a new file, readable by the analyst
+		// only, written once every statement has succeeded; never an existing file or
+		// whatever a symbolic link points to.
+		if _, err := os.Lstat(*out); err == nil {
+			return usageError{fmt.Sprintf("--out %s: die Datei gibt es schon; einen neuen Namen angeben (ipoint überschreibt keine Datei)", *out)}
 		}
-		s.out = f
-		defer func() {
-			if cerr := f.Close(); cerr != nil && err == nil {
-				err = cerr
-			}
-		}()
+		results = &bytes.Buffer{}
+		s.out = results
 	}
+	if err := s.dispatch(ctx, *command, *file); err != nil {
+		return err
+	}
+	if results != nil {
+		if err := atomicfile.WriteNew(*out, results.Bytes(), 0o600); err != nil {
+			return fmt.Errorf("--out %s nicht geschrieben: %w", *out, err)
+		}
+	}
+	return nil
+}
+
+// dispatch runs -c, -f, the interactive shell or standard input.
+func (s *session) dispatch(ctx context.Context, command, file string) error {
 	switch {
-	case *command != "":
-		return s.batch(ctx, *command)
-	case *file != "":
-		b, err := os.ReadFile(*file)
+	case command != "":
+		return s.batch(ctx, command)
+	case file != "":
+		b, err := os.ReadFile(file)
 		if err != nil {
 			return err
 		}
+		// The audit log gets the file's name and hash, and its statements only if it is
+		// SQL text: a file that is not (a key, a password file) is refused without a
+		// word of its content, in the log or on the screen.
+		if _, perr := warehouse.CountStatements(string(b)); !utf8.Valid(b) || perr != nil {
+			return usageError{fmt.Sprintf("-f %s: keine SQL-Datei (DuckDB kann sie nicht als SQL lesen); ihr Inhalt wird weder ausgeführt noch protokolliert", file)}
+		}
+		sum := sha256.Sum256(b)
+		s.file, s.fileSHA = file, hex.EncodeToString(sum[:])
 		return s.batch(ctx, string(b))
 	}
-	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := s.e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return s.interactive(ctx, f)
 	}
-	b, err := io.ReadAll(e.stdin)
+	b, err := io.ReadAll(s.e.stdin)
 	if err != nil {
 		return err
 	}
@@ -88,16 +114,19 @@ Am Terminal: eine Eingabe mit Zeilenbearbeitung und Verlauf; \d listet die Tabel
 }
 
 type session struct {
-	db     *sql.DB
-	e      env
-	format string
-	out    io.Writer // --out: every result of the session goes there, else to w
-	audit  string
+	db            *sql.DB
+	e             env
+	format        string
+	out           io.Writer // --out: every result of the session goes there, else to w
+	audit         string
+	file, fileSHA string // -f: the file's name and SHA-256, for the audit log
+	sessionID     string // random: ties a statement to its outcome in the audit log
+	seq           int
 }
 
 // batch runs every statement; the first failing one ends the run with an error.
 func (s *session) batch(ctx context.Context, text string) error {
-	stmts := splitStatements(text)
+	stmts := analyst.Split(text)
 	if s.format == "parquet" && len(stmts) > 1 {
 		return usageError{"--format parquet schreibt das Ergebnis genau einer Abfrage"}
 	}
@@ -109,16 +138,31 @@ func (s *session) batch(ctx context.Context, text string) error {
 	return nil
 }
 
-// run executes one query, writes its result and records it in the audit log.
+// run records a query in the audit log, executes it, records its outcome and writes its
+// result. A query the audit log cannot record does not run.
 func (s *session) run(ctx context.Context, q string, w io.Writer) error {
+	if s.sessionID == "" {
+		var b [6]byte
+		rand.Read(b[:])
+		s.sessionID = hex.EncodeToString(b[:])
+	}
+	s.seq++
+	id := fmt.Sprintf("%s.%d", s.sessionID, s.seq)
+	if aerr := s.record(map[string]any{"event": "statement", "id": id, "query": q}); aerr != nil {
+		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Abfrage nicht ausgeführt: %w", aerr)
+	}
 	start := s.e.now()
 	res, err := query(ctx, s.db, q)
 	n := 0
 	if res != nil {
 		n = len(res.rows)
 	}
-	if aerr := s.record(q, n, s.e.now().Sub(start), err); aerr != nil {
-		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Abfrage verworfen: %w", aerr)
+	outcome := map[string]any{"event": "outcome", "id": id, "rows": n, "duration_ms": s.e.now().Sub(start).Milliseconds()}
+	if err != nil {
+		outcome["error"] = err.Error()
+	}
+	if aerr := s.record(outcome); aerr != nil {
+		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Ergebnis verworfen: %w", aerr)
 	}
 	if err != nil {
 		return fmt.Errorf("Abfrage: %v", err)
@@ -130,11 +174,11 @@ func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 }
 
 // record appends one line to the audit log (§78a SGB X: access and input control).
-func (s *session) record(q string, rows int, d time.Duration, qerr error) error {
-	entry := map[string]any{"time": s.e.now().UTC().Format(time.RFC3339Nano), "user": osUser(), "query": q,
-		"rows": rows, "duration_ms": d.Milliseconds()}
-	if qerr != nil {
-		entry["error"] = qerr.Error()
+func (s *session) record(entry map[string]any) error {
+	entry["time"] = s.e.now().UTC().Format(time.RFC3339Nano)
+	entry["user"] = osUser()
+	if s.file != "" {
+		entry["file"], entry["file_sha256"] = s.file, s.fileSHA
 	}
 	return jsonl.Append(s.audit, entry)
 }
@@ -222,6 +266,7 @@ func (h *statementHistory) At(i int) string { return h.entries[len(h.entries)-1-
 
 // meta handles \d and \d NAME.
 func (s *session) meta(ctx context.Context, cmd string, w io.Writer) {
+	s.record(map[string]any{"event": "meta", "command": cmd}) // what an analyst looked at, too
 	docs, _ := warehouse.Dictionary()
 	name := strings.TrimSpace(strings.TrimPrefix(cmd, `\d`))
 	if !strings.HasPrefix(cmd, `\d`) {
@@ -249,48 +294,4 @@ func (s *session) meta(ctx context.Context, cmd string, w io.Writer) {
 	for _, r := range res.rows {
 		fmt.Fprintf(w, "  %-26s %-12s %s\n", r[0], r[1], doc.Column(fmt.Sprint(r[0])))
 	}
-}
-
-// splitStatements cuts SQL text at semicolons outside quotes and comments.
-func splitStatements(text string) []string {
-	var out []string
-	var b strings.Builder
-	var quote rune
-	comment := false
-	for i, c := range text {
-		switch {
-		case comment:
-			if c == '\n' {
-				comment = false
-			}
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '-' && strings.HasPrefix(text[i:], "--"):
-			comment = true
-		case c == ';':
-			if q := strings.TrimSpace(b.String()); q != "" {
-				out = append(out, q)
-			}
-			b.Reset()
-			continue
-		}
-		b.WriteRune(c)
-	}
-	if q := strings.TrimSpace(b.String()); q != "" && !onlyComments(q) {
-		out = append(out, q)
-	}
-	return out
-}
-
-func onlyComments(q string) bool {
-	for _, l := range strings.Split(q, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
-			return false
-		}
-	}
-	return true
 }
