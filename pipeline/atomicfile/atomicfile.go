@@ -113,19 +113,15 @@ func (f *File) Abort() {
 
 // WriteFile replaces path with data atomically.
 func WriteFile(path string, data []byte, perm fs.FileMode) error {
-	f, err := Create(path, perm)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Abort()
-		return err
-	}
-	return f.Commit()
+	return write(path, data, perm, (*File).Commit)
 }
 
 // WriteNew creates path with data atomically, never replacing an existing file.
 func WriteNew(path string, data []byte, perm fs.FileMode) error {
+	return write(path, data, perm, (*File).CommitNew)
+}
+
+func write(path string, data []byte, perm fs.FileMode, commit func(*File) error) error {
 	f, err := Create(path, perm)
 	if err != nil {
 		return err
@@ -134,7 +130,7 @@ func WriteNew(path string, data []byte, perm fs.FileMode) error {
 		f.Abort()
 		return err
 	}
-	return f.CommitNew()
+	return commit(f)
 }
 
 // mkdirAll is os.MkdirAll (0750) that also makes each new folder's entry durable in its
