@@ -1,6 +1,12 @@
 package lake
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestLayoutRoundTrip(t *testing.T) {
 	for _, c := range []struct {
@@ -45,5 +51,44 @@ func TestLayoutRoundTrip(t *testing.T) {
 	}
 	if !IsReasonFile(ReasonFile("a.csv")) || IsReasonFile("a.csv") {
 		t.Error("reason files")
+	}
+}
+
+// TestManifestLongLinesAndCaps: a delivery's long text is capped before it reaches the
+// manifest, and a manifest with a line longer than any scanner buffer still loads.
+func TestManifestLongLinesAndCaps(t *testing.T) {
+	root := t.TempDir()
+	l, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := strings.Repeat("ä", 9<<20) // 18 MiB
+	extra := make([]string, 200)
+	for i := range extra {
+		extra[i] = huge[:300]
+	}
+	l.Record(Entry{Name: "x.csv", Outcome: Quarantined, Reason: huge, Extra: extra})
+	if err := l.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadManifest(root)
+	if err != nil || len(m.Entries) != 1 {
+		t.Fatalf("manifest: %v", err)
+	}
+	e := m.Entries[0]
+	if len(e.Reason) > MaxReasonBytes || !utf8.ValidString(e.Reason) || !strings.HasSuffix(e.Reason, "…") ||
+		len(e.Extra) != MaxExtraNames+1 || len(e.Extra[0]) > MaxExtraName || e.Extra[MaxExtraNames] != "… und 150 weitere" {
+		t.Errorf("capped entry: reason %d bytes, %d extra", len(e.Reason), len(e.Extra))
+	}
+	// A manifest written before the caps, with a 18 MiB line, loads.
+	line := `{"name":"y.csv","outcome":"quarantined","reason":"` + huge + `"}` + "\n"
+	if err := os.WriteFile(filepath.Join(root, ManifestName), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := ReadManifest(root); err != nil || len(m.Entries) != 1 {
+		t.Errorf("a long line: %v", err)
+	}
+	if _, err := Open(root); err != nil {
+		t.Errorf("open with a long line: %v", err)
 	}
 }

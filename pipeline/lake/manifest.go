@@ -1,16 +1,17 @@
 package lake
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
+	"unicode/utf8"
 )
 
 // Outcomes of a delivered file.
@@ -69,16 +70,62 @@ func loadManifest(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
+	// Lines of any length: an old manifest may hold a line longer than any buffer a
+	// scanner would give it (a 17 MiB column name, before values were capped).
+	for line, n := b, 1; len(line) > 0; n++ {
+		var cur []byte
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			cur, line = line[:i], line[i+1:]
+		} else {
+			cur, line = line, nil
+		}
+		if len(bytes.TrimSpace(cur)) == 0 {
+			continue
+		}
 		var e Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return nil, err
+		if err := json.Unmarshal(cur, &e); err != nil {
+			return nil, fmt.Errorf("manifest %s, line %d: %w", path, n, err)
 		}
 		m.Entries = append(m.Entries, e)
 	}
-	return m, sc.Err()
+	return m, nil
+}
+
+// Caps on what an entry holds of a delivery's own text, so that no file can make a
+// manifest line (or the summary, or a notice) grow with it.
+const (
+	MaxReasonBytes = 1000 // a quarantine reason
+	MaxExtraName   = 100  // one unknown column's name
+	MaxExtraNames  = 50   // unknown columns listed
+)
+
+// capped returns e with its delivery-made text cut to the caps.
+func capped(e Entry) Entry {
+	e.Reason = Clip(e.Reason, MaxReasonBytes)
+	if len(e.Extra) > 0 {
+		n := len(e.Extra)
+		extra := make([]string, 0, min(n, MaxExtraNames+1))
+		for _, x := range e.Extra[:min(n, MaxExtraNames)] {
+			extra = append(extra, Clip(x, MaxExtraName))
+		}
+		if n > MaxExtraNames {
+			extra = append(extra, fmt.Sprintf("… und %d weitere", n-MaxExtraNames))
+		}
+		e.Extra = extra
+	}
+	return e
+}
+
+// Clip shortens s to at most n bytes at a character boundary, marking the cut with "…".
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Find returns the latest entry of a file name, or nil.
@@ -109,7 +156,7 @@ func (m *Manifest) add(e Entry) {
 			m.Entries[i].Superseded = true
 		}
 	}
-	m.Entries = append(m.Entries, e)
+	m.Entries = append(m.Entries, capped(e))
 }
 
 // Stichtage returns the Stichtage of an export that are in the lake, sorted.
