@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"ipoint/reports/suppress"
 	"time"
 )
 
@@ -68,6 +69,9 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 // Publish renders the reports sel selects with the threshold k into the archive at dir
 // and rewrites the archive's index.
 func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, k int64) ([]Published, error) {
+	if err := suppress.CheckK(k); err != nil {
+		return nil, err
+	}
 	todo, err := plan(ctx, db, sel)
 	if err != nil {
 		return nil, err

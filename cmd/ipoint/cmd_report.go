@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"ipoint/reports"
+	"ipoint/reports/suppress"
 )
 
 func init() {
@@ -34,11 +36,14 @@ neue Fassung hinzu.`, e)
 	if err != nil {
 		return err
 	}
-	if *k == 0 {
+	// The configured threshold is the floor: --k may only raise it.
+	kSet := false
+	fs.Visit(func(f *flag.Flag) { kSet = kSet || f.Name == "k" })
+	if !kSet {
 		*k = int64(h.cfg.Reports.K)
 	}
-	if *k < 1 {
-		return usageError{"--k muss mindestens 1 sein"}
+	if *k < int64(h.cfg.Reports.K) || suppress.CheckK(*k) != nil {
+		return usageError{fmt.Sprintf("--k %d liegt unter der Mindestschwelle reports.k = %d der Konfiguration (BA-Regel: mindestens 3); nur eine höhere Schwelle ist erlaubt", *k, h.cfg.Reports.K)}
 	}
 	if *send {
 		// The weekly job, as ipoint schedule runs it: recorded, with metrics and a notice.

@@ -23,6 +23,7 @@ import (
 	"ipoint/pipeline/schedule/scheduletest"
 	"ipoint/pipeline/source"
 	"ipoint/pipeline/warehouse"
+	"ipoint/reports/suppress"
 )
 
 // TestRunStatusLockRetention runs the nightly job as cron would: twice (the second
@@ -490,5 +491,27 @@ func TestRebuildFollowsTheCivilDay(t *testing.T) {
 	r := callAt(t, vars, real.Add(2*time.Second), "run")
 	if !strings.Contains(r.stdout, "der Datensee hat sich geändert") {
 		t.Errorf("a changed manifest was not taken as new: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestReportThresholdFloor: the configured k is the floor of every report: --k below
+// it (or below 3, or 0) is refused, never silently replaced.
+func TestReportThresholdFloor(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	if r := call(t, vars, "init"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	for _, k := range []string{"0", "1", "2"} {
+		if r := call(t, vars, "report", "--k", k); r.code != exitUsage || !strings.Contains(r.stderr, "Mindestschwelle") {
+			t.Errorf("--k %s: %d %s", k, r.code, r.stderr)
+		}
+	}
+	vars["IPOINT_REPORTS_K"] = "5"
+	if r := call(t, vars, "report", "--k", "4"); r.code != exitUsage || !strings.Contains(r.stderr, "reports.k = 5") {
+		t.Errorf("--k 4 under k = 5: %d %s", r.code, r.stderr)
+	}
+	if err := suppress.CheckK(2); err == nil {
+		t.Error("the suppress package takes k = 2")
 	}
 }

@@ -5,7 +5,22 @@
 // Suppressed cells show the BA's symbol "*", zeros "-".
 package suppress
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
+
+// MinK is the smallest threshold ipoint publishes with: the BA's rule, at least three
+// cases per cell.
+const MinK = 3
+
+// CheckK refuses a threshold below MinK.
+func CheckK(k int64) error {
+	if k < MinK {
+		return fmt.Errorf("Geheimhaltungsschwelle %d liegt unter dem Mindestwert %d (BA-Regel: mindestens 3 Fälle je Zelle)", k, MinK)
+	}
+	return nil
+}
 
 // Symbols of the BA's tables.
 const (
@@ -31,7 +46,13 @@ type Result struct {
 // suppressed cell (it is the only suppressed one of its row or column), the smallest
 // other cell of that line; where no other cell is left, the total itself. It repeats
 // until every line with a published total holds no suppressed cell or at least two.
+//
+// A threshold below MinK is a programming error: every entry point checks it first
+// (CheckK), and Apply refuses it.
 func Apply(t Table, k int64) Result {
+	if err := CheckK(k); err != nil {
+		panic(err)
+	}
 	rows := len(t.Cells)
 	cols := 0
 	if rows > 0 {
