@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"ipoint/pipeline/erase"
-	"ipoint/pipeline/protect"
 	"ipoint/pipeline/source"
 )
 
@@ -44,7 +43,7 @@ muss auch dort veranlasst werden.`, e)
 	if err != nil {
 		return err
 	}
-	key, err := protect.LoadKey(h.keyFile(), e.getenv(protect.KeyEnv))
+	key, err := h.loadKey()
 	if err != nil {
 		return err
 	}

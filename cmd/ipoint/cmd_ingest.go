@@ -11,7 +11,6 @@ import (
 
 	"ipoint/pipeline"
 	"ipoint/pipeline/ingest"
-	"ipoint/pipeline/protect"
 	"ipoint/pipeline/source"
 	"ipoint/reports/german"
 )
@@ -60,7 +59,7 @@ func ingestProblems(s *ingest.Summary) string {
 // ingestStage takes in the inbox; the caller holds the lock. share and minRejects of 0
 // mean what they say: any rejected row quarantines the file.
 func ingestStage(ctx context.Context, h home, share float64, minRejects int) (*ingest.Summary, error) {
-	key, err := protect.LoadKey(h.keyFile(), h.e.getenv(protect.KeyEnv))
+	key, err := h.loadKey()
 	if err != nil {
 		return nil, err
 	}

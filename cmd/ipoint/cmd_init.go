@@ -10,6 +10,7 @@ import (
 
 	"ipoint/pipeline/analyst"
 	"ipoint/pipeline/atomicfile"
+	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 )
 
@@ -48,6 +49,11 @@ vorhandene bleibt unverändert).`, e)
 	key := h.keyFile()
 	if err := os.MkdirAll(filepath.Dir(key), 0o700); err != nil {
 		return err
+	}
+	if _, err := os.Stat(key); errors.Is(err, fs.ErrNotExist) && lake.HasData(h.lake()) {
+		return fmt.Errorf("der Datensee %s enthält schon Daten, aber der Schlüssel %s fehlt: die Sicherung des Schlüssels "+
+			"zurückspielen. ipoint init legt für einen vorhandenen Datensee keinen neuen an (die Pseudonyme passten nicht mehr zusammen)",
+			h.lake(), key)
 	}
 	switch err := protect.CreateKeyFile(key); {
 	case errors.Is(err, fs.ErrExist):

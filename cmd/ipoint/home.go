@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"ipoint/pipeline/civil"
 	"ipoint/pipeline/lake"
+	"ipoint/pipeline/protect"
 	"ipoint/pipeline/warehouse"
 )
 
@@ -92,4 +94,27 @@ func (h home) openWarehouse(memoryLimit string) (*sql.DB, error) {
 		return nil, fmt.Errorf("keine Auswertungsdatenbank unter %s: zuerst ipoint transform", h.warehouseFile())
 	}
 	return warehouse.OpenAnalyst(h.warehouseFile(), 2, memoryLimit)
+}
+
+// loadKey reads the pseudonymisation key and checks it against the lake: a missing key
+// for a lake that holds data, or a key other than the lake's, stops the command with
+// what to do (restore the backup), never with a new key that would join nothing.
+func (h home) loadKey() (protect.Key, error) {
+	key, err := protect.LoadKey(h.keyFile(), h.e.getenv(protect.KeyEnv))
+	if errors.Is(err, protect.ErrNoKey) && lake.HasData(h.lake()) {
+		return protect.Key{}, fmt.Errorf("der Pseudonymisierungsschlüssel fehlt (%s), der Datensee enthält aber schon Daten: "+
+			"die Sicherung des Schlüssels zurückspielen. Ein neuer Schlüssel (ipoint init) machte alle künftigen Pseudonyme "+
+			"mit den vorhandenen unvergleichbar; ipoint init legt darum für einen vorhandenen Datensee keinen an", h.keyFile())
+	}
+	if err != nil {
+		return protect.Key{}, err
+	}
+	if err := lake.CheckKeyFingerprint(h.lake(), protect.Fingerprint(key)); errors.Is(err, lake.ErrKeyMismatch) {
+		return protect.Key{}, fmt.Errorf("der Pseudonymisierungsschlüssel (%s) passt nicht zum Datensee: die Sicherung des "+
+			"richtigen Schlüssels zurückspielen (Fingerabdruck des Datensees in %s). Mit einem anderen Schlüssel passten "+
+			"die Pseudonyme nicht mehr zusammen", h.keyFile(), filepath.Join(h.lake(), lake.KeyFingerprintName))
+	} else if err != nil {
+		return protect.Key{}, err
+	}
+	return key, nil
 }

@@ -515,3 +515,44 @@ func TestReportThresholdFloor(t *testing.T) {
 		t.Error("the suppress package takes k = 2")
 	}
 }
+
+// TestKeySafety: a lake that holds data is never given a new key. Without its key,
+// ingest and init stop and say to restore the backup; with another key, ingest stops.
+func TestKeySafety(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.1", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	if r := call(t, vars, "ingest"); r.code != exitProblems {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	}
+	keyFile := filepath.Join(home, "secrets", "pseudonym.key")
+	good, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(keyFile)
+	for _, cmd := range []string{"ingest", "init"} {
+		if r := call(t, vars, cmd); r.code == exitOK || !strings.Contains(r.stderr, "Sicherung des Schlüssels zurückspielen") {
+			t.Errorf("%s without the key: %d %s", cmd, r.code, r.stderr)
+		}
+	}
+	if _, err := os.Stat(keyFile); err == nil {
+		t.Fatal("init created a new key for a lake with data")
+	}
+	if err := protect.CreateKeyFile(keyFile); err != nil { // someone makes a new one by hand
+		t.Fatal(err)
+	}
+	if r := call(t, vars, "ingest"); r.code == exitOK || !strings.Contains(r.stderr, "passt nicht zum Datensee") {
+		t.Errorf("ingest with another key: %d %s", r.code, r.stderr)
+	}
+	if err := os.WriteFile(keyFile, good, 0o600); err != nil { // the backup restored
+		t.Fatal(err)
+	}
+	if r := call(t, vars, "ingest"); r.code != exitOK {
+		t.Errorf("ingest with the restored key: %d %s", r.code, r.stderr)
+	}
+}

@@ -30,6 +30,9 @@ const (
 	ArchiveDir = "archive"
 	// ReasonSuffix is appended to a quarantined file's name for its reason file.
 	ReasonSuffix = ".grund.txt"
+	// KeyFingerprintName is the file in the lake's root with the fingerprint of the
+	// pseudonymisation key its tokens were made with.
+	KeyFingerprintName = "key.fingerprint"
 )
 
 const (

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -204,4 +205,33 @@ func DataVersion(root string) (string, error) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// ErrKeyMismatch is a key other than the one the lake's tokens were made with.
+var ErrKeyMismatch = errors.New("key does not match the lake")
+
+// CheckKeyFingerprint compares a key's fingerprint with the one the lake at root
+// keeps. A lake without one takes this one (a new lake, or one from before
+// fingerprints); a different one is ErrKeyMismatch.
+func CheckKeyFingerprint(root, fingerprint string) error {
+	path := filepath.Join(root, KeyFingerprintName)
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(root, 0o750); err != nil {
+			return err
+		}
+		return writeFile(path, []byte(fingerprint+"\n"))
+	case err != nil:
+		return err
+	case strings.TrimSpace(string(b)) != fingerprint:
+		return fmt.Errorf("%w: the lake's tokens were made with the key %s, this one is %s", ErrKeyMismatch, strings.TrimSpace(string(b)), fingerprint)
+	}
+	return nil
+}
+
+// HasData reports whether the lake at root has taken in any delivery.
+func HasData(root string) bool {
+	st, err := os.Stat(filepath.Join(root, ManifestName))
+	return err == nil && st.Size() > 0
 }

@@ -221,3 +221,12 @@ func (p *Pseudonymizer) token(kind Kind, value string) string {
 	b32.Encode(out[2:], p.sum[:16])
 	return string(out[:])
 }
+
+// Fingerprint identifies a key without revealing it: a keyed hash of a fixed text. The
+// lake keeps the fingerprint of the key its tokens were made with, so that a command
+// given another key refuses to work rather than make tokens that join nothing.
+func Fingerprint(k Key) string {
+	mac := hmac.New(sha256.New, k.b)
+	mac.Write([]byte("ipoint key fingerprint v1"))
+	return hex.EncodeToString(mac.Sum(nil)[:16])
+}
