@@ -62,7 +62,7 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 		return nil, err
 	}
 	if len(pts) == 0 {
-		return nil, fmt.Errorf("keine Zugangskohorten in der Auswertungsdatenbank")
+		return nil, NoDataError{"keine Zugangskohorten in der Auswertungsdatenbank"}
 	}
 	maxMonth := 12
 	for _, p := range pts {

@@ -59,7 +59,7 @@ func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 		return nil, err
 	}
 	if len(months) == 0 || !months[len(months)-1].month.Equal(first) {
-		return nil, fmt.Errorf("keine Zahlen für %s %d in der Auswertungsdatenbank", german.MonthName(first.Month()), year)
+		return nil, NoDataError{fmt.Sprintf("keine Zahlen für %s %d in der Auswertungsdatenbank", german.MonthName(first.Month()), year)}
 	}
 	cur := months[len(months)-1]
 	var prev *monthRow

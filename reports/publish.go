@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"ipoint/reports/suppress"
 	"time"
 )
@@ -17,7 +18,14 @@ type Selection struct {
 	LastWeekOnly bool // the Wochenbericht of the last complete week alone (the weekly job)
 }
 
-// Published is a rendered report and what the archive did with it.
+// NoDataError is a report whose period the data do not cover at all (the first nights
+// of an installation): by default it is left out with a note, asked for it is an error.
+type NoDataError struct{ Msg string }
+
+func (e NoDataError) Error() string { return e.Msg }
+
+// Published is a rendered report and what the archive did with it. A report left out
+// has no Path; Outcome says why.
 type Published struct {
 	Title, Period string
 	Path          string // in the archive
@@ -26,8 +34,9 @@ type Published struct {
 }
 
 type planned struct {
-	load   func(ctx context.Context, db *sql.DB, k int64) (*Report, error)
-	weekly bool
+	load      func(ctx context.Context, db *sql.DB, k int64) (*Report, error)
+	weekly    bool
+	byDefault bool // chosen by the data's Stand, not asked for
 }
 
 // plan decides which reports sel means, from the data's Stand: a given week or month, the
@@ -41,12 +50,12 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	stand = stand.UTC()
 	var out []planned
 	week := func(y, w int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Weekly(ctx, db, y, w, k) }, true})
+		out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Weekly(ctx, db, y, w, k) }, true, false})
 	}
 	month := func(y, m int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Monthly(ctx, db, y, m, k) }, false})
+		out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Monthly(ctx, db, y, m, k) }, false, false})
 		if ly, lm := LastCompleteMonth(stand); ly == y && lm == m {
-			out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Cohorts(ctx, db, y, m, k) }, false})
+			out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Cohorts(ctx, db, y, m, k) }, false, false})
 		}
 	}
 	switch {
@@ -55,6 +64,9 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	case sel.Week == 0 && sel.Month == 0:
 		week(LastCompleteWeek(stand))
 		month(LastCompleteMonth(stand))
+		for i := range out {
+			out[i].byDefault = true
+		}
 	default:
 		if sel.Week != 0 {
 			week(sel.Year, sel.Week)
@@ -79,6 +91,11 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, k int64
 	var done []Published
 	for _, p := range todo {
 		r, err := p.load(ctx, db, k)
+		var nd NoDataError
+		if errors.As(err, &nd) && p.byDefault {
+			done = append(done, Published{Outcome: "nicht erstellt: " + nd.Msg + " (noch keine Lieferungen für den Zeitraum)"})
+			continue
+		}
 		if err != nil {
 			return done, err
 		}

@@ -35,7 +35,7 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 	}
 	this, ok := by[monday]
 	if !ok {
-		return nil, fmt.Errorf("keine Zahlen für KW %02d/%d in der Auswertungsdatenbank", week, year)
+		return nil, NoDataError{fmt.Sprintf("keine Zahlen für KW %02d/%d in der Auswertungsdatenbank", week, year)}
 	}
 	if err := loadStand(ctx, db, r); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -61,7 +62,7 @@ neue Fassung hinzu.`, e)
 		return err
 	})
 	for _, r := range done {
-		fmt.Fprintf(e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
+		printPublished(e.stdout, r)
 	}
 	if err != nil {
 		return err
@@ -115,4 +116,13 @@ func parseWeek(s string) (int, int, error) {
 		return 0, 0, usageError{fmt.Sprintf("--week %q: erwartet JJJJ-Wnn, z. B. 2026-W47", s)}
 	}
 	return year, week, nil
+}
+
+// printPublished tells staff what became of one report.
+func printPublished(w io.Writer, r storedReport) {
+	if r.Path == "" {
+		fmt.Fprintf(w, "Bericht %s\n", r.Outcome)
+		return
+	}
+	fmt.Fprintf(w, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
 }

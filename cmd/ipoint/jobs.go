@@ -90,6 +90,10 @@ func steps(h home) *jobs.Steps {
 		},
 		Transform: func(ctx context.Context) (*jobs.TransformResult, error) {
 			res, err := rebuild(ctx, h)
+			if errors.Is(err, warehouse.ErrNoClientMaster) {
+				// A new installation: nothing to build until the client master arrives.
+				return nil, jobs.ProblemsError{Msg: err.Error() + " (sobald er geliefert ist, baut der nächste Lauf sie auf)"}
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -123,8 +127,10 @@ func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report
 		done, err := reportStage(ctx, h, sel, int64(h.cfg.Reports.K))
 		var out []jobs.Report
 		for _, r := range done {
-			fmt.Fprintf(h.e.stdout, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)
-			out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly})
+			printPublished(h.e.stdout, r)
+			if r.Path != "" {
+				out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly})
+			}
 		}
 		return out, err
 	}

@@ -177,14 +177,18 @@ func TestFailedAndCancelledRuns(t *testing.T) {
 	if r := call(t, vars, "init"); r.code != exitOK {
 		t.Fatal(r.stderr)
 	}
-	// An empty inbox: the warehouse cannot be built without every export.
+	// A key file others can read: the ingest refuses it, the run fails.
+	if err := os.Chmod(filepath.Join(home, "secrets", "pseudonym.key"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const why = "für andere lesbar"
 	r := call(t, vars, "run")
-	if r.code != exitFailure || !strings.Contains(r.stderr, "fehlen Lieferungen") {
-		t.Fatalf("run on an empty lake: %d %s", r.code, r.stderr)
+	if r.code != exitFailure || !strings.Contains(r.stderr, why) {
+		t.Fatalf("run with a readable key: %d %s", r.code, r.stderr)
 	}
 	history, _, _ := runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
 	if len(history) != 1 || history[0].Outcome != runs.Failed || history[0].ExitCode != exitFailure ||
-		!strings.Contains(history[0].Error, "fehlen Lieferungen") {
+		!strings.Contains(history[0].Error, why) {
 		t.Fatalf("failed run recorded as %+v", history)
 	}
 	if m := readMetrics(t, filepath.Join(home, "metrics", "ipoint_run.prom")); m["ipoint_last_run_exit_code"] != 1 ||
@@ -193,7 +197,7 @@ func TestFailedAndCancelledRuns(t *testing.T) {
 	}
 	if msgs := srv.Messages(); len(msgs) != 1 {
 		t.Fatalf("%d notices after a failed run", len(msgs))
-	} else if subject, body, _ := readMail(t, msgs[0].Data); !strings.Contains(subject, "GESCHEITERT") || !strings.Contains(body, "fehlen Lieferungen") {
+	} else if subject, body, _ := readMail(t, msgs[0].Data); !strings.Contains(subject, "GESCHEITERT") || !strings.Contains(body, why) {
 		t.Errorf("notice: %q\n%s", subject, body)
 	}
 	if st := call(t, vars, "status"); st.code != exitProblems || !strings.Contains(st.stdout, "ist GESCHEITERT") {

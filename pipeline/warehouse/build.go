@@ -19,6 +19,10 @@ import (
 	sqlfiles "ipoint/sql"
 )
 
+// ErrNoClientMaster: the client master has never been delivered, so there is nothing to
+// build yet (a new installation's first nights).
+var ErrNoClientMaster = errors.New("noch keine Daten")
+
 // Options configure a build.
 type Options struct {
 	Lake        string // the lake's root
@@ -35,6 +39,7 @@ type Options struct {
 type Result struct {
 	Checks   []CheckResult
 	Duration time.Duration
+	Missing  []string // exports not delivered yet: built as empty
 }
 
 // Failed returns the checks that failed.
@@ -94,9 +99,13 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if opt.MemoryLimit == "" {
 		opt.MemoryLimit = "4GB"
 	}
-	if missing := missingExports(opt.Lake); len(missing) > 0 { // (a first night: see docs/warehouse.md)
-		return nil, fmt.Errorf("im Datensee fehlen Lieferungen für %s: die Auswertungsdatenbank braucht jeden Export mindestens einmal (zuerst ipoint ingest)",
-			strings.Join(missing, ", "))
+	missing := missingExports(opt.Lake)
+	for _, name := range missing {
+		if e := source.ByName(name); e.ClientMaster() {
+			// Every figure counts the client master's people: nothing to build without it.
+			return nil, fmt.Errorf("%w: im Datensee fehlt noch jede Lieferung von %s (%s); die Auswertungsdatenbank braucht den Kundenbestand",
+				ErrNoClientMaster, e.Name, e.Title)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(opt.Path), 0o750); err != nil {
 		return nil, err
@@ -104,10 +113,23 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	tmp := fmt.Sprintf("%s.building-%d", opt.Path, time.Now().UnixNano())
 	defer os.Remove(tmp)
 	defer os.Remove(tmp + ".wal")
-	res, err := build(ctx, tmp, opt)
+	// An export that has not been delivered yet (the first nights of an installation)
+	// is read as an empty file with its schema: its staging table is empty, the freshness
+	// check names it, and every other figure is built.
+	empty := tmp + ".leer"
+	defer os.RemoveAll(empty)
+	roots := map[string]string{}
+	for _, name := range missing {
+		if err := emptyExport(empty, source.ByName(name)); err != nil {
+			return nil, err
+		}
+		roots[name] = empty
+	}
+	res, err := build(ctx, tmp, opt, roots)
 	if err != nil {
 		return nil, err
 	}
+	res.Missing = missing
 	// Owner writes, the service account's group reads (ipoint serve), others nothing.
 	if err := os.Chmod(tmp, 0o640); err != nil {
 		return nil, err
@@ -123,7 +145,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-func build(ctx context.Context, path string, opt Options) (*Result, error) {
+func build(ctx context.Context, path string, opt Options, roots map[string]string) (*Result, error) {
 	db, err := sql.Open("duckdb", fmt.Sprintf("%s?threads=%d&memory_limit=%s", path, opt.Threads, opt.MemoryLimit))
 	if err != nil {
 		return nil, err
@@ -151,10 +173,14 @@ func build(ctx context.Context, path string, opt Options) (*Result, error) {
 		{"SET VARIABLE max_age_days = ?", opt.MaxAgeDays}, {"SET VARIABLE datenversion = ?", version}}
 	// The staging models read each export's files through a glob from the lake's layout.
 	for _, e := range source.All() {
+		root := lake
+		if r, ok := roots[e.Name]; ok {
+			root = r
+		}
 		sets = append(sets, struct {
 			q string
 			v any
-		}{fmt.Sprintf("SET VARIABLE glob_%s = ?", e.Name), filepath.ToSlash(lake) + "/" + lakepkg.Glob(e.Name, e.Snapshot)})
+		}{fmt.Sprintf("SET VARIABLE glob_%s = ?", e.Name), filepath.ToSlash(root) + "/" + lakepkg.Glob(e.Name, e.Snapshot)})
 	}
 	for _, set := range sets {
 		if _, err := conn.ExecContext(ctx, set.q, set.v); err != nil {
@@ -217,4 +243,19 @@ func OpenReadOnly(path string) (*sql.DB, error) {
 		return nil, err
 	}
 	return db, db.Ping()
+}
+
+// emptyExport writes, under root, an export's files as the lake lays them out, with
+// its schema and no rows.
+func emptyExport(root string, e *source.Export) error {
+	fields := e.Fields()
+	rel := lakepkg.PartitionDir(e.Name, "0001-01-01") + "/" + lakepkg.PartFile(e.Name+".leer", 0)
+	if e.Snapshot {
+		fields, rel = lakepkg.HistoryFields(fields), lakepkg.HistoryFile(e.Name)
+	}
+	w, err := lakepkg.Create(filepath.Join(root, filepath.FromSlash(rel)), e.Name, fields)
+	if err != nil {
+		return err
+	}
+	return w.Commit()
 }
