@@ -200,6 +200,9 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	if f.size == 0 { // an empty file is valid: no rows
 		return o, nil
 	}
+	if err := checkEncoding(e, f.path); err != nil {
+		return o, asQuarantine(err)
+	}
 	rd, err := open(e, f.path)
 	if err != nil {
 		return o, asQuarantine(err)
@@ -248,6 +251,30 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	return o, nil
 }
 
+// checkEncoding looks at the head of a text delivery for another encoding than its
+// export's (read.CheckEncoding).
+func checkEncoding(e *source.Export, path string) error {
+	want := e.Encoding
+	switch e.Format {
+	case source.CSV, source.StatTable:
+	case source.JSONL:
+		want = read.UTF8
+	default:
+		return nil // XLSX is zipped XML; XML declares its encoding
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	head := make([]byte, read.HeadSize)
+	n, err := io.ReadFull(fh, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return read.CheckEncoding(head[:n], want)
+}
+
 func open(e *source.Export, path string) (read.Reader, error) {
 	if e.Format == source.XLSX {
 		return read.OpenXLSX(path, read.XLSXOptions{Sheet: e.Sheet, DateColumns: e.DateColumns()})
@@ -279,7 +306,7 @@ func asQuarantine(err error) error {
 	var fe *read.FileError
 	if errors.As(err, &fe) {
 		kind := source.KindUnreadable
-		if strings.Contains(fe.Reason, "ungültig sind") || strings.Contains(fe.Reason, "Zeichensatz") ||
+		if fe.Encoding || strings.Contains(fe.Reason, "ungültig sind") || strings.Contains(fe.Reason, "Zeichensatz") ||
 			strings.Contains(fe.Reason, "invalid UTF-8") || strings.Contains(fe.Reason, "UTF-16") {
 			kind = source.KindBadEncoding
 		}

@@ -1,6 +1,8 @@
 package read
 
 import (
+	"bytes"
+	"fmt"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -82,4 +84,55 @@ func (d *decoder) appendText(dst, b []byte) ([]byte, bool) {
 		return dst, true
 	}
 	return dst, false
+}
+
+// HeadSize is how much of a text file CheckEncoding looks at.
+const HeadSize = 1 << 20
+
+// CheckEncoding looks at the start of a text file for signs that it is saved in
+// another encoding than want: a UTF-16 byte-order mark; for the single-byte legacy
+// encodings also a UTF-8 byte-order mark, or text with non-ASCII characters that is
+// valid UTF-8 throughout (a German ü in Windows-1252 or ISO-8859-1 is one byte that
+// UTF-8 never allows alone, so such text is UTF-8, not the legacy encoding). The error
+// names what was found and what is expected; it never quotes the text.
+func CheckEncoding(head []byte, want Encoding) error {
+	found := ""
+	line := 1
+	switch {
+	case len(head) >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF):
+		found = "UTF-16 (Byte-Order-Mark am Anfang)"
+	case want != Windows1252 && want != ISO88591:
+		return nil
+	case len(head) >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF:
+		found = "UTF-8 (Byte-Order-Mark am Anfang)"
+	default:
+		first := -1
+		for i, c := range head {
+			if c >= 0x80 {
+				first = i
+				break
+			}
+		}
+		if first < 0 {
+			return nil
+		}
+		body := head
+		if len(head) == HeadSize { // a character may be cut at the end of the head
+			for cut := len(body) - 1; cut >= 0 && cut >= len(body)-utf8.UTFMax; cut-- {
+				if utf8.RuneStart(body[cut]) {
+					if !utf8.FullRune(body[cut:]) {
+						body = body[:cut]
+					}
+					break
+				}
+			}
+		}
+		if !utf8.Valid(body) {
+			return nil
+		}
+		line += bytes.Count(head[:first], []byte{'\n'})
+		found = fmt.Sprintf("UTF-8 (Umlaute und Sonderzeichen ab Zeile %d als Mehrbyte-Folgen)", line)
+	}
+	return &FileError{Line: line, Encoding: true,
+		Reason: fmt.Sprintf("die Datei ist in %s gespeichert; erwartet ist %s: in der richtigen Kodierung neu exportieren lassen", found, want)}
 }

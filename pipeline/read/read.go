@@ -56,8 +56,9 @@ func (e *RowError) Error() string {
 
 // FileError is a file that cannot be read as a whole: it goes to quarantine.
 type FileError struct {
-	Line   int    // 0: not tied to a line
-	Reason string // German, for staff
+	Line     int    // 0: not tied to a line
+	Reason   string // German, for staff
+	Encoding bool   // the file is in another text encoding than its export's
 }
 
 func (e *FileError) Error() string {

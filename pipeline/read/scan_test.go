@@ -3,6 +3,7 @@ package read
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -352,5 +353,40 @@ func checkSpans(t testing.TB, data []byte, recs []Record) {
 			t.Errorf("record at line %d: %d keys, %d values", r.Line, len(r.Keys), len(r.Values))
 		}
 		last = r.End
+	}
+}
+
+func TestCheckEncoding(t *testing.T) {
+	latin1 := []byte("Kreis;Gemeinde\n05970;Erndtebr\xfcck\n")
+	utf8Text := []byte("Kreis;Gemeinde\n05970;Erndtebr\xc3\xbcck\n")
+	for _, c := range []struct {
+		name string
+		head []byte
+		want Encoding
+		line int // 0: accepted
+	}{
+		{"Latin-1 as Latin-1", latin1, ISO88591, 0},
+		{"UTF-8 where Latin-1 is due", utf8Text, ISO88591, 2},
+		{"UTF-8 where Windows-1252 is due", utf8Text, Windows1252, 2},
+		{"UTF-8 BOM where Windows-1252 is due", append([]byte("\xef\xbb\xbf"), latin1...), Windows1252, 1},
+		{"UTF-16 LE", []byte("\xff\xfeK\x00r\x00"), UTF8BOM, 1},
+		{"UTF-16 BE where Latin-1 is due", []byte("\xfe\xff\x00K\x00r"), ISO88591, 1},
+		{"UTF-8 as UTF-8", utf8Text, UTF8BOM, 0},
+		{"ASCII only", []byte("Kreis;Gemeinde\n05970;Bad Berleburg\n"), Windows1252, 0},
+	} {
+		err := CheckEncoding(c.head, c.want)
+		var fe *FileError
+		switch {
+		case c.line == 0 && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.line > 0 && (!errors.As(err, &fe) || !fe.Encoding || fe.Line != c.line || !strings.Contains(fe.Reason, "erwartet ist "+c.want.String())):
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	// A character cut at the end of the head does not hide UTF-8.
+	head := bytes.Repeat([]byte("a"), HeadSize-3)
+	head = append(head, 0xc3, 0xbc, 0xc3) // ü, then the first byte of the next one
+	if err := CheckEncoding(head, ISO88591); err == nil {
+		t.Error("UTF-8 cut at the head's end was taken for Latin-1")
 	}
 }
