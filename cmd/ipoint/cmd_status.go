@@ -112,8 +112,11 @@ func runDetail(r runs.Run) string {
 		parts = append(parts, fmt.Sprintf("%d Prüfungen fehlgeschlagen", r.Checks))
 	}
 	for _, s := range r.Stages {
-		if s.Outcome == "skipped" && s.Name == "transform" {
+		switch {
+		case r.Job == "run" && s.Outcome == "skipped" && s.Name == "transform":
 			parts = append(parts, "nichts Neues")
+		case r.Job != "run" && s.Outcome == "ok" && s.Note != "" && s.Name != "transform":
+			parts = append(parts, s.Note) // what retention, an erasure or the mail did
 		}
 	}
 	if r.Error != "" {

@@ -598,3 +598,17 @@ func TestFirstNights(t *testing.T) {
 		t.Errorf("status does not name the missing exports:\n%s", st.stdout)
 	}
 }
+
+// TestRunDetail: the list of runs says what a retention run did, never "nichts Neues"
+// for a job other than the nightly run.
+func TestRunDetail(t *testing.T) {
+	ret := runs.Run{Job: "retention", Stages: []runs.Stage{{Name: "retention", Outcome: "ok", Note: "1421 Löschungen"},
+		{Name: "transform", Outcome: "skipped", Note: "Datensee unverändert"}}}
+	if d := runDetail(ret); !strings.Contains(d, "1421 Löschungen") || strings.Contains(d, "nichts Neues") {
+		t.Errorf("retention: %q", d)
+	}
+	night := runs.Run{Job: "run", Stages: []runs.Stage{{Name: "ingest", Outcome: "ok", Note: "0 Dateien"}, {Name: "transform", Outcome: "skipped"}}}
+	if d := runDetail(night); d != "nichts Neues" {
+		t.Errorf("nightly: %q", d)
+	}
+}

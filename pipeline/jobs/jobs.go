@@ -129,6 +129,7 @@ func (r *Runner) Run(ctx context.Context, job, trigger string, fn func(ctx conte
 		pid = os.Getpid()
 	}
 	rec := runs.Run{ID: fmt.Sprintf("%s-%d", start.UTC().Format("20060102T150405"), pid), Job: job, Trigger: trigger, Start: start}
+	log.Info("run started", "id", rec.ID, "job", job, "trigger", trigger)
 	j := &Job{Rec: &rec, now: r.Now}
 	err = safely(func() error { return fn(ctx, j) })
 	rec.End = r.Now()
@@ -152,7 +153,15 @@ func (r *Runner) Run(ctx context.Context, job, trigger string, fn func(ctx conte
 			log.Error("notice mail not sent", "err", merr)
 		}
 	}
-	log.Info("run finished", "id", rec.ID, "job", job, "outcome", rec.Outcome, "exit_code", rec.ExitCode,
+	// A failure is an error, problems a warning, success and a requested stop news.
+	level := slog.LevelInfo
+	switch rec.Outcome {
+	case runs.Failed, runs.Panicked:
+		level = slog.LevelError
+	case runs.Problems:
+		level = slog.LevelWarn
+	}
+	log.Log(ctx, level, "run finished", "id", rec.ID, "job", job, "outcome", rec.Outcome, "exit_code", rec.ExitCode,
 		"duration_s", rec.Duration().Seconds(), "files", rec.Files, "rows", rec.Rows, "rejected", rec.Rejected)
 	return err
 }

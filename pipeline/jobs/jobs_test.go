@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,35 @@ func TestCodedErrors(t *testing.T) {
 	err := w.runner().Run(context.Background(), "run", "manuell", func(context.Context, *Job) error { return wrongCall{} })
 	if ExitCode(context.Background(), err) != 2 || w.history[0].ExitCode != 2 || w.history[0].Outcome != runs.Failed {
 		t.Errorf("recorded as %+v", w.history[0])
+	}
+}
+
+// TestLogLevels: every run logs its start; its end at ERROR when it failed, WARN with
+// problems, INFO when it succeeded or was stopped on request.
+func TestLogLevels(t *testing.T) {
+	for _, c := range []struct {
+		fn    func(ctx context.Context, j *Job) error
+		cctx  bool
+		level string
+	}{
+		{func(context.Context, *Job) error { return nil }, false, "INFO"},
+		{func(context.Context, *Job) error { return ProblemsError{"x"} }, false, "WARN"},
+		{func(context.Context, *Job) error { return errors.New("kaputt") }, false, "ERROR"},
+		{func(ctx context.Context, _ *Job) error { return ctx.Err() }, true, "INFO"},
+	} {
+		var buf bytes.Buffer
+		w := newWorld()
+		r := w.runner()
+		r.Log = slog.New(slog.NewTextHandler(&buf, nil))
+		ctx, cancel := context.WithCancel(context.Background())
+		if c.cctx {
+			cancel()
+		}
+		r.Run(ctx, "run", "manuell", c.fn)
+		cancel()
+		out := buf.String()
+		if !strings.Contains(out, `level=INFO msg="run started"`) || !strings.Contains(out, "level="+c.level+` msg="run finished"`) {
+			t.Errorf("want %s:\n%s", c.level, out)
+		}
 	}
 }
