@@ -143,9 +143,7 @@ func goldenDigests(t *testing.T, c goldenCase) string {
 }
 
 // tableDigest hashes a table's rows in a canonical order.
-func tableDigest(t *testing.T, ctx context.Context, db interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, name string) (int, string) {
+func tableDigest(t *testing.T, ctx context.Context, db *sql.DB, name string) (int, string) {
 	t.Helper()
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT * FROM %q ORDER BY ALL`, name))
 	if err != nil {

@@ -58,6 +58,18 @@ type answer struct {
 	values [][]string
 }
 
+// track makes cancel what a CancelRequest calls, until the returned function is called.
+func (ss *session) track(cancel context.CancelFunc) (untrack func()) {
+	ss.mu.Lock()
+	ss.running = cancel
+	ss.mu.Unlock()
+	return func() {
+		ss.mu.Lock()
+		ss.running = nil
+		ss.mu.Unlock()
+	}
+}
+
 func (ss *session) cancelRunning() {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -183,19 +195,15 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 		p.refused = refusal{"58030", "Prüfprotokoll nicht schreibbar: Anweisung nicht ausgeführt"}
 		return p
 	}
-	dctx, cancel := context.WithTimeout(ctx, ss.srv.Timeout)
-	defer cancel()
-	ss.mu.Lock()
-	ss.running = cancel
-	ss.mu.Unlock()
 	if err := ss.refresh(ctx); err != nil {
 		p.refused = refusal{"57P03", msgUnavailable}
 		return p
 	}
+	dctx, cancel := context.WithTimeout(ctx, ss.srv.Timeout)
+	defer cancel()
+	untrack := ss.track(cancel)
 	desc, err := warehouse.Describe(dctx, ss.db, q)
-	ss.mu.Lock()
-	ss.running = nil
-	ss.mu.Unlock()
+	untrack()
 	if err != nil && dctx.Err() != nil {
 		p.refused = ss.queryError(dctx, err)
 		return p
@@ -329,22 +337,16 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 	}
 	qctx, cancel := context.WithTimeout(ctx, ss.srv.Timeout)
 	defer cancel()
-	ss.mu.Lock()
-	ss.running = cancel
-	ss.mu.Unlock()
-	defer func() {
-		ss.mu.Lock()
-		ss.running = nil
-		ss.mu.Unlock()
-	}()
+	defer ss.track(cancel)()
 	limit := ss.srv.RowLimit
-	q := p.query
+	q := p.query // DuckDB read it as one statement in prepare
 	if p.desc.Kind == "SELECT" {
-		// The cap is part of the query, so that DuckDB never materialises more.
+		// The cap is part of the query, so that DuckDB never materialises more; the
+		// wrapped text is a new text, so DuckDB's parser reads it once more.
 		q = "SELECT * FROM (\n" + q + "\n) LIMIT " + strconv.Itoa(limit+1)
-	}
-	if err := warehouse.OneStatement(q); err != nil { // the text that runs, as DuckDB reads it
-		return 0, refusal{"42601", msgOneStatement}
+		if err := warehouse.OneStatement(q); err != nil {
+			return 0, refusal{"42601", msgOneStatement}
+		}
 	}
 	if err := ss.refresh(ctx); err != nil {
 		return 0, refusal{"57P03", msgUnavailable}

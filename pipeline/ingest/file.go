@@ -92,7 +92,7 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 		hashed := make(chan error, 1)
 		go func() {
 			var err error
-			sha, size, err = hashFile(f.path)
+			sha, size, err = lake.HashFile(f.path)
 			hashed <- err
 		}()
 		o, rerr := r.read(f, j.entry, pz)
@@ -112,7 +112,7 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 		}
 		j.o, j.err = o, rerr
 	} else {
-		if j.entry.SHA256, j.entry.Size, err = hashFile(f.path); err != nil {
+		if j.entry.SHA256, j.entry.Size, err = lake.HashFile(f.path); err != nil {
 			j.skip = "nicht lesbar: " + err.Error()
 			return j
 		}

@@ -6,10 +6,7 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -389,7 +386,7 @@ func (r *run) apply(m move) error {
 	}
 	to := m.to
 	if _, err := os.Stat(to); err == nil {
-		sum, _, _ := hashFile(m.from)
+		sum, _, _ := lake.HashFile(m.from)
 		to = lake.SuffixedName(m.to, sum)
 	}
 	if m.reasonFile != "" {
@@ -402,18 +399,4 @@ func (r *run) apply(m move) error {
 		return err
 	}
 	return nil
-}
-
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

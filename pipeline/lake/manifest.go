@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -234,4 +235,19 @@ func CheckKeyFingerprint(root, fingerprint string) error {
 func HasData(root string) bool {
 	st, err := os.Stat(filepath.Join(root, ManifestName))
 	return err == nil && st.Size() > 0
+}
+
+// HashFile is a file's SHA-256 (hex), as an entry records a delivery, and its size.
+func HashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

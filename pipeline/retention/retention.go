@@ -6,10 +6,7 @@ package retention
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -316,7 +313,7 @@ func stichtag(path string, arrived map[string][]arrival) (time.Time, bool) {
 		if len(all) == 1 {
 			return all[0].day, true
 		}
-		sum, _, err := hashFile(path)
+		sum, _, err := lake.HashFile(path)
 		return match(all, func(a arrival) bool { return err == nil && a.sha == sum })
 	}
 	if delivered, ok := lake.DeliveredName(name); ok {
@@ -325,18 +322,6 @@ func stichtag(path string, arrived map[string][]arrival) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// hashFile is a file's SHA-256, hex.
-func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	return hex.EncodeToString(h.Sum(nil)), n, err
 }
 
 func sortedKeys(m map[string]string) []string {

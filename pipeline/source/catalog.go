@@ -30,9 +30,6 @@ func (e *Export) Cadence() string {
 	return "täglich"
 }
 
-// Label is the export's name in overviews: its title and cadence.
-func (e *Export) Label() string { return e.Title + ", " + e.Cadence() }
-
 // MaxAgeDays is how many days old the export's newest delivery may be before it is
 // overdue, given the limit for daily exports.
 func (e *Export) MaxAgeDays(daily int) int {

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -27,8 +26,8 @@ func TestCatalog(t *testing.T) {
 		if got := e.MaxAgeDays(DefaultDailyMaxAgeDays); got != want {
 			t.Errorf("%s: max age %d, want %d", e.Name, got, want)
 		}
-		if !strings.Contains(e.Label(), e.Cadence()) {
-			t.Errorf("%s: label %q", e.Name, e.Label())
+		if c := e.Cadence(); c != map[bool]string{true: "monatlich", false: "täglich"}[e.Monthly] {
+			t.Errorf("%s: cadence %q", e.Name, c)
 		}
 	}
 	if len(seen) != 6 {
