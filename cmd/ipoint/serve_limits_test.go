@@ -15,7 +15,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// connect opens a protocol-level session as anna (pgconn: TLS, SCRAM).
+// connect opens a protocol-level session as anna (pgconn: TLS, SCRAM), trying again
+// while the server refuses for too many sessions (an earlier session not yet counted
+// down), for at most a minute.
 func (s served) connect(t *testing.T, ctx context.Context) *pgconn.PgConn {
 	t.Helper()
 	cfg, err := pgconn.ParseConfig("host=127.0.0.1 port=" + s.port + " user=anna dbname=warehouse sslmode=require password=" + analystPassword)
@@ -23,11 +25,17 @@ func (s served) connect(t *testing.T, ctx context.Context) *pgconn.PgConn {
 		t.Fatal(err)
 	}
 	cfg.TLSConfig = &tls.Config{InsecureSkipVerify: true} // the test's self-signed pair; encryption is what is tested
-	c, err := pgconn.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		c, err := pgconn.ConnectConfig(ctx, cfg)
+		var pe *pgconn.PgError
+		if err == nil {
+			return c
+		}
+		if !errors.As(err, &pe) || pe.Code != "53300" || time.Now().After(deadline) {
+			t.Fatalf("connect: %v", err)
+		}
 	}
-	return c
 }
 
 // waitAudit waits until the audit log records a statement containing marker (the
@@ -103,6 +111,9 @@ func TestServeLimits(t *testing.T) {
 	})
 
 	t.Run("sessions", func(t *testing.T) {
+		// The sessions of the subtests before close on their own time: the server counts
+		// one down when it reads the client's goodbye. Both slots are taken once two new
+		// sessions are in (each retried while an old one still holds its slot).
 		a, b := s.connect(t, ctx), s.connect(t, ctx)
 		defer a.Close(ctx)
 		out, ok := s.psql(t, analystPassword, "-c", "SELECT 1")
