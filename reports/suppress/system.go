@@ -1,0 +1,614 @@
+package suppress
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// A System is every figure a publication shows, or has shown, as one set of unknowns
+// and linear relations, the way an attacker sees it: the published figures are
+// constants, every suppressed figure (and every latent figure that is never published,
+// such as a Kreis's residents with unknown municipality) is an unknown, and the
+// relations between them (a total is the sum of its parts, a caseload changes by
+// registrations minus exits, a count of persons is at most the count of their starts)
+// narrow the unknowns down. Protect chooses the suppressed figures so that linear
+// programming over the whole system leaves each of them an interval at least as wide as
+// the protection width (docs/suppression.md).
+type System struct {
+	vars  []variable
+	index map[string]int
+	rels  []relation
+	seen  map[string]bool // canonical relations, to add each once
+}
+
+// State of a figure in a publication.
+type State int
+
+// The states. Open figures are decided by Protect; the others are fixed by an earlier
+// publication (or, for Latent, by never being published).
+const (
+	Open      State = iota // new: published unless Protect suppresses it
+	Published              // fixed: already published with its value
+	Hidden                 // fixed: already published as suppressed
+	Latent                 // never published: an unknown that relations mention
+)
+
+type variable struct {
+	key   string
+	value int64
+	state State
+	supp  bool // decided: suppressed (always true for Hidden)
+}
+
+// Term is one figure of a relation with its coefficient.
+type Term struct {
+	Key  string
+	Coef int64
+}
+
+// Plus and Minus build terms.
+func Plus(key string) Term  { return Term{key, 1} }
+func Minus(key string) Term { return Term{key, -1} }
+
+type relation struct {
+	terms []struct {
+		v    int
+		coef float64
+	}
+	atMost bool // Σ coef·x ≤ Σ coef·value instead of =
+}
+
+// NewSystem returns an empty system.
+func NewSystem() *System { return &System{index: map[string]int{}, seen: map[string]bool{}} }
+
+// Figure adds a figure (or returns the one with that key: a figure is one cell however
+// often it is shown). A figure added again with another state keeps the stronger one:
+// fixed states win over Open, and a published figure is not made latent.
+func (s *System) Figure(key string, value int64, st State) {
+	if i, ok := s.index[key]; ok {
+		v := &s.vars[i]
+		if v.state == Open && st != Open && st != Latent || v.state == Latent && st != Latent {
+			v.state, v.value = st, value
+			v.supp = st == Hidden
+		}
+		return
+	}
+	s.index[key] = len(s.vars)
+	s.vars = append(s.vars, variable{key: key, value: value, state: st, supp: st == Hidden})
+}
+
+// Has says whether the system knows a figure.
+func (s *System) Has(key string) bool { _, ok := s.index[key]; return ok }
+
+// Value is a figure's value as the system holds it (an earlier publication's, if fixed).
+func (s *System) Value(key string) int64 { return s.vars[s.index[key]].value }
+
+// Suppressed says whether a figure is shown as "*" (latent figures are never shown).
+func (s *System) Suppressed(key string) bool {
+	i, ok := s.index[key]
+	return ok && s.vars[i].supp
+}
+
+// State returns a figure's state.
+func (s *System) State(key string) State { return s.vars[s.index[key]].state }
+
+// Equal adds the relation Σ coef·figure = const, where the constant is what the
+// figures' values give: the attacker is assumed to know it exactly.
+func (s *System) Equal(terms ...Term) { s.relate(false, terms) }
+
+// AtMost adds Σ coef·figure ≤ const (with the constant from the values): for example
+// integrations (persons) ≤ the starts they rest on.
+func (s *System) AtMost(terms ...Term) { s.relate(true, terms) }
+
+// Sum adds total = Σ parts.
+func (s *System) Sum(total string, parts ...string) {
+	terms := []Term{Minus(total)}
+	for _, p := range parts {
+		terms = append(terms, Plus(p))
+	}
+	s.Equal(terms...)
+}
+
+func (s *System) relate(atMost bool, terms []Term) {
+	coef := map[int]int64{}
+	for _, t := range terms {
+		i, ok := s.index[t.Key]
+		if !ok {
+			panic("suppress: relation names an unknown figure " + t.Key)
+		}
+		coef[i] += t.Coef
+	}
+	var r relation
+	r.atMost = atMost
+	var canon []string
+	for i, c := range coef {
+		if c != 0 {
+			r.terms = append(r.terms, struct {
+				v    int
+				coef float64
+			}{i, float64(c)})
+			canon = append(canon, fmt.Sprintf("%d:%s", c, s.vars[i].key))
+		}
+	}
+	if len(r.terms) < 2 {
+		return
+	}
+	sort.Strings(canon)
+	id := fmt.Sprint(atMost, canon)
+	if s.seen[id] {
+		return
+	}
+	s.seen[id] = true
+	sort.Slice(r.terms, func(a, b int) bool { return r.terms[a].v < r.terms[b].v })
+	s.rels = append(s.rels, r)
+}
+
+// Relations returns the relations in a stable text form (for a ledger).
+func (s *System) Relations() []string {
+	var out []string
+	for _, r := range s.rels {
+		var parts []string
+		for _, t := range r.terms {
+			parts = append(parts, fmt.Sprintf("%+d %s", int64(t.coef), s.vars[t.v].key))
+		}
+		op := "="
+		if r.atMost {
+			op = "<="
+		}
+		out = append(out, op+" "+strings.Join(parts, " "))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AddRelation adds a relation in the form Relations writes; figures it names that the
+// system does not know are skipped with the whole relation (their values are gone).
+func (s *System) AddRelation(text string) {
+	f := strings.Fields(text)
+	if len(f) < 3 || len(f)%2 != 1 {
+		return
+	}
+	var terms []Term
+	for i := 1; i+1 < len(f); i += 2 {
+		var c int64
+		if _, err := fmt.Sscanf(f[i], "%d", &c); err != nil || !s.Has(f[i+1]) {
+			return
+		}
+		terms = append(terms, Term{f[i+1], c})
+	}
+	s.relate(f[0] == "<=", terms)
+}
+
+// unknown says whether the attacker does not see a figure's value.
+func (v variable) unknown() bool { return v.supp || v.state == Latent }
+
+// lower is the attacker's lower bound: 0, or 1 for a suppressed figure that is not 0
+// (zeros show "-", so a "*" is read as at least 1; assumed known to the attacker even
+// where a zero is suppressed too, which only makes the audit stricter).
+func (v variable) lower() float64 {
+	if v.supp && v.value > 0 {
+		return 1
+	}
+	return 0
+}
+
+// Interval is the range an attacker can narrow an unknown figure to.
+type Interval struct {
+	Lo, Hi  int64 // Hi is meaningful only if Bounded
+	Bounded bool
+}
+
+// Width is Hi−Lo, or MaxInt64 if unbounded.
+func (iv Interval) Width() int64 {
+	if !iv.Bounded {
+		return math.MaxInt64
+	}
+	return iv.Hi - iv.Lo
+}
+
+// Finding is an unknown figure narrowed below the protection width.
+type Finding struct {
+	Key      string
+	Value    int64
+	Interval Interval
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s (Wert %d) liegt zwischen %d und %d", f.Key, f.Value, f.Interval.Lo, f.Interval.Hi)
+}
+
+// needsWidth says whether an unknown figure must keep the protection width: every
+// suppressed figure, and a latent one that is small (a never-published count of 1 or 2
+// pinned down is as much a disclosure as a published one).
+func (s *System) needsWidth(i int, k int64) bool {
+	v := s.vars[i]
+	return v.supp || v.state == Latent && v.value > 0 && v.value < k
+}
+
+// components groups the unknowns that relations tie together (through other unknowns;
+// published figures are constants and tie nothing).
+func (s *System) components() [][]int {
+	parent := make([]int, len(s.vars))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, r := range s.rels {
+		first := -1
+		for _, t := range r.terms {
+			if !s.vars[t.v].unknown() {
+				continue
+			}
+			if first < 0 {
+				first = t.v
+			} else {
+				parent[find(t.v)] = find(first)
+			}
+		}
+	}
+	groups := map[int][]int{}
+	for i, v := range s.vars {
+		if v.unknown() {
+			groups[find(i)] = append(groups[find(i)], i)
+		}
+	}
+	var out [][]int
+	for _, g := range groups {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
+	return out
+}
+
+// Audit computes the attacker's interval of every unknown figure that must keep the
+// protection width, and returns those narrower than width. Components without an Open
+// figure are skipped unless all is set (they were audited when they were published).
+func (s *System) Audit(k, width int64, all bool) ([]Finding, error) {
+	var out []Finding
+	for _, comp := range s.components() {
+		if !all && !s.hasOpen(comp) {
+			continue
+		}
+		f, err := s.auditComponent(comp, k, width)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f...)
+	}
+	return out, nil
+}
+
+// hasOpen says whether a component holds an Open figure or a relation around it names
+// one: only then can this publication change what an attacker learns about it.
+func (s *System) hasOpen(comp []int) bool {
+	in := map[int]bool{}
+	for _, i := range comp {
+		if s.vars[i].state == Open {
+			return true
+		}
+		in[i] = true
+	}
+	for _, r := range s.rels {
+		touches, open := false, false
+		for _, t := range r.terms {
+			touches = touches || in[t.v]
+			open = open || s.vars[t.v].state == Open
+		}
+		if touches && open {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *System) auditComponent(comp []int, k, width int64) ([]Finding, error) {
+	var targets []int
+	for _, i := range comp {
+		if s.needsWidth(i, k) {
+			targets = append(targets, i)
+		}
+	}
+	if len(targets) == 0 {
+		return nil, nil
+	}
+	p := s.program(comp)
+	var out []Finding
+	for _, i := range targets {
+		iv, err := p.interval(i)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.vars[i].key, err)
+		}
+		if iv.Width() < width {
+			out = append(out, Finding{Key: s.vars[i].key, Value: s.vars[i].value, Interval: iv})
+		}
+	}
+	return out, nil
+}
+
+// Interval returns the attacker's interval of one unknown figure.
+func (s *System) Interval(key string) (Interval, error) {
+	i := s.index[key]
+	for _, comp := range s.components() {
+		for _, j := range comp {
+			if j == i {
+				return s.program(comp).interval(i)
+			}
+		}
+	}
+	return Interval{}, fmt.Errorf("%s ist veröffentlicht", key)
+}
+
+// program is a component's linear program: y = x − lower ≥ 0 per unknown, one slack
+// per inequality, rows reduced to full rank.
+type program struct {
+	col   map[int]int // variable -> column
+	lower map[int]float64
+	a     [][]float64
+	b     []float64
+	cols  int
+}
+
+func (s *System) program(comp []int) *program {
+	p := &program{col: map[int]int{}, lower: map[int]float64{}}
+	in := map[int]bool{}
+	for _, i := range comp {
+		in[i] = true
+		p.col[i] = p.cols
+		p.lower[i] = s.vars[i].lower()
+		p.cols++
+	}
+	type row struct {
+		c      map[int]float64
+		b      float64
+		atMost bool
+	}
+	var rows []row
+	for _, r := range s.rels {
+		touches := false
+		for _, t := range r.terms {
+			if in[t.v] {
+				touches = true
+				break
+			}
+		}
+		if !touches {
+			continue
+		}
+		// Σ coef·x = Σ coef·value, with x = y + lower for the unknowns and x = value
+		// for the known: Σ coef·y = Σ_unknown coef·(value − lower).
+		rw := row{c: map[int]float64{}, atMost: r.atMost}
+		for _, t := range r.terms {
+			if in[t.v] {
+				rw.c[p.col[t.v]] += t.coef
+				rw.b += t.coef * (float64(s.vars[t.v].value) - p.lower[t.v])
+			}
+		}
+		rows = append(rows, rw)
+	}
+	for _, rw := range rows {
+		line := make([]float64, p.cols)
+		for c, v := range rw.c {
+			line[c] = v
+		}
+		if rw.atMost {
+			line = append(line, 0)
+			p.cols++
+			for j := range p.a {
+				p.a[j] = append(p.a[j], 0)
+			}
+			line[len(line)-1] = 1
+		}
+		p.a = append(p.a, line)
+		p.b = append(p.b, rw.b)
+	}
+	for j := range p.a {
+		for len(p.a[j]) < p.cols {
+			p.a[j] = append(p.a[j], 0)
+		}
+	}
+	p.reduce()
+	return p
+}
+
+// reduce brings [a|b] to row echelon form and drops dependent rows, so that the
+// simplex gets a matrix of full row rank.
+func (p *program) reduce() {
+	const eps = 1e-9
+	r := 0
+	for c := 0; c < p.cols && r < len(p.a); c++ {
+		piv := -1
+		best := eps
+		for i := r; i < len(p.a); i++ {
+			if x := math.Abs(p.a[i][c]); x > best {
+				piv, best = i, x
+			}
+		}
+		if piv < 0 {
+			continue
+		}
+		p.a[r], p.a[piv] = p.a[piv], p.a[r]
+		p.b[r], p.b[piv] = p.b[piv], p.b[r]
+		for i := range p.a {
+			if i == r || math.Abs(p.a[i][c]) < eps {
+				continue
+			}
+			f := p.a[i][c] / p.a[r][c]
+			for j := c; j < p.cols; j++ {
+				p.a[i][j] -= f * p.a[r][j]
+			}
+			p.b[i] -= f * p.b[r]
+		}
+		r++
+	}
+	p.a, p.b = p.a[:r], p.b[:r]
+}
+
+var errInconsistent = errors.New("Beziehungen widersprechen sich")
+
+// interval minimises and maximises one unknown.
+func (p *program) interval(i int) (Interval, error) {
+	c := p.col[i]
+	lo := p.lower[i]
+	// Columns no row mentions are free (≥ 0, no upper bound).
+	used := make([]bool, p.cols)
+	for _, row := range p.a {
+		for j, x := range row {
+			if math.Abs(x) > 1e-9 {
+				used[j] = true
+			}
+		}
+	}
+	if !used[c] {
+		return Interval{Lo: int64(lo)}, nil
+	}
+	var keep []int
+	for j := 0; j < p.cols; j++ {
+		if used[j] {
+			keep = append(keep, j)
+		}
+	}
+	pos := map[int]int{}
+	for n, j := range keep {
+		pos[j] = n
+	}
+	a := mat.NewDense(len(p.a), len(keep), nil)
+	for r, row := range p.a {
+		for n, j := range keep {
+			a.Set(r, n, row[j])
+		}
+	}
+	if len(p.a) > len(keep) {
+		return Interval{}, errInconsistent
+	}
+	obj := make([]float64, len(keep))
+	obj[pos[c]] = 1
+	min, _, err := lp.Simplex(obj, a, p.b, 1e-10, nil)
+	if err != nil {
+		return Interval{}, fmt.Errorf("Minimum: %w", err)
+	}
+	obj[pos[c]] = -1
+	negMax, _, err := lp.Simplex(obj, a, p.b, 1e-10, nil)
+	if errors.Is(err, lp.ErrUnbounded) {
+		return Interval{Lo: int64(math.Ceil(min + lo - 1e-6))}, nil
+	}
+	if err != nil {
+		return Interval{}, fmt.Errorf("Maximum: %w", err)
+	}
+	return Interval{Lo: int64(math.Ceil(min + lo - 1e-6)), Hi: int64(math.Floor(-negMax + lo + 1e-6)), Bounded: true}, nil
+}
+
+// Protect decides the Open figures: those below k (and above 0) are suppressed
+// (primary suppression); then, while an unknown figure is narrower than width, the
+// smallest Open published figure that a relation ties to it is suppressed as well
+// (secondary suppression; positive figures before zeros, then by key, so the choice is
+// reproducible). Fixed figures keep their state. It fails if a figure cannot be
+// protected because only fixed figures surround it.
+func (s *System) Protect(k, width int64) error {
+	if err := CheckK(k); err != nil {
+		return err
+	}
+	if width < k {
+		return fmt.Errorf("Schutzbreite %d liegt unter der Geheimhaltungsschwelle %d", width, k)
+	}
+	for i := range s.vars {
+		v := &s.vars[i]
+		if v.state == Open && v.value > 0 && v.value < k {
+			v.supp = true
+		}
+	}
+	for round := 0; round < len(s.vars)+1; round++ {
+		f, err := s.Audit(k, width, false)
+		if err != nil {
+			return err
+		}
+		if len(f) == 0 {
+			return nil
+		}
+		// The first finding, by key: suppress the best candidate next to it.
+		sort.Slice(f, func(a, b int) bool { return f[a].Key < f[b].Key })
+		c := s.candidate(s.index[f[0].Key])
+		if c < 0 {
+			return fmt.Errorf("%s lässt sich nicht schützen: alle Zahlen, die es eingrenzen, sind schon veröffentlicht", f[0].Key)
+		}
+		s.vars[c].supp = true
+	}
+	return errors.New("Geheimhaltung: keine Lösung gefunden")
+}
+
+// candidate is the Open, still published figure that shares a relation with the
+// unknown i or with an unknown tied to it, nearest first: the smallest positive value,
+// then zeros, then by key.
+func (s *System) candidate(i int) int {
+	comp := map[int]bool{}
+	for _, c := range s.components() {
+		for _, j := range c {
+			if j == i {
+				for _, x := range c {
+					comp[x] = true
+				}
+			}
+		}
+	}
+	best := -1
+	better := func(a, b int) bool {
+		va, vb := s.vars[a].value, s.vars[b].value
+		if (va > 0) != (vb > 0) {
+			return va > 0
+		}
+		if va != vb {
+			return va < vb
+		}
+		return s.vars[a].key < s.vars[b].key
+	}
+	for pass := 0; pass < 2 && best < 0; pass++ {
+		for _, r := range s.rels {
+			near := false
+			for _, t := range r.terms {
+				if pass == 0 && t.v == i || pass == 1 && comp[t.v] {
+					near = true
+				}
+			}
+			if !near {
+				continue
+			}
+			for _, t := range r.terms {
+				v := s.vars[t.v]
+				if v.state == Open && !v.supp && (best < 0 || better(t.v, best)) {
+					best = t.v
+				}
+			}
+		}
+	}
+	return best
+}
+
+// Decisions lists the suppressed figures' keys.
+func (s *System) Decisions() (suppressed []string) {
+	for _, v := range s.vars {
+		if v.supp {
+			suppressed = append(suppressed, v.key)
+		}
+	}
+	sort.Strings(suppressed)
+	return suppressed
+}
+
+// Keys lists every figure with its value and whether it is suppressed, fixed or latent.
+func (s *System) Each(f func(key string, value int64, st State, suppressed bool)) {
+	for _, v := range s.vars {
+		f(v.key, v.value, v.state, v.supp)
+	}
+}

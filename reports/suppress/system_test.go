@@ -1,0 +1,268 @@
+package suppress
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// tableSystem builds a table with published row and column totals as a System.
+func tableSystem(cells [][]int64) *System {
+	s := NewSystem()
+	cols := len(cells[0])
+	colTotal := make([]int64, cols)
+	for i, row := range cells {
+		var total int64
+		var parts []string
+		for j, v := range row {
+			key := fmt.Sprintf("c%d.%d", i, j)
+			s.Figure(key, v, Open)
+			parts = append(parts, key)
+			total += v
+			colTotal[j] += v
+		}
+		s.Figure(fmt.Sprintf("r%d", i), total, Open)
+		s.Sum(fmt.Sprintf("r%d", i), parts...)
+	}
+	for j := 0; j < cols; j++ {
+		var parts []string
+		for i := range cells {
+			parts = append(parts, fmt.Sprintf("c%d.%d", i, j))
+		}
+		s.Figure(fmt.Sprintf("s%d", j), colTotal[j], Open)
+		s.Sum(fmt.Sprintf("s%d", j), parts...)
+	}
+	return s
+}
+
+// enumerate finds, by trying every assignment, the values each suppressed cell of a
+// table system can take given what is published (an exact integer attacker).
+func enumerate(t *testing.T, s *System, cells [][]int64, bound int64) map[string][2]int64 {
+	t.Helper()
+	type cell struct {
+		i, j int
+		key  string
+	}
+	var hidden []cell
+	for i, row := range cells {
+		for j := range row {
+			key := fmt.Sprintf("c%d.%d", i, j)
+			if s.Suppressed(key) {
+				hidden = append(hidden, cell{i, j, key})
+			}
+		}
+	}
+	guess := make([][]int64, len(cells))
+	for i := range cells {
+		guess[i] = append([]int64(nil), cells[i]...)
+	}
+	// Totals that are suppressed are unknown as well.
+	ok := func() bool {
+		for i := range cells {
+			if s.Suppressed(fmt.Sprintf("r%d", i)) {
+				continue
+			}
+			var a, b int64
+			for j := range cells[i] {
+				a, b = a+cells[i][j], b+guess[i][j]
+			}
+			if a != b {
+				return false
+			}
+		}
+		for j := range cells[0] {
+			if s.Suppressed(fmt.Sprintf("s%d", j)) {
+				continue
+			}
+			var a, b int64
+			for i := range cells {
+				a, b = a+cells[i][j], b+guess[i][j]
+			}
+			if a != b {
+				return false
+			}
+		}
+		return true
+	}
+	out := map[string][2]int64{}
+	var walk func(h int)
+	walk = func(h int) {
+		if h == len(hidden) {
+			if ok() {
+				for _, c := range hidden {
+					r, seen := out[c.key]
+					v := guess[c.i][c.j]
+					if !seen {
+						r = [2]int64{v, v}
+					}
+					r[0], r[1] = min(r[0], v), max(r[1], v)
+					out[c.key] = r
+				}
+			}
+			return
+		}
+		c := hidden[h]
+		lo := int64(0)
+		if cells[c.i][c.j] > 0 {
+			lo = 1 // a "*" is never a zero, as the audit assumes
+		}
+		for v := lo; v <= bound; v++ {
+			guess[c.i][c.j] = v
+			walk(h + 1)
+		}
+	}
+	walk(0)
+	return out
+}
+
+// TestProtectAgainstExactAttacker: on random tables with row and column totals, every
+// suppressed cell keeps a range at least as wide as the protection width against an
+// attacker who tries every integer assignment, and the audit's linear programme agrees
+// with that attacker's range (tables with totals have integral vertices).
+func TestProtectAgainstExactAttacker(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	tried := 0
+	for n := 0; n < 400 && tried < 120; n++ {
+		rows, cols := 2+rng.IntN(2), 2+rng.IntN(2)
+		cells := make([][]int64, rows)
+		for i := range cells {
+			cells[i] = make([]int64, cols)
+			for j := range cells[i] {
+				cells[i][j] = int64(rng.IntN(9))
+			}
+		}
+		s := tableSystem(cells)
+		if err := s.Protect(3, 3); err != nil {
+			t.Fatalf("%v: %v", cells, err)
+		}
+		hidden := 0
+		for i := range cells {
+			for j := range cells[i] {
+				if s.Suppressed(fmt.Sprintf("c%d.%d", i, j)) {
+					hidden++
+				}
+			}
+		}
+		if hidden > 4 || hidden == 0 {
+			continue
+		}
+		tried++
+		exact := enumerate(t, s, cells, 20)
+		for key, r := range exact {
+			iv, err := s.Interval(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r[1]-r[0] < 3 && r[1] < 20 {
+				t.Errorf("%v: %s narrowed to %v", cells, key, r)
+			}
+			if iv.Lo != r[0] || iv.Bounded && iv.Hi != r[1] {
+				t.Errorf("%v: %s: audit says %+v, exact attacker %v", cells, key, iv, r)
+			}
+		}
+	}
+	if tried < 50 {
+		t.Fatalf("only %d tables with suppression tried", tried)
+	}
+}
+
+// The attacker is real: a primary cell alone in a line with a published total is found.
+func TestAuditFindsPrimaryOnly(t *testing.T) {
+	s := tableSystem([][]int64{{12, 1, 30}, {7, 9, 4}})
+	s.vars[s.index["c0.1"]].supp = true
+	f, err := s.Audit(3, 3, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f) != 1 || f[0].Key != "c0.1" || f[0].Interval.Lo != 1 || f[0].Interval.Hi != 1 {
+		t.Fatalf("findings %v", f)
+	}
+}
+
+// TestStockFlow is the weekly attack: caseloads are published, the change between two
+// weeks is registrations minus exits, and exits split into reasons. A small reason
+// must not come back.
+func TestStockFlow(t *testing.T) {
+	s := NewSystem()
+	s.Figure("bestand/1", 700, Published)
+	s.Figure("bestand/2", 705, Open)
+	s.Figure("zugaenge/2", 9, Open)
+	s.Figure("abgaenge/2", 4, Open)
+	reasons := []int64{3, 1, 0}
+	var keys []string
+	for i, v := range reasons {
+		k := fmt.Sprintf("grund%d/2", i)
+		s.Figure(k, v, Open)
+		keys = append(keys, k)
+	}
+	s.Equal(Plus("bestand/2"), Minus("bestand/1"), Minus("zugaenge/2"), Plus("abgaenge/2"))
+	s.Sum("abgaenge/2", keys...)
+	if err := s.Protect(3, 3); err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Audit(3, 3, true)
+	if err != nil || len(f) > 0 {
+		t.Fatalf("after Protect: %v %v", f, err)
+	}
+	if !s.Suppressed("grund1/2") {
+		t.Fatal("the 1 is published")
+	}
+	if s.Suppressed("bestand/1") {
+		t.Fatal("a fixed figure changed")
+	}
+}
+
+// Fixed figures stay as they were published; a figure that only fixed ones surround
+// cannot be protected, and Protect says so.
+func TestFixedFigures(t *testing.T) {
+	s := NewSystem()
+	s.Figure("t", 10, Published)
+	s.Figure("a", 8, Published)
+	s.Figure("b", 2, Open)
+	s.Sum("t", "a", "b")
+	if err := s.Protect(3, 3); err == nil {
+		t.Fatal("a 2 pinned by published figures was accepted")
+	}
+}
+
+// A latent small count (never published) is protected like a suppressed one.
+func TestLatentProtected(t *testing.T) {
+	s := NewSystem()
+	s.Figure("kreis", 40, Open)
+	s.Figure("gemeinde1", 20, Open)
+	s.Figure("gemeinde2", 19, Open)
+	s.Figure("unbekannt", 1, Latent)
+	s.Sum("kreis", "gemeinde1", "gemeinde2", "unbekannt")
+	if err := s.Protect(3, 3); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Suppressed("gemeinde2") {
+		t.Fatalf("suppressed %v", s.Decisions())
+	}
+}
+
+// Integrations (persons) are at most the starts: an inequality.
+func TestAtMost(t *testing.T) {
+	s := NewSystem()
+	s.Figure("k2", 2, Open)
+	s.Figure("vz", 2, Published)
+	s.AtMost(Plus("k2"), Minus("vz"))
+	s.vars[0].supp = true
+	iv, err := s.Interval("k2")
+	if err != nil || !iv.Bounded || iv.Lo != 1 || iv.Hi != 2 {
+		t.Fatalf("%+v %v", iv, err)
+	}
+}
+
+func TestRelationsRoundTrip(t *testing.T) {
+	s := tableSystem([][]int64{{1, 2}, {3, 4}})
+	s.AtMost(Plus("c0.0"), Minus("r0"))
+	u := NewSystem()
+	s.Each(func(key string, v int64, st State, _ bool) { u.Figure(key, v, st) })
+	for _, r := range s.Relations() {
+		u.AddRelation(r)
+	}
+	if fmt.Sprint(u.Relations()) != fmt.Sprint(s.Relations()) {
+		t.Fatalf("%v\n%v", u.Relations(), s.Relations())
+	}
+}
