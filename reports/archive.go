@@ -23,10 +23,11 @@ const (
 )
 
 // Store puts a rendered report into the archive under root. A report already there is
-// never replaced: identical bytes leave the archive as it is, different bytes (the
-// data changed) are added as a new version beside it (wochenbericht-v2.html, ...).
-// Files are written under a temporary name and renamed.
-func Store(root, rel string, content []byte) (path, outcome string, err error) {
+// never replaced: a version that shows the same figures (its digest, in the meta
+// element ipoint-zahlen) leaves the archive as it is, whatever else differs (the data's
+// Stand, the data-quality section); other figures are added as a new version beside it
+// (wochenbericht-v2.html, ...). Files are written under a temporary name and renamed.
+func Store(root, rel string, content []byte, digest string) (path, outcome string, err error) {
 	base := filepath.Join(root, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(base), 0o750); err != nil {
 		return "", "", err
@@ -39,7 +40,7 @@ func Store(root, rel string, content []byte) (path, outcome string, err error) {
 		}
 		old, err := os.ReadFile(p)
 		switch {
-		case err == nil && bytes.Equal(old, content):
+		case err == nil && (bytes.Equal(old, content) || digest != "" && metaOf(old)["zahlen"] == digest):
 			return p, StoredUnchanged, nil
 		case err == nil:
 			continue
@@ -58,6 +59,19 @@ func Store(root, rel string, content []byte) (path, outcome string, err error) {
 
 func writeAtomic(path string, content []byte) error {
 	return atomicfile.WriteFile(path, content, 0o640)
+}
+
+// metaOf reads a report's ipoint-* meta elements.
+func metaOf(b []byte) map[string]string {
+	head := b
+	if i := bytes.Index(b, []byte("</head>")); i > 0 {
+		head = b[:i]
+	}
+	meta := map[string]string{}
+	for _, m := range metaRe.FindAllSubmatch(head, -1) {
+		meta[string(m[1])] = html.UnescapeString(string(m[2]))
+	}
+	return meta
 }
 
 // IndexEntry is one report file in the archive's index.
@@ -89,14 +103,7 @@ func Index(root string) ([]IndexEntry, error) {
 		if err != nil {
 			return err
 		}
-		head := b
-		if i := bytes.Index(b, []byte("</head>")); i > 0 {
-			head = b[:i]
-		}
-		meta := map[string]string{}
-		for _, m := range metaRe.FindAllSubmatch(head, -1) {
-			meta[string(m[1])] = html.UnescapeString(string(m[2]))
-		}
+		meta := metaOf(b)
 		if meta["bericht"] == "" {
 			return nil // not one of ours
 		}

@@ -27,6 +27,7 @@ type chartSpec struct {
 	Stack                  bool
 	Area                   bool
 	Horizontal             bool
+	Connect                bool   // lines run over points not shown
 	Unit                   string // "%" for shares
 	YName                  string
 }
@@ -71,7 +72,7 @@ func (s chartSpec) build() Chart {
 			for i, v := range se.Values {
 				data[i] = opts.LineData{Value: gap(v)}
 			}
-			o := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Stack: stackName(s.Stack), ConnectNulls: opts.Bool(false)})}
+			o := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Stack: stackName(s.Stack), ConnectNulls: opts.Bool(s.Connect)})}
 			if s.Area {
 				o = append(o, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.55)}))
 			}
@@ -134,24 +135,20 @@ func newSeriesSet(names ...string) seriesSet {
 	return ss
 }
 
-// add appends one point: the counts v, one per series, which add up to a published
-// total and are suppressed as one line; withhold suppresses them all.
-func (ss seriesSet) add(v []int64, k int64, withhold bool) {
-	supp := suppressLine(v, k)
+// add appends one point: one figure per series.
+func (ss seriesSet) add(v []fig) {
 	for i := range ss {
-		hidden := supp[i] || withhold
-		ss[i].Values = append(ss[i].Values, chartValue(v[i], hidden))
-		ss[i].Texts = append(ss[i].Texts, countText(v[i], hidden))
+		ss[i].Values = append(ss[i].Values, v[i].chart())
+		ss[i].Texts = append(ss[i].Texts, v[i].text())
 	}
 }
 
-// countSeries builds a series of counts, suppressed where supp says so.
-func countSeries(name string, values []int64, supp []bool) series {
+// countSeries builds a series of figures.
+func countSeries(name string, values []fig) series {
 	s := series{Name: name}
-	for i, v := range values {
-		hidden := supp != nil && supp[i]
-		s.Values = append(s.Values, chartValue(v, hidden))
-		s.Texts = append(s.Texts, countText(v, hidden))
+	for _, v := range values {
+		s.Values = append(s.Values, v.chart())
+		s.Texts = append(s.Texts, v.text())
 	}
 	return s
 }

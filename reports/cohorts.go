@@ -23,11 +23,12 @@ type cohortPoint struct {
 	group, value string
 	month        int
 	atRisk       int64
+	events       int64
 	share        float64
 }
 
 // Cohorts loads the Verlaufsbericht as of the end of a calendar month.
-func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report, error) {
+func Cohorts(ctx context.Context, db *sql.DB, f *figures, year, month int, k, minGroup int64) (*Report, error) {
 	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 	end := first.AddDate(0, 1, -1)
 	r := &Report{Kind: KindCohorts, Title: "Verlaufsbericht", Year: year, Number: month, K: k,
@@ -43,7 +44,7 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	if y, m := LastCompleteMonth(r.Stand); y != year || m != month {
 		return nil, fmt.Errorf("der Verlaufsbericht beruht auf dem neuesten Stand der Daten (%s) und ist nur für den letzten vollständigen Monat verfügbar", german.Date(r.Stand))
 	}
-	rows, err := db.QueryContext(ctx, `SELECT kohorte, gruppe, auspraegung, monat_seit_zugang, unter_risiko, anteil_integriert
+	rows, err := db.QueryContext(ctx, `SELECT kohorte, gruppe, auspraegung, monat_seit_zugang, unter_risiko, integrationen, anteil_integriert
 		FROM mart_kohorte ORDER BY kohorte, gruppe, auspraegung, monat_seit_zugang`)
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	var pts []cohortPoint
 	for rows.Next() {
 		var p cohortPoint
-		if err := rows.Scan(&p.cohort, &p.group, &p.value, &p.month, &p.atRisk, &p.share); err != nil {
+		if err := rows.Scan(&p.cohort, &p.group, &p.value, &p.month, &p.atRisk, &p.events, &p.share); err != nil {
 			return nil, err
 		}
 		p.cohort = p.cohort.UTC()
@@ -74,20 +75,38 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	for i := range labels {
 		labels[i] = fmt.Sprint(i)
 	}
-	// line builds one series from the points of a (cohort, group, value); a point is
-	// shown only while at least MinDenominator people are at risk.
+	// line builds one series from the points of a (cohort, group, value). A curve is
+	// drawn only for a group of at least minGroup people, only up to the month every
+	// member has been observed beyond (later points would still change), and a point
+	// only where the step from the previous point shown rests on no event or on at least
+	// k of them, with at least MinDenominator people still at risk: a step of one or two
+	// integrations would show single persons. Once shown, a point does not change.
 	line := func(name string, sel func(cohortPoint) bool) series {
 		s := series{Name: name, Values: make([]any, maxMonth+1), Texts: make([]string, maxMonth+1)}
+		var curve []cohortPoint
 		for _, p := range pts {
-			if !sel(p) {
-				continue
+			if sel(p) {
+				curve = append(curve, p)
 			}
-			if p.atRisk < MinDenominator {
+		}
+		if len(curve) == 0 || curve[0].atRisk < minGroup {
+			return s
+		}
+		horizon := finalMonths(curve[0].cohort, r.Stand)
+		var pooled int64
+		for _, p := range curve {
+			if p.month > horizon {
+				break
+			}
+			pooled += p.events
+			if p.atRisk < MinDenominator || pooled > 0 && pooled < k {
 				s.Texts[p.month] = "x"
 				continue
 			}
-			s.Values[p.month] = round1(100 * p.share)
-			s.Texts[p.month] = german.Decimal(100*p.share, 1) + " %"
+			pooled = 0
+			text := f.frozen(fmt.Sprintf("km/%s/%s/%s/%d", dayKey(p.cohort), p.group, p.value, p.month), german.Decimal(100*p.share, 1)+" %")
+			s.Values[p.month] = percentValue(text)
+			s.Texts[p.month] = text
 		}
 		return s
 	}
@@ -114,14 +133,14 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	r.Sections = append(r.Sections, Section{ID: "kohorten", Title: "Erste Integration nach Monaten seit dem Zugang",
 		Intro: "Für jede Zugangskohorte (Quartal der Registrierung beim Integration Point) der geschätzte Anteil, der bis zum jeweiligen Monat eine erste Integration (Beschäftigung, Ausbildung, Selbständigkeit) aufgenommen hat. Wer ohne Integration abgeht oder noch betreut wird, zählt bis dahin mit (Kaplan-Meier-Schätzung).",
 		Charts: []Chart{chartSpec{ID: "kohorten", Title: "Kumulierter Anteil mit erster Integration nach Zugangskohorte", AxisHead: "Monate seit Zugang",
-			Labels: labels, Line: true, Unit: "%", YName: "%",
+			Labels: labels, Line: true, Connect: true, Unit: "%", YName: "%",
 			Description: "Liniendiagramm: je Zugangskohorte der kumulierte Anteil mit erster Integration in Prozent über die Monate seit dem Zugang; gestrichelt der Vergleichswert der IAB-BAMF-SOEP-Befragung nach einem Jahr.",
 			Series:      all}.build()}})
 
 	// The splits use the oldest cohort with enough people: the longest follow-up.
 	var oldest time.Time
 	for _, c := range keys {
-		if cohorts[c] >= 2*MinDenominator {
+		if cohorts[c] >= 2*minGroup {
 			oldest = c
 			break
 		}
@@ -132,7 +151,7 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 		for _, g := range []struct{ key, title string }{{"geschlecht", "Geschlecht"}, {"herkunft", "Herkunftsgruppe"}} {
 			values := map[string]bool{}
 			for _, p := range pts {
-				if p.cohort.Equal(oldest) && p.group == g.key && p.month == 0 && p.atRisk >= MinDenominator {
+				if p.cohort.Equal(oldest) && p.group == g.key && p.month == 0 && p.atRisk >= minGroup {
 					values[p.value] = true
 				}
 			}
@@ -147,8 +166,8 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 				ss = append(ss, line(valueLabel(v), func(p cohortPoint) bool { return p.cohort.Equal(oldest) && p.group == g.key && p.value == v }))
 			}
 			split.Charts = append(split.Charts, chartSpec{ID: "nach-" + g.key, Title: "Kumulierter Anteil mit erster Integration nach " + g.title,
-				AxisHead: "Monate seit Zugang", Labels: labels, Line: true, Unit: "%", YName: "%",
-				Description: fmt.Sprintf("Liniendiagramm: kumulierter Anteil mit erster Integration in der Kohorte %s nach %s; Gruppen unter %d Personen werden nicht gezeigt.", quarterLabel(oldest), g.title, MinDenominator),
+				AxisHead: "Monate seit Zugang", Labels: labels, Line: true, Connect: true, Unit: "%", YName: "%",
+				Description: fmt.Sprintf("Liniendiagramm: kumulierter Anteil mit erster Integration in der Kohorte %s nach %s; Gruppen unter %d Personen werden nicht gezeigt.", quarterLabel(oldest), g.title, minGroup),
 				Series:      ss}.build())
 		}
 		r.Sections = append(r.Sections, split)
@@ -164,9 +183,19 @@ func Cohorts(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 		{"Zugangskohorte", "Alle Kunden, die sich im selben Kalenderquartal beim Integration Point registriert haben, ab der ersten Lieferung."},
 		{"Erste Integration", "Erste Aufnahme einer sozialversicherungspflichtigen Beschäftigung, Ausbildung oder Selbständigkeit nach dem Zugang (§ 48a SGB II)."},
 		{"Kaplan-Meier-Schätzung", "Berücksichtigt, dass jüngere Kohorten kürzer beobachtet sind und manche Kunden ohne Integration abgehen (Zensierung)."},
-		{"x", fmt.Sprintf("Anteil nicht ausgewiesen, weil weniger als %d Personen noch beobachtet werden.", MinDenominator)},
+		{"x", fmt.Sprintf("Anteil nicht ausgewiesen: weniger als %d Personen werden noch beobachtet, oder der Schritt zum vorigen ausgewiesenen Wert beruht auf weniger als %d Integrationen (dann wird er mit den folgenden Monaten zusammengefasst).", MinDenominator, k)},
+		{"Gruppengröße", fmt.Sprintf("Verläufe nur für Gruppen von mindestens %d Personen, und nur für Monate, die alle Mitglieder der Kohorte schon hinter sich haben.", minGroup)},
 	}, symbolNotes(k)[:1]...)
 	return r, nil
+}
+
+// finalMonths is the last month since registration that every member of the cohort
+// (registered in the quarter starting at cohort) had passed by the Stand, minus one: the
+// curve's points up to it no longer change with later deliveries.
+func finalMonths(cohort, stand time.Time) int {
+	lastDay := cohort.AddDate(0, 3, -1)
+	days := stand.Sub(lastDay).Hours() / 24
+	return int(days/30.4375) - 1
 }
 
 func quarterLabel(t time.Time) string { return fmt.Sprintf("%d/Q%d", t.Year(), (int(t.Month())-1)/3+1) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"ipoint/reports/german"
@@ -43,7 +44,7 @@ func loadMonths(ctx context.Context, db *sql.DB, upTo time.Time) ([]monthRow, er
 }
 
 // Monthly loads the Monatsbericht of a calendar month.
-func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report, error) {
+func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int64) (*Report, error) {
 	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 	end := first.AddDate(0, 1, -1)
 	r := &Report{Kind: KindMonthly, Title: "Monatsbericht", Year: year, Number: month, K: k,
@@ -61,41 +62,57 @@ func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	if len(months) == 0 || !months[len(months)-1].month.Equal(first) {
 		return nil, NoDataError{fmt.Sprintf("keine Zahlen für %s %d in der Auswertungsdatenbank", german.MonthName(first.Month()), year)}
 	}
+	if len(months) > 24 {
+		months = months[len(months)-24:]
+	}
+	monthFigures(f, months, nil)
+	get := func(name string, m monthRow) fig {
+		return f.get(name + "/" + monthKey(m.month))
+	}
 	cur := months[len(months)-1]
 	var prev *monthRow
 	if len(months) > 1 {
 		prev = &months[len(months)-2]
 	}
-	hidden := func(n int64) bool { return n > 0 && n < k }
 	keys := &KeyTable{Caption: "Kennzahlen des Monats", Head: []string{"Kennzahl", german.MonthName(first.Month()), "Vormonat", "Veränderung"}}
-	addCount := func(name, note string, get func(monthRow) int64) {
-		c := get(cur)
-		row := KeyRow{Name: name, Note: note, Cells: []string{countText(c, hidden(c)), "x", "x"}}
+	addCount := func(name, note, figure string) {
+		c := get(figure, cur)
+		row := KeyRow{Name: name, Note: note, Cells: []string{c.text(), "x", "x"}}
 		if prev != nil {
-			p := get(*prev)
-			row.Cells[1] = countText(p, hidden(p))
-			if !hidden(c) && !hidden(p) {
-				row.Cells[2] = signed(c - p)
+			p := get(figure, *prev)
+			row.Cells[1] = p.text()
+			if shown(c, p) {
+				row.Cells[2] = signed(c.value - p.value)
 			}
 		}
 		keys.Rows = append(keys.Rows, row)
 	}
-	addCount("Integrationen nach § 48a SGB II (K2)", "Personen mit mindestens einer Aufnahme von Beschäftigung, Ausbildung oder Selbständigkeit im Monat", func(m monthRow) int64 { return m.k2 })
+	addCount("Integrationen nach § 48a SGB II (K2)", "Personen mit mindestens einer Aufnahme von Beschäftigung, Ausbildung oder Selbständigkeit im Monat", "k2")
 	kindNames := []string{"sozialversicherungspflichtig Vollzeit", "sozialversicherungspflichtig Teilzeit", "Ausbildung", "selbständig", "Minijobs", "Praktika", "Einstiegsqualifizierungen"}
 	for i, n := range kindNames {
-		i := i
-		addCount("Aufnahmen: "+n, "", func(m monthRow) int64 { return m.kinds[i] })
+		addCount("Aufnahmen: "+n, "", "start_monat/"+startKinds[i])
 	}
-	quota := func(v sql.NullFloat64, m monthRow) string {
-		if !v.Valid || !m.complete || !m.avgCaseload.Valid || m.avgCaseload.Float64 < MinDenominator {
+	// A 12-month rate is shown only where all 12 months' counts it rests on are shown,
+	// and once shown it stays as it was.
+	quota := func(name string, v sql.NullFloat64, at int, figs ...string) string {
+		m := months[at]
+		if !v.Valid || !m.complete || !m.avgCaseload.Valid || m.avgCaseload.Float64 < MinDenominator || at < 11 {
 			return "x"
 		}
-		return german.Decimal(100*v.Float64, 1) + " %"
+		for j := at - 11; j <= at; j++ {
+			for _, fg := range figs {
+				if !shown(get(fg, months[j])) {
+					return "x"
+				}
+			}
+		}
+		return f.frozen(name+"/"+monthKey(m.month), german.Decimal(100*v.Float64, 1)+" %")
 	}
-	qr := KeyRow{Name: "Integrationsquote (12 Monate)", Note: "Integrationen der letzten 12 Monate / durchschnittlicher Bestand; x, solange keine 12 Monate geliefert sind", Cells: []string{quota(cur.quota, cur), "x", ""}}
-	mr := KeyRow{Name: "Minijob-Quote (12 Monate)", Cells: []string{quota(cur.miniQuota, cur), "x", ""}}
+	last := len(months) - 1
+	qr := KeyRow{Name: "Integrationsquote (12 Monate)", Note: "Integrationen der letzten 12 Monate / durchschnittlicher Bestand; x, solange keine 12 Monate geliefert sind", Cells: []string{quota("quote", cur.quota, last, "k2"), "x", ""}}
+	mr := KeyRow{Name: "Minijob-Quote (12 Monate)", Cells: []string{quota("minijobquote", cur.miniQuota, last, "start_monat/mini"), "x", ""}}
 	if prev != nil {
-		qr.Cells[1], mr.Cells[1] = quota(prev.quota, *prev), quota(prev.miniQuota, *prev)
+		qr.Cells[1], mr.Cells[1] = quota("quote", prev.quota, last-1, "k2"), quota("minijobquote", prev.miniQuota, last-1, "start_monat/mini")
 	}
 	keys.Rows = append(keys.Rows, qr, mr)
 	cov, err := latestCoverage(ctx, db, end)
@@ -114,33 +131,27 @@ func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	r.Keys = keys
 
 	// Charts over the last 24 months.
-	if len(months) > 24 {
-		months = months[len(months)-24:]
-	}
 	var labels []string
-	var k2 []int64
+	var k2 []fig
 	quotas := series{Name: "Integrationsquote"}
 	minis := series{Name: "Minijob-Quote"}
 	var qLabels []string
-	for _, m := range months {
+	for i, m := range months {
 		labels = append(labels, monthLabel(m.month))
-		k2 = append(k2, m.k2)
-		if m.complete && m.quota.Valid && m.avgCaseload.Valid && m.avgCaseload.Float64 >= MinDenominator {
+		k2 = append(k2, get("k2", m))
+		q, mq := quota("quote", m.quota, i, "k2"), quota("minijobquote", m.miniQuota, i, "start_monat/mini")
+		if q != "x" && mq != "x" {
 			qLabels = append(qLabels, monthLabel(m.month))
-			quotas.Values = append(quotas.Values, round1(100*m.quota.Float64))
-			quotas.Texts = append(quotas.Texts, german.Decimal(100*m.quota.Float64, 1)+" %")
-			minis.Values = append(minis.Values, round1(100*m.miniQuota.Float64))
-			minis.Texts = append(minis.Texts, german.Decimal(100*m.miniQuota.Float64, 1)+" %")
+			quotas.Values = append(quotas.Values, percentValue(q))
+			quotas.Texts = append(quotas.Texts, q)
+			minis.Values = append(minis.Values, percentValue(mq))
+			minis.Texts = append(minis.Texts, mq)
 		}
-	}
-	k2supp := make([]bool, len(k2))
-	for i, v := range k2 {
-		k2supp[i] = hidden(v)
 	}
 	integ := Section{ID: "integrationen", Title: "Integrationen und Aufnahmen", Charts: []Chart{
 		chartSpec{ID: "k2", Title: "Integrationen nach § 48a SGB II (K2) je Monat", AxisHead: "Monat", Labels: labels,
 			Description: "Säulendiagramm der Integrationen (höchstens eine je Person und Monat) je Monat.",
-			Series:      []series{countSeries("Integrationen", k2, k2supp)}}.build(),
+			Series:      []series{countSeries("Integrationen", k2)}}.build(),
 	}}
 	if len(qLabels) > 0 {
 		integ.Charts = append(integ.Charts, chartSpec{ID: "quote", Title: "Gleitende Integrationsquote und Minijob-Quote (12 Monate)", AxisHead: "Monat",
@@ -150,7 +161,8 @@ func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	} else {
 		integ.Intro = "Die gleitende Integrationsquote wird ausgewiesen, sobald 12 Monate geliefert sind."
 	}
-	sc, err := startsChart(ctx, db, first, k)
+	sc, err := startsChart(ctx, db, f, end, nil)
+
 	if err != nil {
 		return nil, err
 	}
@@ -162,14 +174,14 @@ func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 		return nil, err
 	}
 	if s != nil && s.stichtag.Equal(end) {
-		r.Sections = append(r.Sections, Section{ID: "gemeinden", Title: "Städte und Gemeinden", Charts: []Chart{municipalityChart(s, k)}})
+		r.Sections = append(r.Sections, Section{ID: "gemeinden", Title: "Städte und Gemeinden", Charts: []Chart{municipalityChart(f, s)}})
 	}
-	courses, err := courseSection(ctx, db, first, k)
+	courses, err := courseSection(ctx, db, f, first)
 	if err != nil {
 		return nil, err
 	}
 	r.Sections = append(r.Sections, courses)
-	structure, err := structureSection(ctx, db, end, k)
+	structure, err := structureSection(ctx, db, f, end)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +194,7 @@ func Monthly(ctx context.Context, db *sql.DB, year, month int, k int64) (*Report
 	r.Notes = append([]Note{
 		{"Integration (K2)", "Aufnahme einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), einer Ausbildung oder einer selbständigen Tätigkeit; höchstens eine je Person und Monat (§ 48a SGB II, Kennzahl K2). Minijobs, Praktika und Einstiegsqualifizierungen zählen nicht als Integration und werden getrennt ausgewiesen."},
 		{"Integrationsquote", "Summe der Integrationen der letzten 12 Monate geteilt durch den durchschnittlichen Bestand an den Monatsstichtagen (15.) derselben 12 Monate."},
-		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests beendeter Kurse nach dem Monat des Kursendes (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau)."},
+		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests der im Berichtsmonat beendeten Kurse (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau). Je Monat, nicht über gleitende 12 Monate: aus dem Unterschied zweier gleitender Summen ließen sich kleine Monatszahlen errechnen."},
 		{"Gemeinden", "Wohngemeinde des Kunden am Monatsende; Gemeindegliederungen werden nur monatlich ausgewiesen."},
 	}, symbolNotes(k)...)
 	return r, nil
@@ -201,10 +213,17 @@ func joinSemi(p []string) string {
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 
+// percentValue reads back a share as shown ("12,3 %") for the chart.
+func percentValue(text string) float64 {
+	var whole, tenth int64
+	fmt.Sscanf(strings.NewReplacer(".", "", ",", " ").Replace(strings.TrimSuffix(text, " %")), "%d %d", &whole, &tenth)
+	return float64(whole) + float64(tenth)/10
+}
+
 var courseKinds = []struct{ key, name string }{{"IK", "Integrationskurs"}, {"IK_ALPHA", "Alphabetisierungskurs"}, {"IK_JUGEND", "Jugendintegrationskurs"}, {"BSK", "Berufssprachkurs"}}
 
 // courseSection shows language-course participation and results.
-func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (Section, error) {
+func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time) (Section, error) {
 	sec := Section{ID: "sprachkurse", Title: "Sprachkurse"}
 	rows, err := db.QueryContext(ctx, `SELECT monat, kursart, laufend_monatsende FROM mart_kursteilnahme
 		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE ORDER BY monat`, month.Format(time.DateOnly), month.Format(time.DateOnly))
@@ -212,7 +231,7 @@ func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (S
 		return sec, err
 	}
 	defer rows.Close()
-	var labels []string
+	var labels, keyMonths []string
 	counts := map[string][]int64{}
 	for rows.Next() {
 		var m time.Time
@@ -224,6 +243,7 @@ func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (S
 		l := monthLabel(m.UTC())
 		if len(labels) == 0 || labels[len(labels)-1] != l {
 			labels = append(labels, l)
+			keyMonths = append(keyMonths, monthKey(m.UTC()))
 			for _, c := range courseKinds {
 				counts[c.key] = append(counts[c.key], 0)
 			}
@@ -241,20 +261,21 @@ func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (S
 	}
 	ss := newSeriesSet(kLabels...)
 	for j := range labels {
-		v := make([]int64, len(courseKinds))
+		v := make([]fig, len(courseKinds))
 		for i, c := range courseKinds {
-			v[i] = counts[c.key][j]
+			v[i] = f.count("kurs_laufend/"+strings.ToLower(c.key)+"/"+keyMonths[j], counts[c.key][j])
 		}
-		ss.add(v, k, false)
+		ss.add(v)
 	}
 	sec.Charts = append(sec.Charts, chartSpec{ID: "kursteilnahme", Title: "Laufende Sprachkursteilnahmen am Monatsende", AxisHead: "Monat", Labels: labels, Stack: true,
 		Description: "Gestapeltes Säulendiagramm der am Monatsende laufenden Teilnahmen an Integrations- und Berufssprachkursen, nach Kursart, für die letzten 12 Monate.",
 		Series:      ss}.build())
 
-	// Results of the courses that ended in the last 12 months, by kind.
+	// Results of the courses that ended in the month, by kind: a count per month, not a
+	// window of 12 months (consecutive windows would differ by the months' small counts).
 	results := []struct{ key, name string }{{"UNTER_A2", "unter A2"}, {"A2", "A2"}, {"B1", "B1"}, {"B2", "B2"}, {"C1", "C1"}, {"NICHT_BESTANDEN", "nicht bestanden"}, {"KEIN_TEST", "ohne Test"}}
 	rrows, err := db.QueryContext(ctx, `SELECT massnahmeart, ergebnis, sum(anzahl)::BIGINT FROM mart_sprachkurs
-		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE GROUP BY ALL`, month.Format(time.DateOnly), month.Format(time.DateOnly))
+		WHERE monat = ?::DATE GROUP BY ALL`, month.Format(time.DateOnly))
 	if err != nil {
 		return sec, err
 	}
@@ -280,15 +301,16 @@ func courseSection(ctx context.Context, db *sql.DB, month time.Time, k int64) (S
 	}
 	rs := newSeriesSet(resultNames...)
 	for _, c := range courseKinds {
-		v := make([]int64, len(results))
+		v := make([]fig, len(results))
 		for i, x := range results {
-			v[i] = res[c.key][x.key]
+			v[i] = f.count("kurs_ergebnis/"+strings.ToLower(c.key)+"/"+strings.ToLower(x.key)+"/"+monthKey(month), res[c.key][x.key])
 		}
-		rs.add(v, k, false)
+		rs.add(v)
 	}
-	sec.Charts = append(sec.Charts, chartSpec{ID: "kursergebnisse", Title: "Ergebnisse der in den letzten 12 Monaten beendeten Sprachkurse", AxisHead: "Kursart",
+	name := monthLabel(month)
+	sec.Charts = append(sec.Charts, chartSpec{ID: "kursergebnisse", Title: "Ergebnisse der im " + name + " beendeten Sprachkurse", AxisHead: "Kursart",
 		Labels: kLabels, Stack: true, Horizontal: true,
-		Description: "Gestapeltes Balkendiagramm der Ergebnisse beendeter Sprachkurse der letzten 12 Monate, je Kursart nach erreichtem Niveau.",
+		Description: "Gestapeltes Balkendiagramm der Ergebnisse der im " + name + " beendeten Sprachkurse, je Kursart nach erreichtem Niveau.",
 		Series:      rs}.build())
 	return sec, nil
 }

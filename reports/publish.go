@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"ipoint/reports/suppress"
+	"fmt"
 	"time"
+
+	"ipoint/reports/suppress"
 )
 
 // Selection says which reports to publish. The zero Selection is the nightly run's:
@@ -33,8 +35,39 @@ type Published struct {
 	Weekly        bool
 }
 
+// Settings are the confidentiality settings a publication runs with.
+type Settings struct {
+	K        int64  // threshold: counts from 1 to K−1 are suppressed
+	Width    int64  // protection width: an attacker's interval for a suppressed figure is at least this wide
+	MinGroup int64  // smallest group a Kaplan–Meier curve is drawn for
+	Ledger   string // the file of published figures (kept by the ETL account, outside the archive)
+}
+
+// Minimums of the settings.
+const (
+	MinWidth    = suppress.MinK
+	MinMinGroup = 20
+)
+
+// Check refuses settings below their minimums, naming the configuration key.
+func (s Settings) Check() error {
+	if err := suppress.CheckK(s.K); err != nil {
+		return err
+	}
+	if s.Width < s.K || s.Width < MinWidth {
+		return fmt.Errorf("reports.width = %d: die Schutzbreite muss mindestens so groß wie die Geheimhaltungsschwelle sein (%d)", s.Width, max(s.K, MinWidth))
+	}
+	if s.MinGroup < MinMinGroup {
+		return fmt.Errorf("reports.min_group = %d: Verläufe brauchen Gruppen von mindestens %d Personen", s.MinGroup, MinMinGroup)
+	}
+	if s.Ledger == "" {
+		return errors.New("kein Verzeichnis der veröffentlichten Zahlen angegeben")
+	}
+	return nil
+}
+
 type planned struct {
-	load      func(ctx context.Context, db *sql.DB, k int64) (*Report, error)
+	load      func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error)
 	weekly    bool
 	byDefault bool // chosen by the data's Stand, not asked for
 }
@@ -50,12 +83,18 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	stand = stand.UTC()
 	var out []planned
 	week := func(y, w int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Weekly(ctx, db, y, w, k) }, true, false})
+		out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+			return Weekly(ctx, db, f, y, w, s.K)
+		}, true, false})
 	}
 	month := func(y, m int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Monthly(ctx, db, y, m, k) }, false, false})
+		out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+			return Monthly(ctx, db, f, y, m, s.K)
+		}, false, false})
 		if ly, lm := LastCompleteMonth(stand); ly == y && lm == m {
-			out = append(out, planned{func(ctx context.Context, db *sql.DB, k int64) (*Report, error) { return Cohorts(ctx, db, y, m, k) }, false, false})
+			out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+				return Cohorts(ctx, db, f, y, m, s.K, s.MinGroup)
+			}, false, false})
 		}
 	}
 	switch {
@@ -78,19 +117,28 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	return out, nil
 }
 
-// Publish renders the reports sel selects with the threshold k into the archive at dir
-// and rewrites the archive's index.
-func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, k int64) ([]Published, error) {
-	if err := suppress.CheckK(k); err != nil {
+// Publish renders the reports sel selects into the archive at dir and rewrites the
+// archive's index. The reports' figures are protected as one system together with every
+// figure published before (the ledger): the loaders run once to collect figures and
+// relations, suppress.System.Protect decides, the ledger is written, and the loaders run
+// again to render. Figures already published keep their value and their symbol.
+func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Settings) ([]Published, error) {
+	if err := set.Check(); err != nil {
 		return nil, err
 	}
 	todo, err := plan(ctx, db, sel)
 	if err != nil {
 		return nil, err
 	}
+	ledger, err := LoadLedger(set.Ledger)
+	if err != nil {
+		return nil, err
+	}
+	f := newFigures(ledger)
 	var done []Published
+	var ready []planned
 	for _, p := range todo {
-		r, err := p.load(ctx, db, k)
+		_, err := p.load(ctx, db, f, set)
 		var nd NoDataError
 		if errors.As(err, &nd) && p.byDefault {
 			done = append(done, Published{Outcome: "nicht erstellt: " + nd.Msg + " (noch keine Lieferungen für den Zeitraum)"})
@@ -99,11 +147,26 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, k int64
 		if err != nil {
 			return done, err
 		}
+		ready = append(ready, p)
+	}
+	if err := f.sys.Protect(set.K, set.Width); err != nil {
+		return done, fmt.Errorf("Geheimhaltung: %w", err)
+	}
+	ledger.record(f)
+	if err := ledger.Save(set.Ledger); err != nil {
+		return done, err
+	}
+	for _, p := range ready {
+		r, err := p.load(ctx, db, f, set)
+		if err != nil {
+			return done, err
+		}
+		r.Digest = figureDigest(r)
 		var buf bytes.Buffer
 		if err := Render(&buf, r); err != nil {
 			return done, err
 		}
-		path, outcome, err := Store(dir, r.ArchivePath(), buf.Bytes())
+		path, outcome, err := Store(dir, r.ArchivePath(), buf.Bytes(), r.Digest)
 		if err != nil {
 			return done, err
 		}

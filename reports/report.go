@@ -32,6 +32,7 @@ type Report struct {
 	Number      int       // ISO week or month
 	Stand       time.Time // the newest Stichtag the report rests on
 	DataVersion string    // the manifest's hash
+	Digest      string    // of the figures it shows (figureDigest)
 	K           int64     // suppression threshold
 	Keys        *KeyTable // key figures (optional)
 	Text        []string  // what changed notably, in words
@@ -117,12 +118,6 @@ type Check struct {
 	Name, Description string
 	Rows              int64
 	Notice            bool // a notice, not a failure
-}
-
-// suppressLine applies primary and secondary suppression to counts whose total is
-// published (or can be worked out from another figure of the report).
-func suppressLine(values []int64, k int64) []bool {
-	return suppress.Apply(suppress.Table{Cells: [][]int64{values}, RowTotals: true}, k).Cell[0]
 }
 
 // countText formats a count as published: "*" when suppressed, "-" for none.

@@ -19,7 +19,11 @@ func sample(version string) *Report {
 	regs := [][]int64{{30, 12, 2}, {25, 9, 1}}
 	ss := []series{}
 	for i, kr := range Kreise {
-		ss = append(ss, countSeries(kr.Name, regs[i], []bool{false, false, i == 0 || regs[i][2] < 3}))
+		var v []fig
+		for j, n := range regs[i] {
+			v = append(v, fig{value: n, hidden: j == 2})
+		}
+		ss = append(ss, countSeries(kr.Name, v))
 	}
 	return &Report{Kind: KindWeekly, Title: "Wochenbericht", Period: "KW 47/2026, 16.11.–22.11.2026", Year: 2026, Number: 47,
 		Stand: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), DataVersion: version, K: 3,
@@ -78,26 +82,40 @@ func TestRenderIsSelfContainedAndDeterministic(t *testing.T) {
 	}
 }
 
+// store stores a report as Publish does, with its figure digest.
+func store(t *testing.T, root string, r *Report) (string, string, error) {
+	r.Digest = figureDigest(r)
+	return Store(root, r.ArchivePath(), render(t, r), r.Digest)
+}
+
+// TestArchiveNeverReplaces: a report is never replaced; a new version comes only with
+// other figures, never for another Stand or data version alone.
 func TestArchiveNeverReplaces(t *testing.T) {
 	root := t.TempDir()
 	r := sample("v1")
-	p, out, err := Store(root, r.ArchivePath(), render(t, r))
+	p, out, err := store(t, root, r)
 	if err != nil || out != StoredNew || !strings.HasSuffix(p, filepath.FromSlash("2026/KW47/wochenbericht.html")) {
 		t.Fatalf("first store: %s %s %v", p, out, err)
 	}
-	if _, out, _ := Store(root, r.ArchivePath(), render(t, r)); out != StoredUnchanged {
+	if _, out, _ := store(t, root, r); out != StoredUnchanged {
 		t.Errorf("same bytes: %s", out)
 	}
 	first, _ := os.ReadFile(p)
+	restated := sample("v1b")
+	restated.Stand = restated.Stand.AddDate(0, 0, 1)
+	if _, out, _ := store(t, root, restated); out != StoredUnchanged {
+		t.Errorf("the same figures with another Stand and data version: %s", out)
+	}
 	r2 := sample("v2")
-	p2, out, err := Store(root, r2.ArchivePath(), render(t, r2))
+	r2.Keys.Rows[0].Cells[0] = "1.235"
+	p2, out, err := store(t, root, r2)
 	if err != nil || out != StoredVersion || !strings.HasSuffix(p2, "wochenbericht-v2.html") {
 		t.Fatalf("changed data: %s %s %v", p2, out, err)
 	}
 	if again, _ := os.ReadFile(p); !bytes.Equal(again, first) {
 		t.Error("the first version was changed")
 	}
-	if _, out, _ := Store(root, r2.ArchivePath(), render(t, r2)); out != StoredUnchanged {
+	if _, out, _ := store(t, root, r2); out != StoredUnchanged {
 		t.Errorf("v2 again: %s", out)
 	}
 	older := sample("v1")
@@ -105,7 +123,7 @@ func TestArchiveNeverReplaces(t *testing.T) {
 	monthly := sample("v1")
 	monthly.Kind, monthly.Title, monthly.Number, monthly.Period = KindMonthly, "Monatsbericht", 10, "Oktober 2026"
 	for _, x := range []*Report{older, monthly} {
-		if _, _, err := Store(root, x.ArchivePath(), render(t, x)); err != nil {
+		if _, _, err := store(t, root, x); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -171,6 +189,20 @@ func TestLastComplete(t *testing.T) {
 	}
 }
 
+// weeklyTable protects the weeks' figures as Publish does and returns the key table.
+func weeklyTable(t *testing.T, by map[time.Time]map[string]weekRow, weeks []time.Time, monday time.Time) (*KeyTable, *figures) {
+	t.Helper()
+	f := newFigures(&Ledger{Figures: map[string]LedgerFigure{}, Texts: map[string]string{}})
+	wf := weeklyFigures(f, by, weeks, nil)
+	if err := f.sys.Protect(3, 3); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := f.sys.Audit(3, 3, true); err != nil || len(found) > 0 {
+		t.Fatalf("after protection, an attacker narrows %v (%v)", found, err)
+	}
+	return weeklyKeys(wf, monday, nil), f
+}
+
 func TestWeeklyKeysSuppress(t *testing.T) {
 	monday := isoMonday(2026, 47)
 	by := map[time.Time]map[string]weekRow{}
@@ -178,18 +210,13 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 	for i := 4; i >= 0; i-- {
 		m := monday.AddDate(0, 0, -7*i)
 		weeks = append(weeks, m)
-		by[m] = map[string]weekRow{"05970": {regs: 30, caseload: 700, foerder: 630}, "05966": {regs: 10, caseload: 300, foerder: 270}}
+		by[m] = map[string]weekRow{"05970": {regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}, "05966": {regs: 10, caseload: 300, foerder: 270, exits: [6]int64{5, 5}, al: 300}}
 	}
-	// This week Olpe has 2 registrations: suppressed, and Siegen-Wittgenstein with it,
-	// because the total is published.
-	by[monday]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 0, 0, 0, 0, 0}}
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{5, 4, 0, 0, 0, 0}}
-	// Last week's total was 2: its change against this week must not be shown.
-	prev := monday.AddDate(0, 0, -7)
-	by[prev]["05970"] = weekRow{regs: 0, caseload: 700, foerder: 630}
-	by[prev]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270}
-	keys := weeklyKeys(by[monday], by, weeks, monday, 3, nil, nil)
-	row := func(name string) []string {
+	// This week Olpe has 2 registrations.
+	by[monday]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 1}, al: 300}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}
+	keys, f := weeklyTable(t, by, weeks, monday)
+	row := func(keys *KeyTable, name string) []string {
 		for _, r := range keys.Rows {
 			if r.Name == name {
 				return r.Cells
@@ -198,40 +225,34 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 		t.Fatalf("no row %q", name)
 		return nil
 	}
-	if got := strings.Join(row("Neue Zugänge"), "|"); got != "*|*|32|x|x" {
-		t.Errorf("registrations: %s", got)
+	if got := row(keys, "Neue Zugänge"); got[1] != "*" || got[0] != "*" {
+		t.Errorf("registrations: %v (suppressed: %v)", got, f.sys.Decisions())
 	}
-	if got := strings.Join(row("Betreute Kunden am Wochenende"), "|"); got != "700|300|1.000|±0|1.000,0" {
+	if got := strings.Join(row(keys, "Betreute Kunden am Wochenende"), "|"); got != "700|300|1.000|±0|1.000,0" {
 		t.Errorf("caseload: %s", got)
 	}
-	// Olpe's registrations are suppressed: its exits too (the caseload's change is
-	// registrations minus exits), and so Siegen-Wittgenstein's (the total is published).
-	// Last week's registrations (2) were withheld, so were last week's exits: no change
-	// and no average of the exits either.
-	if got := strings.Join(row("Abgänge"), "|"); got != "*|*|10|x|x" {
-		t.Errorf("exits: %s", got)
+	if got := row(keys, "Anteil mit besonderem Förderbedarf"); got[2] != "90,0 %" {
+		t.Errorf("support share: %v", got)
 	}
 	// Exits by reason only for both Kreise together.
-	if got := strings.Join(row("davon: Arbeit oder Ausbildung"), "|"); got != "x|x|6||" {
+	if got := strings.Join(row(keys, "davon: Arbeit oder Ausbildung"), "|"); got != "x|x|21||" {
 		t.Errorf("exits to work: %s", got)
 	}
-	if got := row("davon: Umzug"); got[2] != "4" {
-		t.Errorf("exits moved: %v", got)
-	}
-	// A reason with 2 exits is suppressed, and the smallest other with it, because the
-	// total of the exits is published.
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{5, 2, 0, 4, 0, 0}}
-	k2 := weeklyKeys(by[monday], by, weeks, monday, 3, nil, nil)
-	if a, b, c := k2.Rows[3].Cells[2], k2.Rows[4].Cells[2], k2.Rows[6].Cells[2]; a != "6" || b != "*" || c != "*" {
-		t.Errorf("reasons: work %s, moved %s, return %s", a, b, c)
+	// Last week's total was 2: its change and the averages that use it are not shown.
+	prev := monday.AddDate(0, 0, -7)
+	by[prev]["05970"] = weekRow{regs: 0, caseload: 700, foerder: 630, exits: [6]int64{0, 0}, al: 700}
+	by[prev]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 1}, al: 300}
+	keys, _ = weeklyTable(t, by, weeks, monday)
+	if got := row(keys, "Neue Zugänge"); got[3] != "x" || got[4] != "x" {
+		t.Errorf("change against a suppressed total: %v", got)
 	}
 	// With no small counts, the flows per Kreis are published.
-	by[monday]["05966"] = weekRow{regs: 12, caseload: 300, foerder: 270, exits: [6]int64{3, 3, 0, 0, 0, 0}}
-	if got := weeklyKeys(by[monday], by, weeks, monday, 3, nil, nil).Rows[1].Cells; got[0] != "30" || got[1] != "12" {
+	by[prev]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}
+	by[prev]["05966"] = weekRow{regs: 10, caseload: 300, foerder: 270, exits: [6]int64{5, 5}, al: 300}
+	by[monday]["05966"] = weekRow{regs: 12, caseload: 300, foerder: 270, exits: [6]int64{6, 6}, al: 300}
+	keys, _ = weeklyTable(t, by, weeks, monday)
+	if got := row(keys, "Neue Zugänge"); got[0] != "30" || got[1] != "12" || got[3] != "+2" {
 		t.Errorf("registrations without small counts: %v", got)
-	}
-	if got := row("Anteil mit besonderem Förderbedarf"); got[2] != "90,0 %" {
-		t.Errorf("support share: %v", got)
 	}
 }
 
@@ -272,13 +293,24 @@ func TestNotableUsesPublishedFiguresOnly(t *testing.T) {
 	for i := 4; i >= 0; i-- {
 		by[monday.AddDate(0, 0, -7*i)] = map[string]weekRow{"05970": {regs: 30, caseload: 700}, "05966": {regs: 10, caseload: 300}}
 	}
+	var weeks []time.Time
+	for i := 4; i >= 0; i-- {
+		weeks = append(weeks, monday.AddDate(0, 0, -7*i))
+	}
+	text := func() string {
+		f := newFigures(&Ledger{Figures: map[string]LedgerFigure{}, Texts: map[string]string{}})
+		wf := weeklyFigures(f, by, weeks, nil)
+		if err := f.sys.Protect(3, 3); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(notable(wf, monday), " ")
+	}
 	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 2, 0, 0, 0, 0}}
-	text := strings.Join(notable(by[monday], by, monday, 3), " ")
-	if strings.Contains(text, "Arbeit oder Ausbildung") {
-		t.Errorf("text reveals a suppressed figure: %s", text)
+	if got := text(); strings.Contains(got, "Arbeit oder Ausbildung") {
+		t.Errorf("text reveals a suppressed figure: %s", got)
 	}
 	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 3, 0, 0, 0, 0}}
-	if text := strings.Join(notable(by[monday], by, monday, 3), " "); !strings.Contains(text, "4 der 7 Abgänge") {
-		t.Errorf("text: %s", text)
+	if got := text(); !strings.Contains(got, "4 der 7 Abgänge") {
+		t.Errorf("text: %s", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"ipoint/pipeline"
@@ -15,11 +16,12 @@ import (
 // (or by Kreis for the municipalities, which belong to one).
 type structure struct {
 	stichtag time.Time
-	counts   map[string]map[string]int64 // merkmal -> auspraegung -> count
+	counts   map[string]map[string]int64            // merkmal -> auspraegung -> count
+	byKreis  map[string]map[string]map[string]int64 // merkmal -> kreis -> auspraegung -> count
 }
 
 func loadStructure(ctx context.Context, db *sql.DB, upTo time.Time) (*structure, error) {
-	rows, err := db.QueryContext(ctx, `SELECT stichtag, merkmal, auspraegung, sum(anzahl)::BIGINT FROM mart_struktur_monat
+	rows, err := db.QueryContext(ctx, `SELECT stichtag, coalesce(kreis, ''), merkmal, auspraegung, sum(anzahl)::BIGINT FROM mart_struktur_monat
 		WHERE stichtag = (SELECT max(stichtag) FROM mart_struktur_monat WHERE stichtag <= ?::DATE) GROUP BY ALL`, upTo.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
@@ -28,39 +30,39 @@ func loadStructure(ctx context.Context, db *sql.DB, upTo time.Time) (*structure,
 	var s *structure
 	for rows.Next() {
 		if s == nil {
-			s = &structure{counts: map[string]map[string]int64{}}
+			s = &structure{counts: map[string]map[string]int64{}, byKreis: map[string]map[string]map[string]int64{}}
 		}
-		var m, a string
+		var kreis, m, a string
 		var n int64
-		if err := rows.Scan(&s.stichtag, &m, &a, &n); err != nil {
+		if err := rows.Scan(&s.stichtag, &kreis, &m, &a, &n); err != nil {
 			return nil, err
 		}
 		if s.counts[m] == nil {
 			s.counts[m] = map[string]int64{}
+			s.byKreis[m] = map[string]map[string]int64{}
 		}
-		s.counts[m][a] = n
+		if s.byKreis[m][kreis] == nil {
+			s.byKreis[m][kreis] = map[string]int64{}
+		}
+		s.counts[m][a] += n
+		s.byKreis[m][kreis][a] += n
+	}
+	if s != nil {
+		s.stichtag = s.stichtag.UTC()
 	}
 	return s, rows.Err()
 }
 
-// countChart is a bar chart of one distribution whose total is published.
-func countChart(id, title, desc, axis string, labels []string, values []int64, k int64, horizontal bool) Chart {
-	return chartSpec{ID: id, Title: title, Description: desc, AxisHead: axis, Labels: labels, Horizontal: horizontal,
-		Series: []series{countSeries("Kunden", values, suppressLine(values, k))}}.build()
+func (s *structure) key(merkmal, value string) string {
+	return "struktur/" + merkmal + "/" + value + "/" + dayKey(s.stichtag)
 }
 
-// structureSection shows the caseload at the latest month end up to upTo by origin,
-// age and sex, and German level.
-func structureSection(ctx context.Context, db *sql.DB, upTo time.Time, k int64) (*Section, error) {
-	s, err := loadStructure(ctx, db, upTo)
-	if err != nil || s == nil {
-		return nil, err
-	}
-	day := german.Date(s.stichtag)
-	sec := &Section{ID: "struktur", Title: "Zusammensetzung des Bestands am " + day,
-		Intro: "Gliederungen nach Staatsangehörigkeit, Alter, Geschlecht und Sprachniveau werden nur zum Monatsende ausgewiesen, beide Kreise zusammen."}
+// total is the caseload at the month end, together or for a Kreis: the same figure as a
+// Wochenbericht's caseload where the month ends on a Sunday.
+func (s *structure) total(kreis string) string { return "bestand/" + kreis + "/" + dayKey(s.stichtag) }
 
-	// Origin: the leading nationalities, then the rest.
+// topNationalities are the eight most frequent known nationalities, the rest in one bar.
+func (s *structure) topNationalities() (top []string, rest string) {
 	type kv struct {
 		k string
 		v int64
@@ -75,76 +77,220 @@ func structureSection(ctx context.Context, db *sql.DB, upTo time.Time, k int64) 
 		}
 		return nat[i].k < nat[j].k
 	})
-	var labels []string
-	var values []int64
-	var rest int64
-	for i, e := range nat {
-		if i < 8 && e.k != "unbekannt" {
-			labels = append(labels, countryName(e.k))
-			values = append(values, e.v)
-		} else {
-			rest += e.v
+	for _, e := range nat {
+		if len(top) < 8 && e.k != "unbekannt" {
+			top = append(top, e.k)
 		}
 	}
-	labels = append(labels, "übrige und unbekannt")
-	values = append(values, rest)
-	sec.Charts = append(sec.Charts, countChart("herkunft", "Die häufigsten Staatsangehörigkeiten",
-		"Balkendiagramm der betreuten Kunden am "+day+" nach den acht häufigsten Staatsangehörigkeiten und den übrigen.", "Staatsangehörigkeit", labels, values, k, true))
+	sorted := append([]string(nil), top...)
+	sort.Strings(sorted)
+	return top, "uebrige-ohne-" + strings.Join(sorted, ".")
+}
 
-	groups := []string{"8 Asylherkunftsländer", "Ukraine", "Sonstige"}
-	values = nil
-	for _, g := range groups {
-		values = append(values, s.counts["herkunftsgruppe"][g])
+// register adds the month end's figures and relations: every distribution adds up to
+// the caseload; nationalities make up the origin groups and the rest bar; municipalities
+// and a latent count of unknown municipality make up each Kreis's caseload.
+func (s *structure) register(f *figures) {
+	sumOf := func(m string) (n int64) {
+		for _, v := range s.counts[m] {
+			n += v
+		}
+		return n
 	}
-	sec.Charts = append(sec.Charts, countChart("herkunftsgruppe", "Herkunftsgruppen",
-		"Säulendiagramm der betreuten Kunden am "+day+" nach Herkunftsgruppe: die 8 zugangsstärksten Asylherkunftsländer, Ukraine, sonstige.", "Herkunftsgruppe", groups, values, k, false))
+	f.latent(s.total("alle"), sumOf("geschlecht"))
+	for _, kr := range Kreise {
+		var n int64
+		for _, v := range s.byKreis["geschlecht"][kr.Key] {
+			n += v
+		}
+		f.latent(s.total(kr.Key), n)
+	}
+	distribution := func(m string, shownValues []string) {
+		shownSet := map[string]bool{}
+		for _, v := range shownValues {
+			f.count(s.key(m, v), s.counts[m][v])
+			shownSet[v] = true
+		}
+		var parts []string
+		for _, v := range sortedKeys(s.counts[m]) {
+			if !shownSet[v] {
+				f.latent(s.key(m, v), s.counts[m][v])
+			}
+		}
+		for _, v := range sortedKeys(union(s.counts[m], shownSet)) {
+			parts = append(parts, s.key(m, v))
+		}
+		f.sum(s.total("alle"), parts...)
+	}
+	distribution("geschlecht", sexKeys)
+	distribution("altersgruppe", ageGroups)
+	distribution("sprachniveau", levels)
+	distribution("herkunftsgruppe", originGroups)
+	// Nationalities: each code latent, the top eight and the rest shown.
+	top, rest := s.topNationalities()
+	distribution("staatsangehoerigkeit", top)
+	isTop := map[string]bool{}
+	for _, c := range top {
+		isTop[c] = true
+	}
+	var restParts, asyl, other []string
+	for _, c := range sortedKeys(s.counts["staatsangehoerigkeit"]) {
+		k := s.key("staatsangehoerigkeit", c)
+		if !isTop[c] {
+			restParts = append(restParts, k)
+		}
+		switch {
+		case c == "UKR":
+		case asylumCountries[c]:
+			asyl = append(asyl, k)
+		default:
+			other = append(other, k)
+		}
+	}
+	var restValue int64
+	for _, c := range sortedKeys(s.counts["staatsangehoerigkeit"]) {
+		if !isTop[c] {
+			restValue += s.counts["staatsangehoerigkeit"][c]
+		}
+	}
+	f.count(s.key("staatsangehoerigkeit", rest), restValue)
+	f.sum(s.key("staatsangehoerigkeit", rest), restParts...)
+	if s.counts["staatsangehoerigkeit"]["UKR"] > 0 || f.sys.Has(s.key("staatsangehoerigkeit", "UKR")) {
+		f.sum(s.key("herkunftsgruppe", "Ukraine"), s.key("staatsangehoerigkeit", "UKR"))
+	}
+	f.sum(s.key("herkunftsgruppe", "8 Asylherkunftsländer"), asyl...)
+	f.sum(s.key("herkunftsgruppe", "Sonstige"), other...)
+	// Municipalities, per Kreis with a latent count of unknown ones.
+	var unknownParts []string
+	var unknownAll int64
+	for kreis, byAGS := range s.byKreis["gemeinde"] {
+		var parts []string
+		var known, all int64
+		for ags, n := range byAGS {
+			all += n
+			if m, ok := pipeline.MunicipalityByAGS(ags); ok && m.Kreis == kreis {
+				f.count(s.key("gemeinde", ags), s.counts["gemeinde"][ags])
+				known += n
+			}
+		}
+		for _, m := range pipeline.Municipalities {
+			if m.Kreis == kreis {
+				f.count(s.key("gemeinde", m.AGS), s.counts["gemeinde"][m.AGS])
+				parts = append(parts, s.key("gemeinde", m.AGS))
+			}
+		}
+		u := "struktur/gemeinde_unbekannt/" + kreisOrNone(kreis) + "/" + dayKey(s.stichtag)
+		f.latent(u, all-known)
+		unknownParts = append(unknownParts, u)
+		unknownAll += all - known
+		if kreis == Kreise[0].Key || kreis == Kreise[1].Key {
+			f.sum(s.total(kreis), append(parts, u)...)
+		}
+	}
+	sort.Strings(unknownParts)
+	f.count(s.key("gemeinde", "unbekannt"), unknownAll)
+	f.sum(s.key("gemeinde", "unbekannt"), unknownParts...)
+}
 
-	// Age by sex: the cells add up to the published caseload, so they are suppressed as one line.
-	ages := []string{"unter 25", "25 bis unter 35", "35 bis unter 45", "45 bis unter 55", "55 und älter", "unbekannt"}
-	sexes := []struct{ key, name string }{{"m", "männlich"}, {"w", "weiblich"}, {"d", "divers"}, {"o", "ohne Angabe"}, {"unbekannt", "unbekannt"}}
-	// Age and sex are counted separately in the mart; the chart shows both distributions.
-	var ageVals, sexVals []int64
-	for _, a := range ages {
-		ageVals = append(ageVals, s.counts["altersgruppe"][a])
+func kreisOrNone(k string) string {
+	if k == "" {
+		return "ohne"
 	}
-	var sexLabels []string
-	for _, x := range sexes {
-		sexLabels = append(sexLabels, x.name)
-		sexVals = append(sexVals, s.counts["geschlecht"][x.key])
+	return k
+}
+
+var (
+	sexKeys         = []string{"m", "w", "d", "o", "unbekannt"}
+	ageGroups       = []string{"unter 25", "25 bis unter 35", "35 bis unter 45", "45 bis unter 55", "55 und älter", "unbekannt"}
+	levels          = []string{"A0", "A1", "A2", "B1", "B2", "C1", "C2", "unbekannt"}
+	originGroups    = []string{"8 Asylherkunftsländer", "Ukraine", "Sonstige"}
+	asylumCountries = map[string]bool{"AFG": true, "ERI": true, "IRN": true, "IRQ": true, "NGA": true, "PAK": true, "SOM": true, "SYR": true}
+)
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
 	}
+	sort.Strings(out)
+	return out
+}
+
+func union(m map[string]int64, set map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	for k := range set {
+		out[k] = true
+	}
+	return out
+}
+
+// countChart is a bar chart of one distribution.
+func countChart(f *figures, s *structure, id, title, desc, axis string, labels []string, keys []string, horizontal bool) Chart {
+	v := make([]fig, len(keys))
+	for i, k := range keys {
+		v[i] = f.get(k)
+	}
+	return chartSpec{ID: id, Title: title, Description: desc, AxisHead: axis, Labels: labels, Horizontal: horizontal,
+		Series: []series{countSeries("Kunden", v)}}.build()
+}
+
+// structureSection shows the caseload at the latest month end up to upTo by origin,
+// age and sex, and German level.
+func structureSection(ctx context.Context, db *sql.DB, f *figures, upTo time.Time) (*Section, error) {
+	s, err := loadStructure(ctx, db, upTo)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	s.register(f)
+	day := german.Date(s.stichtag)
+	sec := &Section{ID: "struktur", Title: "Zusammensetzung des Bestands am " + day,
+		Intro: "Gliederungen nach Staatsangehörigkeit, Alter, Geschlecht und Sprachniveau werden nur zum Monatsende ausgewiesen, beide Kreise zusammen."}
+	keysOf := func(m string, values []string) []string {
+		var out []string
+		for _, v := range values {
+			out = append(out, s.key(m, v))
+		}
+		return out
+	}
+	top, rest := s.topNationalities()
+	var labels []string
+	for _, c := range top {
+		labels = append(labels, countryName(c))
+	}
+	sec.Charts = append(sec.Charts, countChart(f, s, "herkunft", "Die häufigsten Staatsangehörigkeiten",
+		"Balkendiagramm der betreuten Kunden am "+day+" nach den acht häufigsten Staatsangehörigkeiten und den übrigen.", "Staatsangehörigkeit",
+		append(labels, "übrige und unbekannt"), keysOf("staatsangehoerigkeit", append(top, rest)), true))
+	sec.Charts = append(sec.Charts, countChart(f, s, "herkunftsgruppe", "Herkunftsgruppen",
+		"Säulendiagramm der betreuten Kunden am "+day+" nach Herkunftsgruppe: die 8 zugangsstärksten Asylherkunftsländer, Ukraine, sonstige.", "Herkunftsgruppe",
+		originGroups, keysOf("herkunftsgruppe", originGroups), false))
+	sexLabels := []string{"männlich", "weiblich", "divers", "ohne Angabe", "unbekannt"}
 	sec.Charts = append(sec.Charts,
-		countChart("alter", "Altersgruppen", "Säulendiagramm der betreuten Kunden am "+day+" nach Altersgruppe (aus dem Geburtsjahr).", "Altersgruppe", ages, ageVals, k, false),
-		countChart("geschlecht", "Geschlecht", "Säulendiagramm der betreuten Kunden am "+day+" nach Geschlecht.", "Geschlecht", sexLabels, sexVals, k, false))
-
-	levels := []string{"A0", "A1", "A2", "B1", "B2", "C1", "C2", "unbekannt"}
-	values = nil
-	for _, l := range levels {
-		values = append(values, s.counts["sprachniveau"][l])
-	}
-	sec.Charts = append(sec.Charts, countChart("sprachniveau", "Deutschkenntnisse",
-		"Säulendiagramm der betreuten Kunden am "+day+" nach ihrem Sprachniveau im Deutschen (Gemeinsamer Europäischer Referenzrahmen, A0: keine Kenntnisse).", "Sprachniveau", levels, values, k, false))
+		countChart(f, s, "alter", "Altersgruppen", "Säulendiagramm der betreuten Kunden am "+day+" nach Altersgruppe (aus dem Geburtsjahr).", "Altersgruppe",
+			ageGroups, keysOf("altersgruppe", ageGroups), false),
+		countChart(f, s, "geschlecht", "Geschlecht", "Säulendiagramm der betreuten Kunden am "+day+" nach Geschlecht.", "Geschlecht",
+			sexLabels, keysOf("geschlecht", sexKeys), false))
+	sec.Charts = append(sec.Charts, countChart(f, s, "sprachniveau", "Deutschkenntnisse",
+		"Säulendiagramm der betreuten Kunden am "+day+" nach ihrem Sprachniveau im Deutschen (Gemeinsamer Europäischer Referenzrahmen, A0: keine Kenntnisse).", "Sprachniveau",
+		levels, keysOf("sprachniveau", levels), false))
 	return sec, nil
 }
 
 // municipalityChart shows the caseload at the month end in the 18 municipalities.
-func municipalityChart(s *structure, k int64) Chart {
-	var labels []string
-	var values []int64
-	var rest int64
+func municipalityChart(f *figures, s *structure) Chart {
+	s.register(f)
+	var labels, keys []string
 	for _, m := range pipeline.Municipalities {
 		labels = append(labels, m.Name)
-		values = append(values, s.counts["gemeinde"][m.AGS])
-	}
-	for a, n := range s.counts["gemeinde"] {
-		if _, ok := pipeline.MunicipalityByAGS(a); !ok {
-			rest += n
-		}
+		keys = append(keys, s.key("gemeinde", m.AGS))
 	}
 	labels = append(labels, "unbekannt")
-	values = append(values, rest)
-	return countChart("gemeinden", "Betreute Kunden nach Wohngemeinde",
+	keys = append(keys, s.key("gemeinde", "unbekannt"))
+	return countChart(f, s, "gemeinden", "Betreute Kunden nach Wohngemeinde",
 		fmt.Sprintf("Balkendiagramm der betreuten Kunden am %s in den 18 Städten und Gemeinden der beiden Kreise.", german.Date(s.stichtag)),
-		"Gemeinde", labels, values, k, true)
+		"Gemeinde", labels, keys, true)
 }
 
 var countries = map[string]string{

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"ipoint/reports/german"
+	"ipoint/reports/suppress"
 )
 
 type weekRow struct {
@@ -26,14 +28,14 @@ func (r weekRow) exitsTotal() int64 {
 var exitReasons = []string{"Arbeit oder Ausbildung", "Umzug", "Einbürgerung", "Rückkehr", "sonstige Gründe", "Grund unbekannt"}
 
 // Weekly loads the Wochenbericht of ISO week `week` of ISO year `year` from the warehouse.
-func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, error) {
+func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64) (*Report, error) {
 	monday := isoMonday(year, week)
 	r := &Report{Kind: KindWeekly, Title: "Wochenbericht", Year: year, Number: week, K: k}
 	by, weeks, err := loadWeeks(ctx, db, monday)
 	if err != nil {
 		return nil, err
 	}
-	this, ok := by[monday]
+	_, ok := by[monday]
 	if !ok {
 		return nil, NoDataError{fmt.Sprintf("keine Zahlen für KW %02d/%d in der Auswertungsdatenbank", week, year)}
 	}
@@ -46,7 +48,7 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 	}
 	r.Period = fmt.Sprintf("KW %02d/%d, %s–%s", week, year, monday.Format("02.01."), german.Date(end))
 
-	starts, err := weekStarts(ctx, db, monday)
+	starts, err := weekStarts(ctx, db, weeks[0], monday)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +56,9 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	r.Keys = weeklyKeys(this, by, weeks, monday, k, starts, coverage)
-	r.Text = notable(this, by, monday, k)
+	wf := weeklyFigures(f, by, weeks, starts)
+	r.Keys = weeklyKeys(wf, monday, coverage)
+	r.Text = notable(wf, monday)
 
 	last52 := weeks
 	if len(last52) > 52 {
@@ -65,47 +68,43 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 	for i, w := range last52 {
 		labels[i] = weekLabel(w)
 	}
-	perWeek := func(get func(weekRow) []int64, names []string, withhold func(map[string]weekRow) bool) []series {
+	perWeek := func(names []string, get func(w time.Time, i int) fig) []series {
 		ss := newSeriesSet(names...)
 		for _, w := range last52 {
-			ss.add(get(sum(by[w])), k, withhold != nil && withhold(by[w]))
+			v := make([]fig, len(names))
+			for i := range names {
+				v[i] = get(w, i)
+			}
+			ss.add(v)
 		}
 		return ss
 	}
-	regsByKreis := newSeriesSet(kreisNames()...)
-	for _, w := range last52 {
-		v := make([]int64, len(Kreise))
-		for i, kr := range Kreise {
-			v[i] = by[w][kr.Key].regs
-		}
-		regsByKreis.add(v, k, flowsWithheld(by[w], k))
-	}
+	regsByKreis := perWeek(kreisNames(), func(w time.Time, i int) fig { return wf.get("zugaenge", Kreise[i].Key, w) })
+	statusNames := []string{"arbeitslos", "arbeitsuchend", "in Maßnahme", "im Integrationskurs", "erwerbstätig", "nicht verfügbar"}
 	entwicklung := Section{ID: "entwicklung", Title: "Entwicklung der letzten 52 Wochen", Charts: []Chart{
 		chartSpec{ID: "zugaenge", Title: "Neue Zugänge je Woche nach Kreis", AxisHead: "Woche", Labels: labels, Stack: true,
 			Description: "Gestapeltes Säulendiagramm der neuen Zugänge beim Integration Point je Kalenderwoche der letzten 52 Wochen, nach Kreis.",
 			Series:      regsByKreis}.build(),
 		chartSpec{ID: "bestand", Title: "Betreute Kunden am Wochenende nach Status", AxisHead: "Woche", Labels: labels, Line: true, Stack: true, Area: true,
 			Description: "Gestapeltes Flächendiagramm der betreuten Kunden am Ende jeder der letzten 52 Wochen, nach Status, beide Kreise zusammen.",
-			Series: perWeek(func(r weekRow) []int64 { return []int64{r.al, r.as, r.massn, r.ik, r.erw, r.na} },
-				[]string{"arbeitslos", "arbeitsuchend", "in Maßnahme", "im Integrationskurs", "erwerbstätig", "nicht verfügbar"}, nil)}.build(),
+			Series:      perWeek(statusNames, func(w time.Time, i int) fig { return wf.get("status/"+statusKeys[i], "alle", w) })}.build(),
 		chartSpec{ID: "abgaenge", Title: "Abgänge je Woche nach Grund", AxisHead: "Woche", Labels: labels, Stack: true,
 			Description: "Gestapeltes Säulendiagramm der Abgänge vom Integration Point je Kalenderwoche der letzten 52 Wochen, nach Grund, beide Kreise zusammen.",
-			Series: perWeek(func(r weekRow) []int64 { return r.exits[:] }, exitReasons,
-				func(m map[string]weekRow) bool { return flowTotalsWithheld(m, k) })}.build(),
+			Series:      perWeek(exitReasons, func(w time.Time, i int) fig { return wf.get("abgang/"+exitKeys[i], "alle", w) })}.build(),
 	}}
-	sc, err := startsChart(ctx, db, monday, k)
+	sc, err := startsChart(ctx, db, f, end, wf)
 	if err != nil {
 		return nil, err
 	}
 	entwicklung.Charts = append(entwicklung.Charts, sc)
-	bc, err := consultationsChart(ctx, db, last52, labels, k)
+	bc, err := consultationsChart(ctx, db, f, last52, labels)
 	if err != nil {
 		return nil, err
 	}
 	entwicklung.Charts = append(entwicklung.Charts, bc)
 	r.Sections = append(r.Sections, entwicklung)
 
-	structure, err := structureSection(ctx, db, end, k)
+	structure, err := structureSection(ctx, db, f, end)
 	if err != nil {
 		return nil, err
 	}
@@ -117,34 +116,6 @@ func Weekly(ctx context.Context, db *sql.DB, year, week int, k int64) (*Report, 
 	}
 	r.Notes = weeklyNotes(k)
 	return r, nil
-}
-
-// flowsWithheld says whether a week's registrations and exits per Kreis are withheld.
-// The caseload per Kreis is published every week, and its change is registrations
-// minus exits; so where either count of a Kreis must be suppressed, both are, in every
-// Kreis (the total of each is published, so one Kreis alone would follow from the other).
-func flowsWithheld(m map[string]weekRow, k int64) bool {
-	regs := make([]int64, len(Kreise))
-	exits := make([]int64, len(Kreise))
-	for i, kr := range Kreise {
-		regs[i], exits[i] = m[kr.Key].regs, m[kr.Key].exitsTotal()
-	}
-	for _, line := range [][]int64{regs, exits} {
-		for _, hidden := range suppressLine(line, k) {
-			if hidden {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// flowTotalsWithheld says whether a week's registrations and exits together (both
-// Kreise) are withheld: where either is small, both are, since the caseload's change is
-// their difference.
-func flowTotalsWithheld(m map[string]weekRow, k int64) bool {
-	t := sum(m)
-	return (t.regs > 0 && t.regs < k) || (t.exitsTotal() > 0 && t.exitsTotal() < k)
 }
 
 func sum(m map[string]weekRow) weekRow {
@@ -204,22 +175,28 @@ func loadStand(ctx context.Context, db *sql.DB, r *Report) error {
 	return db.QueryRowContext(ctx, `SELECT coalesce(any_value(datenversion), '') FROM core_lieferungen`).Scan(&r.DataVersion)
 }
 
-// weekStarts counts the job and training starts (K2 kinds) and other entries that began in the week, per Kreis.
-func weekStarts(ctx context.Context, db *sql.DB, monday time.Time) (map[string][2]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT coalesce(kreis, ''), count(*) FILTER (integration), count(*) FILTER (NOT integration)
-		FROM core_aufnahmen WHERE beginn BETWEEN ?::DATE AND ?::DATE + 6 GROUP BY ALL`, monday.Format(time.DateOnly), monday.Format(time.DateOnly))
+// weekStarts counts the job and training starts (K2 kinds) and other entries that began
+// in each week from first to last, per Kreis ("" where the Kreis is unknown).
+func weekStarts(ctx context.Context, db *sql.DB, first, last time.Time) (map[time.Time]map[string][2]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT date_trunc('week', beginn)::DATE, coalesce(kreis, ''), count(*) FILTER (integration), count(*) FILTER (NOT integration)
+		FROM core_aufnahmen WHERE beginn BETWEEN ?::DATE AND ?::DATE + 6 GROUP BY ALL`, first.Format(time.DateOnly), last.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string][2]int64{}
+	out := map[time.Time]map[string][2]int64{}
 	for rows.Next() {
+		var m time.Time
 		var kreis string
 		var v [2]int64
-		if err := rows.Scan(&kreis, &v[0], &v[1]); err != nil {
+		if err := rows.Scan(&m, &kreis, &v[0], &v[1]); err != nil {
 			return nil, err
 		}
-		out[kreis] = v
+		m = m.UTC()
+		if out[m] == nil {
+			out[m] = map[string][2]int64{}
+		}
+		out[m][kreis] = v
 	}
 	return out, rows.Err()
 }
@@ -266,130 +243,212 @@ func latestCoverage(ctx context.Context, db *sql.DB, end time.Time) (*coverage, 
 	return c, rows.Err()
 }
 
+var (
+	statusKeys = []string{"al", "as", "massn", "ik", "erw", "na"}
+	exitKeys   = []string{"int", "umz", "einb", "rueck", "sonst", "unbekannt"}
+)
+
+func dayKey(d time.Time) string   { return d.Format(time.DateOnly) }
+func monthKey(d time.Time) string { return d.Format("2006-01") }
+func weekKey(m time.Time) string {
+	y, w := m.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+// weekFigures are the weekly figures of every loaded week, registered once.
+type weekFigures struct {
+	f     *figures
+	weeks []time.Time
+	has   map[time.Time]bool
+	// starts per week: starts[w][kreis][0] integrations, [1] other starts
+	starts map[time.Time]map[string][2]int64
+}
+
+// key of a weekly figure: stocks by the week's Sunday, flows by the ISO week.
+func (wf *weekFigures) key(name, kreis string, monday time.Time) string {
+	switch {
+	case name == "bestand" || name == "foerder" || strings.HasPrefix(name, "status/"):
+		return name + "/" + kreis + "/" + dayKey(monday.AddDate(0, 0, 6))
+	}
+	return name + "/" + kreis + "/" + weekKey(monday)
+}
+
+func (wf *weekFigures) get(name, kreis string, monday time.Time) fig {
+	return wf.f.get(wf.key(name, kreis, monday))
+}
+
+// weeklyFigures registers what a year of Wochenberichte shows, for every loaded week,
+// whether this report shows it or the week's own report does: the caseload, its
+// statuses and the special-support count per Kreis and together, registrations and exits
+// per Kreis and together, exits by reason together, starts per Kreis and together. And
+// the relations an attacker uses: Kreise add up to the total, statuses to the caseload,
+// reasons to the exits, and a Kreis's caseload changes by its registrations minus its
+// exits.
+func weeklyFigures(f *figures, by map[time.Time]map[string]weekRow, weeks []time.Time, starts map[time.Time]map[string][2]int64) *weekFigures {
+	wf := &weekFigures{f: f, weeks: weeks, has: map[time.Time]bool{}, starts: starts}
+	kreise := []string{}
+	for _, kr := range Kreise {
+		kreise = append(kreise, kr.Key)
+	}
+	for _, m := range weeks {
+		wf.has[m] = true
+		rows := by[m]
+		total := sum(rows)
+		key := func(name, kreis string) string { return wf.key(name, kreis, m) }
+		type measure struct {
+			name    string
+			get     func(weekRow) int64
+			perKrei bool // shown per Kreis (else latent per Kreis)
+		}
+		measures := []measure{
+			{"bestand", func(r weekRow) int64 { return r.caseload }, true},
+			{"zugaenge", func(r weekRow) int64 { return r.regs }, true},
+			{"abgaenge", func(r weekRow) int64 { return r.exitsTotal() }, true},
+			{"foerder", func(r weekRow) int64 { return r.foerder }, true},
+		}
+		status := []func(weekRow) int64{
+			func(r weekRow) int64 { return r.al }, func(r weekRow) int64 { return r.as }, func(r weekRow) int64 { return r.massn },
+			func(r weekRow) int64 { return r.ik }, func(r weekRow) int64 { return r.erw }, func(r weekRow) int64 { return r.na }}
+		for i, st := range statusKeys {
+			measures = append(measures, measure{"status/" + st, status[i], st == "ik" || st == "massn"})
+		}
+		for i, e := range exitKeys {
+			i := i
+			measures = append(measures, measure{"abgang/" + e, func(r weekRow) int64 { return r.exits[i] }, false})
+		}
+		for _, ms := range measures {
+			var parts []string
+			for _, kr := range kreise {
+				if ms.perKrei {
+					f.count(key(ms.name, kr), ms.get(rows[kr]))
+				} else {
+					f.latent(key(ms.name, kr), ms.get(rows[kr]))
+				}
+				parts = append(parts, key(ms.name, kr))
+			}
+			f.count(key(ms.name, "alle"), ms.get(total))
+			f.sum(key(ms.name, "alle"), parts...)
+		}
+		for _, kr := range append(kreise, "alle") {
+			var st, ex []string
+			for _, s := range statusKeys {
+				st = append(st, key("status/"+s, kr))
+			}
+			for _, e := range exitKeys {
+				ex = append(ex, key("abgang/"+e, kr))
+			}
+			f.sum(key("bestand", kr), st...)
+			f.sum(key("abgaenge", kr), ex...)
+		}
+		// Starts that began in the week.
+		for j, name := range []string{"start/int", "start/sonst"} {
+			var parts []string
+			var all int64
+			for _, kr := range kreise {
+				f.count(key(name, kr), starts[m][kr][j])
+				parts = append(parts, key(name, kr))
+			}
+			for _, v := range starts[m] {
+				all += v[j]
+			}
+			var known int64
+			for _, kr := range kreise {
+				known += starts[m][kr][j]
+			}
+			f.latent(key(name, "ohne"), all-known)
+			f.count(key(name, "alle"), all)
+			f.sum(key(name, "alle"), append(parts, key(name, "ohne"))...)
+		}
+		// Stock and flow: caseload(Sunday) − caseload(previous Sunday) = registrations − exits.
+		prev := m.AddDate(0, 0, -7)
+		if by[prev] != nil {
+			for _, kr := range append(kreise, "alle") {
+				f.equal(suppress.Plus(key("bestand", kr)), suppress.Minus(wf.key("bestand", kr, prev)),
+					suppress.Minus(key("zugaenge", kr)), suppress.Plus(key("abgaenge", kr)))
+			}
+		}
+	}
+	return wf
+}
+
 // weeklyKeys builds the key figures: per Kreis, together, the change against the
 // previous week and the average of the four weeks before. A change or an average is
-// shown only where every total it rests on was published, so that it cannot reveal a
-// suppressed total.
-func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, weeks []time.Time, monday time.Time, k int64,
-	starts map[string][2]int64, cov *coverage) *KeyTable {
+// shown only where every figure it rests on is shown, so that it adds nothing an
+// attacker could use.
+func weeklyKeys(wf *weekFigures, monday time.Time, cov *coverage) *KeyTable {
 	t := &KeyTable{Caption: "Kennzahlen der Woche", Head: append(append([]string{"Kennzahl"}, kreisNames()...), "zusammen", "Veränderung zur Vorwoche", "Schnitt der 4 Vorwochen")}
-	hidden := func(n int64) bool { return n > 0 && n < k }
-	// withheld says whether a week's total of a figure is suppressed. Registrations and
-	// exits share one rule: the caseload's change together is their difference.
-	var flowTotals bool
-	withheld := func(m map[string]weekRow, get func(weekRow) int64) bool {
-		if flowTotals {
-			return flowTotalsWithheld(m, k)
-		}
-		return hidden(get(sum(m)))
-	}
-	add := func(name, note string, get func(weekRow) int64, history bool, supp []bool) {
-		v := make([]int64, len(Kreise))
-		var total int64
-		for i, kr := range Kreise {
-			v[i] = get(this[kr.Key])
-			total += v[i]
-		}
-		if supp == nil {
-			supp = suppressLine(v, k)
-		}
+	add := func(name, note, measure string, history bool) {
 		row := KeyRow{Name: name, Note: note}
-		for i := range Kreise {
-			row.Cells = append(row.Cells, countText(v[i], supp[i]))
+		for _, kr := range Kreise {
+			row.Cells = append(row.Cells, wf.get(measure, kr.Key, monday).text())
 		}
-		row.Cells = append(row.Cells, countText(total, withheld(this, get)))
+		total := wf.get(measure, "alle", monday)
+		row.Cells = append(row.Cells, total.text())
 		change, avg := "", ""
 		if history {
 			change, avg = "x", "x"
-			if p, ok := by[monday.AddDate(0, 0, -7)]; ok {
-				pt := get(sum(p))
-				if !withheld(this, get) && !withheld(p, get) {
-					change = signed(total - pt)
+			prev := monday.AddDate(0, 0, -7)
+			if wf.has[prev] {
+				if p := wf.get(measure, "alle", prev); shown(total, p) {
+					change = signed(total.value - p.value)
 				}
 			}
-			var s, n int64
+			var s int64
 			ok := true
-			for _, wk := range weeks {
-				if wk.Before(monday) && !wk.Before(monday.AddDate(0, 0, -28)) {
-					x := get(sum(by[wk]))
-					ok = ok && !withheld(by[wk], get)
-					s += x
-					n++
+			for d := 1; d <= 4; d++ {
+				w := monday.AddDate(0, 0, -7*d)
+				if !wf.has[w] {
+					ok = false
+					break
 				}
+				x := wf.get(measure, "alle", w)
+				ok = ok && shown(x)
+				s += x.value
 			}
-			if n == 4 && ok {
+			if ok {
 				avg = german.Decimal(float64(s)/4, 1)
 			}
 		}
 		row.Cells = append(row.Cells, change, avg)
 		t.Rows = append(t.Rows, row)
 	}
-	add("Betreute Kunden am Wochenende", "Bestand am Sonntag der Woche", func(r weekRow) int64 { return r.caseload }, true, nil)
-	var flows []bool
-	if flowsWithheld(this, k) {
-		flows = make([]bool, len(Kreise))
-		for i := range flows {
-			flows[i] = true
-		}
-	}
-	flowTotals = true
-	add("Neue Zugänge", "", func(r weekRow) int64 { return r.regs }, true, flows)
-	add("Abgänge", "", func(r weekRow) int64 { return r.exitsTotal() }, true, flows)
-	flowTotals = false
-	// Exits by reason only for both Kreise together: per Kreis, the reasons would add up
-	// to a Kreis's exits, which the caseload's change can reveal.
-	reasons := make([]int64, len(exitReasons))
-	for i := range exitReasons {
-		for _, kr := range Kreise {
-			reasons[i] += this[kr.Key].exits[i]
-		}
-	}
-	rs := suppressLine(reasons, k)
-	if flowTotalsWithheld(this, k) {
-		// The reasons add up to the exits, which are withheld.
-		for i := range rs {
-			rs[i] = true
-		}
-	}
+	add("Betreute Kunden am Wochenende", "Bestand am Sonntag der Woche", "bestand", true)
+	add("Neue Zugänge", "", "zugaenge", true)
+	add("Abgänge", "", "abgaenge", true)
 	for i, reason := range exitReasons {
 		row := KeyRow{Name: "davon: " + reason, Note: "nur für beide Kreise zusammen"}
 		for range Kreise {
 			row.Cells = append(row.Cells, "x")
 		}
-		row.Cells = append(row.Cells, countText(reasons[i], rs[i]), "", "")
+		row.Cells = append(row.Cells, wf.get("abgang/"+exitKeys[i], "alle", monday).text(), "", "")
 		t.Rows = append(t.Rows, row)
 	}
-	add("im Integrationskurs", "Status am Wochenende", func(r weekRow) int64 { return r.ik }, true, nil)
-	add("in einer Maßnahme", "Status am Wochenende", func(r weekRow) int64 { return r.massn }, true, nil)
-	add("mit besonderem Förderbedarf", "", func(r weekRow) int64 { return r.foerder }, true, nil)
-
-	// Job and training starts of the week (by their start date).
+	add("im Integrationskurs", "Status am Wochenende", "status/ik", true)
+	add("in einer Maßnahme", "Status am Wochenende", "status/massn", true)
+	add("mit besonderem Förderbedarf", "", "foerder", true)
 	for j, name := range []string{"Aufnahmen von Beschäftigung und Ausbildung", "Minijobs, Praktika und EQ"} {
-		v := make([]int64, len(Kreise))
-		var total int64
-		for i, kr := range Kreise {
-			v[i] = starts[kr.Key][j]
-			total += v[i]
-		}
-		total += starts[""][j]
-		supp := suppressLine(v, k)
+		measure := []string{"start/int", "start/sonst"}[j]
 		row := KeyRow{Name: name, Note: "nach Beginn in der Woche; Nachmeldungen ändern die Zahl noch"}
-		for i := range Kreise {
-			row.Cells = append(row.Cells, countText(v[i], supp[i]))
+		for _, kr := range Kreise {
+			row.Cells = append(row.Cells, wf.get(measure, kr.Key, monday).text())
 		}
-		row.Cells = append(row.Cells, countText(total, hidden(total)), "", "")
+		row.Cells = append(row.Cells, wf.get(measure, "alle", monday).text(), "", "")
 		t.Rows = append(t.Rows, row)
 	}
 
-	// Shares: suppressed on small denominators.
-	row := KeyRow{Name: "Anteil mit besonderem Förderbedarf", Note: "am Bestand"}
-	var f, c int64
-	for _, kr := range Kreise {
-		row.Cells = append(row.Cells, percent(float64(this[kr.Key].foerder), float64(this[kr.Key].caseload), MinDenominator))
-		f += this[kr.Key].foerder
-		c += this[kr.Key].caseload
+	// Shares: only where numerator and denominator are shown, and not on small denominators.
+	share := func(kreis string) string {
+		f, c := wf.get("foerder", kreis, monday), wf.get("bestand", kreis, monday)
+		if !shown(f, c) {
+			return "x"
+		}
+		return percent(float64(f.value), float64(c.value), MinDenominator)
 	}
-	row.Cells = append(row.Cells, percent(float64(f), float64(c), MinDenominator), "", "")
+	row := KeyRow{Name: "Anteil mit besonderem Förderbedarf", Note: "am Bestand"}
+	for _, kr := range Kreise {
+		row.Cells = append(row.Cells, share(kr.Key))
+	}
+	row.Cells = append(row.Cells, share("alle"), "", "")
 	t.Rows = append(t.Rows, row)
 	if cov != nil {
 		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am " + german.Date(cov.stichtag) + "; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt; dann in Klammern die obere Grenze aus den bekannten Zahlen"}
@@ -415,52 +474,55 @@ func weeklyKeys(this map[string]weekRow, by map[time.Time]map[string]weekRow, we
 	return t
 }
 
-// notable says in words what changed notably this week; it uses only published totals.
-func notable(this map[string]weekRow, by map[time.Time]map[string]weekRow, monday time.Time, k int64) []string {
+// notable says in words what changed notably this week; it uses only figures the key
+// table shows.
+func notable(wf *weekFigures, monday time.Time) []string {
 	var out []string
-	cur := sum(this)
-	// Registrations and exits are stated only where the key figures publish them.
+	regs := wf.get("zugaenge", "alle", monday)
 	var avg float64
-	n := 0
-	published := !flowTotalsWithheld(this, k)
+	ok := shown(regs)
 	for d := 1; d <= 4; d++ {
-		if p, ok := by[monday.AddDate(0, 0, -7*d)]; ok {
-			avg += float64(sum(p).regs)
-			n++
-			published = published && !flowTotalsWithheld(p, k)
+		w := monday.AddDate(0, 0, -7*d)
+		if !wf.has[w] {
+			ok = false
+			break
 		}
+		p := wf.get("zugaenge", "alle", w)
+		ok = ok && shown(p)
+		avg += float64(p.value) / 4
 	}
-	if n == 4 && published {
-		avg /= float64(n)
+	if ok {
 		switch {
-		case avg > 0 && float64(cur.regs) > 1.25*avg:
-			out = append(out, fmt.Sprintf("Deutlich mehr neue Zugänge als im Schnitt der Vorwochen: %s statt %s.", german.Int(cur.regs), german.Decimal(avg, 1)))
-		case avg > 0 && float64(cur.regs) < 0.75*avg:
-			out = append(out, fmt.Sprintf("Deutlich weniger neue Zugänge als im Schnitt der Vorwochen: %s statt %s.", german.Int(cur.regs), german.Decimal(avg, 1)))
+		case avg > 0 && float64(regs.value) > 1.25*avg:
+			out = append(out, fmt.Sprintf("Deutlich mehr neue Zugänge als im Schnitt der Vorwochen: %s statt %s.", german.Int(regs.value), german.Decimal(avg, 1)))
+		case avg > 0 && float64(regs.value) < 0.75*avg:
+			out = append(out, fmt.Sprintf("Deutlich weniger neue Zugänge als im Schnitt der Vorwochen: %s statt %s.", german.Int(regs.value), german.Decimal(avg, 1)))
 		default:
-			out = append(out, fmt.Sprintf("Neue Zugänge im Rahmen der Vorwochen: %s (Schnitt %s).", german.Int(cur.regs), german.Decimal(avg, 1)))
+			out = append(out, fmt.Sprintf("Neue Zugänge im Rahmen der Vorwochen: %s (Schnitt %s).", german.Int(regs.value), german.Decimal(avg, 1)))
 		}
 	}
-	if p, ok := by[monday.AddDate(0, 0, -7)]; ok {
-		prev := sum(p)
-		if prev.caseload >= MinDenominator && cur.caseload >= MinDenominator {
-			ch := float64(cur.caseload-prev.caseload) / float64(prev.caseload) * 100
+	cur := wf.get("bestand", "alle", monday)
+	if prev := monday.AddDate(0, 0, -7); wf.has[prev] {
+		p := wf.get("bestand", "alle", prev)
+		if shown(cur, p) && p.value >= MinDenominator && cur.value >= MinDenominator {
+			ch := float64(cur.value-p.value) / float64(p.value) * 100
 			switch {
-			case cur.caseload == prev.caseload:
-				out = append(out, fmt.Sprintf("Der Bestand blieb gegenüber der Vorwoche unverändert bei %s betreuten Kunden.", german.Int(cur.caseload)))
+			case cur.value == p.value:
+				out = append(out, fmt.Sprintf("Der Bestand blieb gegenüber der Vorwoche unverändert bei %s betreuten Kunden.", german.Int(cur.value)))
 			case ch > 0:
-				out = append(out, fmt.Sprintf("Der Bestand stieg gegenüber der Vorwoche um %s %% auf %s betreute Kunden.", german.Decimal(ch, 1), german.Int(cur.caseload)))
+				out = append(out, fmt.Sprintf("Der Bestand stieg gegenüber der Vorwoche um %s %% auf %s betreute Kunden.", german.Decimal(ch, 1), german.Int(cur.value)))
 			default:
-				out = append(out, fmt.Sprintf("Der Bestand sank gegenüber der Vorwoche um %s %% auf %s betreute Kunden.", german.Decimal(-ch, 1), german.Int(cur.caseload)))
+				out = append(out, fmt.Sprintf("Der Bestand sank gegenüber der Vorwoche um %s %% auf %s betreute Kunden.", german.Decimal(-ch, 1), german.Int(cur.value)))
 			}
 		}
 	}
-	// Only as the key figures publish it: the reasons' line is suppressed as a whole.
-	if e := cur.exitsTotal(); !flowTotalsWithheld(this, k) && cur.exits[0] > 0 && !suppressLine(cur.exits[:], k)[0] {
-		out = append(out, fmt.Sprintf("%s der %s Abgänge erfolgten in Arbeit oder Ausbildung.", german.Int(cur.exits[0]), german.Int(e)))
+	exits, work := wf.get("abgaenge", "alle", monday), wf.get("abgang/int", "alle", monday)
+	if shown(exits, work) && work.value > 0 {
+		out = append(out, fmt.Sprintf("%s der %s Abgänge erfolgten in Arbeit oder Ausbildung.", german.Int(work.value), german.Int(exits.value)))
 	}
-	if cur.caseload >= MinDenominator {
-		share := 100 * float64(cur.foerder) / float64(cur.caseload)
+	f := wf.get("foerder", "alle", monday)
+	if shown(f, cur) && cur.value >= MinDenominator {
+		share := 100 * float64(f.value) / float64(cur.value)
 		if share < 85 || share > 95 {
 			out = append(out, fmt.Sprintf("Der Anteil mit besonderem Förderbedarf liegt mit %s %% außerhalb des üblichen Bereichs von rund 90 %%.", german.Decimal(share, 1)))
 		}
@@ -468,38 +530,90 @@ func notable(this map[string]weekRow, by map[time.Time]map[string]weekRow, monda
 	return out
 }
 
-// startsChart shows the job and training starts by kind in the 12 months up to the week's month.
-func startsChart(ctx context.Context, db *sql.DB, day time.Time, k int64) (Chart, error) {
-	rows, err := db.QueryContext(ctx, `SELECT monat, aufnahmen_svb_vz, aufnahmen_svb_tz, aufnahmen_ausb, aufnahmen_selbst,
-		aufnahmen_mini, aufnahmen_prak, aufnahmen_eq FROM mart_monat
-		WHERE monat > date_trunc('month', ?::DATE) - INTERVAL 12 MONTH AND monat <= ?::DATE
-		  AND monat >= (SELECT date_trunc('month', erster_stichtag) FROM dim_stichtage) ORDER BY monat`,
-		day.Format(time.DateOnly), day.Format(time.DateOnly))
+var (
+	startKinds    = []string{"svb_vz", "svb_tz", "ausb", "selbst", "mini", "prak", "eq"}
+	startKindName = []string{"Vollzeit", "Teilzeit", "Ausbildung", "selbständig", "Minijob", "Praktikum", "Einstiegsqualifizierung"}
+)
+
+// monthFigures registers the starts by kind and the integrations (K2) of the given
+// months, with their relations: K2 (persons) is at most the K2 starts, and where a run of
+// whole ISO weeks covers exactly a run of months, the weekly starts add up to the
+// monthly ones.
+func monthFigures(f *figures, months []monthRow, wf *weekFigures) {
+	for _, m := range months {
+		var k2kinds []suppress.Term
+		for i, kind := range startKinds {
+			key := "start_monat/" + kind + "/" + monthKey(m.month)
+			f.count(key, m.kinds[i])
+			if i < 4 {
+				k2kinds = append(k2kinds, suppress.Minus(key))
+			}
+		}
+		k2 := "k2/" + monthKey(m.month)
+		f.count(k2, m.k2)
+		f.atMost(append([]suppress.Term{suppress.Plus(k2)}, k2kinds...)...)
+	}
+	if wf == nil {
+		return
+	}
+	for a := range months {
+		first := months[a].month
+		if first.Weekday() != time.Monday || !wf.has[first] {
+			continue
+		}
+		for b := a; b < len(months); b++ {
+			last := months[b].month.AddDate(0, 1, -1)
+			if last.Weekday() != time.Sunday || !wf.has[last.AddDate(0, 0, -6)] {
+				continue
+			}
+			for j, kinds := range [][]int{{0, 1, 2, 3}, {4, 5, 6}} {
+				var terms []suppress.Term
+				for w := first; w.Before(last); w = w.AddDate(0, 0, 7) {
+					terms = append(terms, suppress.Plus(wf.key([]string{"start/int", "start/sonst"}[j], "alle", w)))
+				}
+				for c := a; c <= b; c++ {
+					for _, i := range kinds {
+						terms = append(terms, suppress.Minus("start_monat/"+startKinds[i]+"/"+monthKey(months[c].month)))
+					}
+				}
+				f.equal(terms...)
+			}
+		}
+	}
+}
+
+// startsChart shows the job and training starts by kind in the 12 complete months up to
+// the day (a month still running would change from report to report, and the
+// differences would be the weeks' starts by kind).
+func startsChart(ctx context.Context, db *sql.DB, f *figures, day time.Time, wf *weekFigures) (Chart, error) {
+	upTo := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if day.AddDate(0, 0, 1).Day() != 1 {
+		upTo = upTo.AddDate(0, -1, 0)
+	}
+	months, err := loadMonths(ctx, db, upTo)
 	if err != nil {
 		return Chart{}, err
 	}
-	defer rows.Close()
-	kinds := []string{"Vollzeit", "Teilzeit", "Ausbildung", "selbständig", "Minijob", "Praktikum", "Einstiegsqualifizierung"}
-	ss := newSeriesSet(kinds...)
-	var labels []string
-	for rows.Next() {
-		var m time.Time
-		v := make([]int64, len(kinds))
-		if err := rows.Scan(&m, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
-			return Chart{}, err
-		}
-		labels = append(labels, monthLabel(m))
-		ss.add(v, k, false)
+	if len(months) > 12 {
+		months = months[len(months)-12:]
 	}
-	if err := rows.Err(); err != nil {
-		return Chart{}, err
+	monthFigures(f, months, wf)
+	ss := newSeriesSet(startKindName...)
+	var labels []string
+	for _, m := range months {
+		labels = append(labels, monthLabel(m.month))
+		v := make([]fig, len(startKinds))
+		for i, kind := range startKinds {
+			v[i] = f.count("start_monat/"+kind+"/"+monthKey(m.month), m.kinds[i])
+		}
+		ss.add(v)
 	}
 	return chartSpec{ID: "aufnahmen", Title: "Aufnahmen von Arbeit und Ausbildung je Monat nach Art", AxisHead: "Monat", Labels: labels, Stack: true,
-		Description: "Gestapeltes Säulendiagramm der Aufnahmen je Monat des Beginns, nach Art, für die letzten 12 Monate; der laufende Monat ist unvollständig.",
+		Description: "Gestapeltes Säulendiagramm der Aufnahmen je Monat des Beginns, nach Art, für die letzten 12 abgeschlossenen Monate.",
 		Series:      ss}.build(), nil
 }
 
-func consultationsChart(ctx context.Context, db *sql.DB, weeks []time.Time, labels []string, k int64) (Chart, error) {
+func consultationsChart(ctx context.Context, db *sql.DB, f *figures, weeks []time.Time, labels []string) (Chart, error) {
 	groups := []struct{ key, name string }{{"GEFLUECHTETE", "Geflüchtete"}, {"EHRENAMT", "Ehrenamtliche"}, {"ARBEITGEBER", "Arbeitgeber"}}
 	rows, err := db.QueryContext(ctx, `SELECT montag, zielgruppe, sum(anzahl) FROM mart_beratung_woche
 		WHERE montag BETWEEN ?::DATE AND ?::DATE GROUP BY ALL`, weeks[0].Format(time.DateOnly), weeks[len(weeks)-1].Format(time.DateOnly))
@@ -530,11 +644,11 @@ func consultationsChart(ctx context.Context, db *sql.DB, weeks []time.Time, labe
 	}
 	ss := newSeriesSet(names...)
 	for _, w := range weeks {
-		v := make([]int64, len(groups))
+		v := make([]fig, len(groups))
 		for i, g := range groups {
-			v[i] = counts[w][g.key]
+			v[i] = f.count("beratung/"+strings.ToLower(g.key)+"/"+weekKey(w), counts[w][g.key])
 		}
-		ss.add(v, k, false)
+		ss.add(v)
 	}
 	return chartSpec{ID: "beratung-zielgruppe", Title: "Beratungen je Woche nach Zielgruppe", AxisHead: "Woche", Labels: labels, Stack: true,
 		Description: "Gestapeltes Säulendiagramm der Beratungen von Geflüchteten, Ehrenamtlichen und Arbeitgebern je Kalenderwoche der letzten 52 Wochen.",

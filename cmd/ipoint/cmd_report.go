@@ -83,6 +83,7 @@ type selection struct {
 // reportStage renders the reports sel selects into the archive and rewrites the index
 // (reports.Publish decides the periods); the caller holds the lock.
 func reportStage(ctx context.Context, h home, sel selection, k int64) ([]storedReport, error) {
+	set := reports.Settings{K: k, Width: max(int64(h.cfg.Reports.Width), k), MinGroup: int64(h.cfg.Reports.MinGroup), Ledger: h.figureLedger()}
 	rs := reports.Selection{LastWeekOnly: sel.lastWeek}
 	if sel.week != "" {
 		y, w, err := parseWeek(sel.week)
@@ -103,7 +104,7 @@ func reportStage(ctx context.Context, h home, sel selection, k int64) ([]storedR
 		return nil, err
 	}
 	defer db.Close()
-	return reports.Publish(ctx, db, h.reports(), rs, k)
+	return reports.Publish(ctx, db, h.reports(), rs, set)
 }
 
 // parseWeek reads an ISO week as 2026-W47 or 2026-47.

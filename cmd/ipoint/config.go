@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"ipoint/reports"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -48,7 +49,9 @@ type Paths struct {
 
 // Reporting holds the publication settings.
 type Reporting struct {
-	K int `toml:"k"` // suppression threshold: smaller counts print as *
+	K        int `toml:"k"`         // suppression threshold: smaller counts print as *
+	Width    int `toml:"width"`     // protection width: an attacker's interval for a * is at least this wide
+	MinGroup int `toml:"min_group"` // smallest group a Kaplan–Meier curve is drawn for
 }
 
 // Schedule is the timetable of `ipoint schedule`, in cron syntax and local time.
@@ -102,7 +105,7 @@ func defaultConfig() Config {
 		Paths: Paths{Inbox: "inbox", Quarantine: "quarantine", Lake: "lake", Warehouse: "warehouse",
 			Reports: "reports", Audit: "audit", KeyFile: filepath.Join("secrets", "pseudonym.key"),
 			Metrics: "metrics"},
-		Reports:  Reporting{K: 3},
+		Reports:  Reporting{K: 3, Width: 3, MinGroup: 20},
 		Schedule: Schedule{Timezone: "Europe/Berlin", Nightly: "30 2 * * *", WeeklyReport: "0 6 * * 1", Retention: "0 3 * * 0"},
 		// SGB III and BAMF course data: at most 5 years (BfDI, §26 DeuFöV); rejects serve
 		// corrections and re-deliveries; raw files in clear text are kept briefly.
@@ -133,6 +136,8 @@ var settings = []setting{
 	{key: "paths.key_file", env: "IPOINT_KEY_FILE", field: func(c *Config) any { return &c.Paths.KeyFile }},
 	{key: "paths.metrics_dir", env: "IPOINT_METRICS_DIR", field: func(c *Config) any { return &c.Paths.Metrics }},
 	{key: "reports.k", env: "IPOINT_REPORTS_K", field: func(c *Config) any { return &c.Reports.K }},
+	{key: "reports.width", env: "IPOINT_REPORTS_WIDTH", field: func(c *Config) any { return &c.Reports.Width }},
+	{key: "reports.min_group", env: "IPOINT_REPORTS_MIN_GROUP", field: func(c *Config) any { return &c.Reports.MinGroup }},
 	{key: "schedule.timezone", env: "IPOINT_SCHEDULE_TIMEZONE", field: func(c *Config) any { return &c.Schedule.Timezone }},
 	{key: "schedule.nightly", env: "IPOINT_SCHEDULE_NIGHTLY", field: func(c *Config) any { return &c.Schedule.Nightly }},
 	{key: "schedule.weekly_report", env: "IPOINT_SCHEDULE_WEEKLY_REPORT", field: func(c *Config) any { return &c.Schedule.WeeklyReport }},
@@ -366,6 +371,12 @@ func (c *Config) validate() []problem {
 	var p []problem
 	if c.Reports.K < 3 || c.Reports.K > 100 {
 		p = append(p, problem{"reports.k", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von 3 bis 100 (BA-Regel: mindestens 3 Fälle je Zelle)", c.Reports.K)})
+	}
+	if c.Reports.Width < max(c.Reports.K, reports.MinWidth) || c.Reports.Width > 1000 {
+		p = append(p, problem{"reports.width", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von reports.k (%d) bis 1000: die Spanne, in der ein geheim gehaltener Wert für jemanden mit allen veröffentlichten Zahlen mindestens liegen muss", c.Reports.Width, max(c.Reports.K, reports.MinWidth))})
+	}
+	if c.Reports.MinGroup < reports.MinMinGroup || c.Reports.MinGroup > 100000 {
+		p = append(p, problem{"reports.min_group", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl ab %d (kleinste Gruppe, für die ein Verlauf gezeigt wird)", c.Reports.MinGroup, reports.MinMinGroup)})
 	}
 	loc, err := civil.Location(c.Schedule.Timezone)
 	if err != nil || c.Schedule.Timezone == "" {

@@ -76,6 +76,10 @@ func (h home) auditLog() string { return filepath.Join(h.audit(), "sql.jsonl") }
 // runLog is the run history, one JSON line per run.
 func (h home) runLog() string { return filepath.Join(h.audit(), "runs.jsonl") }
 
+// figureLedger is the file of every figure the reports have published, with the values
+// of the suppressed ones: the ETL account's, never in the archive (reports.Ledger).
+func (h home) figureLedger() string { return filepath.Join(h.dir, "state", "veroeffentlichte-zahlen.json") }
+
 // lockFile is the lock every writing command takes; ipoint schedule and the system's
 // cron honour the same file.
 func (h home) lockFile() string { return filepath.Join(h.dir, "ipoint.lock") }

@@ -6,9 +6,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
 )
 
 // A System is every figure a publication shows, or has shown, as one set of unknowns
@@ -474,38 +471,19 @@ func (p *program) interval(i int) (Interval, error) {
 	if !used[c] {
 		return Interval{Lo: int64(lo)}, nil
 	}
-	var keep []int
-	for j := 0; j < p.cols; j++ {
-		if used[j] {
-			keep = append(keep, j)
-		}
-	}
-	pos := map[int]int{}
-	for n, j := range keep {
-		pos[j] = n
-	}
-	a := mat.NewDense(len(p.a), len(keep), nil)
-	for r, row := range p.a {
-		for n, j := range keep {
-			a.Set(r, n, row[j])
-		}
-	}
-	if len(p.a) > len(keep) {
+	obj := make([]float64, p.cols)
+	obj[c] = 1
+	min, st := minimize(p.a, p.b, obj)
+	if st != lpOptimal {
 		return Interval{}, errInconsistent
 	}
-	obj := make([]float64, len(keep))
-	obj[pos[c]] = 1
-	min, _, err := lp.Simplex(obj, a, p.b, 1e-10, nil)
-	if err != nil {
-		return Interval{}, fmt.Errorf("Minimum: %w", err)
-	}
-	obj[pos[c]] = -1
-	negMax, _, err := lp.Simplex(obj, a, p.b, 1e-10, nil)
-	if errors.Is(err, lp.ErrUnbounded) {
+	obj[c] = -1
+	negMax, st := minimize(p.a, p.b, obj)
+	if st == lpUnbounded {
 		return Interval{Lo: int64(math.Ceil(min + lo - 1e-6))}, nil
 	}
-	if err != nil {
-		return Interval{}, fmt.Errorf("Maximum: %w", err)
+	if st != lpOptimal {
+		return Interval{}, errInconsistent
 	}
 	return Interval{Lo: int64(math.Ceil(min + lo - 1e-6)), Hi: int64(math.Floor(-negMax + lo + 1e-6)), Bounded: true}, nil
 }
@@ -539,7 +517,8 @@ func (s *System) Protect(k, width int64) error {
 		}
 		// The first finding, by key: suppress the best candidate next to it.
 		sort.Slice(f, func(a, b int) bool { return f[a].Key < f[b].Key })
-		c := s.candidate(s.index[f[0].Key])
+		c := s.candidate(s.index[f[0].Key], width)
+
 		if c < 0 {
 			return fmt.Errorf("%s lässt sich nicht schützen: alle Zahlen, die es eingrenzen, sind schon veröffentlicht", f[0].Key)
 		}
@@ -548,10 +527,12 @@ func (s *System) Protect(k, width int64) error {
 	return errors.New("Geheimhaltung: keine Lösung gefunden")
 }
 
-// candidate is the Open, still published figure that shares a relation with the
-// unknown i or with an unknown tied to it, nearest first: the smallest positive value,
-// then zeros, then by key.
-func (s *System) candidate(i int) int {
+// candidate chooses the Open, still published figure to suppress next for the unknown
+// i: among the figures that share a relation with i or with an unknown tied to it, in
+// order of value (positive ones first, the smallest first, then by key), the first whose
+// suppression gives i the protection width; failing that, the one that widens i's
+// interval most; failing that, the first.
+func (s *System) candidate(i int, width int64) int {
 	comp := map[int]bool{}
 	for _, c := range s.components() {
 		for _, j := range c {
@@ -562,37 +543,95 @@ func (s *System) candidate(i int) int {
 			}
 		}
 	}
-	best := -1
-	better := func(a, b int) bool {
-		va, vb := s.vars[a].value, s.vars[b].value
+	seen := map[int]bool{}
+	var cands []int
+	for _, r := range s.rels {
+		near := false
+		for _, t := range r.terms {
+			near = near || comp[t.v]
+		}
+		if !near {
+			continue
+		}
+		for _, t := range r.terms {
+			if v := s.vars[t.v]; v.state == Open && !v.supp && !seen[t.v] {
+				seen[t.v] = true
+				cands = append(cands, t.v)
+			}
+		}
+	}
+	sort.Slice(cands, func(a, b int) bool {
+		va, vb := s.vars[cands[a]].value, s.vars[cands[b]].value
 		if (va > 0) != (vb > 0) {
 			return va > 0
 		}
 		if va != vb {
 			return va < vb
 		}
-		return s.vars[a].key < s.vars[b].key
+		return s.vars[cands[a]].key < s.vars[cands[b]].key
+	})
+	if len(cands) == 0 {
+		return -1
 	}
-	for pass := 0; pass < 2 && best < 0; pass++ {
-		for _, r := range s.rels {
-			near := false
-			for _, t := range r.terms {
-				if pass == 0 && t.v == i || pass == 1 && comp[t.v] {
-					near = true
-				}
-			}
-			if !near {
-				continue
-			}
-			for _, t := range r.terms {
-				v := s.vars[t.v]
-				if v.state == Open && !v.supp && (best < 0 || better(t.v, best)) {
-					best = t.v
-				}
-			}
+	key := s.vars[i].key
+	before, err := s.Interval(key)
+	if err != nil {
+		return cands[0]
+	}
+	best, bestWidth := -1, before.Width()
+	for _, c := range cands {
+		s.vars[c].supp = true
+		iv, err := s.Interval(key)
+		s.vars[c].supp = false
+		if err != nil {
+			continue
+		}
+		if iv.Width() >= width {
+			return c
+		}
+		if iv.Width() > bestWidth {
+			best, bestWidth = c, iv.Width()
 		}
 	}
-	return best
+	if best >= 0 {
+		return best
+	}
+	// No single figure helps: two together often do (a Kreis's registrations and exits
+	// both, when the caseload's change ties them). The pair with the smallest sum that
+	// gives the width, else the first that widens at all.
+	top := cands
+	if len(top) > 14 {
+		top = top[:14]
+	}
+	type pair struct{ a, b int }
+	var pairs []pair
+	for x := 0; x < len(top); x++ {
+		for y := x + 1; y < len(top); y++ {
+			pairs = append(pairs, pair{top[x], top[y]})
+		}
+	}
+	sort.SliceStable(pairs, func(x, y int) bool {
+		return s.vars[pairs[x].a].value+s.vars[pairs[x].b].value < s.vars[pairs[y].a].value+s.vars[pairs[y].b].value
+	})
+	widen := -1
+	for _, p := range pairs {
+		s.vars[p.a].supp, s.vars[p.b].supp = true, true
+		iv, err := s.Interval(key)
+		s.vars[p.a].supp, s.vars[p.b].supp = false, false
+		if err != nil {
+			continue
+		}
+		if iv.Width() >= width {
+			return p.a
+		}
+		if widen < 0 && iv.Width() > before.Width() {
+			widen = p.a
+		}
+	}
+	if widen >= 0 {
+		return widen
+	}
+	return cands[0]
 }
 
 // Decisions lists the suppressed figures' keys.
