@@ -58,6 +58,9 @@ func TestNoPersonalTextOutsideInboxAndQuarantine(t *testing.T) {
 		t.Fatalf("run: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	output.WriteString(r.stdout + r.stderr)
+	if !regexp.MustCompile(`pseudonyme +.* in Ordnung`).MatchString(r.stdout) {
+		t.Errorf("the check pseudonyme did not pass:\n%s", r.stdout)
+	}
 	for _, args := range [][]string{{"status"}} {
 		r := callAt(t, vars, now, args...)
 		output.WriteString(r.stdout + r.stderr)
