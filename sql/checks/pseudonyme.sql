@@ -1,4 +1,6 @@
--- pseudonyme: die Kennungen der Behörden (Aufnahme_ID, Teilnahme_ID, Kennungen der Meldungen und Beratungen) sind Pseudonyme, keine Klartexte (ein vor Issue 14 übernommener Datensee hält sie im Klartext).
+-- pseudonyme: die Kennungen der Behörden (Aufnahme_ID, Teilnahme_ID, Meldungen, Beratungen) stehen nur als Pseudonym im Lager.
+-- Ein Datensee, der vor der Pseudonymisierung der Kennungen übernommen wurde, hält sie im Klartext: er muss neu übernommen werden.
+-- Gezählt je Spalte; keine Kennung wird gezeigt.
 SELECT spalte, count(*) AS klartext
 FROM (
     SELECT 'aufnahme_id' AS spalte, aufnahme_id AS wert FROM stg_arbeitsaufnahmen_meldungen
