@@ -110,14 +110,6 @@ func (t Type) fieldType() pipeline.FieldType {
 	return pipeline.String
 }
 
-func (t Type) personal() bool {
-	switch t {
-	case Drop, BirthDate, Kundennummer, BGNummer, AZRNummer, Betriebsnummer, RecordID:
-		return true
-	}
-	return false
-}
-
 func (t Type) tokenKind() protect.Kind {
 	switch t {
 	case Kundennummer:
