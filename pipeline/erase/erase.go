@@ -125,7 +125,7 @@ type run struct {
 	inForce map[string]bool   // raw files that are the delivery in force of their name
 }
 
-// note records who carries an AZR token, a BG token and a record id (owner: a Kunde
+// note records who carries an AZR token, a BG token and a record token (owner: a Kunde
 // token, or empty), and which occur in the person's rows.
 func (r *run) note(e *source.Export, mine bool, owner, azr, bg, id string) {
 	if mine {

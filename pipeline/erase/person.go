@@ -18,7 +18,7 @@ type person struct {
 	pz    *protect.Pseudonymizer
 
 	azr   set // AZR tokens that occur with this person and no other
-	ids   set // value tokens of record ids (Aufnahme_ID, Teilnahme_ID, ...) only their rows carry
+	ids   set // value tokens of the record tokens of ids (Aufnahme_ID, Teilnahme_ID, ...) only their rows carry
 	bgs   set // BG tokens of households of this person alone
 	names set // value tokens of "Nachname, Vorname, Geburtsdatum" of their client-master rows
 

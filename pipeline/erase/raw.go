@@ -141,7 +141,7 @@ func (r *run) decide(e *source.Export, x *row) (mine, review bool) {
 		return false, false // never another person's row, whatever else it mentions
 	case x.azr != "" && r.p.azr[r.p.pz.Token(protect.AZR, x.azr)]:
 		return true, false
-	case x.id != "" && r.p.ids[r.p.valueToken(e.Name+"\x00"+x.id)]:
+	case x.id != "" && r.p.ids[r.p.valueToken(e.Name+"\x00"+e.RecordToken(r.p.pz, x.id))]:
 		return true, false
 	case x.data && near(x.kunde, r.p.kn):
 		if r.p.names[r.p.nameKey(x.name)] || x.bg != "" && r.p.bgs[r.p.pz.Token(protect.BG, x.bg)] {
@@ -167,9 +167,14 @@ func (r *run) collect(f rawFile, data []byte) error {
 		if x.bg != "" {
 			bg = r.p.pz.Token(protect.BG, x.bg)
 		}
-		r.note(f.export, mine, owner, azr, bg, x.id)
+		// The lake holds record ids as tokens: a raw row's id is compared as its token.
+		id := ""
+		if x.id != "" {
+			id = f.export.RecordToken(r.p.pz, x.id)
+		}
+		r.note(f.export, mine, owner, azr, bg, id)
 		if mine {
-			for k, v := range map[string]string{azr: x.azr, bg: x.bg, f.export.Name + "\x00" + x.id: x.id} {
+			for k, v := range map[string]string{azr: x.azr, bg: x.bg, f.export.Name + "\x00" + id: x.id} {
 				if v != "" {
 					r.clear[k] = v
 				}

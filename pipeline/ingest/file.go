@@ -239,7 +239,7 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	}
 	if x, ok := rd.(interface{ RootAttrs() map[string]string }); ok && f.d.Kreis != "" {
 		if k := x.RootAttrs()["kreis"]; k != f.d.Kreis {
-			return o, &quarantine{source.KindUnreadable, fmt.Sprintf("Kreis %q im Dokument passt nicht zum Dateinamen (%s)", k, f.d.Kreis)}
+			return o, &quarantine{source.KindUnreadable, fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
 		}
 	}
 	o.entry.Extra = append(b.Extra, rd.Extra()...)

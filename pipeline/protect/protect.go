@@ -28,6 +28,7 @@ const (
 	AZR     Kind = 'A' // AZR-Nummer
 	Betrieb Kind = 'E' // Betriebsnummer (employer)
 	Value   Kind = 'V' // any other personal value that must stay comparable, e.g. a rejected value
+	Record  Kind = 'R' // an agency's record id (Aufnahme_ID, Teilnahme_ID, ...): see RecordToken
 )
 
 // KeyEnv is the environment variable that may carry the key (hex, at least 32 bytes).
@@ -213,6 +214,11 @@ func (p *Pseudonymizer) Token(kind Kind, value string) string {
 // token computes the token of a value.
 func (p *Pseudonymizer) token(kind Kind, value string) string {
 	p.buf = append(append(p.buf[:0], byte(kind), 0), value...)
+	return p.sign(kind)
+}
+
+// sign makes the token of kind from the HMAC of p.buf.
+func (p *Pseudonymizer) sign(kind Kind) string {
 	p.mac.Reset()
 	p.mac.Write(p.buf)
 	p.sum = p.mac.Sum(p.sum[:0])
@@ -220,6 +226,19 @@ func (p *Pseudonymizer) token(kind Kind, value string) string {
 	out[0], out[1] = byte(kind), '-'
 	b32.Encode(out[2:], p.sum[:16])
 	return string(out[:])
+}
+
+// RecordToken returns the token of an agency's record id (an Aufnahme_ID, a Teilnahme_ID,
+// the id of a consultation or a residence decision). Such an id is personal in the same
+// way a Kundennummer is: with the agency's own system, or the archived raw file, it leads
+// to the person. Its tokens are of kind Record and are scoped: the HMAC covers scope (the
+// export's name) as well, so an id never gives the token of a client, household,
+// employer or value of the same text, nor of an equal id of another export. Record ids
+// only need to join within their export (the versions of one job start). No cache: a
+// record id recurs only across deliveries, not within a file.
+func (p *Pseudonymizer) RecordToken(scope, value string) string {
+	p.buf = append(append(append(append(p.buf[:0], byte(Record), 0), scope...), 0), value...)
+	return p.sign(Record)
 }
 
 // Fingerprint identifies a key without revealing it: a keyed hash of a fixed text. The

@@ -152,3 +152,37 @@ func BenchmarkToken(b *testing.B) {
 		}
 	})
 }
+
+// TestRecordTokens: an agency's record id becomes a token of its own kind, scoped by its
+// export: never the token of a client (or any other kind) of the same text, never that
+// of an equal id of another export, and stable under one key.
+func TestRecordTokens(t *testing.T) {
+	a, b := New(testKey(t)), New(testKey(t))
+	id := "AU-2026-000001"
+	r := a.RecordToken("arbeitsaufnahmen", id)
+	if r != b.RecordToken("arbeitsaufnahmen", id) || r != a.RecordToken("arbeitsaufnahmen", id) {
+		t.Error("equal record ids under one key give different tokens")
+	}
+	if !strings.HasPrefix(r, "R-") || len(r) != 28 || strings.Contains(r, "2026") {
+		t.Errorf("record token %q malformed", r)
+	}
+	for _, k := range []Kind{Kunde, BG, AZR, Betrieb, Value, Record} {
+		if a.Token(k, id) == r {
+			t.Errorf("a record token equals the %c token of the same text", k)
+		}
+	}
+	if a.RecordToken("beratungen", id) == r {
+		t.Error("equal ids of two exports give equal tokens")
+	}
+	if a.RecordToken("arbeitsaufnahmen", "AU-2026-000002") == r {
+		t.Error("different ids give equal tokens")
+	}
+	// The scope and the id are separated: moving a character across the border changes the token.
+	if a.RecordToken("ab", "c") == a.RecordToken("a", "bc") {
+		t.Error("scope and id run together")
+	}
+	kn := "975D004711"
+	if a.RecordToken("massnahmen", kn) == a.Token(Kunde, kn) {
+		t.Error("a record id typed like a Kundennummer joins the client")
+	}
+}

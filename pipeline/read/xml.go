@@ -88,12 +88,28 @@ func (x *xmlReader) fail(err error) error {
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return &FileError{Line: se.Line, Reason: "XML-Dokument endet vorzeitig"}
 		}
-		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + se.Msg}
+		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + syntaxMessage(se.Msg)}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &FileError{Line: x.lineOf(), Reason: "XML-Dokument endet vorzeitig"}
 	}
 	return &FileError{Line: x.lineOf(), Reason: "XML nicht lesbar: " + err.Error()}
+}
+
+// syntaxMessage is what a quarantine reason says of the decoder's message. Two messages
+// quote text of the document that may be a cell's (an entity's name, a name the decoder
+// could not read): they are said without it. The others name markup or characters.
+func syntaxMessage(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "invalid character entity "):
+		return "ungültiger Entitätsverweis"
+	case strings.HasPrefix(msg, "invalid XML name: "):
+		return "ungültiger XML-Name"
+	}
+	if len(msg) > 120 {
+		return shortErr(errors.New(msg))
+	}
+	return msg
 }
 
 func (x *xmlReader) Next() (*Row, error) {

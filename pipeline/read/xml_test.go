@@ -88,6 +88,11 @@ func TestXML(t *testing.T) {
 		{name: "unsupported encoding", in: abhDoc("Shift_JIS", "x"), wantErr: `Zeichensatz "Shift_JIS" wird nicht unterstützt`},
 		{name: "not XML", in: "Kundennummer;Status\n975D004711;AL\n", wantErr: "kein Wurzelelement"},
 		{name: "binary", in: "\x00\x01\x02<\xff\xfe", wantErr: "kein wohlgeformtes XML"},
+		// A cell's text in an entity or a name the decoder quotes is not repeated.
+		{name: "text as an entity", in: "<aufenthaltsmeldungen>\n<meldung id=\"1\"><status>&Müller-Lüdenscheid;</status></meldung>\n</aufenthaltsmeldungen>",
+			wantErr: "Zeile 2: kein wohlgeformtes XML: ungültiger Entitätsverweis"},
+		{name: "text as a name", in: "<aufenthaltsmeldungen>\n<meldung id=\"1\"><status>&#Müller;</status></meldung>\n</aufenthaltsmeldungen>",
+			wantErr: "Zeile 2: kein wohlgeformtes XML"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +107,9 @@ func TestXML(t *testing.T) {
 			got, err := events(t, r)
 			checkEvents(t, got, tt.want)
 			checkEnd(t, err, tt.wantErr)
+			if err != nil && strings.Contains(err.Error(), "ller") {
+				t.Errorf("the reason quotes the document's text: %v", err)
+			}
 			if tt.wantErr == "" && !slices.Equal(r.Extra(), tt.extra) {
 				t.Errorf("Extra = %q, want %q", r.Extra(), tt.extra)
 			}

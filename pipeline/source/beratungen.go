@@ -16,7 +16,7 @@ var Beratungen = &Export{
 	Format:  JSONL,
 	Order:   4,
 	Columns: []Column{
-		{Name: "id", Out: "beratung_id", Type: Text, Required: true},
+		{Name: "id", Out: "beratung_id", Type: RecordID, Required: true},
 		{Name: "datum", Out: "datum", Type: ISODate, Required: true},
 		{Name: "kreis", Out: "kreis", Type: Code, Required: true, Codes: pipeline.Kreise},
 		{Name: "zielgruppe", Out: "zielgruppe", Type: Code, Required: true, Codes: pipeline.TargetGroups},

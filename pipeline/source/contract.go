@@ -39,7 +39,8 @@ const (
 	BGNummer                   // identifier, stored as a token
 	AZRNummer                  // identifier, stored as a token
 	Betriebsnummer             // identifier, stored as a token
-	RecordID                   // an id with a fixed form (Column.Valid)
+	RecordID                   // an agency's record id, stored as a token (protect.RecordToken); Column.Valid, where set, is its form
+	Form                       // a value of a fixed form that is not personal (Column.Valid), kept: e.g. an AGS
 	Decimal                    // decimal comma: 37,5
 	Money                      // euros, decimal comma, thousands dots allowed: 2.150,00
 	Integer                    // whole number
@@ -55,7 +56,7 @@ type Column struct {
 	Type     Type
 	Required bool
 	Codes    []string          // for Code
-	Valid    func(string) bool // for RecordID
+	Valid    func(string) bool // for RecordID and Form
 	Key      bool              // the key of a snapshot
 }
 
@@ -109,14 +110,6 @@ func (t Type) fieldType() pipeline.FieldType {
 	return pipeline.String
 }
 
-func (t Type) personal() bool {
-	switch t {
-	case Drop, BirthDate, Kundennummer, BGNummer, AZRNummer, Betriebsnummer:
-		return true
-	}
-	return false
-}
-
 func (t Type) tokenKind() protect.Kind {
 	switch t {
 	case Kundennummer:
@@ -129,6 +122,12 @@ func (t Type) tokenKind() protect.Kind {
 		return protect.Betrieb
 	}
 	return protect.Value
+}
+
+// RecordToken returns the token an agency's record id of this export is stored as: the
+// ingest and an erasure, which matches raw rows to the lake's, make it here alone.
+func (e *Export) RecordToken(pz *protect.Pseudonymizer, id string) string {
+	return pz.RecordToken(e.Name, id)
 }
 
 // Column returns the contract column by name.

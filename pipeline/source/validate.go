@@ -2,7 +2,6 @@ package source
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -72,29 +71,20 @@ func (r *RowContext) Set(name string, v pipeline.Value) {
 	r.val[i] = v
 }
 
-// Finding makes a finding on a column of this row.
+// Finding makes a finding on a column of this row. Its value is what show allows of the
+// column's text; reason must not quote the text (see Shown).
 func (r *RowContext) Finding(column, kind string, rejected bool, reason string) *pipeline.Finding {
-	value := ""
-	if i, ok := r.e.Column(column); ok {
-		value = r.safeValue(i, r.raw[i])
-	}
-	return &pipeline.Finding{File: r.File, Line: r.Line, Column: column, Kind: kind, Rejected: rejected, Reason: reason, Value: value}
+	return r.finding(column, kind, rejected, func(shown) string { return reason })
 }
 
-// safeValue returns what a finding may show of a column's raw text.
-func (r *RowContext) safeValue(i int, raw string) string {
-	c := r.e.Columns[i]
-	switch {
-	case raw == "":
-		return ""
-	case c.Type == Drop || c.Type == BirthDate:
-		return Removed
-	case c.Type.personal():
-		return r.pz.Token(protect.Value, raw)
-	case len(raw) > 80:
-		return raw[:80] + "…"
+// finding makes a finding whose value and reason are made from what show allows of the
+// column's text.
+func (r *RowContext) finding(column, kind string, rejected bool, reason func(shown) string) *pipeline.Finding {
+	var s shown
+	if i, ok := r.e.Column(column); ok {
+		s = show(r.pz, &r.e.Columns[i], r.raw[i])
 	}
-	return raw
+	return &pipeline.Finding{File: r.File, Line: r.Line, Column: column, Kind: kind, Rejected: rejected, Reason: reason(s), Value: s.value}
 }
 
 // Validator validates the rows of one file.
@@ -209,8 +199,10 @@ func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeli
 		}
 		return pipeline.Value{Null: true}, nil
 	}
-	bad := func(kind, reason string) (pipeline.Value, *pipeline.Finding) {
-		return pipeline.Value{Null: true}, ctx.Finding(c.Name, kind, true, reason)
+	// bad rejects the cell: what says what is wrong, and the reason adds what show allows
+	// of the text.
+	bad := func(kind, what string) (pipeline.Value, *pipeline.Finding) {
+		return pipeline.Value{Null: true}, ctx.finding(c.Name, kind, true, func(s shown) string { return s.reason(what) })
 	}
 	switch c.Type {
 	case Text:
@@ -219,19 +211,19 @@ func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeli
 		return pipeline.Value{Null: true}, nil
 	case Code:
 		if !v.codes[i][raw] {
-			return bad(KindUnknownCode, fmt.Sprintf("unbekannter Schlüssel %q", raw))
+			return bad(KindUnknownCode, "unbekannter Schlüssel")
 		}
 		return pipeline.Value{S: raw}, nil
 	case Date:
 		if d, ok := germanDate(raw); ok {
 			return pipeline.Value{I: d}, nil
 		}
-		return bad(KindInvalidDate, fmt.Sprintf("kein gültiges Datum TT.MM.JJJJ: %q", raw))
+		return bad(KindInvalidDate, "kein gültiges Datum TT.MM.JJJJ")
 	case ISODate:
 		if d, ok := isoDate(raw); ok {
 			return pipeline.Value{I: d}, nil
 		}
-		return bad(KindInvalidDate, fmt.Sprintf("kein gültiges Datum JJJJ-MM-TT: %q", raw))
+		return bad(KindInvalidDate, "kein gültiges Datum JJJJ-MM-TT")
 	case BirthDate:
 		if y, ok := birthYear(raw); ok {
 			return pipeline.Value{I: y}, nil
@@ -244,18 +236,23 @@ func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeli
 		return pipeline.Value{S: v.pz.Token(c.Type.tokenKind(), raw)}, nil
 	case RecordID:
 		if c.Valid != nil && !c.Valid(raw) {
-			return bad(KindBadIdentifier, fmt.Sprintf("Kennung %q hat nicht die vorgeschriebene Form", raw))
+			return bad(KindBadIdentifier, "Kennung hat nicht die vorgeschriebene Form")
+		}
+		return pipeline.Value{S: v.b.e.RecordToken(v.pz, raw)}, nil
+	case Form:
+		if c.Valid != nil && !c.Valid(raw) {
+			return bad(KindInvalidValue, "Wert hat nicht die vorgeschriebene Form")
 		}
 		return pipeline.Value{S: raw}, nil
 	case Decimal:
 		if f, ok := decimalComma(raw); ok {
 			return pipeline.Value{F: f}, nil
 		}
-		return bad(KindInvalidNumber, fmt.Sprintf("keine Zahl mit Dezimalkomma: %q", raw))
+		return bad(KindInvalidNumber, "keine Zahl mit Dezimalkomma")
 	case Money:
 		f, dots, ok := money(raw)
 		if !ok {
-			return bad(KindInvalidNumber, fmt.Sprintf("kein Betrag wie 2150,00: %q", raw))
+			return bad(KindInvalidNumber, "kein Betrag wie 2150,00")
 		}
 		if dots {
 			return pipeline.Value{F: f}, ctx.Finding(c.Name, KindThousands, false, "Betrag mit Tausenderpunkten")
@@ -264,7 +261,7 @@ func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeli
 	case Integer:
 		n, err := strconv.ParseInt(raw, 10, 32)
 		if err != nil {
-			return bad(KindInvalidNumber, fmt.Sprintf("keine ganze Zahl: %q", raw))
+			return bad(KindInvalidNumber, "keine ganze Zahl")
 		}
 		return pipeline.Value{I: n}, nil
 	case YesNo:
@@ -274,7 +271,7 @@ func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeli
 		case "N":
 			return pipeline.Value{I: 0}, nil
 		}
-		return bad(KindUnknownCode, fmt.Sprintf("J oder N erwartet, nicht %q", raw))
+		return bad(KindUnknownCode, "J oder N erwartet")
 	case Count:
 		switch raw {
 		case "-":
@@ -283,13 +280,13 @@ func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeli
 			return pipeline.Value{Null: true}, nil
 		}
 		if !digits(raw) || len(raw) > 9 {
-			return bad(KindInvalidNumber, fmt.Sprintf("keine Anzahl und kein Zeichen (-, .): %q", raw))
+			return bad(KindInvalidNumber, "keine Anzahl und kein Zeichen (-, .)")
 		}
 		n, _ := strconv.ParseInt(raw, 10, 64)
 		return pipeline.Value{I: n}, nil
 	case WZ2008:
 		if !isWZ2008(raw) {
-			return bad(KindInvalidValue, fmt.Sprintf("kein Wirtschaftszweig NN.NN oder NN: %q", raw))
+			return bad(KindInvalidValue, "kein Wirtschaftszweig NN.NN oder NN")
 		}
 		return pipeline.Value{S: raw}, nil
 	}

@@ -55,7 +55,7 @@ func gemeindeInKreis(gemeinde, kreis string) Rule {
 	return func(r *RowContext) *pipeline.Finding {
 		m, ok := pipeline.MunicipalityByAGS(r.Raw(gemeinde))
 		if ok && m.Kreis != r.Raw(kreis) {
-			return r.Finding(gemeinde, KindOutsideKreis, true, "Gemeinde "+m.Name+" liegt nicht im Kreis "+r.Raw(kreis))
+			return r.Finding(gemeinde, KindOutsideKreis, true, "Gemeinde "+m.Name+" liegt nicht im Kreis "+r.Shown(kreis))
 		}
 		return nil
 	}

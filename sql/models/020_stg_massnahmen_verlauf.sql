@@ -1,5 +1,5 @@
 -- stg_massnahmen_verlauf: Verlauf der Teilnahmen an Maßnahmen und Kursen, ein Zustand je Teilnahme und Zeitraum.
--- * teilnahme_id: Kennung der Teilnahme
+-- * teilnahme_id: Pseudonym der Teilnahme_ID
 -- * kunde_token: Pseudonym der Kundennummer
 -- * massnahmeart: IK, IK_ALPHA, IK_JUGEND, BSK, MAT, MAG, FBW, EQ, ANERK
 -- * status: GEPLANT, LAUFEND, BEENDET, ABGEBROCHEN

@@ -3,12 +3,7 @@
 -- Lieferung); stornierte Aufnahmen zählen nirgends.
 -- * integration: true für SVB_VZ, SVB_TZ, AUSB und SELBST (Integration nach § 48a SGB II, K2)
 CREATE TABLE stg_arbeitsaufnahmen AS
-SELECT * EXCLUDE (storno),
+SELECT * EXCLUDE (storno, fassung),
        art IN ('SVB_VZ', 'SVB_TZ', 'AUSB', 'SELBST') AS integration
-FROM (
-    SELECT *
-    FROM stg_arbeitsaufnahmen_meldungen
-    QUALIFY row_number() OVER (PARTITION BY aufnahme_id
-                               ORDER BY meldedatum DESC, stichtag DESC, source_line DESC) = 1
-)
-WHERE NOT storno;
+FROM stg_arbeitsaufnahmen_meldungen
+WHERE fassung = 1 AND NOT storno;

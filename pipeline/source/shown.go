@@ -1,0 +1,183 @@
+package source
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"ipoint/pipeline"
+	"ipoint/pipeline/protect"
+)
+
+// What a finding may carry of a delivered cell. A finding's value, and every reason that
+// speaks of a cell's text, are made from one shown, and a shown is made here alone, from
+// the column's type: a new column or rule cannot quote a cell by accident.
+//
+// The text itself is shown only where the column's type guarantees it is not personal:
+// a valid code (or J/N), text of a date's form, a short number, a value of a Form column
+// that has its form. Anything else (an unknown code, which may be a surname typed into
+// Geschlecht; free text; a record id) is described instead: its length and the kinds of
+// its characters. Identifiers show as the Value token of their text (so that an erasure
+// knows its person's findings), names and birth dates as Removed. Shown text is shortened
+// in any case.
+
+// maxShown is the most a finding shows of a cell's text, in bytes.
+const maxShown = 40
+
+// shown is what findings may carry of one cell.
+type shown struct {
+	value string // the finding's Value
+	text  string // the cell's text where the column's type makes it safe to quote, else ""
+	desc  string // else: what the text is like, e.g. "6 Zeichen: Buchstaben"
+}
+
+// show decides, by the column's type, what a finding may carry of raw.
+func show(pz *protect.Pseudonymizer, c *Column, raw string) shown {
+	if raw == "" {
+		return shown{}
+	}
+	switch c.Type {
+	case Drop, BirthDate:
+		return shown{value: Removed, desc: describe(raw)}
+	case Kundennummer, BGNummer, AZRNummer, Betriebsnummer:
+		return shown{value: pz.Token(protect.Value, raw), desc: describe(raw)}
+	}
+	if safe(c, raw) {
+		t := clip(raw)
+		return shown{value: t, text: t}
+	}
+	return shown{desc: describe(raw)}
+}
+
+// safe reports whether a cell's text is of a form that cannot carry personal text.
+func safe(c *Column, raw string) bool {
+	switch c.Type {
+	case Code:
+		return pipeline.Contains(c.Codes, raw)
+	case YesNo:
+		return raw == "J" || raw == "N"
+	case Date:
+		return shaped(raw, "99.99.9999")
+	case ISODate:
+		return shaped(raw, "9999-99-99")
+	case Form:
+		return c.Valid != nil && c.Valid(raw)
+	case Decimal, Money, Integer, Count, WZ2008:
+		return number(raw)
+	}
+	return false // Text, RecordID, and any type added later until it is listed here
+}
+
+// shaped reports whether s has the form of pattern, where 9 stands for a digit.
+func shaped(s, pattern string) bool {
+	if len(s) != len(pattern) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if p := pattern[i]; p == '9' && (s[i] < '0' || s[i] > '9') || p != '9' && s[i] != p {
+			return false
+		}
+	}
+	return true
+}
+
+// number reports whether s looks like a number short enough not to be an identifier:
+// digits, signs and separators only, and at most 7 digits (a Betriebsnummer has 8, an
+// AZR-Nummer 12).
+func number(s string) bool {
+	if len(s) > 16 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			n++
+		case c == '.' || c == ',' || c == '-' || c == '+' || c == '/':
+		default:
+			return false
+		}
+	}
+	return n <= 7
+}
+
+// describe says what a text is like without showing it: its length in characters and
+// the kinds of characters in it.
+func describe(s string) string {
+	var digit, letter, space, other bool
+	for _, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			digit = true
+		case unicode.IsLetter(r):
+			letter = true
+		case unicode.IsSpace(r):
+			space = true
+		default:
+			other = true
+		}
+	}
+	var kinds []string
+	for _, k := range []struct {
+		on   bool
+		name string
+	}{{letter, "Buchstaben"}, {digit, "Ziffern"}, {space, "Leerzeichen"}, {other, "Sonderzeichen"}} {
+		if k.on {
+			kinds = append(kinds, k.name)
+		}
+	}
+	return fmt.Sprintf("%d Zeichen: %s", utf8.RuneCountInString(s), strings.Join(kinds, ", "))
+}
+
+// clip shortens a text to maxShown bytes at a character boundary.
+func clip(s string) string {
+	if len(s) <= maxShown {
+		return s
+	}
+	cut := maxShown - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// reason makes a reason about the cell: what was wrong, then the quoted text where it
+// may be shown, or else what the text is like.
+func (s shown) reason(what string) string {
+	switch {
+	case s.text != "":
+		return what + ": " + strconv.Quote(s.text)
+	case s.desc != "":
+		return what + " (" + s.desc + ")"
+	}
+	return what
+}
+
+// Shown returns what a reason may say of a column's text in this row: the quoted text
+// where the column's type makes it safe (a valid code, a date, a number), else its length
+// and kinds of characters. Rules use it rather than Raw for any text in a reason.
+func (r *RowContext) Shown(column string) string {
+	i, ok := r.e.Column(column)
+	if !ok {
+		return ""
+	}
+	s := show(r.pz, &r.e.Columns[i], r.raw[i])
+	if s.text != "" {
+		return s.text
+	}
+	return "(" + s.desc + ")"
+}
+
+// ShownKreis is what a quarantine reason may say of a Kreis the document itself names
+// (an XML root's attribute): the key where it is one, else what the text is like.
+func ShownKreis(k string) string {
+	switch {
+	case k == "":
+		return "(leer)"
+	case pipeline.Contains(pipeline.Kreise, k):
+		return strconv.Quote(k)
+	}
+	return "(" + describe(k) + ")"
+}

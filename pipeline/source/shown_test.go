@@ -1,0 +1,110 @@
+package source
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestNoCellTextInFindings: a surname (or other free text) typed into any column of any
+// export never appears in a finding's reason or value. The test walks every column of
+// every contract, so a column or rule added later is held to it without being listed.
+func TestNoCellTextInFindings(t *testing.T) {
+	texts := []string{"Müller-Lüdenscheid", "MEIER", "Meier", "Ali Hassan", "975D004711 Meier", strings.Repeat("Ö", 200)}
+	for e, valid := range validRows {
+		for i, c := range e.Columns {
+			for _, text := range texts {
+				row := append([]string(nil), valid...)
+				row[i] = text
+				_, findings := check(t, e, row)
+				for _, f := range findings {
+					for _, part := range []string{"Müller", "Lüdenscheid", "MEIER", "Meier", "Hassan", "ÖÖ"} {
+						if strings.Contains(text, part) && (strings.Contains(f.Reason, part) || strings.Contains(f.Value, part)) {
+							t.Errorf("%s/%s=%q: finding quotes the text: %+v", e.Name, c.Name, text, f)
+						}
+					}
+					if len(f.Value) > maxShown+len("…") && !strings.HasPrefix(f.Value, "V-") {
+						t.Errorf("%s/%s: value not shortened: %d bytes", e.Name, c.Name, len(f.Value))
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFindingsSayWhatWasWrong: an unknown code is described by its length and kinds of
+// characters; a valid code, a date's text and a short number are shown, as they cannot
+// be personal.
+func TestFindingsSayWhatWasWrong(t *testing.T) {
+	cases := []struct {
+		e             *Export
+		column, value string
+		reason, shown string // shown: the finding's value
+	}{
+		{Verbis, "Geschlecht", "Müller", `unbekannter Schlüssel (6 Zeichen: Buchstaben)`, ""},
+		{Verbis, "Staatsangehoerigkeit", "Müller-Lüdenscheid", `unbekannter Schlüssel (18 Zeichen: Buchstaben, Sonderzeichen)`, ""},
+		{Verbis, "Zugang_IP", "31.02.2026", `kein gültiges Datum TT.MM.JJJJ: "31.02.2026"`, "31.02.2026"},
+		{Verbis, "Zugang_IP", "gestern", `kein gültiges Datum TT.MM.JJJJ (7 Zeichen: Buchstaben)`, ""},
+		{Arbeitsaufnahmen, "Wochenstunden", "37.5", `keine Zahl mit Dezimalkomma: "37.5"`, "37.5"},
+		{Arbeitsaufnahmen, "Wochenstunden", "912345678901", `keine Zahl mit Dezimalkomma (12 Zeichen: Ziffern)`, ""},
+		{Arbeitsaufnahmen, "Aufnahme_ID", "AU-2026-00001", `Kennung hat nicht die vorgeschriebene Form (13 Zeichen: Buchstaben, Ziffern, Sonderzeichen)`, ""},
+		{Massnahmen, "Ergebnis", "B2", `Ergebnis B2 ist für IK nicht vorgesehen`, "B2"},
+		{Massnahmen, "Ergebnis", "Frau Müller", `unbekannter Schlüssel (11 Zeichen: Buchstaben, Leerzeichen)`, ""},
+		{Aufenthalt, "wohnsitzauflage", "Siegen", `Wert hat nicht die vorgeschriebene Form (6 Zeichen: Buchstaben)`, ""},
+	}
+	for _, c := range cases {
+		row := append([]string(nil), validRows[c.e]...)
+		i, _ := c.e.Column(c.column)
+		row[i] = c.value
+		_, f := check(t, c.e, row)
+		if len(f) != 1 || f[0].Reason != c.reason || f[0].Value != c.shown {
+			t.Errorf("%s/%s=%q: got %+v, want reason %q and value %q", c.e.Name, c.column, c.value, f, c.reason, c.shown)
+		}
+	}
+	// Identifiers show as the value token of their text; names and birth dates not at all.
+	row := append([]string(nil), validRows[Verbis]...)
+	i, _ := Verbis.Column("Kundennummer")
+	row[i] = "975d004711"
+	if _, f := check(t, Verbis, row); len(f) != 1 || !strings.HasPrefix(f[0].Value, "V-") || strings.Contains(f[0].Reason, "975") {
+		t.Errorf("mistyped Kundennummer: %+v", f)
+	}
+	if got := clip(strings.Repeat("ä", 40)); len(got) > maxShown || !utf8.ValidString(got) {
+		t.Errorf("clip: %q", got)
+	}
+}
+
+// TestRecordIDsAreTokens: the agencies' record ids reach the lake as record tokens of
+// their export, never in clear and never as a client's token.
+func TestRecordIDsAreTokens(t *testing.T) {
+	for e, valid := range validRows {
+		rec, _ := check(t, e, valid)
+		if rec == nil {
+			t.Fatalf("%s: valid row rejected", e.Name)
+		}
+		out := 0
+		if !e.Snapshot {
+			out = 1 // source_line
+		}
+		for i, c := range e.Columns {
+			if c.Out == "" {
+				continue
+			}
+			if c.Type == RecordID {
+				if got, want := rec[out].S, e.RecordToken(pz, valid[i]); got != want || strings.Contains(got, valid[i]) {
+					t.Errorf("%s/%s stored as %q, want its record token %q", e.Name, c.Name, got, want)
+				}
+			}
+			out++
+		}
+	}
+	for _, name := range []string{"Aufnahme_ID"} {
+		if i, _ := Arbeitsaufnahmen.Column(name); Arbeitsaufnahmen.Columns[i].Type != RecordID {
+			t.Errorf("%s is not a record id", name)
+		}
+	}
+	for e, col := range map[*Export]string{Massnahmen: "Teilnahme_ID", Aufenthalt: "@id", Beratungen: "id"} {
+		if i, _ := e.Column(col); e.Columns[i].Type != RecordID {
+			t.Errorf("%s/%s is not a record id", e.Name, col)
+		}
+	}
+}
