@@ -174,3 +174,28 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 	}
 	return done, WriteIndex(dir)
 }
+
+// TrueFigures computes afresh from the warehouse the value of every figure, shown or
+// latent, that the reports sel selects rest on, keyed as the ledger keys them: what an
+// audit compares a publication with. Nothing is suppressed or stored.
+func TrueFigures(ctx context.Context, db *sql.DB, sels []Selection, set Settings) (map[string]int64, error) {
+	f := newFigures(&Ledger{Figures: map[string]LedgerFigure{}, Texts: map[string]string{}})
+	for _, sel := range sels {
+		todo, err := plan(ctx, db, sel)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range todo {
+			if _, err := p.load(ctx, db, f, set); err != nil {
+				var nd NoDataError
+				if errors.As(err, &nd) {
+					continue
+				}
+				return nil, err
+			}
+		}
+	}
+	out := map[string]int64{}
+	f.sys.Each(func(key string, v int64, _ suppress.State, _ bool) { out[key] = v })
+	return out, nil
+}

@@ -59,6 +59,10 @@ type relation struct {
 		coef float64
 	}
 	atMost bool // Σ coef·x ≤ Σ coef·value instead of =
+	// explicit: the constant is rhs (Σ coef·x = rhs or ≤ rhs), not the values' sum: for
+	// what an attacker reads off a published difference, mean or share.
+	explicit bool
+	rhs      float64
 }
 
 // NewSystem returns an empty system.
@@ -99,9 +103,40 @@ func (s *System) State(key string) State { return s.vars[s.index[key]].state }
 // figures' values give: the attacker is assumed to know it exactly.
 func (s *System) Equal(terms ...Term) { s.relate(false, terms) }
 
-// AtMost adds Σ coef·figure ≤ const (with the constant from the values): for example
-// integrations (persons) ≤ the starts they rest on.
+// AtMost adds Σ coef·figure ≤ 0: for example integrations (persons) ≤ the starts they
+// rest on. The values must satisfy it.
 func (s *System) AtMost(terms ...Term) { s.relate(true, terms) }
+
+// EqualTo adds Σ coef·figure = rhs, with rhs read off a publication.
+func (s *System) EqualTo(rhs float64, terms ...Term) { s.relateTo(false, rhs, terms) }
+
+// AtMostTo adds Σ coef·figure ≤ rhs, with rhs read off a publication.
+func (s *System) AtMostTo(rhs float64, terms ...Term) { s.relateTo(true, rhs, terms) }
+
+func (s *System) relateTo(atMost bool, rhs float64, terms []Term) {
+	var r relation
+	r.atMost, r.explicit, r.rhs = atMost, true, rhs
+	coef := map[int]int64{}
+	for _, t := range terms {
+		i, ok := s.index[t.Key]
+		if !ok {
+			panic("suppress: relation names an unknown figure " + t.Key)
+		}
+		coef[i] += t.Coef
+	}
+	for i, c := range coef {
+		if c != 0 {
+			r.terms = append(r.terms, struct {
+				v    int
+				coef float64
+			}{i, float64(c)})
+		}
+	}
+	sort.Slice(r.terms, func(a, b int) bool { return r.terms[a].v < r.terms[b].v })
+	if len(r.terms) > 0 {
+		s.rels = append(s.rels, r)
+	}
+}
 
 // Sum adds total = Σ parts.
 func (s *System) Sum(total string, parts ...string) {
@@ -150,6 +185,9 @@ func (s *System) relate(atMost bool, terms []Term) {
 func (s *System) Relations() []string {
 	var out []string
 	for _, r := range s.rels {
+		if r.explicit {
+			continue
+		}
 		var parts []string
 		for _, t := range r.terms {
 			parts = append(parts, fmt.Sprintf("%+d %s", int64(t.coef), s.vars[t.v].key))
@@ -386,11 +424,25 @@ func (s *System) program(comp []int) *program {
 		}
 		// Σ coef·x = Σ coef·value, with x = y + lower for the unknowns and x = value
 		// for the known: Σ coef·y = Σ_unknown coef·(value − lower).
+		// An equality holds with the values' own constant (the attacker is given it); an
+		// inequality as stated (Σ coef·x ≤ 0, or ≤ rhs): its slack is not known.
+		explicit := r.explicit || r.atMost
 		rw := row{c: map[int]float64{}, atMost: r.atMost}
+		if r.explicit {
+			rw.b = r.rhs
+		}
 		for _, t := range r.terms {
-			if in[t.v] {
+			v := float64(s.vars[t.v].value)
+			switch {
+			case in[t.v]:
 				rw.c[p.col[t.v]] += t.coef
-				rw.b += t.coef * (float64(s.vars[t.v].value) - p.lower[t.v])
+				if explicit {
+					rw.b -= t.coef * p.lower[t.v]
+				} else {
+					rw.b += t.coef * (v - p.lower[t.v])
+				}
+			case explicit:
+				rw.b -= t.coef * v
 			}
 		}
 		rows = append(rows, rw)
