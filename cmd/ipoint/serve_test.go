@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -145,6 +146,25 @@ func TestServe(t *testing.T) {
 		out, ok = s.psql(t, analystPassword, "-c", `\dt`)
 		if !ok || !strings.Contains(out, "mart_woche_kreis") {
 			t.Errorf(`\dt: %q`, out)
+		}
+		// \d TABLE: psql's catalog queries (pg_class columns DuckDB lacks, the footers'
+		// catalogs of publications, policies, inheritance) answered through the door.
+		out, ok = s.psql(t, analystPassword, "-c", `\d mart_woche_kreis`)
+		if !ok || !strings.Contains(out, `Table "main.mart_woche_kreis"`) || !regexp.MustCompile(`(?m)^ kreis +\| varchar `).MatchString(out) ||
+			!regexp.MustCompile(`(?m)^ montag +\| date `).MatchString(out) {
+			t.Errorf(`\d TABLE: %v %q`, ok, out)
+		}
+		out, ok = s.psql(t, analystPassword, "-c", `\d+ aufbau`)
+		if !ok || !strings.Contains(out, `Table "main.aufbau"`) || !strings.Contains(out, "datenversion") {
+			t.Errorf(`\d+ TABLE: %v %q`, ok, out)
+		}
+		out, _ = s.psql(t, analystPassword, "-c", `\d gibt_es_nicht`)
+		if !strings.Contains(out, `Did not find any relation named "gibt_es_nicht"`) {
+			t.Errorf(`\d of a missing table: %q`, out)
+		}
+		out, ok = s.psql(t, analystPassword, "-c", `\d`)
+		if !ok || !regexp.MustCompile(`(?m)^ main +\| mart_woche_kreis +\| table `).MatchString(out) {
+			t.Errorf(`\d: %v %q`, ok, out)
 		}
 		csv := filepath.Join(t.TempDir(), "kreise.csv")
 		out, ok = s.psql(t, analystPassword, "-c", `\copy (SELECT DISTINCT kreis FROM mart_woche_kreis ORDER BY 1) TO '`+csv+`' CSV`)
