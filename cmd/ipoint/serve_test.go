@@ -55,27 +55,12 @@ func startServe(t *testing.T, settings map[string]string) served {
 	for k, v := range settings {
 		vars[k] = v
 	}
-	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
-		if r := call(t, vars, args...); r.code != exitOK {
-			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
-		}
-	}
-	if r := call(t, vars, "ingest"); r.code != exitProblems {
-		t.Fatalf("ingest: %d %s", r.code, r.stderr)
-	}
-	if r := call(t, vars, "transform", "--max-age-days", "30"); r.code != exitOK {
-		t.Fatalf("transform: %d %s", r.code, r.stderr)
-	}
-	e := env{stdin: strings.NewReader(analystPassword + "\n"), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
-		getenv: func(k string) string { return vars[k] }, now: time.Now}
-	if code := run(context.Background(), []string{"analyst", "add", "anna"}, e); code != exitOK {
-		t.Fatalf("analyst add: %d %s", code, e.stderr)
-	}
+	buildServeHome(t, vars)
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &readyWriter{addr: make(chan string, 1)}
-	var stderr bytes.Buffer
+	stderr := &lockedBuffer{b: &bytes.Buffer{}}
 	done := make(chan int, 1)
-	se := env{stdin: strings.NewReader(""), stdout: w, stderr: &lockedBuffer{b: &stderr}, getenv: func(k string) string { return vars[k] }, now: time.Now}
+	se := env{stdin: strings.NewReader(""), stdout: w, stderr: stderr, getenv: func(k string) string { return vars[k] }, now: time.Now}
 	go func() { done <- run(ctx, []string{"serve", "--single-account", "--listen", "127.0.0.1:0"}, se) }()
 	var addr string
 	select {
@@ -94,8 +79,34 @@ func startServe(t *testing.T, settings map[string]string) served {
 			stop()
 		}
 	})
+	// A single-account installation is logged as a warning at every start.
+	if !strings.Contains(stderr.String(), `"level":"WARN","msg":"single-account installation`) {
+		t.Errorf("no single-account warning at the start: %s", stderr.String())
+	}
 	_, port, _ := strings.Cut(addr, ":")
 	return served{home: home, addr: addr, port: port, vars: vars, stop: stop}
+}
+
+// buildServeHome makes vars["IPOINT_HOME"] a home with a small warehouse and the
+// analyst anna.
+func buildServeHome(t *testing.T, vars map[string]string) {
+	t.Helper()
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	if r := call(t, vars, "ingest"); r.code != exitProblems {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	}
+	if r := call(t, vars, "transform", "--max-age-days", "30"); r.code != exitOK {
+		t.Fatalf("transform: %d %s", r.code, r.stderr)
+	}
+	e := env{stdin: strings.NewReader(analystPassword + "\n"), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
+		getenv: func(k string) string { return vars[k] }, now: time.Now}
+	if code := run(context.Background(), []string{"analyst", "add", "anna"}, e); code != exitOK {
+		t.Fatalf("analyst add: %d %s", code, e.stderr)
+	}
 }
 
 type lockedBuffer struct {
@@ -107,6 +118,12 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 const analystPassword = "korrekt-Pferd-Batterie"
