@@ -129,7 +129,7 @@ func (l *lockedBuffer) String() string {
 const analystPassword = "korrekt-Pferd-Batterie"
 
 // psql runs Debian's psql against the server; it returns output and whether it succeeded.
-func (s served) psql(t *testing.T, password string, args ...string) (string, bool) {
+func (s served) psql(t testing.TB, password string, args ...string) (string, bool) {
 	t.Helper()
 	conn := "host=127.0.0.1 port=" + s.port + " user=anna dbname=warehouse sslmode=require connect_timeout=10"
 	cmd := exec.Command("psql", append([]string{conn, "-X", "-v", "ON_ERROR_STOP=1", "--no-psqlrc"}, args...)...)
