@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,8 +12,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"ipoint/pipeline"
-	"ipoint/pipeline/lake"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"ipoint/pipeline/civil"
 )
 
 // result is a query's answer, held for formatting.
@@ -55,21 +57,37 @@ func query(ctx context.Context, db *sql.DB, q string, args ...any) (*result, err
 	return res, rows.Err()
 }
 
-// text renders a value; german uses the decimal comma and TT.MM.JJJJ.
+// nullText is how table and markdown output show NULL, distinct from the empty string
+// (as DuckDB's own shell shows it); CSV leaves the field empty and quotes an empty
+// string, JSON writes null.
+const nullText = "NULL"
+
+// text renders a value; german uses the decimal comma and TT.MM.JJJJ. A TIMESTAMPTZ is
+// an instant and is shown in Berlin time with its offset; a TIMESTAMP (without zone)
+// is a wall-clock time and is shown as it is stored.
 func text(v any, typ string, german bool) string {
 	switch x := v.(type) {
 	case nil:
-		return ""
+		return nullText
 	case time.Time:
 		switch {
 		case typ == "DATE" && german:
 			return x.Format("02.01.2006")
 		case typ == "DATE":
 			return x.Format("2006-01-02")
-		case german:
+		case typ == "TIME":
+			return x.Format("15:04:05.999999")
+		}
+		if typ == "TIMESTAMPTZ" {
+			x = x.In(civil.Berlin)
+			if !german {
+				return x.Format("2006-01-02 15:04:05.999999-07:00")
+			}
+		}
+		if german {
 			return x.Format("02.01.2006 15:04:05")
 		}
-		return x.Format(time.RFC3339)
+		return x.Format("2006-01-02 15:04:05.999999")
 	case float64:
 		s := strconv.FormatFloat(x, 'f', -1, 64)
 		if german {
@@ -80,8 +98,24 @@ func text(v any, typ string, german bool) string {
 		return text(float64(x), typ, german)
 	case *big.Int:
 		return x.String()
+	case duckdb.Decimal:
+		s := decimalText(x)
+		if german {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s
 	case []byte:
 		return fmt.Sprintf("%x", x)
+	case []any:
+		elem, _ := listElement(typ)
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = text(e, elem, german)
+			if s, ok := e.(string); ok {
+				parts[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+			}
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
 	}
 	s := fmt.Sprint(v)
 	if german && strings.HasPrefix(typ, "DECIMAL") {
@@ -90,25 +124,76 @@ func text(v any, typ string, german bool) string {
 	return s
 }
 
+// decimalText writes a DECIMAL with all of its scale's digits (12.50, not 12.5).
+func decimalText(d duckdb.Decimal) string {
+	if d.Value == nil {
+		return nullText
+	}
+	digits := new(big.Int).Abs(d.Value).String()
+	sign := ""
+	if d.Value.Sign() < 0 {
+		sign = "-"
+	}
+	if d.Scale == 0 {
+		return sign + digits
+	}
+	if len(digits) <= int(d.Scale) {
+		digits = strings.Repeat("0", int(d.Scale)-len(digits)+1) + digits
+	}
+	cut := len(digits) - int(d.Scale)
+	return sign + digits[:cut] + "." + digits[cut:]
+}
+
+// listElement is the element type of a list (or array) type such as INTEGER[].
+func listElement(typ string) (string, bool) {
+	if !strings.HasSuffix(typ, "]") {
+		return "", false
+	}
+	i := strings.LastIndexByte(typ, '[')
+	if i <= 0 {
+		return "", false
+	}
+	return typ[:i], true
+}
+
+// writeCSV writes one CSV record: NULL as an empty field, the empty string as "".
+func writeCSV(w io.Writer, fields []string, nulls []bool, sep byte) {
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(sep)
+		}
+		switch {
+		case nulls != nil && nulls[i]:
+		case f == "" || strings.ContainsAny(f, string(sep)+"\"\r\n") || strings.TrimSpace(f) != f:
+			b.WriteString(`"` + strings.ReplaceAll(f, `"`, `""`) + `"`)
+		default:
+			b.WriteString(f)
+		}
+	}
+	b.WriteByte('\n')
+	io.WriteString(w, b.String())
+}
+
 func (r *result) write(w io.Writer, format string) error {
 	switch format {
 	case "csv", "csv-de":
 		german := format == "csv-de"
-		cw := csv.NewWriter(w)
+		sep := byte(',')
 		if german {
-			cw.Comma = ';'
+			sep = ';'
 			io.WriteString(w, "\uFEFF") // Excel recognises UTF-8 by its BOM
 		}
-		cw.Write(r.cols)
+		writeCSV(w, r.cols, nil, sep)
 		for _, row := range r.rows {
 			rec := make([]string, len(row))
+			nulls := make([]bool, len(row))
 			for i, v := range row {
-				rec[i] = text(v, r.types[i], german)
+				rec[i], nulls[i] = text(v, r.types[i], german), v == nil
 			}
-			cw.Write(rec)
+			writeCSV(w, rec, nulls, sep)
 		}
-		cw.Flush()
-		return cw.Error()
+		return nil
 	case "json":
 		out := make([]map[string]any, 0, len(r.rows))
 		for _, row := range r.rows {
@@ -116,9 +201,15 @@ func (r *result) write(w io.Writer, format string) error {
 			for i, v := range row {
 				if t, ok := v.(time.Time); ok {
 					v = text(t, r.types[i], false)
+					if r.types[i] == "TIMESTAMPTZ" {
+						v = t.In(civil.Berlin).Format(time.RFC3339Nano)
+					}
 				}
 				if b, ok := v.(*big.Int); ok {
 					v = json.Number(b.String())
+				}
+				if v != nil && strings.HasPrefix(r.types[i], "DECIMAL") {
+					v = json.Number(text(v, r.types[i], false))
 				}
 				m[r.cols[i]] = v
 			}
@@ -159,6 +250,8 @@ func (r *result) table(w io.Writer) error {
 	}
 	numeric := func(i int) bool {
 		switch {
+		case strings.HasSuffix(r.types[i], "]"):
+			return false
 		case strings.Contains(r.types[i], "INT"), r.types[i] == "DOUBLE", r.types[i] == "FLOAT", strings.HasPrefix(r.types[i], "DECIMAL"):
 			return true
 		}
@@ -195,57 +288,202 @@ func (r *result) table(w io.Writer) error {
 	return nil
 }
 
-// parquet writes the result as a Parquet file, with ipoint's own writer.
+// parquet writes the result as a Parquet file with the columns in the query's order and
+// DuckDB's types: integers of their width, DOUBLE, DECIMAL (up to 18 digits), DATE,
+// TIME, TIMESTAMP (wall clock) and TIMESTAMPTZ (an instant), BOOLEAN, VARCHAR, and
+// lists of these as Parquet lists; any other type (HUGEINT, INTERVAL, STRUCT, nested
+// lists, …) as its text.
 func (r *result) parquet(w io.Writer) error {
-	fields := make([]pipeline.Field, len(r.cols))
+	cols := make([]parquetColumn, len(r.cols))
+	group := parquet.Group{}
+	names := make([]string, len(r.cols))
 	for i, c := range r.cols {
-		t := pipeline.String
-		switch {
-		case r.types[i] == "DATE":
-			t = pipeline.Date
-		case r.types[i] == "INTEGER", r.types[i] == "SMALLINT", r.types[i] == "TINYINT":
-			t = pipeline.Int32
-		case r.types[i] == "BIGINT":
-			t = pipeline.Int64
-		case r.types[i] == "DOUBLE", r.types[i] == "FLOAT":
-			t = pipeline.Double
-		case r.types[i] == "BOOLEAN":
-			t = pipeline.Bool
+		name := c
+		for n := 2; group[name] != nil; n++ { // SELECT 1 AS a, 2 AS a
+			name = fmt.Sprintf("%s_%d", c, n)
 		}
-		fields[i] = pipeline.Field{Name: c, Type: t, Optional: true}
+		names[i] = name
+		cols[i] = parquetColumnOf(r.types[i])
+		group[name] = cols[i].node
 	}
-	tw := lake.NewTableWriter(w, "abfrage", fields, nil)
+	pw := parquet.NewWriter(w, parquet.NewSchema("abfrage", orderedGroup{group, names}), parquet.Compression(&zstd.Codec{}))
 	for _, row := range r.rows {
-		rec := make(pipeline.Record, len(row))
+		var prow parquet.Row
 		for i, v := range row {
-			switch x := v.(type) {
-			case nil:
-				rec[i] = pipeline.Value{Null: true}
-			case time.Time:
-				rec[i] = pipeline.Value{I: x.Unix() / 86400}
-			case int32:
-				rec[i] = pipeline.Value{I: int64(x)}
-			case int64:
-				rec[i] = pipeline.Value{I: x}
-			case int16:
-				rec[i] = pipeline.Value{I: int64(x)}
-			case int8:
-				rec[i] = pipeline.Value{I: int64(x)}
-			case float64:
-				rec[i] = pipeline.Value{F: x}
-			case float32:
-				rec[i] = pipeline.Value{F: float64(x)}
-			case bool:
-				if x {
-					rec[i] = pipeline.Value{I: 1}
-				}
-			default:
-				rec[i] = pipeline.Value{S: text(v, r.types[i], false)}
-			}
+			prow = cols[i].appendValues(prow, v, i)
 		}
-		if err := tw.Write(rec); err != nil {
+		if _, err := pw.WriteRows([]parquet.Row{prow}); err != nil {
 			return err
 		}
 	}
-	return tw.Close()
+	return pw.Close()
+}
+
+// orderedGroup is a Parquet group whose columns keep the query's order (parquet-go
+// orders a Group's fields by name).
+type orderedGroup struct {
+	parquet.Group
+	names []string
+}
+
+func (g orderedGroup) Fields() []parquet.Field {
+	byName := map[string]parquet.Field{}
+	for _, f := range g.Group.Fields() {
+		byName[f.Name()] = f
+	}
+	out := make([]parquet.Field, len(g.names))
+	for i, n := range g.names {
+		out[i] = byName[n]
+	}
+	return out
+}
+
+// parquetColumn is one optional column: a scalar, or a list of optional scalars.
+type parquetColumn struct {
+	node   parquet.Node
+	list   bool
+	scalar func(v any) (parquet.Value, bool) // false: a NULL
+}
+
+func parquetColumnOf(typ string) parquetColumn {
+	if elem, ok := listElement(typ); ok {
+		if _, nested := listElement(elem); !nested {
+			node, conv := parquetScalar(elem)
+			return parquetColumn{node: parquet.Optional(parquet.List(parquet.Optional(node))), list: true, scalar: conv}
+		}
+	}
+	node, conv := parquetScalar(typ)
+	return parquetColumn{node: parquet.Optional(node), scalar: conv}
+}
+
+// appendValues adds the column's values of one row (definition and repetition levels
+// of an optional column, or of an optional list of optional elements).
+func (c parquetColumn) appendValues(row parquet.Row, v any, col int) parquet.Row {
+	if !c.list {
+		pv, ok := c.scalar(v)
+		if !ok {
+			return append(row, parquet.Value{}.Level(0, 0, col))
+		}
+		return append(row, pv.Level(0, 1, col))
+	}
+	items, ok := v.([]any)
+	switch {
+	case v == nil || !ok:
+		return append(row, parquet.Value{}.Level(0, 0, col))
+	case len(items) == 0:
+		return append(row, parquet.Value{}.Level(0, 1, col))
+	}
+	for i, item := range items {
+		rep := 1
+		if i == 0 {
+			rep = 0
+		}
+		if pv, ok := c.scalar(item); ok {
+			row = append(row, pv.Level(rep, 3, col))
+		} else {
+			row = append(row, parquet.Value{}.Level(rep, 2, col))
+		}
+	}
+	return row
+}
+
+// parquetScalar is the Parquet type of a DuckDB type and the conversion of its values.
+func parquetScalar(typ string) (parquet.Node, func(any) (parquet.Value, bool)) {
+	intOf := func(v any) (int64, bool) {
+		switch x := v.(type) {
+		case int8:
+			return int64(x), true
+		case int16:
+			return int64(x), true
+		case int32:
+			return int64(x), true
+		case int64:
+			return x, true
+		case uint8:
+			return int64(x), true
+		case uint16:
+			return int64(x), true
+		case uint32:
+			return int64(x), true
+		}
+		return 0, false
+	}
+	int32s := func(v any) (parquet.Value, bool) {
+		n, ok := intOf(v)
+		return parquet.Int32Value(int32(n)), ok
+	}
+	int64s := func(v any) (parquet.Value, bool) {
+		n, ok := intOf(v)
+		return parquet.Int64Value(n), ok
+	}
+	micros := func(v any) (parquet.Value, bool) {
+		t, ok := v.(time.Time)
+		return parquet.Int64Value(t.UnixMicro()), ok
+	}
+	switch {
+	case typ == "BOOLEAN":
+		return parquet.Leaf(parquet.BooleanType), func(v any) (parquet.Value, bool) {
+			b, ok := v.(bool)
+			return parquet.BooleanValue(b), ok
+		}
+	case typ == "TINYINT":
+		return parquet.Int(8), int32s
+	case typ == "SMALLINT":
+		return parquet.Int(16), int32s
+	case typ == "INTEGER":
+		return parquet.Int(32), int32s
+	case typ == "UTINYINT":
+		return parquet.Uint(8), int32s
+	case typ == "USMALLINT":
+		return parquet.Uint(16), int32s
+	case typ == "UINTEGER":
+		return parquet.Int(64), int64s // no unsigned 32-bit reader needed: it fits
+	case typ == "BIGINT":
+		return parquet.Int(64), int64s
+	case typ == "FLOAT":
+		return parquet.Leaf(parquet.FloatType), func(v any) (parquet.Value, bool) {
+			f, ok := v.(float32)
+			return parquet.FloatValue(f), ok
+		}
+	case typ == "DOUBLE":
+		return parquet.Leaf(parquet.DoubleType), func(v any) (parquet.Value, bool) {
+			f, ok := v.(float64)
+			return parquet.DoubleValue(f), ok
+		}
+	case typ == "DATE":
+		return parquet.Date(), func(v any) (parquet.Value, bool) {
+			t, ok := v.(time.Time)
+			return parquet.Int32Value(int32(civil.FromTime(t).DaysSince(civil.Date(1970, 1, 1)))), ok
+		}
+	case typ == "TIME":
+		return parquet.Time(parquet.Microsecond), func(v any) (parquet.Value, bool) {
+			t, ok := v.(time.Time)
+			h, m, s := t.Clock()
+			return parquet.Int64Value(int64(((h*60+m)*60+s)*1_000_000 + t.Nanosecond()/1000)), ok
+		}
+	case typ == "TIMESTAMP":
+		return parquet.TimestampAdjusted(parquet.Microsecond, false), micros
+	case typ == "TIMESTAMPTZ":
+		return parquet.Timestamp(parquet.Microsecond), micros
+	case strings.HasPrefix(typ, "DECIMAL("):
+		var p, sc int
+		if _, err := fmt.Sscanf(typ, "DECIMAL(%d,%d)", &p, &sc); err == nil && p <= 18 {
+			return parquet.Decimal(sc, p, parquet.Int64Type), func(v any) (parquet.Value, bool) {
+				d, ok := v.(duckdb.Decimal)
+				if !ok || d.Value == nil {
+					return parquet.Value{}, false
+				}
+				return parquet.Int64Value(d.Value.Int64()), true
+			}
+		}
+	}
+	return parquet.String(), func(v any) (parquet.Value, bool) {
+		if v == nil {
+			return parquet.Value{}, false
+		}
+		if s, ok := v.(string); ok {
+			return parquet.ByteArrayValue([]byte(s)), true
+		}
+		return parquet.ByteArrayValue([]byte(text(v, typ, false))), true
+	}
 }
