@@ -143,8 +143,9 @@ func (s *session) batch(ctx context.Context, text string) error {
 	return nil
 }
 
-// run records a query in the audit log, executes it, records its outcome and writes its
-// result. A query the audit log cannot record does not run.
+// run records a query in the audit log, executes it with its result streamed to the
+// output (w, or --out's buffer) row by row, then records its outcome. A query the audit
+// log cannot record does not run.
 func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 	if s.sessionID == "" {
 		var b [6]byte
@@ -157,11 +158,10 @@ func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Abfrage nicht ausgeführt: %w", aerr)
 	}
 	start := s.e.now()
-	res, err := query(ctx, s.db, q)
-	n := 0
-	if res != nil {
-		n = len(res.rows)
+	if s.out != nil {
+		w = s.out
 	}
+	n, err := streamQuery(ctx, s.db, q, nil, newFormatter(w, s.format))
 	outcome := map[string]any{"event": "outcome", "id": id, "rows": n, "duration_ms": s.e.now().Sub(start).Milliseconds()}
 	if err != nil && ctx.Err() != nil {
 		err = errors.New("abgebrochen")
@@ -170,15 +170,13 @@ func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 		outcome["error"] = err.Error()
 	}
 	if aerr := s.record(outcome); aerr != nil {
-		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Ergebnis verworfen: %w", aerr)
+		// With --out nothing is written (the run fails); on the screen the rows are out.
+		return fmt.Errorf("Prüfprotokoll nicht schreibbar (Ergebnis der Abfrage nicht vermerkt): %w", aerr)
 	}
 	if err != nil {
 		return fmt.Errorf("Abfrage: %v", err)
 	}
-	if s.out != nil {
-		w = s.out
-	}
-	return res.write(w, s.format)
+	return nil
 }
 
 // record appends one line to the audit log (§78a SGB X: access and input control).

@@ -19,7 +19,7 @@ import (
 	"ipoint/pipeline/civil"
 )
 
-// result is a query's answer, held for formatting.
+// result is a query's answer, held (for \d and tests).
 type result struct {
 	cols  []string
 	types []string
@@ -27,34 +27,65 @@ type result struct {
 }
 
 func query(ctx context.Context, db *sql.DB, q string, args ...any) (*result, error) {
+	res := &result{}
+	_, err := streamQuery(ctx, db, q, args, res)
+	return res, err
+}
+
+func (r *result) header(cols, types []string) error { r.cols, r.types = cols, types; return nil }
+func (r *result) row(vals []any) error              { r.rows = append(r.rows, vals); return nil }
+func (r *result) end() error                        { return nil }
+
+// sink receives a query's result as DuckDB delivers it: a formatter writes each row out
+// as it comes (only the aligned table needs all rows first).
+type sink interface {
+	header(cols, types []string) error
+	row(vals []any) error
+	end() error
+}
+
+// streamQuery runs q and hands its columns, DuckDB's type names and each row to out;
+// it returns the number of rows.
+func streamQuery(ctx context.Context, db *sql.DB, q string, args []any, out sink) (int, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	res := &result{}
-	if res.cols, err = rows.Columns(); err != nil {
-		return nil, err
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
 	}
 	cts, err := rows.ColumnTypes()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	for _, c := range cts {
-		res.types = append(res.types, c.DatabaseTypeName())
+	types := make([]string, len(cts))
+	for i, c := range cts {
+		types[i] = c.DatabaseTypeName()
 	}
+	if err := out.header(cols, types); err != nil {
+		return 0, err
+	}
+	n := 0
 	for rows.Next() {
-		vals := make([]any, len(res.cols))
+		vals := make([]any, len(cols))
 		ptrs := make([]any, len(vals))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return n, err
 		}
-		res.rows = append(res.rows, vals)
+		if err := out.row(vals); err != nil {
+			return n, err
+		}
+		n++
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	return n, out.end()
 }
 
 // nullText is how table and markdown output show NULL, distinct from the empty string
@@ -157,7 +188,7 @@ func listElement(typ string) (string, bool) {
 }
 
 // writeCSV writes one CSV record: NULL as an empty field, the empty string as "".
-func writeCSV(w io.Writer, fields []string, nulls []bool, sep byte) {
+func writeCSV(w io.Writer, fields []string, nulls []bool, sep byte) error {
 	var b strings.Builder
 	for i, f := range fields {
 		if i > 0 {
@@ -172,152 +203,281 @@ func writeCSV(w io.Writer, fields []string, nulls []bool, sep byte) {
 		}
 	}
 	b.WriteByte('\n')
-	io.WriteString(w, b.String())
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
+// write formats a held result.
 func (r *result) write(w io.Writer, format string) error {
+	f := newFormatter(w, format)
+	if err := f.header(r.cols, r.types); err != nil {
+		return err
+	}
+	for _, row := range r.rows {
+		if err := f.row(row); err != nil {
+			return err
+		}
+	}
+	return f.end()
+}
+
+// newFormatter writes a result in format (table, csv, csv-de, json, markdown,
+// parquet) to w.
+func newFormatter(w io.Writer, format string) sink {
 	switch format {
 	case "csv", "csv-de":
-		german := format == "csv-de"
-		sep := byte(',')
-		if german {
-			sep = ';'
-			io.WriteString(w, "\uFEFF") // Excel recognises UTF-8 by its BOM
-		}
-		writeCSV(w, r.cols, nil, sep)
-		for _, row := range r.rows {
-			rec := make([]string, len(row))
-			nulls := make([]bool, len(row))
-			for i, v := range row {
-				rec[i], nulls[i] = text(v, r.types[i], german), v == nil
-			}
-			writeCSV(w, rec, nulls, sep)
-		}
-		return nil
+		return &csvOut{w: w, german: format == "csv-de"}
 	case "json":
-		out := make([]map[string]any, 0, len(r.rows))
-		for _, row := range r.rows {
-			m := map[string]any{}
-			for i, v := range row {
-				if t, ok := v.(time.Time); ok {
-					v = text(t, r.types[i], false)
-					if r.types[i] == "TIMESTAMPTZ" {
-						v = t.In(civil.Berlin).Format(time.RFC3339Nano)
-					}
-				}
-				if b, ok := v.(*big.Int); ok {
-					v = json.Number(b.String())
-				}
-				if v != nil && strings.HasPrefix(r.types[i], "DECIMAL") {
-					v = json.Number(text(v, r.types[i], false))
-				}
-				m[r.cols[i]] = v
-			}
-			out = append(out, m)
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return &jsonOut{w: w}
 	case "markdown":
-		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(r.cols, " | "), strings.Repeat(" --- |", len(r.cols)))
-		for _, row := range r.rows {
-			cells := make([]string, len(row))
-			for i, v := range row {
-				cells[i] = strings.ReplaceAll(text(v, r.types[i], false), "|", `\|`)
-			}
-			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
-		}
-		return nil
+		return &markdownOut{w: w}
 	case "parquet":
-		return r.parquet(w)
+		return &parquetOut{w: w}
 	}
-	return r.table(w)
+	return &tableOut{w: w}
 }
 
-// table writes an aligned table, numbers right-aligned, and the row count.
-func (r *result) table(w io.Writer) error {
-	width := make([]int, len(r.cols))
-	cells := make([][]string, len(r.rows))
-	for i, c := range r.cols {
+type csvOut struct {
+	w      io.Writer
+	german bool
+	types  []string
+}
+
+func (c *csvOut) header(cols, types []string) error {
+	c.types = types
+	if c.german {
+		io.WriteString(c.w, "\uFEFF") // Excel recognises UTF-8 by its BOM
+	}
+	return writeCSV(c.w, cols, nil, c.sep())
+}
+
+func (c *csvOut) sep() byte {
+	if c.german {
+		return ';'
+	}
+	return ','
+}
+
+func (c *csvOut) row(vals []any) error {
+	rec := make([]string, len(vals))
+	nulls := make([]bool, len(vals))
+	for i, v := range vals {
+		rec[i], nulls[i] = text(v, c.types[i], c.german), v == nil
+	}
+	return writeCSV(c.w, rec, nulls, c.sep())
+}
+
+func (c *csvOut) end() error { return nil }
+
+// jsonOut writes an array of objects, one a line, the keys in the query's order.
+type jsonOut struct {
+	w     io.Writer
+	keys  []string
+	types []string
+	n     int
+}
+
+func (j *jsonOut) header(cols, types []string) error {
+	j.types = types
+	for _, c := range cols {
+		k, _ := json.Marshal(c)
+		j.keys = append(j.keys, string(k))
+	}
+	_, err := io.WriteString(j.w, "[")
+	return err
+}
+
+func (j *jsonOut) row(vals []any) error {
+	var b strings.Builder
+	if j.n > 0 {
+		b.WriteString(",")
+	}
+	b.WriteString("\n  {")
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		val, err := json.Marshal(jsonValue(v, j.types[i]))
+		if err != nil {
+			return err
+		}
+		b.WriteString(j.keys[i] + ": ")
+		b.Write(val)
+	}
+	b.WriteString("}")
+	j.n++
+	_, err := io.WriteString(j.w, b.String())
+	return err
+}
+
+func (j *jsonOut) end() error {
+	end := "\n]\n"
+	if j.n == 0 {
+		end = "]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
+}
+
+// jsonValue is v as JSON has it: numbers as numbers (DECIMAL and HUGEINT exactly),
+// dates and times as text, an instant in Berlin time with its offset, lists as arrays.
+func jsonValue(v any, typ string) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		if typ == "TIMESTAMPTZ" {
+			return x.In(civil.Berlin).Format(time.RFC3339Nano)
+		}
+		return text(x, typ, false)
+	case *big.Int:
+		return json.Number(x.String())
+	case duckdb.Decimal:
+		return json.Number(decimalText(x))
+	case []any:
+		elem, _ := listElement(typ)
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonValue(e, elem)
+		}
+		return out
+	}
+	return v
+}
+
+type markdownOut struct {
+	w     io.Writer
+	types []string
+}
+
+func (m *markdownOut) header(cols, types []string) error {
+	m.types = types
+	_, err := fmt.Fprintf(m.w, "| %s |\n|%s\n", strings.Join(cols, " | "), strings.Repeat(" --- |", len(cols)))
+	return err
+}
+
+func (m *markdownOut) row(vals []any) error {
+	cells := make([]string, len(vals))
+	for i, v := range vals {
+		cells[i] = strings.ReplaceAll(text(v, m.types[i], false), "|", `\|`)
+	}
+	_, err := fmt.Fprintf(m.w, "| %s |\n", strings.Join(cells, " | "))
+	return err
+}
+
+func (m *markdownOut) end() error { return nil }
+
+// tableOut writes an aligned table, numbers right-aligned, and the row count; it
+// holds the rows' text until the end, for the widths.
+type tableOut struct {
+	w     io.Writer
+	cols  []string
+	types []string
+	cells [][]string
+}
+
+func (t *tableOut) header(cols, types []string) error { t.cols, t.types = cols, types; return nil }
+
+func (t *tableOut) row(vals []any) error {
+	cells := make([]string, len(vals))
+	for i, v := range vals {
+		cells[i] = text(v, t.types[i], false)
+	}
+	t.cells = append(t.cells, cells)
+	return nil
+}
+
+func (t *tableOut) end() error {
+	w := t.w
+	width := make([]int, len(t.cols))
+	for i, c := range t.cols {
 		width[i] = utf8.RuneCountInString(c)
 	}
-	for j, row := range r.rows {
-		cells[j] = make([]string, len(row))
-		for i, v := range row {
-			cells[j][i] = text(v, r.types[i], false)
-			width[i] = max(width[i], utf8.RuneCountInString(cells[j][i]))
+	for _, row := range t.cells {
+		for i, c := range row {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
 	numeric := func(i int) bool {
 		switch {
-		case strings.HasSuffix(r.types[i], "]"):
+		case strings.HasSuffix(t.types[i], "]"):
 			return false
-		case strings.Contains(r.types[i], "INT"), r.types[i] == "DOUBLE", r.types[i] == "FLOAT", strings.HasPrefix(r.types[i], "DECIMAL"):
+		case strings.Contains(t.types[i], "INT"), t.types[i] == "DOUBLE", t.types[i] == "FLOAT", strings.HasPrefix(t.types[i], "DECIMAL"):
 			return true
 		}
 		return false
 	}
+	var b strings.Builder
 	line := func(vals []string) {
 		for i, v := range vals {
 			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(v))
 			if i > 0 {
-				io.WriteString(w, "  ")
+				b.WriteString("  ")
 			}
 			if numeric(i) {
-				io.WriteString(w, pad+v)
+				b.WriteString(pad + v)
 			} else {
-				io.WriteString(w, v+pad)
+				b.WriteString(v + pad)
 			}
 		}
-		io.WriteString(w, "\n")
+		b.WriteString("\n")
 	}
-	line(r.cols)
-	seps := make([]string, len(r.cols))
+	line(t.cols)
+	seps := make([]string, len(t.cols))
 	for i := range seps {
 		seps[i] = strings.Repeat("-", width[i])
 	}
 	line(seps)
-	for _, c := range cells {
+	for _, c := range t.cells {
 		line(c)
 	}
-	if len(r.rows) == 1 {
-		io.WriteString(w, "(1 Zeile)\n")
+	if len(t.cells) == 1 {
+		b.WriteString("(1 Zeile)\n")
 	} else {
-		fmt.Fprintf(w, "(%d Zeilen)\n", len(r.rows))
+		fmt.Fprintf(&b, "(%d Zeilen)\n", len(t.cells))
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
-// parquet writes the result as a Parquet file with the columns in the query's order and
-// DuckDB's types: integers of their width, DOUBLE, DECIMAL (up to 18 digits), DATE,
-// TIME, TIMESTAMP (wall clock) and TIMESTAMPTZ (an instant), BOOLEAN, VARCHAR, and
-// lists of these as Parquet lists; any other type (HUGEINT, INTERVAL, STRUCT, nested
-// lists, …) as its text.
-func (r *result) parquet(w io.Writer) error {
-	cols := make([]parquetColumn, len(r.cols))
+// parquetOut writes a Parquet file with the columns in the query's order and DuckDB's
+// types: integers of their width, DOUBLE, DECIMAL (up to 18 digits), DATE, TIME,
+// TIMESTAMP (wall clock) and TIMESTAMPTZ (an instant), BOOLEAN, VARCHAR, and lists of
+// these as Parquet lists; any other type (HUGEINT, INTERVAL, STRUCT, nested lists, …)
+// as its text. parquet-go writes a row group when it has enough rows.
+type parquetOut struct {
+	w    io.Writer
+	cols []parquetColumn
+	pw   *parquet.Writer
+}
+
+func (p *parquetOut) header(cols, types []string) error {
+	p.cols = make([]parquetColumn, len(cols))
 	group := parquet.Group{}
-	names := make([]string, len(r.cols))
-	for i, c := range r.cols {
+	names := make([]string, len(cols))
+	for i, c := range cols {
 		name := c
 		for n := 2; group[name] != nil; n++ { // SELECT 1 AS a, 2 AS a
 			name = fmt.Sprintf("%s_%d", c, n)
 		}
 		names[i] = name
-		cols[i] = parquetColumnOf(r.types[i])
-		group[name] = cols[i].node
+		p.cols[i] = parquetColumnOf(types[i])
+		group[name] = p.cols[i].node
 	}
-	pw := parquet.NewWriter(w, parquet.NewSchema("abfrage", orderedGroup{group, names}), parquet.Compression(&zstd.Codec{}))
-	for _, row := range r.rows {
-		var prow parquet.Row
-		for i, v := range row {
-			prow = cols[i].appendValues(prow, v, i)
-		}
-		if _, err := pw.WriteRows([]parquet.Row{prow}); err != nil {
-			return err
-		}
-	}
-	return pw.Close()
+	p.pw = parquet.NewWriter(p.w, parquet.NewSchema("abfrage", orderedGroup{group, names}), parquet.Compression(&zstd.Codec{}))
+	return nil
 }
+
+func (p *parquetOut) row(vals []any) error {
+	var prow parquet.Row
+	for i, v := range vals {
+		prow = p.cols[i].appendValues(prow, v, i)
+	}
+	_, err := p.pw.WriteRows([]parquet.Row{prow})
+	return err
+}
+
+func (p *parquetOut) end() error { return p.pw.Close() }
 
 // orderedGroup is a Parquet group whose columns keep the query's order (parquet-go
 // orders a Group's fields by name).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"math/big"
 	"path/filepath"
 	"strings"
@@ -64,7 +65,8 @@ func TestSQLOutputText(t *testing.T) {
 	if len(lines) < 3 || !strings.HasPrefix(lines[2], "NULL     a,") || !strings.Contains(table, "2026-07-01 12:00:00+02:00") {
 		t.Errorf("table:\n%s", table)
 	}
-	if got := write("json"); !strings.Contains(got, `"n": null`) || !strings.Contains(got, `"e": ""`) ||
+	if got := write("json"); !strings.HasPrefix(got, `[`+"\n"+`  {"n": null, "e": "", "q": "a,\"b\"", "tz": "2026-07-01T12:00:00+02:00", `) ||
+		!strings.Contains(got, `"n": null`) || !strings.Contains(got, `"e": ""`) ||
 		!strings.Contains(got, `"tz": "2026-07-01T12:00:00+02:00"`) || !strings.Contains(got, `"dec": 12.50`) ||
 		!strings.Contains(got, `"l": [`) {
 		t.Errorf("json: %s", got)
@@ -108,4 +110,29 @@ func TestSQLOutputParquet(t *testing.T) {
 
 func duckdbDecimal(v int64, scale uint8) duckdb.Decimal {
 	return duckdb.Decimal{Width: 10, Scale: scale, Value: big.NewInt(v)}
+}
+
+// stopSink takes rows until the third and then stops the query.
+type stopSink struct{ n int }
+
+func (s *stopSink) header([]string, []string) error { return nil }
+func (s *stopSink) end() error                      { return nil }
+func (s *stopSink) row([]any) error {
+	s.n++
+	if s.n == 3 {
+		return errors.New("genug")
+	}
+	return nil
+}
+
+// TestSQLStreams: rows go to the output one by one as the driver hands them over, not
+// after ipoint held the whole result: the output's error ends the query at the third
+// row. (DuckDB's Go driver itself materialises a result before the first row: the
+// streaming spares the boxed copy of every value in Go, not DuckDB's columns.)
+func TestSQLStreams(t *testing.T) {
+	_, db := sqlOutResult(t)
+	n, err := streamQuery(context.Background(), db, "SELECT i FROM range(1000000) t(i)", nil, &stopSink{})
+	if n != 2 || err == nil || err.Error() != "genug" {
+		t.Errorf("streamQuery: %d rows, %v", n, err)
+	}
 }
