@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -95,5 +96,37 @@ func TestServeSocket(t *testing.T) {
 	s.stop()
 	if _, err := os.Lstat(sock); err == nil {
 		t.Error("the socket is left behind after the service stopped")
+	}
+}
+
+// TestListenSocket: a socket left behind by a killed service is replaced; a socket
+// that answers, or a file that is no socket, is left alone and the start refused.
+func TestListenSocket(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ".s.PGSQL.5433")
+	stale, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.(*net.UnixListener).SetUnlinkOnClose(false)
+	stale.Close()
+	ln, err := listenSocket(path)
+	if err != nil {
+		t.Fatalf("a stale socket was not replaced: %v", err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o666 {
+		t.Errorf("socket mode: %v %v", fi.Mode(), err)
+	}
+	if _, err := listenSocket(path); err == nil || !strings.Contains(err.Error(), "laufenden Dienst") {
+		t.Errorf("a live socket: %v", err)
+	}
+	ln.Close()
+	file := filepath.Join(dir, ".s.PGSQL.5434")
+	os.WriteFile(file, []byte("x"), 0o600)
+	if _, err := listenSocket(file); err == nil || !strings.Contains(err.Error(), "kein Socket") {
+		t.Errorf("a file: %v", err)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "x" {
+		t.Error("the file was touched")
 	}
 }
