@@ -121,6 +121,9 @@ func BenchmarkServeNational(b *testing.B) {
 			b.ReportMetric(float64(peak)/float64(limit), "peak/limit")
 			b.ReportMetric(slowest, "slowest-query-s")
 			b.ReportMetric(wall, "wall-s")
+			if peak > limit {
+				b.Errorf("serve's peak RSS %d MiB exceeds the memory limit %s with %d sessions", peak>>20, memoryLimit, sessions)
+			}
 			b.Logf("%d concurrent sessions, %d queries each: %.1f s; slowest query %.3f s; serve's peak RSS %d MiB, memory limit %s (%d MiB): %.0f %%",
 				sessions, len(warehouse.AnalystQueries), wall, slowest, peak>>20, memoryLimit, limit>>20, 100*float64(peak)/float64(limit))
 		}

@@ -448,7 +448,7 @@ func (t *tableOut) end() error {
 type parquetOut struct {
 	w    io.Writer
 	cols []parquetColumn
-	pw   *parquet.Writer
+	pw   *parquet.GenericWriter[any]
 }
 
 func (p *parquetOut) header(cols, types []string) error {
@@ -464,7 +464,7 @@ func (p *parquetOut) header(cols, types []string) error {
 		p.cols[i] = parquetColumnOf(types[i])
 		group[name] = p.cols[i].node
 	}
-	p.pw = parquet.NewWriter(p.w, parquet.NewSchema("abfrage", orderedGroup{group, names}), parquet.Compression(&zstd.Codec{}))
+	p.pw = parquet.NewGenericWriter[any](p.w, parquet.NewSchema("abfrage", orderedGroup{group, names}), parquet.Compression(&zstd.Codec{}))
 	return nil
 }
 
