@@ -153,6 +153,7 @@ row_limit            = {{.Analyst.RowLimit}}  # höchstens so viele Zeilen je Er
 sessions_per_analyst = {{.Analyst.SessionsPerAnalyst}}  # gleichzeitige Sitzungen je Analyst (IPOINT_ANALYST_SESSIONS_PER_ANALYST)
 memory_limit         = {{q .Analyst.MemoryLimit}}  # Speichergrenze der Datenbank (IPOINT_ANALYST_MEMORY_LIMIT)
 single_account       = {{.Analyst.SingleAccount}}  # true: Dienst darf als root oder mit lesbarem Schlüssel laufen (nur Einzelplatz; IPOINT_ANALYST_SINGLE_ACCOUNT)
+socket_dir           = {{q .Analyst.SocketDir}}  # auch ein Unix-Socket in diesem Verzeichnis, Anmeldung mit dem Betriebssystemkonto (IPOINT_ANALYST_SOCKET_DIR)
 `))
 
 func defaultConfigFile() []byte {

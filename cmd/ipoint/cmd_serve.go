@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 
 	"ipoint/pipeline/analyst"
@@ -26,6 +27,7 @@ Vordergrund, bis SIGTERM oder Strg-C ihn beendet.`, e)
 	homeDir := homeFlag(fs)
 	listen := fs.String("listen", "", "Adresse und Port (Vorgabe: analyst.listen)")
 	single := fs.Bool("single-account", false, "Einzelplatzinstallation: Start als root oder mit lesbarem Pseudonymisierungsschlüssel erlauben")
+	socketDir := fs.String("socket", "", "zusätzlich ein Unix-Socket in diesem Verzeichnis (.s.PGSQL.PORT, psql -h VERZEICHNIS): Anmeldung ohne Passwort als der Analyst, der wie das Betriebssystemkonto heißt (Vorgabe: analyst.socket_dir)")
 	ready := fs.String("ready-file", "", "nach dem Start die tatsächliche Adresse in diese Datei schreiben (für Tests und Dienstverwaltung)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -38,6 +40,9 @@ Vordergrund, bis SIGTERM oder Strg-C ihn beendet.`, e)
 	c := h.cfg.Analyst
 	if *listen == "" {
 		*listen = c.Listen
+	}
+	if *socketDir == "" && c.SocketDir != "" {
+		*socketDir = h.path(c.SocketDir)
 	}
 	singleAccount := *single || c.SingleAccount
 	if singleAccount {
@@ -84,6 +89,17 @@ Vordergrund, bis SIGTERM oder Strg-C ihn beendet.`, e)
 	if err != nil {
 		return fmt.Errorf("Analysezugang kann %s nicht öffnen: %w", *listen, err)
 	}
+	listeners := []net.Listener{ln}
+	if *socketDir != "" {
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		sock, err := listenSocket(filepath.Join(*socketDir, ".s.PGSQL."+port))
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		listeners = append(listeners, sock)
+		log.Info("analysts' service listening", "socket", sock.Addr().String())
+	}
 	srv := &analyst.Server{
 		Path:        whFile,
 		Open:        open,
@@ -104,7 +120,38 @@ Vordergrund, bis SIGTERM oder Strg-C ihn beendet.`, e)
 		}
 	}
 	fmt.Fprintf(e.stdout, "Analysezugang bereit: %s\n", ln.Addr())
-	err = srv.Serve(ctx, ln)
+	err = srv.Serve(ctx, listeners...)
 	log.Info("analysts' service stopped")
 	return err
+}
+
+// listenSocket opens the unix socket at path, under PostgreSQL's name for it so that
+// psql -h DIR -p PORT finds it. A socket left behind by a service that ended without
+// removing it is replaced; one that answers belongs to a running service, and anything
+// else at the path is left alone.
+func listenSocket(path string) (net.Listener, error) {
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode()&os.ModeSocket == 0 {
+			return nil, fmt.Errorf("Analysezugang: %s ist kein Socket; die Datei entfernen oder analyst.socket_dir ändern", path)
+		}
+		if c, err := net.Dial("unix", path); err == nil {
+			c.Close()
+			return nil, fmt.Errorf("Analysezugang: %s gehört einem laufenden Dienst", path)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, err
+		}
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("Analysezugang kann den Socket %s nicht öffnen: %w", path, err)
+	}
+	// Who may connect is decided by the peer's account name and the accounts file, as
+	// PostgreSQL's unix_socket_permissions (0777) leaves it to authentication; the
+	// folder's permissions can narrow it.
+	if err := os.Chmod(path, 0o666); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
 }

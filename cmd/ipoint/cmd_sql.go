@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -10,9 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -138,8 +143,9 @@ func (s *session) batch(ctx context.Context, text string) error {
 	return nil
 }
 
-// run records a query in the audit log, executes it, records its outcome and writes its
-// result. A query the audit log cannot record does not run.
+// run records a query in the audit log, executes it with its result streamed to the
+// output (w, or --out's buffer) row by row, then records its outcome. A query the audit
+// log cannot record does not run.
 func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 	if s.sessionID == "" {
 		var b [6]byte
@@ -152,25 +158,25 @@ func (s *session) run(ctx context.Context, q string, w io.Writer) error {
 		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Abfrage nicht ausgeführt: %w", aerr)
 	}
 	start := s.e.now()
-	res, err := query(ctx, s.db, q)
-	n := 0
-	if res != nil {
-		n = len(res.rows)
+	if s.out != nil {
+		w = s.out
 	}
+	n, err := streamQuery(ctx, s.db, q, nil, newFormatter(w, s.format))
 	outcome := map[string]any{"event": "outcome", "id": id, "rows": n, "duration_ms": s.e.now().Sub(start).Milliseconds()}
+	if err != nil && ctx.Err() != nil {
+		err = errors.New("abgebrochen")
+	}
 	if err != nil {
 		outcome["error"] = err.Error()
 	}
 	if aerr := s.record(outcome); aerr != nil {
-		return fmt.Errorf("Prüfprotokoll nicht schreibbar, Ergebnis verworfen: %w", aerr)
+		// With --out nothing is written (the run fails); on the screen the rows are out.
+		return fmt.Errorf("Prüfprotokoll nicht schreibbar (Ergebnis der Abfrage nicht vermerkt): %w", aerr)
 	}
 	if err != nil {
 		return fmt.Errorf("Abfrage: %v", err)
 	}
-	if s.out != nil {
-		w = s.out
-	}
-	return res.write(w, s.format)
+	return nil
 }
 
 // record appends one line to the audit log (§78a SGB X: access and input control).
@@ -190,19 +196,34 @@ func osUser() string {
 	return os.Getenv("USER")
 }
 
-// interactive is the shell on a terminal.
+// interactive is the shell on a terminal: raw mode, so that the line editor sees every
+// key (Ctrl-C too, which then sends no SIGINT).
 func (s *session) interactive(ctx context.Context, f *os.File) error {
 	old, err := term.MakeRaw(int(f.Fd()))
 	if err != nil {
 		return err
 	}
 	defer term.Restore(int(f.Fd()), old)
+	return s.shell(ctx, f, s.e.stdout)
+}
+
+// shell reads statements with line editing and history from in (a terminal in raw
+// mode). Ctrl-C cancels the running query, or at the prompt clears the line and a
+// statement begun on earlier lines; Ctrl-D on an empty line (or \q) ends the shell.
+// The history is kept in historyFile (0600), statements and commands only, never a
+// result.
+func (s *session) shell(ctx context.Context, in io.Reader, out io.Writer) error {
+	kb := newKeyboard(in)
 	t := term.NewTerminal(struct {
 		io.Reader
 		io.Writer
-	}{f, s.e.stdout}, "ipoint> ")
-	t.History = &statementHistory{}
-	fmt.Fprintln(t, "ipoint sql – nur lesend, jede Abfrage wird protokolliert. \\d Tabellen, \\d NAME Spalten, \\q Ende.")
+	}{kb, out}, "ipoint> ")
+	hist := &statementHistory{file: s.historyFile()}
+	if err := hist.load(); err != nil {
+		fmt.Fprintf(t, "Verlauf %s nicht lesbar: %v\n", hist.file, err)
+	}
+	t.History = hist
+	fmt.Fprintln(t, "ipoint sql – nur lesend, jede Abfrage wird protokolliert. \\d Tabellen, \\d NAME Spalten, \\q oder Strg-D Ende, Strg-C bricht ab.")
 	var pending []string
 	for {
 		line, err := t.ReadLine()
@@ -211,6 +232,12 @@ func (s *session) interactive(ctx context.Context, f *os.File) error {
 		}
 		if err != nil {
 			return err
+		}
+		if line == "" && kb.takeInterrupt() {
+			pending = nil
+			hist.discardPending()
+			t.SetPrompt("ipoint> ")
+			continue
 		}
 		trimmed := strings.TrimSpace(line)
 		if len(pending) == 0 && strings.HasPrefix(trimmed, `\`) {
@@ -228,17 +255,146 @@ func (s *session) interactive(ctx context.Context, f *os.File) error {
 		t.SetPrompt("ipoint> ")
 		q := strings.Join(pending, "\n")
 		pending = nil
-		if err := s.run(ctx, q, t); err != nil {
+		qctx, cancel := context.WithCancel(ctx)
+		kb.running(cancel)
+		err = s.run(qctx, q, t)
+		kb.running(nil)
+		cancel()
+		if err != nil {
 			fmt.Fprintln(t, err)
 		}
 	}
 }
 
+// historyFile is where the shell keeps its history: IPOINT_SQL_HISTORY, else
+// ~/.ipoint_sql_history; none without a home.
+func (s *session) historyFile() string {
+	if f := s.e.getenv("IPOINT_SQL_HISTORY"); f != "" {
+		return f
+	}
+	if home := s.e.getenv("HOME"); home != "" {
+		return filepath.Join(home, ".ipoint_sql_history")
+	}
+	return ""
+}
+
+// keyboard stands between the terminal and x/term's line editor, which would end the
+// shell on Ctrl-C: while a query runs, Ctrl-C cancels it; at the prompt it becomes
+// "to the start of the line, delete to its end, Enter", an empty line that the shell
+// takes as the interrupt (takeInterrupt). Keys typed while a query runs wait for the
+// next prompt; reading never blocks the reader of the terminal.
+type keyboard struct {
+	mu         sync.Mutex
+	cond       *sync.Cond
+	buf        []byte
+	err        error
+	cancel     context.CancelFunc // the running query's
+	interrupts int                // Ctrl-C at the prompt, not yet taken
+}
+
+func newKeyboard(src io.Reader) *keyboard {
+	k := &keyboard{}
+	k.cond = sync.NewCond(&k.mu)
+	go func() {
+		b := make([]byte, 256)
+		for {
+			n, err := src.Read(b)
+			k.mu.Lock()
+			for _, c := range b[:n] {
+				switch {
+				case c != 3: // Ctrl-C
+					k.buf = append(k.buf, c)
+				case k.cancel != nil:
+					k.cancel()
+				default:
+					k.interrupts++
+					k.buf = append(k.buf, 1, 11, '\r') // Ctrl-A, Ctrl-K, Enter
+				}
+			}
+			if err != nil {
+				k.err = err
+			}
+			k.cond.Broadcast()
+			k.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return k
+}
+
+func (k *keyboard) Read(p []byte) (int, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for len(k.buf) == 0 && k.err == nil {
+		k.cond.Wait()
+	}
+	if len(k.buf) == 0 {
+		return 0, k.err
+	}
+	n := copy(p, k.buf)
+	k.buf = k.buf[n:]
+	return n, nil
+}
+
+// running sets what Ctrl-C cancels (nil: nothing runs).
+func (k *keyboard) running(cancel context.CancelFunc) {
+	k.mu.Lock()
+	k.cancel = cancel
+	k.mu.Unlock()
+}
+
+// takeInterrupt reports whether an empty line came from Ctrl-C at the prompt.
+func (k *keyboard) takeInterrupt() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.interrupts == 0 {
+		return false
+	}
+	k.interrupts--
+	return true
+}
+
 // statementHistory keeps whole statements: the lines of a multi-line statement are
-// recalled as one.
+// recalled as one. With a file, the entries of earlier sessions are loaded and every
+// new one is appended.
 type statementHistory struct {
 	entries []string // oldest first
 	pending []string
+	file    string
+}
+
+const historyMax = 500
+
+// load reads the history file's last entries; the file is made 0600 (statements may
+// name what an analyst looked for).
+func (h *statementHistory) load() error {
+	if h.file == "" {
+		return nil
+	}
+	f, err := os.OpenFile(h.file, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" {
+			h.entries = append(h.entries, line)
+		}
+	}
+	if len(h.entries) > historyMax {
+		h.entries = h.entries[len(h.entries)-historyMax:]
+	}
+	return sc.Err()
 }
 
 func (h *statementHistory) Add(line string) {
@@ -247,18 +403,37 @@ func (h *statementHistory) Add(line string) {
 	case t == "":
 		return
 	case len(h.pending) == 0 && strings.HasPrefix(t, `\`):
-		h.entries = append(h.entries, t)
+		h.add(t)
 	default:
 		h.pending = append(h.pending, t)
 		if strings.HasSuffix(t, ";") {
-			h.entries = append(h.entries, strings.Join(h.pending, " "))
+			h.add(strings.Join(h.pending, " "))
 			h.pending = nil
 		}
 	}
-	if len(h.entries) > 500 {
+}
+
+func (h *statementHistory) add(entry string) {
+	entry = strings.NewReplacer("\r", " ", "\n", " ").Replace(entry)
+	h.entries = append(h.entries, entry)
+	if len(h.entries) > historyMax {
 		h.entries = h.entries[1:]
 	}
+	if h.file == "" {
+		return
+	}
+	f, err := os.OpenFile(h.file, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return // the shell works on without a persistent history
+	}
+	defer f.Close()
+	if f.Chmod(0o600) == nil {
+		f.WriteString(entry + "\n")
+	}
 }
+
+// discardPending forgets the lines of a statement cleared by Ctrl-C.
+func (h *statementHistory) discardPending() { h.pending = nil }
 
 func (h *statementHistory) Len() int { return len(h.entries) }
 

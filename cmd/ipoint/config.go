@@ -95,6 +95,7 @@ type Analyst struct {
 	SessionsPerAnalyst int    `toml:"sessions_per_analyst"`
 	MemoryLimit        string `toml:"memory_limit"`
 	SingleAccount      bool   `toml:"single_account"`
+	SocketDir          string `toml:"socket_dir"`
 }
 
 // Enabled reports whether mail is configured at all.
@@ -165,6 +166,7 @@ var settings = []setting{
 	{key: "analyst.sessions_per_analyst", env: "IPOINT_ANALYST_SESSIONS_PER_ANALYST", field: func(c *Config) any { return &c.Analyst.SessionsPerAnalyst }},
 	{key: "analyst.memory_limit", env: "IPOINT_ANALYST_MEMORY_LIMIT", field: func(c *Config) any { return &c.Analyst.MemoryLimit }},
 	{key: "analyst.single_account", env: "IPOINT_ANALYST_SINGLE_ACCOUNT", field: func(c *Config) any { return &c.Analyst.SingleAccount }},
+	{key: "analyst.socket_dir", env: "IPOINT_ANALYST_SOCKET_DIR", field: func(c *Config) any { return &c.Analyst.SocketDir }},
 }
 
 // configError is an invalid configuration: exit code 2. It names where the value came

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -54,27 +55,12 @@ func startServe(t *testing.T, settings map[string]string) served {
 	for k, v := range settings {
 		vars[k] = v
 	}
-	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
-		if r := call(t, vars, args...); r.code != exitOK {
-			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
-		}
-	}
-	if r := call(t, vars, "ingest"); r.code != exitProblems {
-		t.Fatalf("ingest: %d %s", r.code, r.stderr)
-	}
-	if r := call(t, vars, "transform", "--max-age-days", "30"); r.code != exitOK {
-		t.Fatalf("transform: %d %s", r.code, r.stderr)
-	}
-	e := env{stdin: strings.NewReader(analystPassword + "\n"), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
-		getenv: func(k string) string { return vars[k] }, now: time.Now}
-	if code := run(context.Background(), []string{"analyst", "add", "anna"}, e); code != exitOK {
-		t.Fatalf("analyst add: %d %s", code, e.stderr)
-	}
+	buildServeHome(t, vars)
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &readyWriter{addr: make(chan string, 1)}
-	var stderr bytes.Buffer
+	stderr := &lockedBuffer{b: &bytes.Buffer{}}
 	done := make(chan int, 1)
-	se := env{stdin: strings.NewReader(""), stdout: w, stderr: &lockedBuffer{b: &stderr}, getenv: func(k string) string { return vars[k] }, now: time.Now}
+	se := env{stdin: strings.NewReader(""), stdout: w, stderr: stderr, getenv: func(k string) string { return vars[k] }, now: time.Now}
 	go func() { done <- run(ctx, []string{"serve", "--single-account", "--listen", "127.0.0.1:0"}, se) }()
 	var addr string
 	select {
@@ -93,8 +79,34 @@ func startServe(t *testing.T, settings map[string]string) served {
 			stop()
 		}
 	})
+	// A single-account installation is logged as a warning at every start.
+	if !strings.Contains(stderr.String(), `"level":"WARN","msg":"single-account installation`) {
+		t.Errorf("no single-account warning at the start: %s", stderr.String())
+	}
 	_, port, _ := strings.Cut(addr, ":")
 	return served{home: home, addr: addr, port: port, vars: vars, stop: stop}
+}
+
+// buildServeHome makes vars["IPOINT_HOME"] a home with a small warehouse and the
+// analyst anna.
+func buildServeHome(t *testing.T, vars map[string]string) {
+	t.Helper()
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
+		if r := call(t, vars, args...); r.code != exitOK {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+	}
+	if r := call(t, vars, "ingest"); r.code != exitProblems {
+		t.Fatalf("ingest: %d %s", r.code, r.stderr)
+	}
+	if r := call(t, vars, "transform", "--max-age-days", "30"); r.code != exitOK {
+		t.Fatalf("transform: %d %s", r.code, r.stderr)
+	}
+	e := env{stdin: strings.NewReader(analystPassword + "\n"), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
+		getenv: func(k string) string { return vars[k] }, now: time.Now}
+	if code := run(context.Background(), []string{"analyst", "add", "anna"}, e); code != exitOK {
+		t.Fatalf("analyst add: %d %s", code, e.stderr)
+	}
 }
 
 type lockedBuffer struct {
@@ -108,10 +120,16 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 const analystPassword = "korrekt-Pferd-Batterie"
 
 // psql runs Debian's psql against the server; it returns output and whether it succeeded.
-func (s served) psql(t *testing.T, password string, args ...string) (string, bool) {
+func (s served) psql(t testing.TB, password string, args ...string) (string, bool) {
 	t.Helper()
 	conn := "host=127.0.0.1 port=" + s.port + " user=anna dbname=warehouse sslmode=require connect_timeout=10"
 	cmd := exec.Command("psql", append([]string{conn, "-X", "-v", "ON_ERROR_STOP=1", "--no-psqlrc"}, args...)...)
@@ -145,6 +163,25 @@ func TestServe(t *testing.T) {
 		out, ok = s.psql(t, analystPassword, "-c", `\dt`)
 		if !ok || !strings.Contains(out, "mart_woche_kreis") {
 			t.Errorf(`\dt: %q`, out)
+		}
+		// \d TABLE: psql's catalog queries (pg_class columns DuckDB lacks, the footers'
+		// catalogs of publications, policies, inheritance) answered through the door.
+		out, ok = s.psql(t, analystPassword, "-c", `\d mart_woche_kreis`)
+		if !ok || !strings.Contains(out, `Table "main.mart_woche_kreis"`) || !regexp.MustCompile(`(?m)^ kreis +\| varchar `).MatchString(out) ||
+			!regexp.MustCompile(`(?m)^ montag +\| date `).MatchString(out) {
+			t.Errorf(`\d TABLE: %v %q`, ok, out)
+		}
+		out, ok = s.psql(t, analystPassword, "-c", `\d+ aufbau`)
+		if !ok || !strings.Contains(out, `Table "main.aufbau"`) || !strings.Contains(out, "datenversion") {
+			t.Errorf(`\d+ TABLE: %v %q`, ok, out)
+		}
+		out, _ = s.psql(t, analystPassword, "-c", `\d gibt_es_nicht`)
+		if !strings.Contains(out, `Did not find any relation named "gibt_es_nicht"`) {
+			t.Errorf(`\d of a missing table: %q`, out)
+		}
+		out, ok = s.psql(t, analystPassword, "-c", `\d`)
+		if !ok || !regexp.MustCompile(`(?m)^ main +\| mart_woche_kreis +\| table `).MatchString(out) {
+			t.Errorf(`\d: %v %q`, ok, out)
 		}
 		csv := filepath.Join(t.TempDir(), "kreise.csv")
 		out, ok = s.psql(t, analystPassword, "-c", `\copy (SELECT DISTINCT kreis FROM mart_woche_kreis ORDER BY 1) TO '`+csv+`' CSV`)

@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/user"
+	"strconv"
 	"sync"
 	"time"
 
@@ -74,9 +76,11 @@ func (s *Server) defaults() {
 	s.mu.Unlock()
 }
 
-// Serve accepts connections on ln until ctx ends; then it closes the listener, cancels
-// the running statements, ends every session and returns.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+// Serve accepts connections on the listeners until ctx ends; then it closes them,
+// cancels the running statements, ends every session and returns. A TCP listener's
+// clients must use TLS and log in with a password; a unix socket's clients log in as
+// the analyst of their operating-system account's name (peer credentials).
+func (s *Server) Serve(ctx context.Context, lns ...net.Listener) error {
 	if s.TLS == nil {
 		return errors.New("analyst: TLS configuration missing")
 	}
@@ -96,26 +100,39 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() {
-		<-ctx.Done()
-		ln.Close()
-	}()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			cancel()
-			s.wg.Wait()
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		s.wg.Add(1)
+	errs := make(chan error, len(lns))
+	for _, ln := range lns {
 		go func() {
-			defer s.wg.Done()
-			s.handle(ctx, c)
+			<-ctx.Done()
+			ln.Close()
+		}()
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+				s.wg.Add(1)
+				go func() {
+					defer s.wg.Done()
+					s.handle(ctx, c)
+				}()
+			}
 		}()
 	}
+	var first error
+	for range lns {
+		if err := <-errs; first == nil {
+			first = err
+		}
+	}
+	s.wg.Wait()
+	if ctx.Err() != nil && (first == nil || errors.Is(first, net.ErrClosed)) {
+		return nil
+	}
+	return first
 }
 
 // Message size limits: before login a client sends a few short messages; after it, a
@@ -133,6 +150,10 @@ func pgError(severity, code, msg string) *pgproto3.ErrorResponse {
 func (s *Server) handle(ctx context.Context, c net.Conn) {
 	defer c.Close()
 	client := c.RemoteAddr().String()
+	uc, local := c.(*net.UnixConn)
+	if local {
+		client = "[local]"
+	}
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -158,6 +179,12 @@ func (s *Server) handle(ctx context.Context, c net.Conn) {
 			if encrypted {
 				return
 			}
+			if local { // the socket needs no TLS: the kernel names the peer
+				if _, err := conn.Write([]byte{'N'}); err != nil {
+					return
+				}
+				continue
+			}
 			if _, err := conn.Write([]byte{'S'}); err != nil {
 				return
 			}
@@ -177,13 +204,19 @@ func (s *Server) handle(ctx context.Context, c net.Conn) {
 			s.cancel(m.ProcessID, m.SecretKey)
 			return
 		case *pgproto3.StartupMessage:
-			if !encrypted {
+			name := m.Parameters["user"]
+			switch {
+			case local:
+				if !s.authenticatePeer(be, uc, name) {
+					s.Log.Info("login refused", "client", client)
+					return
+				}
+				be.Send(&pgproto3.AuthenticationOk{})
+			case !encrypted:
 				be.Send(pgError("FATAL", "28000", "Verbindung nur mit TLS: im Programm sslmode=require (oder verify-full) einstellen"))
 				be.Flush()
 				return
-			}
-			name := m.Parameters["user"]
-			if !s.authenticate(be, name) {
+			case !s.authenticate(be, name):
 				s.Log.Info("login refused", "client", client)
 				return
 			}
@@ -250,6 +283,38 @@ func (s *Server) authenticate(be *pgproto3.Backend, name string) bool {
 	}
 	be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte(final)})
 	be.Send(&pgproto3.AuthenticationOk{})
+	return true
+}
+
+// authenticatePeer admits a client of the unix socket as the analyst named like its
+// operating-system account (the kernel's peer credentials), if that analyst has an
+// account and the client asked for that name; otherwise the client gets FATAL 28000.
+func (s *Server) authenticatePeer(be *pgproto3.Backend, c *net.UnixConn, name string) bool {
+	fail := func(msg string) bool {
+		be.Send(pgError("FATAL", "28000", msg))
+		be.Flush()
+		return false
+	}
+	uid, err := peerUID(c)
+	if err != nil {
+		s.Log.Error("peer credentials", "err", err)
+		return fail("Anmeldung über den Socket fehlgeschlagen: das Betriebssystemkonto ist nicht feststellbar")
+	}
+	u, err := user.LookupId(strconv.FormatUint(uint64(uid), 10))
+	if err != nil {
+		return fail(fmt.Sprintf("Anmeldung über den Socket fehlgeschlagen: Benutzernummer %d hat keinen Namen", uid))
+	}
+	if name != u.Username {
+		return fail(fmt.Sprintf("Anmeldung über den Socket nur unter dem eigenen Namen (%s); für einen anderen Zugang über TCP mit Passwort verbinden", u.Username))
+	}
+	_, known, err := s.Accounts.verifier(name)
+	if err != nil {
+		s.Log.Error("accounts file unreadable", "err", err)
+		return fail("Anmeldung fehlgeschlagen")
+	}
+	if !known {
+		return fail(fmt.Sprintf("Anmeldung über den Socket fehlgeschlagen: %s hat keinen Analysezugang (ipoint analyst add %s)", name, name))
+	}
 	return true
 }
 

@@ -211,6 +211,9 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 	switch {
 	case err != nil && fileError(err):
 		p.refused = refusal{"42501", msgFiles}
+	case err != nil && readsEmptyCatalog(q):
+		// psql's \d footers (publications, policies, …): none in the warehouse.
+		p.special = &answer{tag: "SELECT 0", txn: ss.txn, cols: []string{}}
 	case err != nil:
 		p.refused = refusal{"42601", duckMessage(err)}
 	default:
@@ -323,11 +326,7 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 			ss.be.Send(&pgproto3.DataRow{Values: vals})
 		}
 		ss.txn = a.txn
-		tag := a.tag
-		if a.cols != nil {
-			tag = "SHOW"
-		}
-		ss.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+		ss.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(a.tag)})
 		return len(a.values), nil
 	}
 	for _, f := range formats {
