@@ -96,6 +96,10 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	// and once shown it stays as it was.
 	quota := func(name string, v sql.NullFloat64, at int, figs ...string) string {
 		m := months[at]
+		key := name + "/" + monthKey(m.month)
+		if t, ok := f.ledger.Texts[key]; ok {
+			return t
+		}
 		if !v.Valid || !m.complete || !m.avgCaseload.Valid || m.avgCaseload.Float64 < MinDenominator || at < 11 {
 			return "x"
 		}
@@ -106,7 +110,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 				}
 			}
 		}
-		return f.frozen(name+"/"+monthKey(m.month), german.Decimal(100*v.Float64, 1)+" %")
+		return f.frozen(key, german.Decimal(100*v.Float64, 1)+" %")
 	}
 	last := len(months) - 1
 	qr := KeyRow{Name: "Integrationsquote (12 Monate)", Note: "Integrationen der letzten 12 Monate / durchschnittlicher Bestand; x, solange keine 12 Monate geliefert sind", Cells: []string{quota("quote", cur.quota, last, "k2"), "x", ""}}
@@ -123,7 +127,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze"}
 		var parts []string
 		for _, kr := range Kreise {
-			parts = append(parts, kr.Name+": "+cov.text(kr.Key))
+			parts = append(parts, kr.Name+": "+coverageText(f, cov, kr.Key))
 		}
 		row.Cells = []string{joinSemi(parts), "", ""}
 		keys.Rows = append(keys.Rows, row)

@@ -208,6 +208,64 @@ type coverage struct {
 	known    map[string]int64         // the sum of the known cells
 }
 
+// coverageText is a coverage as shown (frozen once shown). A share of a public
+// population narrows the caseload at that day: the bounds go into the system, so that
+// no suppressed figure can be worked out with them.
+func coverageText(f *figures, c *coverage, kreis string) string {
+	day := dayKey(c.stichtag)
+	var b, pop, known int64
+	complete := true
+	for _, kr := range Kreise {
+		if kreis != "alle" && kr.Key != kreis {
+			continue
+		}
+		b += c.bestand[kr.Key]
+		known += c.known[kr.Key]
+		if p := c.pop[kr.Key]; p.Valid {
+			pop += p.Int64
+		} else {
+			complete = false
+		}
+	}
+	text := "."
+	switch {
+	case kreis != "alle":
+		text = c.text(kreis)
+	case complete:
+		text = percent(float64(b), float64(pop), MinDenominator)
+	}
+	text = f.frozen("abdeckung/"+kreis+"/"+day, text)
+	key := "bestand/" + kreis + "/" + day
+	f.latent(key, b)
+	share := func(s string) (float64, bool) {
+		v, ok := parsePercent(s)
+		return v / 100, ok
+	}
+	if v, ok := share(text); ok && complete && pop > 0 {
+		// (v−0.0005)·pop ≤ bestand ≤ (v+0.0005)·pop
+		f.sys.AtMostTo((v+0.0005)*float64(pop), suppress.Plus(key))
+		f.sys.AtMostTo(-(v-0.0005)*float64(pop), suppress.Minus(key))
+	} else if i := strings.Index(text, "höchstens "); i >= 0 && known > 0 {
+		if v, ok := share(strings.TrimSuffix(text[i+len("höchstens "):], ")")); ok {
+			f.sys.AtMostTo((v+0.0005)*float64(known), suppress.Plus(key))
+		}
+	}
+	return text
+}
+
+// parsePercent reads "16,2 %".
+func parsePercent(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasSuffix(s, " %") {
+		return 0, false
+	}
+	var whole, tenth int64
+	if _, err := fmt.Sscanf(strings.NewReplacer(".", "", ",", " ").Replace(strings.TrimSuffix(s, " %")), "%d %d", &whole, &tenth); err != nil {
+		return 0, false
+	}
+	return float64(whole) + float64(tenth)/10, true
+}
+
 // text is a Kreis's coverage, or "." with the upper bound when a cell of the
 // population is unknown (the known cells' sum is a lower bound of the population).
 func (c *coverage) text(kreis string) string {
@@ -452,23 +510,10 @@ func weeklyKeys(wf *weekFigures, monday time.Time, cov *coverage) *KeyTable {
 	t.Rows = append(t.Rows, row)
 	if cov != nil {
 		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am " + german.Date(cov.stichtag) + "; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt; dann in Klammern die obere Grenze aus den bekannten Zahlen"}
-		var b, p int64
-		known := true
 		for _, kr := range Kreise {
-			pop := cov.pop[kr.Key]
-			row.Cells = append(row.Cells, cov.text(kr.Key))
-			if !pop.Valid {
-				known = false
-				continue
-			}
-			b += cov.bestand[kr.Key]
-			p += pop.Int64
+			row.Cells = append(row.Cells, coverageText(wf.f, cov, kr.Key))
 		}
-		if known {
-			row.Cells = append(row.Cells, percent(float64(b), float64(p), MinDenominator), "", "")
-		} else {
-			row.Cells = append(row.Cells, ".", "", "")
-		}
+		row.Cells = append(row.Cells, coverageText(wf.f, cov, "alle"), "", "")
 		t.Rows = append(t.Rows, row)
 	}
 	return t

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io/fs"
@@ -91,8 +93,9 @@ func yearOfReports() [][]string {
 // appears.
 func TestAttackerOverAYear(t *testing.T) {
 	home := os.Getenv("IPOINT_ATTACK_HOME") // an archive made elsewhere (an older version), to measure it
+	var vars map[string]string
 	if home == "" {
-		home, _ = attackWorld(t)
+		home, vars = attackWorld(t)
 	}
 	res := attack(t, home)
 	t.Logf("%d distinct figures published, %d suppressed; the attacker narrowed %d below the width (%d exactly)",
@@ -112,6 +115,124 @@ func TestAttackerOverAYear(t *testing.T) {
 	if res.suppressed < 50 {
 		t.Errorf("only %d suppressed figures: the world is too large to test the attacker", res.suppressed)
 	}
+	t.Run("erasure leaves no difference", func(t *testing.T) { eraseLeavesNoDifference(t, home, vars) })
+}
+
+// eraseLeavesNoDifference erases one person who started a job, rebuilds, and publishes
+// the year again: the person's absence changes the warehouse's figures, but no report
+// gets a second version and no published figure changes, so no pair of versions in the
+// archive isolates them.
+func eraseLeavesNoDifference(t *testing.T, home string, vars map[string]string) {
+	now := time.Date(2026, 11, 25, 2, 30, 0, 0, time.UTC)
+	before := archiveFiles(t, filepath.Join(home, "reports"))
+	ledgerBefore, err := os.ReadFile(filepath.Join(home, "state", "veroeffentlichte-zahlen.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truthBefore := truthOf(t, home)
+	kdnr := clientWithJobStart(t, filepath.Join(home, "inbox", "archive"))
+	if r := callAt(t, vars, now, "erase", "--kundennummer", kdnr, "--vorgang", "DS-2026-099"); r.code != exitOK {
+		t.Fatalf("erase: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	changed := 0
+	for k, v := range truthOf(t, home) {
+		if truthBefore[k] != v {
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatal("the erasure changed no figure of the warehouse: the test proves nothing")
+	}
+	for _, args := range yearOfReports() {
+		r := callAt(t, vars, now, append([]string{"report"}, args...)...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "("+reports.StoredUnchanged+")") {
+			t.Fatalf("report %v after the erasure: %d\n%s\n%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	after := archiveFiles(t, filepath.Join(home, "reports"))
+	for name, sum := range after {
+		if before[name] != sum && name != "index.html" {
+			t.Errorf("%s changed or appeared after the erasure", name)
+		}
+	}
+	ledgerAfter, err := os.ReadFile(filepath.Join(home, "state", "veroeffentlichte-zahlen.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Figures and texts stay as published (relations may be completed: one whose figures
+	// were fixed in different runs is kept once all of them are).
+	var x, y reports.Ledger
+	if json.Unmarshal(ledgerBefore, &x) != nil || json.Unmarshal(ledgerAfter, &y) != nil {
+		t.Fatal("ledger unreadable")
+	}
+	{
+		for k, v := range y.Figures {
+			if w, ok := x.Figures[k]; !ok || w != v {
+				t.Errorf("ledger: figure %s %+v, before %+v (%v)", k, v, w, ok)
+			}
+		}
+		for k, v := range y.Texts {
+			if w, ok := x.Texts[k]; !ok || w != v {
+				t.Errorf("ledger: text %s %q, before %q (%v)", k, v, w, ok)
+			}
+		}
+		if len(x.Figures) != len(y.Figures) || len(x.Texts) != len(y.Texts) {
+			t.Errorf("ledger: %d figures and %d texts, before %d and %d", len(y.Figures), len(y.Texts), len(x.Figures), len(x.Texts))
+		}
+	}
+	t.Logf("the erasure changed %d figures in the warehouse; no published figure and no report changed", changed)
+
+}
+
+func archiveFiles(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[rel] = fmt.Sprintf("%x", sha256.Sum256(b))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func truthOf(t *testing.T, home string) map[string]int64 {
+	t.Helper()
+	db, err := warehouse.OpenReadOnly(filepath.Join(home, "warehouse", "ipoint.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	truth, err := reports.TrueFigures(context.Background(), db, yearSelections(), reports.Settings{K: 3, Width: 3, MinGroup: 20, Ledger: "-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return truth
+}
+
+func yearSelections() []reports.Selection {
+	var sels []reports.Selection
+	for _, a := range yearOfReports() {
+		var sel reports.Selection
+		if a[0] == "--week" {
+			fmt.Sscanf(a[1], "%d-W%d", &sel.Year, &sel.Week)
+		} else {
+			var y, m int
+			fmt.Sscanf(a[1], "%d-%d", &y, &m)
+			sel.MonthYear, sel.Month = y, m
+		}
+		sels = append(sels, sel)
+	}
+	return sels
 }
 
 type attackResult struct {
@@ -137,19 +258,7 @@ func attack(t *testing.T, home string) attackResult {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var sels []reports.Selection
-	for _, a := range yearOfReports() {
-		var sel reports.Selection
-		if a[0] == "--week" {
-			fmt.Sscanf(a[1], "%d-W%d", &sel.Year, &sel.Week)
-		} else {
-			var y, m int
-			fmt.Sscanf(a[1], "%d-%d", &y, &m)
-			sel.MonthYear, sel.Month = y, m
-		}
-		sels = append(sels, sel)
-	}
-	truth, err := reports.TrueFigures(context.Background(), db, sels, reports.Settings{K: 3, Width: 3, MinGroup: 20, Ledger: "-"})
+	truth, err := reports.TrueFigures(context.Background(), db, yearSelections(), reports.Settings{K: 3, Width: 3, MinGroup: 20, Ledger: "-"})
 	if err != nil {
 		t.Fatal(err)
 	}
