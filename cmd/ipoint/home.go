@@ -78,7 +78,9 @@ func (h home) runLog() string { return filepath.Join(h.audit(), "runs.jsonl") }
 
 // figureLedger is the file of every figure the reports have published, with the values
 // of the suppressed ones: the ETL account's, never in the archive (reports.Ledger).
-func (h home) figureLedger() string { return filepath.Join(h.dir, "state", "veroeffentlichte-zahlen.json") }
+func (h home) figureLedger() string {
+	return filepath.Join(h.dir, "state", "veroeffentlichte-zahlen.json")
+}
 
 // lockFile is the lock every writing command takes; ipoint schedule and the system's
 // cron honour the same file.
