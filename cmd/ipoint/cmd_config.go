@@ -108,8 +108,8 @@ metrics_dir  = {{q .Paths.Metrics}}     # Kennzahlen je Auftrag (ipoint_run.prom
 # Geheimhaltung: Fallzahlen unter k erscheinen als *; BA-Regel: mindestens 3 (IPOINT_REPORTS_K)
 k = {{.Reports.K}}
 # Schutzbreite: wer alle veröffentlichten Zahlen und ihre Beziehungen kennt, kann einen
-# geheim gehaltenen Wert höchstens auf eine Spanne dieser Breite eingrenzen; mindestens k
-# (IPOINT_REPORTS_WIDTH)
+# geheim gehaltenen Wert höchstens auf eine Spanne dieser Breite eingrenzen; mindestens k,
+# 0: so breit wie k (IPOINT_REPORTS_WIDTH)
 width = {{.Reports.Width}}
 # Verläufe (Kaplan-Meier) nur für Gruppen ab dieser Größe; mindestens 20 (IPOINT_REPORTS_MIN_GROUP)
 min_group = {{.Reports.MinGroup}}

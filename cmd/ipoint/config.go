@@ -50,7 +50,7 @@ type Paths struct {
 // Reporting holds the publication settings.
 type Reporting struct {
 	K        int `toml:"k"`         // suppression threshold: smaller counts print as *
-	Width    int `toml:"width"`     // protection width: an attacker's interval for a * is at least this wide
+	Width    int `toml:"width"`     // protection width: an attacker's interval for a * is at least this wide; 0: k
 	MinGroup int `toml:"min_group"` // smallest group a Kaplan–Meier curve is drawn for
 }
 
@@ -106,7 +106,7 @@ func defaultConfig() Config {
 		Paths: Paths{Inbox: "inbox", Quarantine: "quarantine", Lake: "lake", Warehouse: "warehouse",
 			Reports: "reports", Audit: "audit", KeyFile: filepath.Join("secrets", "pseudonym.key"),
 			Metrics: "metrics"},
-		Reports:  Reporting{K: 3, Width: 3, MinGroup: 20},
+		Reports:  Reporting{K: 3, Width: 0, MinGroup: 20},
 		Schedule: Schedule{Timezone: "Europe/Berlin", Nightly: "30 2 * * *", WeeklyReport: "0 6 * * 1", Retention: "0 3 * * 0"},
 		// SGB III and BAMF course data: at most 5 years (BfDI, §26 DeuFöV); rejects serve
 		// corrections and re-deliveries; raw files in clear text are kept briefly.
@@ -374,8 +374,8 @@ func (c *Config) validate() []problem {
 	if c.Reports.K < 3 || c.Reports.K > 100 {
 		p = append(p, problem{"reports.k", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von 3 bis 100 (BA-Regel: mindestens 3 Fälle je Zelle)", c.Reports.K)})
 	}
-	if c.Reports.Width < max(c.Reports.K, reports.MinWidth) || c.Reports.Width > 1000 {
-		p = append(p, problem{"reports.width", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von reports.k (%d) bis 1000: die Spanne, in der ein geheim gehaltener Wert für jemanden mit allen veröffentlichten Zahlen mindestens liegen muss", c.Reports.Width, max(c.Reports.K, reports.MinWidth))})
+	if c.Reports.Width != 0 && (c.Reports.Width < max(c.Reports.K, reports.MinWidth) || c.Reports.Width > 1000) {
+		p = append(p, problem{"reports.width", fmt.Sprintf("%d: erlaubt ist 0 (so breit wie reports.k) oder eine ganze Zahl von reports.k (%d) bis 1000: die Spanne, in der ein geheim gehaltener Wert für jemanden mit allen veröffentlichten Zahlen mindestens liegen muss", c.Reports.Width, max(c.Reports.K, reports.MinWidth))})
 	}
 	if c.Reports.MinGroup < reports.MinMinGroup || c.Reports.MinGroup > 100000 {
 		p = append(p, problem{"reports.min_group", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl ab %d (kleinste Gruppe, für die ein Verlauf gezeigt wird)", c.Reports.MinGroup, reports.MinMinGroup)})

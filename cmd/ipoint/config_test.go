@@ -85,6 +85,8 @@ func TestInvalidConfigNamesKeyLineAndWhatIsAllowed(t *testing.T) {
 		{"bad cron", "[schedule]\nnightly = \"30 25 * * *\"\n", nil, []string{"ipoint.toml:2", "schedule.nightly", "Cron-Ausdruck", "30 2 * * *"}},
 		{"bad zone", "[schedule]\ntimezone = \"Europe/Siegen\"\n", nil, []string{"ipoint.toml:2", "schedule.timezone", "Europe/Berlin"}},
 		{"threshold", "[reports]\nk = 2\n", nil, []string{"ipoint.toml:2", "reports.k", "3 bis 100"}},
+		{"protection width", "[reports]\nk = 5\nwidth = 4\n", nil, []string{"ipoint.toml:3", "reports.width", "reports.k (5)"}},
+		{"curve group", "", map[string]string{"IPOINT_REPORTS_MIN_GROUP": "10"}, []string{"IPOINT_REPORTS_MIN_GROUP", "reports.min_group", "ab 20"}},
 		{"every", "[schedule]\nretention = \"@every 1h\"\n", nil, []string{"ipoint.toml:2", "schedule.retention", "Cron-Ausdruck"}},
 		{"broken toml", "[mail\nhost = 1\n", nil, []string{"ipoint.toml:1", "kein gültiges TOML"}},
 		{"env", "", map[string]string{"IPOINT_RETENTION_LAKE_DAYS": "fünf"}, []string{"IPOINT_RETENTION_LAKE_DAYS", "retention.lake_days", "keine ganze Zahl"}},
