@@ -150,10 +150,21 @@ func Cohorts(ctx context.Context, db *sql.DB, f *figures, year, month int, k, mi
 			Intro: "Die älteste Kohorte mit ausreichender Größe, weil sie am längsten beobachtet ist."}
 		for _, g := range []struct{ key, title string }{{"geschlecht", "Geschlecht"}, {"herkunft", "Herkunftsgruppe"}} {
 			values := map[string]bool{}
+			var hiddenMembers int64
 			for _, p := range pts {
-				if p.cohort.Equal(oldest) && p.group == g.key && p.month == 0 && p.atRisk >= minGroup {
-					values[p.value] = true
+				if p.cohort.Equal(oldest) && p.group == g.key && p.month == 0 {
+					if p.atRisk >= minGroup {
+						values[p.value] = true
+					} else {
+						hiddenMembers += p.atRisk
+					}
 				}
+			}
+			// The groups not shown are the whole cohort's curve less the ones shown: if
+			// they are few, their integrations would follow from the difference.
+			if hiddenMembers > 0 && hiddenMembers < minGroup {
+				split.Intro += fmt.Sprintf(" Nach %s wird nicht gegliedert: die Gruppen unter %d Personen zusammen wären zu klein, um sie aus dem Unterschied zum Verlauf der ganzen Kohorte herauszuhalten.", g.title, minGroup)
+				continue
 			}
 			var names []string
 			for v := range values {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"ipoint/pipeline/atomicfile"
 	"ipoint/reports/suppress"
@@ -168,9 +167,8 @@ func (l *Ledger) record(f *figures) {
 // relationFixed says whether a relation names only figures the ledger keeps (latent
 // figures are recomputed every time and not kept).
 func relationFixed(r string, l *Ledger) bool {
-	f := strings.Fields(r)
-	for i := 2; i < len(f); i += 2 {
-		if _, ok := l.Figures[f[i]]; !ok {
+	for _, k := range suppress.RelationKeys(r) {
+		if _, ok := l.Figures[k]; !ok {
 			return false
 		}
 	}

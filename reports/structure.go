@@ -10,6 +10,7 @@ import (
 
 	"ipoint/pipeline"
 	"ipoint/reports/german"
+	"ipoint/reports/suppress"
 )
 
 // structure is the caseload at one month end by a characteristic, both Kreise together
@@ -62,7 +63,9 @@ func (s *structure) key(merkmal, value string) string {
 func (s *structure) total(kreis string) string { return "bestand/" + kreis + "/" + dayKey(s.stichtag) }
 
 // topNationalities are the eight most frequent known nationalities, the rest in one bar.
-func (s *structure) topNationalities() (top []string, rest string) {
+// The choice is frozen the first time a month end is shown: chosen again from later data,
+// two rest bars of the same day could be differenced.
+func (s *structure) topNationalities(f *figures) (top []string, rest string) {
 	type kv struct {
 		k string
 		v int64
@@ -81,6 +84,11 @@ func (s *structure) topNationalities() (top []string, rest string) {
 		if len(top) < 8 && e.k != "unbekannt" {
 			top = append(top, e.k)
 		}
+	}
+	chosen := f.frozen("struktur/staatsangehoerigkeit-auswahl/"+dayKey(s.stichtag), strings.Join(top, ","))
+	top = nil
+	if chosen != "" {
+		top = strings.Split(chosen, ",")
 	}
 	sorted := append([]string(nil), top...)
 	sort.Strings(sorted)
@@ -127,7 +135,7 @@ func (s *structure) register(f *figures) {
 	distribution("sprachniveau", levels)
 	distribution("herkunftsgruppe", originGroups)
 	// Nationalities: each code latent, the top eight and the rest shown.
-	top, rest := s.topNationalities()
+	top, rest := s.topNationalities(f)
 	distribution("staatsangehoerigkeit", top)
 	isTop := map[string]bool{}
 	for _, c := range top {
@@ -160,36 +168,63 @@ func (s *structure) register(f *figures) {
 	}
 	f.sum(s.key("herkunftsgruppe", "8 Asylherkunftsländer"), asyl...)
 	f.sum(s.key("herkunftsgruppe", "Sonstige"), other...)
-	// Municipalities, per Kreis with a latent count of unknown ones.
-	var unknownParts []string
+	// Municipalities: every resident has one municipality (an AGS or none), so the 18
+	// and "unbekannt" (none, or one outside the two Kreise) add up to the caseload. Per
+	// Kreis, its municipalities hold its residents less those living elsewhere or
+	// unknown (x) plus residents of the other Kreis registered in one of its
+	// municipalities (y); and the Kreise with those without a Kreis make the total.
+	listed := map[string]string{} // AGS -> Kreis
+	for _, m := range pipeline.Municipalities {
+		listed[m.AGS] = m.Kreis
+	}
+	var gemParts []string
 	var unknownAll int64
-	for kreis, byAGS := range s.byKreis["gemeinde"] {
-		var parts []string
-		var known, all int64
-		for ags, n := range byAGS {
-			all += n
-			if m, ok := pipeline.MunicipalityByAGS(ags); ok && m.Kreis == kreis {
-				f.count(s.key("gemeinde", ags), s.counts["gemeinde"][ags])
-				known += n
-			}
-		}
-		for _, m := range pipeline.Municipalities {
-			if m.Kreis == kreis {
-				f.count(s.key("gemeinde", m.AGS), s.counts["gemeinde"][m.AGS])
-				parts = append(parts, s.key("gemeinde", m.AGS))
-			}
-		}
-		u := "struktur/gemeinde_unbekannt/" + kreisOrNone(kreis) + "/" + dayKey(s.stichtag)
-		f.latent(u, all-known)
-		unknownParts = append(unknownParts, u)
-		unknownAll += all - known
-		if kreis == Kreise[0].Key || kreis == Kreise[1].Key {
-			f.sum(s.total(kreis), append(parts, u)...)
+	for _, m := range pipeline.Municipalities {
+		f.count(s.key("gemeinde", m.AGS), s.counts["gemeinde"][m.AGS])
+		gemParts = append(gemParts, s.key("gemeinde", m.AGS))
+	}
+	for ags, n := range s.counts["gemeinde"] {
+		if _, ok := listed[ags]; !ok {
+			unknownAll += n
 		}
 	}
-	sort.Strings(unknownParts)
 	f.count(s.key("gemeinde", "unbekannt"), unknownAll)
-	f.sum(s.key("gemeinde", "unbekannt"), unknownParts...)
+	f.sum(s.total("alle"), append(gemParts, s.key("gemeinde", "unbekannt"))...)
+	var kreisTotals []string
+	var withKreis int64
+	for _, kr := range Kreise {
+		var x, y int64
+		terms := []suppress.Term{suppress.Minus(s.total(kr.Key))}
+		for _, m := range pipeline.Municipalities {
+			if m.Kreis == kr.Key {
+				terms = append(terms, suppress.Plus(s.key("gemeinde", m.AGS)))
+			}
+		}
+		for kreis, byAGS := range s.byKreis["gemeinde"] {
+			for ags, n := range byAGS {
+				switch {
+				case kreis == kr.Key && listed[ags] != kr.Key:
+					x += n
+				case kreis != kr.Key && listed[ags] == kr.Key:
+					y += n
+				}
+			}
+		}
+		xk := "struktur/gemeinde_anderswo/" + kr.Key + "/" + dayKey(s.stichtag)
+		yk := "struktur/gemeinde_von_ausserhalb/" + kr.Key + "/" + dayKey(s.stichtag)
+		f.latent(xk, x)
+		f.latent(yk, y)
+		f.equal(append(terms, suppress.Plus(xk), suppress.Minus(yk))...)
+		kreisTotals = append(kreisTotals, s.total(kr.Key))
+		withKreis += f.sys.Value(s.total(kr.Key))
+	}
+	// (Where the weekly caseload and the month-end composition disagree, the difference
+	// can be negative; then the relation is left out rather than made false.)
+	if n := f.sys.Value(s.total("alle")) - withKreis; n >= 0 {
+		none := s.total("ohne")
+		f.latent(none, n)
+		f.sum(s.total("alle"), append(kreisTotals, none)...)
+	}
 }
 
 func kreisOrNone(k string) string {
@@ -255,7 +290,7 @@ func structureSection(ctx context.Context, db *sql.DB, f *figures, upTo time.Tim
 		}
 		return out
 	}
-	top, rest := s.topNationalities()
+	top, rest := s.topNationalities(f)
 	var labels []string
 	for _, c := range top {
 		labels = append(labels, countryName(c))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -232,7 +233,7 @@ func coverageText(f *figures, c *coverage, kreis string) string {
 	case kreis != "alle":
 		text = c.text(kreis)
 	case complete:
-		text = percent(float64(b), float64(pop), MinDenominator)
+		text = wholePercent(float64(b), float64(pop))
 	}
 	text = f.frozen("abdeckung/"+kreis+"/"+day, text)
 	key := "bestand/" + kreis + "/" + day
@@ -242,12 +243,12 @@ func coverageText(f *figures, c *coverage, kreis string) string {
 		return v / 100, ok
 	}
 	if v, ok := share(text); ok && complete && pop > 0 {
-		// (v−0.0005)·pop ≤ bestand ≤ (v+0.0005)·pop
-		f.sys.AtMostTo((v+0.0005)*float64(pop), suppress.Plus(key))
-		f.sys.AtMostTo(-(v-0.0005)*float64(pop), suppress.Minus(key))
+		// (v−0.005)·pop ≤ bestand ≤ (v+0.005)·pop
+		f.sys.AtMostTo((v+0.005)*float64(pop), suppress.Plus(key))
+		f.sys.AtMostTo(-(v-0.005)*float64(pop), suppress.Minus(key))
 	} else if i := strings.Index(text, "höchstens "); i >= 0 && known > 0 {
 		if v, ok := share(strings.TrimSuffix(text[i+len("höchstens "):], ")")); ok {
-			f.sys.AtMostTo((v+0.0005)*float64(known), suppress.Plus(key))
+			f.sys.AtMostTo((v+0.005)*float64(known), suppress.Plus(key))
 		}
 	}
 	return text
@@ -259,23 +260,29 @@ func parsePercent(s string) (float64, bool) {
 	if !strings.HasSuffix(s, " %") {
 		return 0, false
 	}
-	var whole, tenth int64
-	if _, err := fmt.Sscanf(strings.NewReplacer(".", "", ",", " ").Replace(strings.TrimSuffix(s, " %")), "%d %d", &whole, &tenth); err != nil {
-		return 0, false
-	}
-	return float64(whole) + float64(tenth)/10, true
+	v, err := strconv.ParseFloat(strings.NewReplacer(".", "", ",", ".").Replace(strings.TrimSuffix(s, " %")), 64)
+	return v, err == nil
 }
 
 // text is a Kreis's coverage, or "." with the upper bound when a cell of the
 // population is unknown (the known cells' sum is a lower bound of the population).
+// A coverage is shown in whole percent: one decimal of a public population figure would
+// give the caseload of the day to within a few persons.
 func (c *coverage) text(kreis string) string {
 	if p := c.pop[kreis]; p.Valid {
-		return percent(float64(c.bestand[kreis]), float64(p.Int64), MinDenominator)
+		return wholePercent(float64(c.bestand[kreis]), float64(p.Int64))
 	}
 	if c.known[kreis] >= MinDenominator {
-		return ". (höchstens " + percent(float64(c.bestand[kreis]), float64(c.known[kreis]), MinDenominator) + ")"
+		return ". (höchstens " + wholePercent(float64(c.bestand[kreis]), float64(c.known[kreis])) + ")"
 	}
 	return "."
+}
+
+func wholePercent(num, den float64) string {
+	if den < MinDenominator {
+		return "x"
+	}
+	return german.Decimal(100*num/den, 0) + " %"
 }
 
 func latestCoverage(ctx context.Context, db *sql.DB, end time.Time) (*coverage, error) {
@@ -397,6 +404,7 @@ func weeklyFigures(f *figures, by map[time.Time]map[string]weekRow, weeks []time
 			}
 			f.sum(key("bestand", kr), st...)
 			f.sum(key("abgaenge", kr), ex...)
+			f.atMost(suppress.Plus(key("foerder", kr)), suppress.Minus(key("bestand", kr)))
 		}
 		// Starts that began in the week.
 		for j, name := range []string{"start/int", "start/sonst"} {

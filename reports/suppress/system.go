@@ -181,32 +181,43 @@ func (s *System) relate(atMost bool, terms []Term) {
 	s.rels = append(s.rels, r)
 }
 
-// Relations returns the relations in a stable text form (for a ledger).
+// Relations returns the relations in a stable text form (for a ledger): the operator,
+// then coefficient and key pairs, separated by tabs (keys may hold spaces).
 func (s *System) Relations() []string {
 	var out []string
 	for _, r := range s.rels {
 		if r.explicit {
 			continue
 		}
-		var parts []string
-		for _, t := range r.terms {
-			parts = append(parts, fmt.Sprintf("%+d %s", int64(t.coef), s.vars[t.v].key))
-		}
 		op := "="
 		if r.atMost {
 			op = "<="
 		}
-		out = append(out, op+" "+strings.Join(parts, " "))
+		parts := []string{op}
+		for _, t := range r.terms {
+			parts = append(parts, fmt.Sprintf("%+d", int64(t.coef)), s.vars[t.v].key)
+		}
+		out = append(out, strings.Join(parts, "\t"))
 	}
 	sort.Strings(out)
 	return out
 }
 
-// AddRelation adds a relation in the form Relations writes; figures it names that the
-// system does not know are skipped with the whole relation (their values are gone).
+// RelationKeys returns the keys a relation in the form Relations writes names.
+func RelationKeys(text string) []string {
+	f := strings.Split(text, "\t")
+	var keys []string
+	for i := 2; i < len(f); i += 2 {
+		keys = append(keys, f[i])
+	}
+	return keys
+}
+
+// AddRelation adds a relation in the form Relations writes; a relation that names a
+// figure the system does not know is skipped whole (its values are gone).
 func (s *System) AddRelation(text string) {
-	f := strings.Fields(text)
-	if len(f) < 3 || len(f)%2 != 1 {
+	f := strings.Split(text, "\t")
+	if len(f) < 3 || len(f)%2 != 1 || f[0] != "=" && f[0] != "<=" {
 		return
 	}
 	var terms []Term
@@ -326,8 +337,9 @@ func (s *System) Audit(k, width int64, all bool) ([]Finding, error) {
 	return out, nil
 }
 
-// hasOpen says whether a component holds an Open figure or a relation around it names
-// one: only then can this publication change what an attacker learns about it.
+// hasOpen says whether a component holds an Open figure, or a relation around it names
+// one or is read off this publication (explicit): only then can this publication change
+// what an attacker learns about it.
 func (s *System) hasOpen(comp []int) bool {
 	in := map[int]bool{}
 	for _, i := range comp {
@@ -337,7 +349,7 @@ func (s *System) hasOpen(comp []int) bool {
 		in[i] = true
 	}
 	for _, r := range s.rels {
-		touches, open := false, false
+		touches, open := false, r.explicit // explicit relations are this publication's
 		for _, t := range r.terms {
 			touches = touches || in[t.v]
 			open = open || s.vars[t.v].state == Open

@@ -266,3 +266,37 @@ func TestRelationsRoundTrip(t *testing.T) {
 		t.Fatalf("%v\n%v", u.Relations(), s.Relations())
 	}
 }
+
+// A relation read off this publication (a share, a coverage) is audited even where every
+// figure around it was fixed by earlier publications: it can pin a suppressed one, and
+// since nothing new can be suppressed, Protect refuses.
+func TestExplicitRelationAudited(t *testing.T) {
+	s := NewSystem()
+	s.Figure("t", 10, Latent)
+	s.Figure("a", 8, Published)
+	s.Figure("b", 2, Hidden)
+	s.Sum("t", "a", "b")
+	if err := s.Protect(3, 3); err != nil {
+		t.Fatalf("nothing new: %v", err)
+	}
+	s.AtMostTo(10, Plus("t"))
+	s.AtMostTo(-10, Minus("t"))
+	if err := s.Protect(3, 3); err == nil {
+		t.Fatal("a bound that pins b was not audited")
+	}
+}
+
+// Keys may hold spaces ("unter 25"): relations keep them through the ledger's text form.
+func TestRelationKeysWithSpaces(t *testing.T) {
+	s := NewSystem()
+	s.Figure("struktur/altersgruppe/unter 25/2026-03-31", 4, Open)
+	s.Figure("struktur/herkunftsgruppe/8 Asylherkunftsländer/2026-03-31", 4, Open)
+	s.Sum("struktur/altersgruppe/unter 25/2026-03-31", "struktur/herkunftsgruppe/8 Asylherkunftsländer/2026-03-31")
+	r := s.Relations()
+	u := NewSystem()
+	s.Each(func(key string, v int64, st State, _ bool) { u.Figure(key, v, st) })
+	u.AddRelation(r[0])
+	if len(r) != 1 || len(u.Relations()) != 1 || len(RelationKeys(r[0])) != 2 {
+		t.Fatalf("%q -> %q", r, u.Relations())
+	}
+}
