@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -215,10 +216,71 @@ func checkReports(t *testing.T, vars map[string]string, home string) {
 			t.Errorf("%s: %s", f, p)
 		}
 	}
+	for _, f := range files {
+		printCheck(t, filepath.Join(root, f), filepath.Join("..", "..", "build", "print", strings.TrimSuffix(strings.ReplaceAll(f, "/", "-"), ".html")))
+	}
 	if r := call(t, vars, "report", "--week", "2026-W49"); r.code != exitFailure || !strings.Contains(r.stderr, "KW 49/2026") {
 		t.Errorf("future week: %d %s", r.code, r.stderr)
 	}
 	if r := call(t, vars, "report", "--week", "47"); r.code != exitUsage {
 		t.Errorf("bad week: %d %s", r.code, r.stderr)
+	}
+}
+
+// printCheck prints a report to PDF on A4 (Chromium) and checks the printed text: every
+// chart's title, and for every chart its first and last category and each series name
+// of a legend are on paper (a cut axis or a legend turned into pages loses them); the
+// figures' tables are printed too. Page images go to pages (build/print/…) for a look.
+func printCheck(t *testing.T, path, pages string) {
+	t.Helper()
+	os.RemoveAll(pages)
+	pdf := filepath.Join(t.TempDir(), "bericht.pdf")
+	p, err := browser.Print(context.Background(), path, pdf, pages)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(p.Text), " ")
+	in := func(s string) bool { return strings.Contains(text, strings.Join(strings.Fields(s), " ")) }
+	re := regexp.MustCompile(`(?s)<figure>.*?<h3>(.*?)</h3>.*?<table>.*?<thead><tr>(.*?)</tr></thead>.*?<tbody>(.*?)</tbody>`)
+	figures := re.FindAllStringSubmatch(string(page), -1)
+	if len(figures) == 0 {
+		t.Fatalf("%s: no charts found", path)
+	}
+	cell := regexp.MustCompile(`<t[hd][^>]*>(.*?)</t[hd]>`)
+	for _, fg := range figures {
+		title := html.UnescapeString(fg[1])
+		if !in(title) {
+			t.Errorf("%s: chart %q not printed", path, title)
+			continue
+		}
+		var series []string
+		for _, h := range cell.FindAllStringSubmatch(fg[2], -1)[1:] {
+			series = append(series, html.UnescapeString(h[1]))
+		}
+		rows := regexp.MustCompile(`(?s)<tr>(.*?)</tr>`).FindAllStringSubmatch(fg[3], -1)
+		var labels []string
+		for _, r := range rows {
+			labels = append(labels, html.UnescapeString(cell.FindStringSubmatch(r[1])[1]))
+		}
+		// Each label appears in the chart and in its printed table: twice at least.
+		for _, l := range []string{labels[0], labels[len(labels)-1]} {
+			if n := strings.Count(text, strings.Join(strings.Fields(l), " ")); n < 2 {
+				t.Errorf("%s: chart %q: category %q printed %d times (axis cut off or table missing)", path, title, l, n)
+			}
+		}
+		if len(series) > 1 {
+			for _, s := range series {
+				if strings.Count(text, strings.Join(strings.Fields(s), " ")) < 2 {
+					t.Errorf("%s: chart %q: series %q not in the printed legend and table", path, title, s)
+				}
+			}
+		}
+	}
+	if p.Pages < 2 || p.Pages > 30 {
+		t.Errorf("%s: %d pages", path, p.Pages)
 	}
 }

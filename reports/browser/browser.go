@@ -175,3 +175,63 @@ func (r *Result) Problems() []string {
 	}
 	return out
 }
+
+// Printed is what printing a report to PDF on A4 gave.
+type Printed struct {
+	Pages int
+	Text  string // the PDF's text in reading order (pdftotext), charts included: they print as SVG
+}
+
+// Print prints the report at path to pdf with headless Chromium (the page's own print
+// layout: @page A4, its beforeprint handler) and reads the PDF back with poppler's
+// pdftotext and pdfinfo; if pages is not empty, page images (pdftoppm, PNG) go there.
+func Print(ctx context.Context, path, pdf, pages string) (*Printed, error) {
+	bin, err := Path()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "ipoint-print-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	args := append(flags(filepath.Join(dir, "profile")), "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+abs)
+	if out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("chromium --print-to-pdf: %v: %s", err, out)
+	}
+	text, err := exec.CommandContext(ctx, "pdftotext", pdf, "-").Output()
+	if err != nil {
+		return nil, fmt.Errorf("pdftotext (Debian: poppler-utils): %v", err)
+	}
+	info, err := exec.CommandContext(ctx, "pdfinfo", pdf).Output()
+	if err != nil {
+		return nil, fmt.Errorf("pdfinfo: %v", err)
+	}
+	p := &Printed{Text: string(text)}
+	if m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info); m != nil {
+		fmt.Sscanf(string(m[1]), "%d", &p.Pages)
+	}
+	if m := regexp.MustCompile(`(?m)^Page size:\s+([\d.]+) x ([\d.]+) pts`).FindSubmatch(info); m != nil {
+		var w, h float64
+		fmt.Sscanf(string(m[1]), "%g", &w)
+		fmt.Sscanf(string(m[2]), "%g", &h)
+		if w < 590 || w > 600 || h < 838 || h > 848 {
+			return p, fmt.Errorf("page size %gx%g pt is not A4 portrait", w, h)
+		}
+	}
+	if pages != "" {
+		if err := os.MkdirAll(pages, 0o755); err != nil {
+			return nil, err
+		}
+		if out, err := exec.CommandContext(ctx, "pdftoppm", "-r", "60", "-png", pdf, filepath.Join(pages, "seite")).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("pdftoppm: %v: %s", err, out)
+		}
+	}
+	return p, nil
+}
