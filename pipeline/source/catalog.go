@@ -89,7 +89,7 @@ var kindLabels = map[string]string{
 	KindOrphan: "Person fehlt im Kundenbestand (übernommen)", KindTextDate: "Datum als Text (übernommen)",
 	KindThousands: "Betrag mit Tausenderpunkten (übernommen)", KindMissingValue: "Pflichtfeld leer",
 	KindInvalidNumber: "ungültige Zahl", KindInvalidValue: "ungültiger Wert", KindUnreadableRow: "unlesbare Zeile",
-	KindInconsistent: "widersprüchliche Angaben", KindMissingColumn: "Pflichtspalte fehlt",
+	KindInconsistent: "widersprüchliche Angaben", KindTooLong: "Wert zu lang", KindMissingColumn: "Pflichtspalte fehlt",
 	KindWrongHeader: "fremde Kopfzeile", KindBadEncoding: "falsche Zeichenkodierung",
 	KindTooManyRejects: "zu viele fehlerhafte Zeilen", KindUnreadable: "Datei unlesbar", KindBadName: "Dateiname ungültig",
 }
@@ -106,7 +106,7 @@ func KindLabel(kind string) string {
 func Kinds() []string {
 	return []string{KindInvalidDate, KindUnknownCode, KindBadIdentifier, KindOutsideKreis, KindDuplicateKey,
 		KindMissingReason, KindTruncatedRow, KindOrphan, KindTextDate, KindThousands, KindMissingValue,
-		KindInvalidNumber, KindInvalidValue, KindUnreadableRow, KindInconsistent,
+		KindInvalidNumber, KindInvalidValue, KindUnreadableRow, KindInconsistent, KindTooLong,
 		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName}
 }
 
