@@ -92,6 +92,7 @@ var kindLabels = map[string]string{
 	KindInconsistent: "widersprüchliche Angaben", KindTooLong: "Wert zu lang", KindMissingColumn: "Pflichtspalte fehlt",
 	KindWrongHeader: "fremde Kopfzeile", KindBadEncoding: "falsche Zeichenkodierung",
 	KindTooManyRejects: "zu viele fehlerhafte Zeilen", KindUnreadable: "Datei unlesbar", KindBadName: "Dateiname ungültig",
+	KindWrongFormat: "falsches Dateiformat",
 }
 
 // KindLabel is the German name of a finding's kind (the kind itself if it has none).
@@ -107,7 +108,7 @@ func Kinds() []string {
 	return []string{KindInvalidDate, KindUnknownCode, KindBadIdentifier, KindOutsideKreis, KindDuplicateKey,
 		KindMissingReason, KindTruncatedRow, KindOrphan, KindTextDate, KindThousands, KindMissingValue,
 		KindInvalidNumber, KindInvalidValue, KindUnreadableRow, KindInconsistent, KindTooLong,
-		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName}
+		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName, KindWrongFormat}
 }
 
 // validKreis reports whether a Kreis key from a file name is one of the office's.

@@ -38,6 +38,7 @@ const (
 	KindTooManyRejects = "too_many_rejects"
 	KindUnreadable     = "unreadable"
 	KindBadName        = "bad_name"
+	KindWrongFormat    = "wrong_format"
 )
 
 // Removed stands for a personal value a finding must not show.
