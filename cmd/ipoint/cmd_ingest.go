@@ -101,6 +101,9 @@ func printIngestSummary(w io.Writer, s *ingest.Summary) {
 			fmt.Fprintf(w, "  %-48s %10s\n", kindName(k), german.Int(s.ByKind[k]))
 		}
 	}
+	if len(s.Empty) > 0 {
+		fmt.Fprintf(w, "Leere Lieferungen (gültig, keine Zeilen) (%d): %s\n", len(s.Empty), strings.Join(s.Empty, ", "))
+	}
 	if len(s.Quarantined) > 0 {
 		fmt.Fprintf(w, "In Quarantäne (%d):\n", len(s.Quarantined))
 		for _, q := range s.Quarantined {

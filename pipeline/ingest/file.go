@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -155,7 +156,7 @@ func (r *run) finish(j *job) error {
 	if errors.As(j.err, &q) {
 		entry := j.entry
 		j.o.abort()
-		q.reason = lake.Clip(q.reason, lake.MaxReasonBytes) // the summary, the manifest and the reason file
+		q.reason = lake.Clip(source.Said(q.reason), lake.MaxReasonBytes) // the summary, the manifest and the reason file
 		entry.Outcome, entry.ReasonKind, entry.Reason = lake.Quarantined, q.kind, q.reason
 		if j.o != nil {
 			entry.RowsRead, entry.Accepted, entry.Rejected = j.o.entry.RowsRead, j.o.entry.Accepted, j.o.entry.Rejected
@@ -178,7 +179,7 @@ func (r *run) moveFor(f file, quarantined bool, kind, reason string, stamp stamp
 	name := filepath.Base(f.path)
 	if quarantined {
 		text := fmt.Sprintf("Datei: %s\nGrund: %s\nArt: %s\nZeitpunkt: %s\n\nDie Datei wurde nicht übernommen. Bitte die Lieferung prüfen und berichtigt erneut liefern.\n",
-			name, reason, kind, r.opt.Now().Format("02.01.2006 15:04"))
+			name, reason, source.KindLabel(kind), r.opt.Now().Format("02.01.2006 15:04"))
 		return move{from: f.path, to: filepath.Join(r.opt.Quarantine, name), reasonFile: name, reason: text, stamp: stamp}
 	}
 	return move{from: f.path, to: filepath.Join(r.opt.Archive, f.d.Export.Name, name), stamp: stamp}
@@ -200,12 +201,23 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	if f.size == 0 { // an empty file is valid: no rows
 		return o, nil
 	}
-	if err := checkEncoding(e, f.path); err != nil {
-		return o, asQuarantine(err)
+	head, err := readHead(f.path)
+	if err != nil {
+		return o, err
+	}
+	if q := checkKind(e, head); q != nil {
+		return o, q
+	}
+	if err := checkEncoding(e, head); err != nil {
+		if hp := foreignHead(e, head); hp != nil {
+			// Another table in another encoding: what staff must ask for is the right table.
+			return o, &quarantine{hp.Kind, hp.Reason + " (außerdem in einer anderen Zeichenkodierung als " + e.Encoding.String() + " gespeichert)"}
+		}
+		return o, asQuarantine(e, err)
 	}
 	rd, err := open(e, f.path)
 	if err != nil {
-		return o, asQuarantine(err)
+		return o, asQuarantine(e, err)
 	}
 	defer rd.Close()
 	cols := rd.Columns()
@@ -237,6 +249,12 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 		}
 		o.count()
 	}
+	if m, ok := rd.(read.Matcher); ok && m.Matched() == 0 && (o.entry.RowsRead > 0 || len(rd.Extra()) > 0) {
+		// JSON Lines or XML none of whose records holds a field of the contract: another
+		// kind of data, as a CSV file with a foreign header is, not a file of bad rows.
+		hp := e.Foreign(rd.Extra(), 0)
+		return o, &quarantine{hp.Kind, hp.Reason}
+	}
 	if x, ok := rd.(interface{ RootAttrs() map[string]string }); ok && f.d.Kreis != "" {
 		if k := x.RootAttrs()["kreis"]; k != f.d.Kreis {
 			return o, &quarantine{source.KindUnreadable, fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
@@ -251,9 +269,47 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	return o, nil
 }
 
+// readHead returns the first read.HeadSize bytes of a file.
+func readHead(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	head := make([]byte, read.HeadSize)
+	n, err := io.ReadFull(fh, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return head[:n], nil
+}
+
+// checkKind looks at what a delivery is, whatever its name says: a workbook must be a
+// ZIP archive, the other exports text; an XML delivery must start with markup. The
+// reason names what the file is and what was expected.
+func checkKind(e *source.Export, head []byte) *quarantine {
+	k := read.Sniff(head)
+	switch {
+	case e.Format == source.XLSX && k != read.KindZIP:
+		return &quarantine{source.KindWrongFormat, fmt.Sprintf("die Datei ist keine Excel-Arbeitsmappe (.xlsx), sondern %s; erwartet: %s", k.Describe(), e.Expected())}
+	case e.Format == source.XLSX:
+		return nil
+	case e.Format == source.XML && k == read.KindUTF16:
+		return &quarantine{source.KindBadEncoding, "die Datei ist in UTF-16 gespeichert; erwartet ist UTF-8 oder ISO-8859-1, wie die XML-Deklaration sagt: in der richtigen Kodierung neu exportieren lassen"}
+	case k == read.KindZIP || k == read.KindXLS || k == read.KindPDF || k == read.KindBinary:
+		return &quarantine{source.KindWrongFormat, fmt.Sprintf("die Datei ist keine Textdatei, sondern %s; erwartet: %s", k.Describe(), e.Expected())}
+	case e.Format == source.XML:
+		t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
+		if len(t) > 0 && t[0] != '<' {
+			return &quarantine{source.KindWrongFormat, "die Datei ist kein XML-Dokument, sondern eine andere Textdatei; erwartet: " + e.Expected()}
+		}
+	}
+	return nil
+}
+
 // checkEncoding looks at the head of a text delivery for another encoding than its
 // export's (read.CheckEncoding).
-func checkEncoding(e *source.Export, path string) error {
+func checkEncoding(e *source.Export, head []byte) error {
 	want := e.Encoding
 	switch e.Format {
 	case source.CSV, source.StatTable:
@@ -262,17 +318,48 @@ func checkEncoding(e *source.Export, path string) error {
 	default:
 		return nil // XLSX is zipped XML; XML declares its encoding
 	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return err
+	return read.CheckEncoding(head, want)
+}
+
+// foreignHead reads the header of a CSV delivery or statistics table from its head,
+// taken as UTF-8, and returns the header problem of a table that is not the export's.
+// A file in the wrong encoding that is the wrong table too (a GENESIS table delivered
+// as the refugee figures) is told as the wrong table.
+func foreignHead(e *source.Export, head []byte) *source.HeaderProblem {
+	if e.Format != source.CSV && e.Format != source.StatTable {
+		return nil
 	}
-	defer fh.Close()
-	head := make([]byte, read.HeadSize)
-	n, err := io.ReadFull(fh, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return err
+	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
+	var first []string
+	for _, l := range strings.Split(strings.ToValidUTF8(string(head), "\uFFFD"), "\n") {
+		l = strings.TrimRight(l, "\r")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		cells := strings.Split(l, ";")
+		for i := range cells {
+			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), `"`)
+		}
+		if e.Format == source.CSV {
+			first = cells
+			break
+		}
+		if cells[0] == e.Columns[0].Name {
+			first = cells
+			break
+		}
 	}
-	return read.CheckEncoding(head[:n], want)
+	if first == nil {
+		if e.Format == source.StatTable {
+			return &source.HeaderProblem{Kind: source.KindWrongHeader, Reason: "keine Kopfzeile der Lieferung " + e.Title + " gefunden; erwartet: " + e.Expected()}
+		}
+		return nil
+	}
+	var hp *source.HeaderProblem
+	if _, err := e.Bind(first); errors.As(err, &hp) && hp.Kind == source.KindWrongHeader {
+		return hp
+	}
+	return nil
 }
 
 func open(e *source.Export, path string) (read.Reader, error) {
@@ -302,9 +389,16 @@ func open(e *source.Export, path string) (read.Reader, error) {
 }
 
 // asQuarantine turns a reader's file error into a quarantine.
-func asQuarantine(err error) error {
+func asQuarantine(e *source.Export, err error) error {
 	var fe *read.FileError
 	if errors.As(err, &fe) {
+		if fe.Found != nil {
+			hp := e.Foreign(fe.Found, 0)
+			return &quarantine{hp.Kind, hp.Reason}
+		}
+		if strings.HasPrefix(fe.Reason, "keine Kopfzeile") || strings.Contains(fe.Reason, "falsches Trennzeichen") {
+			return &quarantine{source.KindWrongHeader, fe.Error() + "; erwartet: " + e.Expected()}
+		}
 		kind := source.KindUnreadable
 		if fe.Encoding || strings.Contains(fe.Reason, "ungültig sind") || strings.Contains(fe.Reason, "Zeichensatz") ||
 			strings.Contains(fe.Reason, "invalid UTF-8") || strings.Contains(fe.Reason, "UTF-16") {
@@ -418,7 +512,7 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 				o.reject(f, ord)
 				continue
 			}
-			return asQuarantine(err)
+			return asQuarantine(e, err)
 		}
 		o.entry.RowsRead++
 		n := len(o.findings)
@@ -555,6 +649,9 @@ func (r *run) commit(f file, o *outcome, st stamp) error {
 	}
 	o.entry.Outcome = lake.Ingested
 	r.lake.Record(o.entry)
+	if o.entry.RowsRead == 0 {
+		r.sum.Empty = append(r.sum.Empty, o.entry.Name) // valid, and worth a word: an empty snapshot empties nothing
+	}
 	r.sum.Ingested++
 	r.sum.RowsRead += int64(o.entry.RowsRead)
 	r.sum.Accepted += int64(o.entry.Accepted)

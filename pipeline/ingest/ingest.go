@@ -54,6 +54,7 @@ type Summary struct {
 	Unknown     []string      // file names that match no export: left in the inbox
 	Ignored     int           // *.part, *.tmp, hidden files, sidecars
 	Skipped     []Quarantined // left in the inbox for the next run: unreadable, or changed while read
+	Empty       []string      // ingested deliveries without rows (0 bytes, or a header only)
 	RowsRead    int64
 	Accepted    int64
 	Rejected    int64

@@ -219,7 +219,7 @@ func (c *column) bounds(a, b int) (lo, hi []byte, ok bool) {
 					hs = s
 				}
 			}
-			return []byte(ls), []byte(hs), true
+			return truncMin([]byte(ls)), truncMax([]byte(hs)), true
 		}
 		l, h = c.data[c.offs[a]:c.offs[a+1]], c.data[c.offs[a]:c.offs[a+1]]
 		for i := a + 1; i < b; i++ {
@@ -230,7 +230,7 @@ func (c *column) bounds(a, b int) (lo, hi []byte, ok bool) {
 				h = v
 			}
 		}
-		return bytes.Clone(l), bytes.Clone(h), true
+		return truncMin(bytes.Clone(l)), truncMax(bytes.Clone(h)), true
 	case pipeline.Date, pipeline.Int32:
 		l, h := c.i32[a], c.i32[a]
 		for _, v := range c.i32[a+1 : b] {
@@ -257,6 +257,37 @@ func (c *column) bounds(a, b int) (lo, hi []byte, ok bool) {
 		l, h = min(l, v), max(h, v)
 	}
 	return []byte{l}, []byte{h}, true
+}
+
+// MaxStatBytes is the most a string's statistics (a chunk's and a page's minimum and
+// maximum, in the footer and the column index) hold of a value: a longer minimum is cut
+// to its prefix, a longer maximum to a prefix whose last byte is raised by one. Both stay
+// bounds of the values (a reader may skip a page by them) without a long value being
+// copied into the footer and the page index.
+const MaxStatBytes = 64
+
+// truncMin cuts a lower bound to MaxStatBytes: a prefix is never greater.
+func truncMin(b []byte) []byte {
+	if len(b) <= MaxStatBytes {
+		return b
+	}
+	return b[:MaxStatBytes:MaxStatBytes]
+}
+
+// truncMax cuts an upper bound to MaxStatBytes: the prefix with its last byte below 0xFF
+// raised by one is greater than every value that begins with the prefix.
+func truncMax(b []byte) []byte {
+	if len(b) <= MaxStatBytes {
+		return b
+	}
+	p := bytes.Clone(b[:MaxStatBytes])
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] < 0xFF {
+			p[i]++
+			return p[:i+1]
+		}
+	}
+	return b // only 0xFF bytes (never in UTF-8 text): kept whole
 }
 
 // less compares two plain-encoded statistics values of the column's type.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -109,5 +110,54 @@ func TestTableEmpty(t *testing.T) {
 	f.Close()
 	if err := ReadTable(path, fields, func(pipeline.Record) error { return fmt.Errorf("a row") }); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLongStringStatistics (issue 15, D3): a long value is not copied into the footer's
+// statistics or the column index; the cut bounds still enclose every value.
+func TestLongStringStatistics(t *testing.T) {
+	fields := []pipeline.Field{{Name: "s", Type: pipeline.String}, {Name: "c", Type: pipeline.String, Dict: true}}
+	long := strings.Repeat("z", 1<<20)
+	vals := []string{"a" + strings.Repeat("m", 200), long, "b"}
+	path := filepath.Join(t.TempDir(), "l.parquet")
+	f, _ := os.Create(path)
+	tw := NewTableWriter(f, "l", fields, nil)
+	for _, v := range vals {
+		if err := tw.Write(pipeline.Record{{S: v}, {S: v}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	st, _ := os.Stat(path)
+	if st.Size() > 64<<10 {
+		t.Errorf("file of %d bytes for a 1 MiB value: the value sits in its metadata", st.Size())
+	}
+	fh, _ := os.Open(path)
+	defer fh.Close()
+	pf, err := parquet.OpenFile(fh, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fields {
+		s := pf.Metadata().RowGroups[0].Columns[i].MetaData.Statistics
+		lo, hi := string(s.MinValue), string(s.MaxValue)
+		if len(lo) > MaxStatBytes || len(hi) > MaxStatBytes {
+			t.Errorf("%s: statistics of %d and %d bytes", fields[i].Name, len(lo), len(hi))
+		}
+		for _, v := range vals {
+			if v < lo || v > hi {
+				t.Errorf("%s: %.10q… outside the bounds %.10q…%.10q…", fields[i].Name, v, lo, hi)
+			}
+		}
+		ci, err := pf.RowGroups()[0].ColumnChunks()[i].ColumnIndex()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(ci.MaxValue(0).ByteArray()); n > MaxStatBytes {
+			t.Errorf("%s: column index holds %d bytes", fields[i].Name, n)
+		}
 	}
 }

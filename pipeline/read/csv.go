@@ -56,7 +56,9 @@ func NewCSV(r io.Reader, opt CSVOptions) (Reader, error) {
 		return nil, err
 	}
 	for {
-		raw, start, terminated, err := c.record()
+		// A header without a line end is a header-only file whose writer left the last
+		// line end out: the contract allows zero rows (a cut header misses columns).
+		raw, start, _, err := c.record()
 		if err == io.EOF {
 			return c, nil
 		}
@@ -68,17 +70,15 @@ func NewCSV(r io.Reader, opt CSVOptions) (Reader, error) {
 		}
 		fields, ferr := c.split(raw, start)
 		var re *RowError
-		if errors.As(ferr, &re) {
+		if (errors.As(ferr, &re) || ferr == nil && len(fields) == 1) && c.otherSeparator(raw, start) != 0 {
+			// Quoted or not, a header that splits by another separator was written with it.
+			return nil, &FileError{Line: start, Reason: fmt.Sprintf("Kopfzeile enthält kein Trennzeichen %q, aber %q: falsches Trennzeichen", c.comma, c.otherSeparator(raw, start))}
+		}
+		if re != nil {
 			return nil, &FileError{Line: start, Reason: "Kopfzeile nicht lesbar: " + re.Reason}
 		}
 		if ferr != nil {
 			return nil, ferr
-		}
-		if !terminated {
-			return nil, &FileError{Line: start, Reason: "Kopfzeile ohne Zeilenende"}
-		}
-		if sep := otherSeparator(raw, c.comma); len(fields) == 1 && sep != 0 {
-			return nil, &FileError{Line: start, Reason: fmt.Sprintf("Kopfzeile enthält kein Trennzeichen %q, aber %q: falsches Trennzeichen", c.comma, sep)}
 		}
 		c.header = fields
 		return c, nil
@@ -291,14 +291,17 @@ func textStart(br *bufio.Reader, enc Encoding) error {
 	return nil
 }
 
-// otherSeparator returns a common separator other than comma that an unquoted header
-// line holds, or 0.
-func otherSeparator(header []byte, comma byte) byte {
-	if len(header) > 0 && header[0] == '"' {
-		return 0
-	}
+// otherSeparator returns a common separator other than the file's by which the header
+// line splits into several fields (quoted or not), or 0.
+func (c *csvReader) otherSeparator(header []byte, line int) byte {
+	comma := c.comma
+	defer func() { c.comma = comma }()
 	for _, sep := range []byte{';', ',', '\t'} {
-		if sep != comma && bytes.IndexByte(header, sep) >= 0 {
+		if sep == comma || bytes.IndexByte(header, sep) < 0 {
+			continue
+		}
+		c.comma = sep
+		if fields, err := c.split(header, line); err == nil && len(fields) > 1 {
 			return sep
 		}
 	}

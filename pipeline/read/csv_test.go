@@ -101,7 +101,11 @@ var csvCases = []struct {
 	{name: "0 bytes", in: ""},
 	{name: "only a BOM", in: "\xEF\xBB\xBF"},
 	{name: "only blank lines", in: "\n\r\n\n"},
-	{name: "header without line end", in: "a;b", wantErr: "Zeile 1: Kopfzeile ohne Zeilenende"},
+	{name: "header without line end", in: "a;b", columns: []string{"a", "b"}}, // issue 15, D9
+	{name: "quoted header with commas", in: "\"a\",\"b\",\"c\"\r\n1,2,3\r\n", // issue 15, D7
+		wantErr: "Zeile 1: Kopfzeile enthält kein Trennzeichen ';', aber ',': falsches Trennzeichen"},
+	{name: "quoted header with tabs", in: "\"a\"\t\"b\"\n",
+		wantErr: "Zeile 1: Kopfzeile enthält kein Trennzeichen ';', aber '\\t': falsches Trennzeichen"},
 	{name: "header unreadable", in: "\"a\"x;b\n", wantErr: "Zeile 1: Kopfzeile nicht lesbar: Zeichen nach schließendem Anführungszeichen in Feld 1"},
 }
 

@@ -19,6 +19,7 @@ type jsonlReader struct {
 	fields []string
 	index  map[string]int
 	extra  map[string]bool
+	known  int // objects that held one of fields
 }
 
 // NewJSONL returns a reader over the objects' fields.
@@ -34,6 +35,8 @@ func NewJSONL(r io.Reader, fields []string) (Reader, error) {
 }
 
 func (j *jsonlReader) Columns() []string { return j.fields }
+
+func (j *jsonlReader) Matched() int { return j.known }
 
 func (j *jsonlReader) Extra() []string {
 	var out []string
@@ -79,11 +82,16 @@ func (j *jsonlReader) object(line []byte) (*Row, error) {
 		return nil, &RowError{Line: j.line, Reason: reason}
 	}
 	r := &Row{Line: j.line, Fields: make([]string, len(j.fields))}
+	matched := false
 	for k, v := range obj {
 		i, ok := j.index[k]
 		if !ok {
-			j.extra[k] = true
+			addExtra(j.extra, k)
 			continue
+		}
+		if !matched {
+			matched = true
+			j.known++
 		}
 		s, err := scalar(v)
 		if err != nil {

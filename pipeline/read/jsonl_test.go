@@ -2,6 +2,7 @@ package read
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -102,4 +103,26 @@ func TestJSONLLongLine(t *testing.T) {
 	got, err := events(t, r)
 	checkEvents(t, got, []string{`2 ["b" "" "" "" "" ""]`})
 	checkEnd(t, err, "")
+}
+
+// TestJSONLMatched (issue 15, D8): objects none of whose keys is asked for are counted
+// apart; the unknown keys collected are bounded.
+func TestJSONLMatched(t *testing.T) {
+	var b strings.Builder
+	for i := range 300 {
+		b.WriteString(`{"k` + strconv.Itoa(i) + `":1}` + "\n")
+	}
+	b.WriteString(`{"id":"B-1","x":2}` + "\n")
+	r, _ := NewJSONL(strings.NewReader(b.String()), []string{"id", "datum"})
+	for {
+		if _, err := r.Next(); err != nil {
+			break
+		}
+	}
+	if n := r.(Matcher).Matched(); n != 1 {
+		t.Errorf("Matched = %d, want 1", n)
+	}
+	if n := len(r.Extra()); n != maxExtra {
+		t.Errorf("%d extra names, want %d", n, maxExtra)
+	}
 }

@@ -59,6 +59,27 @@ type FileError struct {
 	Line     int    // 0: not tied to a line
 	Reason   string // German, for staff
 	Encoding bool   // the file is in another text encoding than its export's
+	// Found, where set, says the file holds other data than the export's: the names it
+	// uses instead (an XML document's root element). Names, never values.
+	Found []string
+}
+
+// Matcher is a reader of self-describing records (JSON Lines, XML) that knows whether
+// any record held one of the fields asked for: a file none of whose records does is
+// another kind of data, not a file of bad rows.
+type Matcher interface {
+	Matched() int // records that held at least one of Columns
+}
+
+// maxExtra bounds the names a reader collects for Extra: a file of a million made-up
+// keys must not make a list of them.
+const maxExtra = 100
+
+// addExtra records a name for Extra while there is room.
+func addExtra(extra map[string]bool, name string) {
+	if len(extra) < maxExtra || extra[name] {
+		extra[name] = true
+	}
 }
 
 func (e *FileError) Error() string {

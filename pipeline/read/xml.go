@@ -29,16 +29,60 @@ type xmlReader struct {
 	index   map[string]int
 	extra   map[string]bool
 	root    map[string]string
+	known   int // records that held one of the fields
 	started bool
 	ended   bool // the root element has ended
 	lineOf  func() int
+	budget  *budget
+}
+
+// maxXMLToken bounds what the decoder reads for one token (a text, a tag with its
+// attributes, a comment), and for one record's field or one skipped element as a
+// whole: encoding/xml holds a token in memory, and nesting costs it memory per level.
+// A longer one makes the document unreadable; a field's text up to it is read, and
+// rejected by the contract's value cap when it is longer than that (source.MaxValue).
+var maxXMLToken = 1 << 20
+
+var errXMLToken = errors.New("XML token too long")
+
+// budget is the decoder's input: it fails once more than max bytes are read since the
+// last reset (after each token the reader takes). encoding/xml reads byte by byte from
+// an io.ByteReader; a charset decoder between them reads ahead by at most a buffer.
+type budget struct {
+	br     *bufio.Reader
+	n, max int
+	over   bool
+}
+
+func (b *budget) reset() { b.n = 0 }
+
+func (b *budget) ReadByte() (byte, error) {
+	if b.n >= b.max {
+		b.over = true
+		return 0, errXMLToken
+	}
+	b.n++
+	return b.br.ReadByte()
+}
+
+func (b *budget) Read(p []byte) (int, error) {
+	if b.n >= b.max {
+		b.over = true
+		return 0, errXMLToken
+	}
+	if len(p) > b.max-b.n {
+		p = p[:b.max-b.n]
+	}
+	k, err := b.br.Read(p)
+	b.n += k
+	return k, err
 }
 
 // NewXML returns a reader over the records; the root's attributes are available
 // through RootAttrs once the first record (or the end) has been read.
 func NewXML(r io.Reader, opt XMLOptions) (Reader, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
-	x := &xmlReader{opt: opt, index: map[string]int{}, extra: map[string]bool{}}
+	br := &budget{br: bufio.NewReaderSize(r, 256<<10), max: maxXMLToken}
+	x := &xmlReader{opt: opt, index: map[string]int{}, extra: map[string]bool{}, budget: br}
 	if cl, ok := r.(io.Closer); ok {
 		x.closer = cl
 	}
@@ -64,6 +108,8 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 
 func (x *xmlReader) Columns() []string { return x.opt.Fields }
 
+func (x *xmlReader) Matched() int { return x.known }
+
 // RootAttrs returns the attributes of the root element.
 func (x *xmlReader) RootAttrs() map[string]string { return x.root }
 
@@ -83,6 +129,9 @@ func (x *xmlReader) Close() error {
 }
 
 func (x *xmlReader) fail(err error) error {
+	if x.budget.over || errors.Is(err, errXMLToken) {
+		return &FileError{Line: x.lineOf(), Reason: fmt.Sprintf("Text oder Element länger als %s: so lange Werte kennt die Lieferung nicht", sizeText(maxXMLToken))}
+	}
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
@@ -115,6 +164,7 @@ func syntaxMessage(msg string) string {
 func (x *xmlReader) Next() (*Row, error) {
 	for {
 		line := x.lineOf() // where the next token starts: whitespace before it is a token of its own
+		x.budget.reset()
 		tok, err := x.dec.Token()
 		if err == io.EOF {
 			if !x.started {
@@ -137,7 +187,7 @@ func (x *xmlReader) Next() (*Row, error) {
 		}
 		if !x.started {
 			if se.Name.Local != x.opt.Root {
-				return nil, &FileError{Line: line, Reason: fmt.Sprintf("Wurzelelement <%s> statt <%s>", se.Name.Local, x.opt.Root)}
+				return nil, &FileError{Line: line, Reason: "Wurzelelement <" + x.opt.Root + "> fehlt", Found: []string{"<" + se.Name.Local + ">"}}
 			}
 			x.started = true
 			x.root = map[string]string{}
@@ -147,8 +197,9 @@ func (x *xmlReader) Next() (*Row, error) {
 			continue
 		}
 		if se.Name.Local != x.opt.Record {
-			x.extra["<"+se.Name.Local+">"] = true
-			if err := x.dec.Skip(); err != nil {
+			addExtra(x.extra, "<"+se.Name.Local+">")
+			x.budget.reset()
+			if err := x.dec.Skip(); err != nil { // the element as a whole within the budget
 				return nil, x.fail(err)
 			}
 			continue
@@ -160,14 +211,20 @@ func (x *xmlReader) Next() (*Row, error) {
 // record reads one record element up to its end.
 func (x *xmlReader) record(start xml.StartElement, line int) (*Row, error) {
 	r := &Row{Line: line, Fields: make([]string, len(x.opt.Fields))}
+	matched := false
 	for _, a := range start.Attr {
 		if i, ok := x.index["@"+a.Name.Local]; ok {
 			r.Fields[i] = a.Value
+			if !matched {
+				matched = true
+				x.known++
+			}
 		} else {
-			x.extra["@"+a.Name.Local] = true
+			addExtra(x.extra, "@"+a.Name.Local)
 		}
 	}
 	for {
+		x.budget.reset()
 		tok, err := x.dec.Token()
 		if err != nil {
 			return nil, x.fail(err)
@@ -175,13 +232,18 @@ func (x *xmlReader) record(start xml.StartElement, line int) (*Row, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			var text string
-			if err := x.dec.DecodeElement(&text, &t); err != nil {
+			x.budget.reset()
+			if err := x.dec.DecodeElement(&text, &t); err != nil { // the field as a whole within the budget
 				return nil, x.fail(err)
 			}
 			if i, ok := x.index[t.Name.Local]; ok {
 				r.Fields[i] = strings.TrimSpace(text)
+				if !matched {
+					matched = true
+					x.known++
+				}
 			} else {
-				x.extra[t.Name.Local] = true
+				addExtra(x.extra, t.Name.Local)
 			}
 		case xml.EndElement:
 			return r, nil

@@ -1,6 +1,7 @@
 package read
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -68,7 +69,7 @@ func TestXML(t *testing.T) {
 		{name: "only the root", in: `<?xml version="1.0" encoding="UTF-8"?>` + "\n<aufenthaltsmeldungen kreis=\"05970\"/>\n"},
 
 		{name: "wrong root", in: "<?xml version=\"1.0\"?>\n<meldungen><meldung id=\"1\"/></meldungen>",
-			wantErr: "Zeile 2: Wurzelelement <meldungen> statt <aufenthaltsmeldungen>"},
+			wantErr: "Zeile 2: Wurzelelement <aufenthaltsmeldungen> fehlt"},
 		{name: "0 bytes", in: "", wantErr: "kein Wurzelelement <aufenthaltsmeldungen>"},
 		{name: "only a declaration", in: `<?xml version="1.0" encoding="UTF-8"?>` + "\n", wantErr: "kein Wurzelelement <aufenthaltsmeldungen>"},
 		{name: "Latin-1 byte in a UTF-8 document", in: abhDoc("UTF-8", "\xa7 25"),
@@ -128,5 +129,59 @@ func TestXMLRootAttrs(t *testing.T) {
 	attrs := r.(interface{ RootAttrs() map[string]string }).RootAttrs()
 	if attrs["kreis"] != "05966" || attrs["erstellt"] != "2026-11-24T02:00:00" || len(attrs) != 2 {
 		t.Errorf("RootAttrs = %v", attrs)
+	}
+}
+
+// TestXMLTokenCap (issue 15, D3): a text, a tag, a comment, a CDATA section or a skipped
+// element longer than the cap makes the document unreadable before the decoder holds
+// it; a field's text below the cap is read whole.
+func TestXMLTokenCap(t *testing.T) {
+	defer func(n int) { maxXMLToken = n }(maxXMLToken)
+	maxXMLToken = 4 << 10
+	big := strings.Repeat("x", 8<<10)
+	head := `<?xml version="1.0"?>` + "\n" + `<aufenthaltsmeldungen kreis="05966">`
+	for name, doc := range map[string]string{
+		"field text":     head + `<meldung id="1"><status>` + big + `</status></meldung></aufenthaltsmeldungen>`,
+		"text in root":   head + big + `</aufenthaltsmeldungen>`,
+		"text before":    big + head + `</aufenthaltsmeldungen>`,
+		"attribute":      head + `<meldung id="` + big + `"/></aufenthaltsmeldungen>`,
+		"comment":        head + `<!--` + strings.Repeat("<", 8<<10) + `--></aufenthaltsmeldungen>`,
+		"cdata":          head + `<meldung><status><![CDATA[` + strings.Repeat("<>", 4<<10) + `]]></status></meldung></aufenthaltsmeldungen>`,
+		"nesting":        head + `<meldung><status>` + strings.Repeat("<a>", 4<<10) + `</status></meldung></aufenthaltsmeldungen>`,
+		"skipped nested": head + strings.Repeat("<a>", 4<<10) + strings.Repeat("</a>", 4<<10) + `</aufenthaltsmeldungen>`,
+	} {
+		r, _ := NewXML(strings.NewReader(doc), abhOptions)
+		_, err := events(t, r)
+		checkEnd(t, err, "Text oder Element länger als 4 KiB")
+		if t.Failed() {
+			t.Fatalf("%s", name)
+		}
+	}
+	ok := head + `<meldung id="1"><status>` + strings.Repeat("y", 3<<10) + `</status></meldung></aufenthaltsmeldungen>`
+	r, _ := NewXML(strings.NewReader(ok), abhOptions)
+	row, err := r.Next()
+	if err != nil || len(row.Fields[3]) != 3<<10 {
+		t.Fatalf("a field below the cap: %v", err)
+	}
+}
+
+// TestXMLMatched (issue 15, D8): a reader counts the records that held a field asked for;
+// the names it collects as Extra are bounded.
+func TestXMLMatched(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<aufenthaltsmeldungen kreis="05966">`)
+	for i := range 500 {
+		fmt.Fprintf(&b, "<meldung><feld%d>1</feld%d></meldung>", i, i)
+	}
+	b.WriteString(`<meldung><status>AE24</status></meldung></aufenthaltsmeldungen>`)
+	r, _ := NewXML(strings.NewReader(b.String()), abhOptions)
+	if _, err := events(t, r); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.(Matcher).Matched(); n != 1 {
+		t.Errorf("Matched = %d, want 1", n)
+	}
+	if n := len(r.Extra()); n != maxExtra {
+		t.Errorf("%d extra names, want %d", n, maxExtra)
 	}
 }

@@ -89,9 +89,10 @@ var kindLabels = map[string]string{
 	KindOrphan: "Person fehlt im Kundenbestand (übernommen)", KindTextDate: "Datum als Text (übernommen)",
 	KindThousands: "Betrag mit Tausenderpunkten (übernommen)", KindMissingValue: "Pflichtfeld leer",
 	KindInvalidNumber: "ungültige Zahl", KindInvalidValue: "ungültiger Wert", KindUnreadableRow: "unlesbare Zeile",
-	KindInconsistent: "widersprüchliche Angaben", KindMissingColumn: "Pflichtspalte fehlt",
+	KindInconsistent: "widersprüchliche Angaben", KindTooLong: "Wert zu lang", KindMissingColumn: "Pflichtspalte fehlt",
 	KindWrongHeader: "fremde Kopfzeile", KindBadEncoding: "falsche Zeichenkodierung",
 	KindTooManyRejects: "zu viele fehlerhafte Zeilen", KindUnreadable: "Datei unlesbar", KindBadName: "Dateiname ungültig",
+	KindWrongFormat: "falsches Dateiformat",
 }
 
 // KindLabel is the German name of a finding's kind (the kind itself if it has none).
@@ -106,8 +107,8 @@ func KindLabel(kind string) string {
 func Kinds() []string {
 	return []string{KindInvalidDate, KindUnknownCode, KindBadIdentifier, KindOutsideKreis, KindDuplicateKey,
 		KindMissingReason, KindTruncatedRow, KindOrphan, KindTextDate, KindThousands, KindMissingValue,
-		KindInvalidNumber, KindInvalidValue, KindUnreadableRow, KindInconsistent,
-		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName}
+		KindInvalidNumber, KindInvalidValue, KindUnreadableRow, KindInconsistent, KindTooLong,
+		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName, KindWrongFormat}
 }
 
 // validKreis reports whether a Kreis key from a file name is one of the office's.

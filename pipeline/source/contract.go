@@ -194,12 +194,49 @@ func (e *Export) Bind(header []string) (*Binding, error) {
 	}
 	switch {
 	case known*2 < len(e.Columns):
-		return nil, &HeaderProblem{Kind: KindWrongHeader, Reason: fmt.Sprintf(
-			"die Kopfzeile gehört nicht zur Lieferung %s (%d von %d Spalten bekannt)", e.Title, known, len(e.Columns))}
+		return nil, e.Foreign(header, known)
 	case len(missing) > 0:
 		return nil, &HeaderProblem{Kind: KindMissingColumn, Reason: "Pflichtspalte fehlt: " + strings.Join(missing, ", ")}
 	}
 	return b, nil
+}
+
+// Expected says what a delivery of the export holds, for a reason that tells staff
+// what was expected: the header line, the JSON keys, or the XML elements.
+func (e *Export) Expected() string {
+	switch e.Format {
+	case JSONL:
+		return "JSON-Objekte mit den Feldern " + strings.Join(e.ColumnNames(), ", ")
+	case XML:
+		var names []string
+		for _, c := range e.ColumnNames() {
+			if strings.HasPrefix(c, "@") {
+				continue
+			}
+			names = append(names, "<"+c+">")
+		}
+		return fmt.Sprintf("Wurzelelement <%s> mit Elementen <%s> aus %s", e.Root, e.Record, strings.Join(names, ", "))
+	case XLSX:
+		return fmt.Sprintf("Tabellenblatt %q mit der Kopfzeile %s", e.Sheet, strings.Join(e.ColumnNames(), ";"))
+	}
+	return "die Kopfzeile " + strings.Join(e.ColumnNames(), ";")
+}
+
+// Foreign is the header problem of a delivery that holds another export's or another
+// kind of data: the names it uses for its columns (a header, JSON keys, XML elements)
+// share known of the contract's. The reason names what is expected and, as far as
+// ShownNames allows, what was found.
+func (e *Export) Foreign(found []string, known int) *HeaderProblem {
+	what := "die Spalten der Kopfzeile"
+	switch e.Format {
+	case JSONL:
+		what = "die Felder der JSON-Objekte"
+	case XML:
+		what = "die Elemente des Dokuments"
+	}
+	return &HeaderProblem{Kind: KindWrongHeader, Reason: fmt.Sprintf(
+		"%s gehören nicht zur Lieferung %s (%d von %d Spalten bekannt); erwartet: %s; gefunden: %s",
+		what, e.Title, known, len(e.Columns), e.Expected(), ShownNames(found))}
 }
 
 // ColumnNames returns the contract's column names in order.

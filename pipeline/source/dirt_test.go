@@ -1,6 +1,7 @@
 package source
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -192,5 +193,26 @@ func TestDetect(t *testing.T) {
 	_, d, _ := Detect("ki_schutzsuchende_202602.csv")
 	if d.Stichtag.Format("2006-01-02") != "2026-02-28" {
 		t.Errorf("monthly Stichtag %s", d.Stichtag)
+	}
+}
+
+// TestValueTooLong (issue 15, D4): a cell longer than MaxValue characters is rejected
+// with its length, in every column of every export; nothing of its text is shown.
+func TestValueTooLong(t *testing.T) {
+	long := strings.Repeat("Müller ", MaxValue/7+1) + "Hans"
+	for e, valid := range validRows {
+		for i, c := range e.Columns {
+			row := append([]string(nil), valid...)
+			row[i] = long
+			rec, fs := check(t, e, row)
+			if rec != nil || len(fs) != 1 || fs[0].Kind != KindTooLong || fs[0].Column != c.Name || !fs[0].Rejected {
+				t.Errorf("%s.%s: %v", e.Name, c.Name, fs)
+				continue
+			}
+			want := "Wert zu lang (" + strconv.Itoa(len([]rune(long))) + " Zeichen, höchstens 1000)"
+			if fs[0].Reason != want || fs[0].Value != "" {
+				t.Errorf("%s.%s: %q, value %q", e.Name, c.Name, fs[0].Reason, fs[0].Value)
+			}
+		}
 	}
 }

@@ -181,3 +181,84 @@ func ShownKreis(k string) string {
 	}
 	return "(" + describe(k) + ")"
 }
+
+// ShownNames is what a quarantine reason may say of the names a delivery uses for its
+// columns (a CSV header, JSON keys, XML element names): the names, each cut to 30 bytes,
+// at most eight of them. Names are markup, not cells, with one exception: a file without a
+// header has a data row in its place. So where any name has a run of four digits (a
+// date, an identifier, a Gemeinde key) or characters a column name does not use, none is
+// shown: the row is said to look like data, with its number of fields (the surname beside
+// a Kundennummer is a cell as well).
+func ShownNames(names []string) string {
+	const most, width = 8, 30
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" && !nameLike(n) {
+			return fmt.Sprintf("keine Spaltennamen, sondern offenbar Daten (%d Felder, nicht wiedergegeben)", len(names))
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if len(out) == most {
+			out = append(out, fmt.Sprintf("… und %d weitere", len(names)-most))
+			break
+		}
+		if n = strings.TrimSpace(n); n == "" {
+			out = append(out, "(leer)")
+		} else {
+			out = append(out, clipTo(n, width))
+		}
+	}
+	if len(out) == 0 {
+		return "nichts"
+	}
+	return strings.Join(out, ";")
+}
+
+// nameLike reports whether s may be shown as a column's name.
+func nameLike(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+			if digits >= 4 {
+				return false
+			}
+			continue
+		case unicode.IsLetter(r), r == '_', r == '-', r == '.', r == ' ', r == '<', r == '>', r == '@', r == '(', r == ')', r == '/':
+		default:
+			return false
+		}
+		digits = 0
+	}
+	return true
+}
+
+// clipTo shortens a text to n bytes at a character boundary.
+func clipTo(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// Said is the form every quarantine reason takes before staff read it (the summary, the
+// manifest, the reason file, the notice): valid UTF-8 without control characters, so
+// that no byte a delivery brought in (a decoder's message, an element's name) reaches a
+// text file or a terminal as it was.
+func Said(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}

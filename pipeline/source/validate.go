@@ -2,8 +2,10 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"ipoint/pipeline"
 	"ipoint/pipeline/protect"
@@ -28,6 +30,7 @@ const (
 	KindInvalidValue  = "invalid_value"
 	KindUnreadableRow = "unreadable_row"
 	KindInconsistent  = "inconsistent"
+	KindTooLong       = "value_too_long"
 
 	KindMissingColumn  = "missing_column"
 	KindWrongHeader    = "wrong_header"
@@ -35,6 +38,7 @@ const (
 	KindTooManyRejects = "too_many_rejects"
 	KindUnreadable     = "unreadable"
 	KindBadName        = "bad_name"
+	KindWrongFormat    = "wrong_format"
 )
 
 // Removed stands for a personal value a finding must not show.
@@ -86,6 +90,11 @@ func (r *RowContext) finding(column, kind string, rejected bool, reason func(sho
 	}
 	return &pipeline.Finding{File: r.File, Line: r.Line, Column: column, Kind: kind, Rejected: rejected, Reason: reason(s), Value: s.value}
 }
+
+// MaxValue is the longest cell, in characters, any export may deliver: the contract's
+// longest field (a provider's name, a legal basis) is far below it. A longer cell is
+// rejected with its length; it never reaches the lake, a finding or a reason.
+const MaxValue = 1000
 
 // Validator validates the rows of one file.
 type Validator struct {
@@ -198,6 +207,13 @@ func (v *Validator) parse(i int, c *Column, raw string) (pipeline.Value, *pipeli
 			return pipeline.Value{Null: true}, ctx.Finding(c.Name, KindMissingValue, true, "Pflichtfeld leer")
 		}
 		return pipeline.Value{Null: true}, nil
+	}
+	if len(raw) > MaxValue {
+		if n := utf8.RuneCountInString(raw); n > MaxValue {
+			// Nothing of the text is shown, not even its kinds of characters: its length is the finding.
+			return pipeline.Value{Null: true}, &pipeline.Finding{File: ctx.File, Line: ctx.Line, Column: c.Name, Kind: KindTooLong, Rejected: true,
+				Reason: fmt.Sprintf("Wert zu lang (%d Zeichen, höchstens %d)", n, MaxValue)}
+		}
 	}
 	// bad rejects the cell: what says what is wrong, and the reason adds what show allows
 	// of the text.

@@ -38,6 +38,7 @@ type Stream struct {
 	AgeDays int       `json:"age_days"`         // days from Newest to today
 	MaxAge  int       `json:"max_age_days"`     // allowed
 	Overdue bool      `json:"overdue"`
+	Empty   bool      `json:"empty,omitempty"` // the newest delivery held no rows
 }
 
 // Status is the result: the streams and the to-dos, in German for staff.
@@ -69,6 +70,28 @@ func Newest(m *lake.Manifest) map[string]time.Time {
 	return out
 }
 
+// emptyNewest tells, per delivery stream, whether its newest ingested delivery (the
+// latest Stichtag, the later file of a day) held no rows: a 0-byte or header-only file
+// is valid, and is said as such.
+func emptyNewest(m *lake.Manifest) map[string]bool {
+	out := map[string]bool{}
+	if m == nil {
+		return out
+	}
+	day := map[string]string{}
+	for _, e := range m.Entries {
+		if e.Outcome != lake.Ingested || e.Superseded {
+			continue
+		}
+		name := source.Stream(e.Export, e.Kreis)
+		if e.Stichtag >= day[name] {
+			day[name] = e.Stichtag
+			out[name] = e.RowsRead == 0
+		}
+	}
+	return out
+}
+
 // Compute applies the rules.
 func Compute(in Input) Status {
 	var s Status
@@ -87,6 +110,7 @@ func Compute(in Input) Status {
 		}
 	}
 	newest := Newest(in.Manifest)
+	empty := emptyNewest(in.Manifest)
 	for _, e := range source.All() {
 		for _, name := range e.Streams() {
 			st := Stream{Name: name, MaxAge: e.MaxAgeDays(in.DailyMaxAge)}
@@ -99,6 +123,11 @@ func Compute(in Input) Status {
 			}
 			st.Newest = t
 			st.AgeDays = in.Today.DaysSince(civil.FromTime(t))
+			if st.Empty = empty[name]; st.Empty && (e.Snapshot || e.Monthly) {
+				// A daily delta may well be empty (no starts on a Sunday); a snapshot or a
+				// month's figures are not.
+				s.Todo = append(s.Todo, fmt.Sprintf("leere Lieferung: %s zum Stichtag %s enthält keine Zeilen", name, t.Format("02.01.2006")))
+			}
 			if st.AgeDays > st.MaxAge {
 				st.Overdue = true
 				s.Todo = append(s.Todo, fmt.Sprintf("Lieferung %s bleibt aus: neuester Stichtag %s, %d %s alt", name,

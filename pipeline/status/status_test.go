@@ -14,12 +14,12 @@ import (
 func TestCompute(t *testing.T) {
 	now := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
 	m := &lake.Manifest{Entries: []lake.Entry{
-		{Export: "verbis_kunden", Stichtag: "2026-11-24", Outcome: lake.Ingested},
-		{Export: "verbis_kunden", Stichtag: "2026-11-25", Outcome: lake.Quarantined}, // not in the lake
-		{Export: "massnahmen", Stichtag: "2026-11-21", Outcome: lake.Ingested},       // 4 days: overdue
-		{Export: "arbeitsaufnahmen", Stichtag: "2026-11-22", Outcome: lake.Ingested}, // 3 days: allowed
-		{Export: "abh_aufenthalt", Kreis: "05966", Stichtag: "2026-11-24", Outcome: lake.Ingested},
-		{Export: "beratungen", Stichtag: "2026-10-31", Outcome: lake.Ingested},
+		{Export: "verbis_kunden", Stichtag: "2026-11-24", Outcome: lake.Ingested, RowsRead: 9},
+		{Export: "verbis_kunden", Stichtag: "2026-11-25", Outcome: lake.Quarantined},              // not in the lake
+		{Export: "massnahmen", Stichtag: "2026-11-21", Outcome: lake.Ingested, RowsRead: 9},       // 4 days: overdue
+		{Export: "arbeitsaufnahmen", Stichtag: "2026-11-22", Outcome: lake.Ingested, RowsRead: 9}, // 3 days: allowed
+		{Export: "abh_aufenthalt", Kreis: "05966", Stichtag: "2026-11-24", Outcome: lake.Ingested, RowsRead: 9},
+		{Export: "beratungen", Stichtag: "2026-10-31", Outcome: lake.Ingested, RowsRead: 9},
 		// ki_schutzsuchende and abh_aufenthalt/05970: never delivered
 	}}
 	in := Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Manifest: m,
@@ -63,5 +63,30 @@ func TestCompute(t *testing.T) {
 	s = Compute(in)
 	if len(s.Todo) != 8 || !strings.Contains(s.Todo[len(s.Todo)-1], "nicht lesbar (kaputt)") {
 		t.Errorf("to-dos: %q", s.Todo)
+	}
+}
+
+// TestEmptyDelivery (issue 15, D10): a valid delivery without rows counts as delivered,
+// and the status says it was empty; for a snapshot or a monthly export it is a to-do.
+func TestEmptyDelivery(t *testing.T) {
+	now := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+	m := &lake.Manifest{Entries: []lake.Entry{
+		{Export: "verbis_kunden", Stichtag: "2026-11-23", Outcome: lake.Ingested, RowsRead: 9},
+		{Export: "verbis_kunden", Stichtag: "2026-11-24", Outcome: lake.Ingested},
+		{Export: "arbeitsaufnahmen", Stichtag: "2026-11-24", Outcome: lake.Ingested},
+		{Export: "massnahmen", Stichtag: "2026-11-24", Outcome: lake.Ingested},
+		{Export: "massnahmen", Stichtag: "2026-11-23", Outcome: lake.Ingested, RowsRead: 9}, // a late delivery of an earlier day
+	}}
+	s := Compute(Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Manifest: m})
+	for _, st := range s.Streams {
+		want := st.Name == "verbis_kunden" || st.Name == "arbeitsaufnahmen" || st.Name == "massnahmen"
+		if st.Empty != want || want && st.Overdue {
+			t.Errorf("%s: %+v", st.Name, st)
+		}
+	}
+	todo := strings.Join(s.Todo, "\n")
+	if !strings.Contains(todo, "leere Lieferung: verbis_kunden zum Stichtag 24.11.2026 enthält keine Zeilen") ||
+		!strings.Contains(todo, "leere Lieferung: massnahmen") || strings.Contains(todo, "leere Lieferung: arbeitsaufnahmen") {
+		t.Errorf("to-dos:\n%s", todo)
 	}
 }
