@@ -130,6 +130,10 @@ rejects_days    = {{.Retention.RejectsDays}}   # abgewiesene Zeilen (IPOINT_RETE
 archive_days    = {{.Retention.ArchiveDays}}    # übernommene Rohdateien im Archiv (IPOINT_RETENTION_ARCHIVE_DAYS)
 quarantine_days = {{.Retention.QuarantineDays}}    # Dateien in Quarantäne (IPOINT_RETENTION_QUARANTINE_DAYS)
 runs_days       = {{.Retention.RunsDays}}   # Laufprotokoll (IPOINT_RETENTION_RUNS_DAYS)
+# Mindestfristen: Datensee 365, abgewiesene Zeilen 90, Archiv 7, Quarantäne 30,
+# Laufprotokoll 90 Tage. Kürzere Fristen nur mit below_minimum = true, als bewusste
+# Entscheidung (IPOINT_RETENTION_BELOW_MINIMUM).
+below_minimum   = {{.Retention.BelowMinimum}}
 
 [mail]
 # SMTP mit STARTTLS und Anmeldung. Ohne host werden keine Mails verschickt.

@@ -69,6 +69,20 @@ type Retention struct {
 	ArchiveDays    int `toml:"archive_days"`
 	QuarantineDays int `toml:"quarantine_days"`
 	RunsDays       int `toml:"runs_days"`
+	// BelowMinimum confirms periods shorter than the minimums (retentionMinimums): a
+	// test installation, or a decision on record. Without it such a period is refused.
+	BelowMinimum bool `toml:"below_minimum"`
+}
+
+// retentionMinimums are the shortest retention periods accepted without
+// retention.below_minimum (docs/operations.md "Retention", which says why): a shorter
+// period deletes what the office still needs and cannot get back.
+var retentionMinimums = map[string]int{
+	"retention.lake_days":       365, // the reports compare over a year (53 weeks, 12-month rates, curves); deleted deliveries are gone
+	"retention.rejects_days":    90,  // corrections and re-deliveries are asked for within a quarter
+	"retention.archive_days":    7,   // a night's ingest can be redone from the raw files after a restore of the weekly backup
+	"retention.quarantine_days": 30,  // the agency needs time to re-deliver, staff to look
+	"retention.runs_days":       90,  // status, monitoring and the notice look back over a quarter
 }
 
 // Mail is the SMTP account for notices and the weekly report. STARTTLS is mandatory.
@@ -148,6 +162,7 @@ var settings = []setting{
 	{key: "retention.archive_days", env: "IPOINT_RETENTION_ARCHIVE_DAYS", field: func(c *Config) any { return &c.Retention.ArchiveDays }},
 	{key: "retention.quarantine_days", env: "IPOINT_RETENTION_QUARANTINE_DAYS", field: func(c *Config) any { return &c.Retention.QuarantineDays }},
 	{key: "retention.runs_days", env: "IPOINT_RETENTION_RUNS_DAYS", field: func(c *Config) any { return &c.Retention.RunsDays }},
+	{key: "retention.below_minimum", env: "IPOINT_RETENTION_BELOW_MINIMUM", field: func(c *Config) any { return &c.Retention.BelowMinimum }},
 	{key: "mail.host", env: "IPOINT_MAIL_HOST", field: func(c *Config) any { return &c.Mail.Host }},
 	{key: "mail.port", env: "IPOINT_MAIL_PORT", field: func(c *Config) any { return &c.Mail.Port }},
 	{key: "mail.username", env: "IPOINT_MAIL_USERNAME", field: func(c *Config) any { return &c.Mail.Username }},
@@ -401,8 +416,13 @@ func (c *Config) validate() []problem {
 	}{{"retention.lake_days", c.Retention.LakeDays}, {"retention.rejects_days", c.Retention.RejectsDays},
 		{"retention.archive_days", c.Retention.ArchiveDays}, {"retention.quarantine_days", c.Retention.QuarantineDays},
 		{"retention.runs_days", c.Retention.RunsDays}} {
-		if d.n < 1 || d.n > 3660 {
+		switch low := retentionMinimums[d.key]; {
+		case d.n < 1 || d.n > 3660:
 			p = append(p, problem{d.key, fmt.Sprintf("%d: erlaubt ist eine Zahl von Tagen von 1 bis 3660", d.n)})
+		case d.n < low && !c.Retention.BelowMinimum:
+			p = append(p, problem{d.key, fmt.Sprintf("%d Tage sind kürzer als die Mindestfrist von %d Tagen (docs/operations.md, Abschnitt Retention): "+
+				"was danach gelöscht wird, ist unwiederbringlich. Eine kürzere Frist nur mit retention.below_minimum = true "+
+				"(IPOINT_RETENTION_BELOW_MINIMUM) als bewusste Entscheidung", d.n, low)})
 		}
 	}
 	for _, path := range []struct{ key, v string }{{"paths.inbox", c.Paths.Inbox}, {"paths.quarantine", c.Paths.Quarantine},

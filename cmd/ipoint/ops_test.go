@@ -111,6 +111,10 @@ func TestRunStatusLockRetention(t *testing.T) {
 	vars["IPOINT_RETENTION_ARCHIVE_DAYS"] = "10"
 	vars["IPOINT_RETENTION_REJECTS_DAYS"] = "10"
 	vars["IPOINT_RETENTION_QUARANTINE_DAYS"] = "10"
+	if r := call(t, vars, "retention", "--dry-run"); r.code != exitUsage || !strings.Contains(r.stderr, "Mindestfrist von 365 Tagen") {
+		t.Fatalf("a lake period of 20 days without confirmation: %d %s", r.code, r.stderr)
+	}
+	vars["IPOINT_RETENTION_BELOW_MINIMUM"] = "true" // a test installation: the short periods are a decision
 	before := countFiles(t, home)
 	dry := call(t, vars, "retention", "--dry-run")
 	if dry.code != exitOK || !strings.Contains(dry.stdout, "Probelauf") {
