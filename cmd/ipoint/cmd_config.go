@@ -72,6 +72,8 @@ func tomlValue(field any) string {
 		return strconv.Quote(*f)
 	case *int:
 		return strconv.Itoa(*f)
+	case *float64:
+		return strconv.FormatFloat(*f, 'g', -1, 64)
 	case *bool:
 		return strconv.FormatBool(*f)
 	case *[]string:
@@ -134,6 +136,12 @@ runs_days       = {{.Retention.RunsDays}}   # Laufprotokoll (IPOINT_RETENTION_RU
 # Laufprotokoll 90 Tage. Kürzere Fristen nur mit below_minimum = true, als bewusste
 # Entscheidung (IPOINT_RETENTION_BELOW_MINIMUM).
 below_minimum   = {{.Retention.BelowMinimum}}
+
+[ingest]
+# Anteil abgewiesener Zeilen einer Nacht, der noch kein Problem ist: sie werden gezählt
+# und gemeldet, der Lauf endet aber erfolgreich, ohne Hinweis-Mail; 0: jede abgewiesene
+# Zeile ist ein Problem; höchstens 0.05 (IPOINT_INGEST_REJECT_TOLERANCE)
+reject_tolerance = {{.Ingest.RejectTolerance}}
 
 [mail]
 # SMTP mit STARTTLS und Anmeldung. Ohne host werden keine Mails verschickt.

@@ -45,15 +45,35 @@ Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 	if err != nil {
 		return err
 	}
-	if s.Problems() {
-		return problemsError{Msg: ingestProblems(s)}
+	problems, note := ingestVerdict(s, h.cfg.Ingest.RejectTolerance)
+	if note != "" {
+		fmt.Fprintln(e.stdout, note+".")
+	}
+	if problems != "" {
+		return problemsError{Msg: problems}
 	}
 	return nil
 }
 
-func ingestProblems(s *ingest.Summary) string {
+// ingestVerdict says what of an ingest needs a person (problems, "" if nothing): a
+// quarantined file, a file left in the inbox, or more rejected rows than the tolerated
+// share of the rows read (ingest.reject_tolerance). Rejected rows within the tolerance
+// are no problem; note then says how many there were.
+func ingestVerdict(s *ingest.Summary, tolerance float64) (problems, note string) {
+	share := 1.0
+	if s.RowsRead > 0 {
+		share = float64(s.Rejected) / float64(s.RowsRead)
+	}
+	tolerated := s.Rejected > 0 && share <= tolerance
+	if tolerated {
+		note = fmt.Sprintf("%s Zeilen abgewiesen (%s %% der gelesenen, innerhalb der Toleranz von %s %%; Gründe in den Befunden)",
+			german.Int(s.Rejected), german.Decimal(100*share, 2), german.Decimal(100*tolerance, 2))
+	}
+	if len(s.Quarantined) == 0 && len(s.Skipped) == 0 && (s.Rejected == 0 || tolerated) {
+		return "", note
+	}
 	return fmt.Sprintf("%s Zeilen abgewiesen, %s Dateien in Quarantäne, %s Dateien zurückgestellt",
-		german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))), german.Int(int64(len(s.Skipped))))
+		german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))), german.Int(int64(len(s.Skipped)))), note
 }
 
 // ingestStage takes in the inbox; the caller holds the lock. share and minRejects of 0

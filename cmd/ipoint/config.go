@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"ipoint/pipeline"
 	"ipoint/reports"
 	"net/mail"
 	"os"
@@ -28,6 +29,7 @@ type Config struct {
 	Reports   Reporting `toml:"reports"`
 	Schedule  Schedule  `toml:"schedule"`
 	Retention Retention `toml:"retention"`
+	Ingest    Ingest    `toml:"ingest"`
 	Mail      Mail      `toml:"mail"`
 	Analyst   Analyst   `toml:"analyst"`
 
@@ -85,6 +87,14 @@ var retentionMinimums = map[string]int{
 	"retention.runs_days":       90,  // status, monitoring and the notice look back over a quarter
 }
 
+// Ingest holds what the nightly run counts as a problem.
+type Ingest struct {
+	// RejectTolerance is the share of a night's rows that may be rejected without the
+	// run ending with problems (exit 3 and a notice): they are counted, reported and
+	// kept in the findings all the same.
+	RejectTolerance float64 `toml:"reject_tolerance"`
+}
+
 // Mail is the SMTP account for notices and the weekly report. STARTTLS is mandatory.
 type Mail struct {
 	Host         string   `toml:"host"`
@@ -125,6 +135,7 @@ func defaultConfig() Config {
 		// SGB III and BAMF course data: at most 5 years (BfDI, §26 DeuFöV); rejects serve
 		// corrections and re-deliveries; raw files in clear text are kept briefly.
 		Retention: Retention{LakeDays: 1826, RejectsDays: 365, ArchiveDays: 90, QuarantineDays: 90, RunsDays: 730},
+		Ingest:    Ingest{RejectTolerance: 0.01},
 		Mail:      Mail{Port: 587, Alerts: []string{}, WeeklyReport: []string{}},
 		Analyst: Analyst{Listen: "127.0.0.1:5433", TLSCert: filepath.Join("secrets", "analyst-tls.crt"),
 			TLSKey: filepath.Join("secrets", "analyst-tls.key"), Accounts: filepath.Join("secrets", "analysts.json"),
@@ -163,6 +174,7 @@ var settings = []setting{
 	{key: "retention.quarantine_days", env: "IPOINT_RETENTION_QUARANTINE_DAYS", field: func(c *Config) any { return &c.Retention.QuarantineDays }},
 	{key: "retention.runs_days", env: "IPOINT_RETENTION_RUNS_DAYS", field: func(c *Config) any { return &c.Retention.RunsDays }},
 	{key: "retention.below_minimum", env: "IPOINT_RETENTION_BELOW_MINIMUM", field: func(c *Config) any { return &c.Retention.BelowMinimum }},
+	{key: "ingest.reject_tolerance", env: "IPOINT_INGEST_REJECT_TOLERANCE", field: func(c *Config) any { return &c.Ingest.RejectTolerance }},
 	{key: "mail.host", env: "IPOINT_MAIL_HOST", field: func(c *Config) any { return &c.Mail.Host }},
 	{key: "mail.port", env: "IPOINT_MAIL_PORT", field: func(c *Config) any { return &c.Mail.Port }},
 	{key: "mail.username", env: "IPOINT_MAIL_USERNAME", field: func(c *Config) any { return &c.Mail.Username }},
@@ -316,6 +328,8 @@ func allowedValue(key string) string {
 			switch s.field(&Config{}).(type) {
 			case *int:
 				return "erlaubt: eine ganze Zahl"
+			case *float64:
+				return "erlaubt: eine Zahl, z. B. 0.01"
 			case *bool:
 				return "erlaubt: true oder false"
 			case *[]string:
@@ -364,6 +378,12 @@ func setFromString(field any, v string) error {
 			return fmt.Errorf("%q ist keine ganze Zahl", v)
 		}
 		*f = n
+	case *float64:
+		x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(v), ",", "."), 64)
+		if err != nil {
+			return fmt.Errorf("%q ist keine Zahl", v)
+		}
+		*f = x
 	case *bool:
 		b, err := strconv.ParseBool(strings.TrimSpace(v))
 		if err != nil {
@@ -424,6 +444,10 @@ func (c *Config) validate() []problem {
 				"was danach gelöscht wird, ist unwiederbringlich. Eine kürzere Frist nur mit retention.below_minimum = true "+
 				"(IPOINT_RETENTION_BELOW_MINIMUM) als bewusste Entscheidung", d.n, low)})
 		}
+	}
+	if t := c.Ingest.RejectTolerance; t < 0 || t > pipeline.QuarantineShare {
+		p = append(p, problem{"ingest.reject_tolerance", fmt.Sprintf("%v: erlaubt ist ein Anteil von 0 (jede abgewiesene Zeile ist ein Problem) bis %v "+
+			"(darüber geht eine Datei ohnehin in Quarantäne), z. B. 0.01 für 1 %%", t, pipeline.QuarantineShare)})
 	}
 	for _, path := range []struct{ key, v string }{{"paths.inbox", c.Paths.Inbox}, {"paths.quarantine", c.Paths.Quarantine},
 		{"paths.lake", c.Paths.Lake}, {"paths.warehouse", c.Paths.Warehouse}, {"paths.reports", c.Paths.Reports},

@@ -31,8 +31,14 @@ func runner(h home) *jobs.Runner {
 			}
 			return l.Release, nil
 		},
-		Record:  func(r runs.Run) error { return runs.Append(h.runLog(), r) },
-		Metrics: func(r runs.Run) error { return writeMetrics(h, r) },
+		Record: func(r runs.Run) error { return runs.Append(h.runLog(), r) },
+		Metrics: func(r runs.Run) error {
+			err := writeMetrics(h, r)
+			if serr := writeStateMetrics(context.Background(), h); serr != nil && err == nil {
+				err = serr
+			}
+			return err
+		},
 		Notify: func(ctx context.Context, r runs.Run) error {
 			err := notifyProblems(ctx, h, r)
 			if err != nil {
@@ -78,8 +84,9 @@ func steps(h home) *jobs.Steps {
 			for _, u := range s.Unknown {
 				r.Attention = append(r.Attention, "unbekannte Datei im Posteingang: "+u)
 			}
-			if s.Problems() {
-				r.Problems = ingestProblems(s)
+			r.Problems, r.Note = ingestVerdict(s, h.cfg.Ingest.RejectTolerance)
+			if r.Note != "" {
+				fmt.Fprintln(out, r.Note+".")
 			}
 			return r, err
 		},
