@@ -29,8 +29,8 @@ type Input struct {
 	Quarantine   []QuarantineFile // files in quarantine (not their reason files), Name and SHA256 set
 	Acks         map[string]Ack   // acknowledgements by content hash (LoadAcks)
 	Unknown      []string         // files in the inbox that match no export (the ingest leaves them there)
-	FailedChecks []string // the warehouse's failed checks, one line each
-	ChecksErr    error    // the checks could not be read
+	FailedChecks []string         // the warehouse's failed checks, one line each
+	ChecksErr    error            // the checks could not be read
 }
 
 // Stream is one delivery stream's freshness.
