@@ -25,7 +25,7 @@ func runner(h home) *jobs.Runner {
 	return &jobs.Runner{
 		Now: h.e.now,
 		Lock: func(job string, now time.Time) (func(), error) {
-			l, err := jobs.Acquire(h.lockFile(), job, now)
+			l, err := jobs.Acquire(h.lockFile(), job, now.In(h.cfg.Location())) // the holder's time as status shows it
 			if err != nil {
 				return nil, err
 			}
@@ -42,7 +42,11 @@ func runner(h home) *jobs.Runner {
 		Notify: func(ctx context.Context, r runs.Run) error {
 			err := notifyProblems(ctx, h, r)
 			if err != nil {
-				fmt.Fprintf(h.e.stderr, "ipoint: Hinweis-Mail nicht versandt: %v\n", err)
+				msg := err.Error()
+				if mf := (mailFailure{}); errors.As(err, &mf) {
+					msg = mf.staff // the cause goes to the log
+				}
+				fmt.Fprintf(h.e.stderr, "ipoint: Hinweis-Mail nicht versandt: %s\n", msg)
 			}
 			return err
 		},
@@ -58,7 +62,7 @@ func runJob(ctx context.Context, h home, job, trigger string, fn func(ctx contex
 // withLock runs fn under the data directory's lock, unrecorded (ingest, transform and
 // report called by hand).
 func withLock(h home, what string, fn func() error) error {
-	l, err := jobs.Acquire(h.lockFile(), what, h.e.now())
+	l, err := jobs.Acquire(h.lockFile(), what, h.e.now().In(h.cfg.Location()))
 	if err != nil {
 		return err
 	}

@@ -161,8 +161,12 @@ func (r *Runner) Run(ctx context.Context, job, trigger string, fn func(ctx conte
 	case runs.Problems:
 		level = slog.LevelWarn
 	}
-	log.Log(ctx, level, "run finished", "id", rec.ID, "job", job, "outcome", rec.Outcome, "exit_code", rec.ExitCode,
-		"duration_s", rec.Duration().Seconds(), "files", rec.Files, "rows", rec.Rows, "rejected", rec.Rejected)
+	attrs := []any{"id", rec.ID, "job", job, "outcome", rec.Outcome, "exit_code", rec.ExitCode,
+		"duration_s", rec.Duration().Seconds(), "files", rec.Files, "rows", rec.Rows, "rejected", rec.Rejected}
+	if rec.Error != "" {
+		attrs = append(attrs, "err", rec.Error) // the detail staff do not see
+	}
+	log.Log(ctx, level, "run finished", attrs...)
 	return err
 }
 
