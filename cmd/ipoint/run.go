@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -32,6 +31,7 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
+	tick           ticker // the heartbeat's ticker (nil: a real one)
 }
 
 type command struct {
@@ -181,10 +181,8 @@ func parse(fs *flag.FlagSet, args []string) error {
 // logger returns the developers' log: text on a terminal, JSON for the batch. It logs
 // counts and positions, never cell values.
 func logger(e env) *slog.Logger {
-	if f, ok := e.stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return slog.New(slog.NewTextHandler(e.stderr, nil))
-		}
+	if isTerminal(e.stderr) {
+		return slog.New(slog.NewTextHandler(e.stderr, nil))
 	}
 	return slog.New(slog.NewJSONHandler(e.stderr, nil))
 }
