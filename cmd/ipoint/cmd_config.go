@@ -125,7 +125,7 @@ weekly_report = {{q .Schedule.WeeklyReport}}     # Wochenbericht, montags (IPOIN
 retention     = {{q .Schedule.Retention}}     # Löschfristen anwenden, sonntags (IPOINT_SCHEDULE_RETENTION)
 
 [retention]
-# Aufbewahrung in Tagen (domain.md §5: SGB III und BAMF-Kursdaten höchstens 5 Jahre;
+# Aufbewahrung in Tagen (docs/operations.md: SGB III und BAMF-Kursdaten höchstens 5 Jahre;
 # Rohdateien im Klartext kürzer).
 lake_days       = {{.Retention.LakeDays}}  # Datensee und Verlauf (IPOINT_RETENTION_LAKE_DAYS)
 rejects_days    = {{.Retention.RejectsDays}}   # abgewiesene Zeilen (IPOINT_RETENTION_REJECTS_DAYS)

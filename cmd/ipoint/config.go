@@ -64,7 +64,7 @@ type Schedule struct {
 	Retention    string `toml:"retention"`
 }
 
-// Retention periods in days (domain.md §5).
+// Retention periods in days (docs/operations.md, "Retention").
 type Retention struct {
 	LakeDays       int `toml:"lake_days"`
 	RejectsDays    int `toml:"rejects_days"`
