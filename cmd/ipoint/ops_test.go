@@ -512,6 +512,7 @@ func TestReportThresholdFloor(t *testing.T) {
 		}
 	}
 	vars["IPOINT_REPORTS_K"] = "5"
+	vars["IPOINT_REPORTS_WIDTH"] = "5" // the protection width is at least k
 	if r := call(t, vars, "report", "--k", "4"); r.code != exitUsage || !strings.Contains(r.stderr, "reports.k = 5") {
 		t.Errorf("--k 4 under k = 5: %d %s", r.code, r.stderr)
 	}
