@@ -72,6 +72,8 @@ func tomlValue(field any) string {
 		return strconv.Quote(*f)
 	case *int:
 		return strconv.Itoa(*f)
+	case *float64:
+		return strconv.FormatFloat(*f, 'g', -1, 64)
 	case *bool:
 		return strconv.FormatBool(*f)
 	case *[]string:
@@ -123,13 +125,23 @@ weekly_report = {{q .Schedule.WeeklyReport}}     # Wochenbericht, montags (IPOIN
 retention     = {{q .Schedule.Retention}}     # Löschfristen anwenden, sonntags (IPOINT_SCHEDULE_RETENTION)
 
 [retention]
-# Aufbewahrung in Tagen (domain.md §5: SGB III und BAMF-Kursdaten höchstens 5 Jahre;
+# Aufbewahrung in Tagen (docs/operations.md: SGB III und BAMF-Kursdaten höchstens 5 Jahre;
 # Rohdateien im Klartext kürzer).
 lake_days       = {{.Retention.LakeDays}}  # Datensee und Verlauf (IPOINT_RETENTION_LAKE_DAYS)
 rejects_days    = {{.Retention.RejectsDays}}   # abgewiesene Zeilen (IPOINT_RETENTION_REJECTS_DAYS)
 archive_days    = {{.Retention.ArchiveDays}}    # übernommene Rohdateien im Archiv (IPOINT_RETENTION_ARCHIVE_DAYS)
 quarantine_days = {{.Retention.QuarantineDays}}    # Dateien in Quarantäne (IPOINT_RETENTION_QUARANTINE_DAYS)
 runs_days       = {{.Retention.RunsDays}}   # Laufprotokoll (IPOINT_RETENTION_RUNS_DAYS)
+# Mindestfristen: Datensee 365, abgewiesene Zeilen 90, Archiv 7, Quarantäne 30,
+# Laufprotokoll 90 Tage. Kürzere Fristen nur mit below_minimum = true, als bewusste
+# Entscheidung (IPOINT_RETENTION_BELOW_MINIMUM).
+below_minimum   = {{.Retention.BelowMinimum}}
+
+[ingest]
+# Anteil abgewiesener Zeilen einer Nacht, der noch kein Problem ist: sie werden gezählt
+# und gemeldet, der Lauf endet aber erfolgreich, ohne Hinweis-Mail; 0: jede abgewiesene
+# Zeile ist ein Problem; höchstens 0.05 (IPOINT_INGEST_REJECT_TOLERANCE)
+reject_tolerance = {{.Ingest.RejectTolerance}}
 
 [mail]
 # SMTP mit STARTTLS und Anmeldung. Ohne host werden keine Mails verschickt.

@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
+	"log/slog"
 	"sort"
 	"strings"
-	"time"
 
 	"ipoint/pipeline"
 	"ipoint/pipeline/ingest"
@@ -45,15 +44,35 @@ Quarantäne verschoben. Dieselbe Datei ein zweites Mal ändert nichts.`, e)
 	if err != nil {
 		return err
 	}
-	if s.Problems() {
-		return problemsError{Msg: ingestProblems(s)}
+	problems, note := ingestVerdict(s, h.cfg.Ingest.RejectTolerance)
+	if note != "" {
+		fmt.Fprintln(e.stdout, note+".")
+	}
+	if problems != "" {
+		return problemsError{Msg: problems}
 	}
 	return nil
 }
 
-func ingestProblems(s *ingest.Summary) string {
+// ingestVerdict says what of an ingest needs a person (problems, "" if nothing): a
+// quarantined file, a file left in the inbox, or more rejected rows than the tolerated
+// share of the rows read (ingest.reject_tolerance). Rejected rows within the tolerance
+// are no problem; note then says how many there were.
+func ingestVerdict(s *ingest.Summary, tolerance float64) (problems, note string) {
+	share := 1.0
+	if s.RowsRead > 0 {
+		share = float64(s.Rejected) / float64(s.RowsRead)
+	}
+	tolerated := s.Rejected > 0 && share <= tolerance
+	if tolerated {
+		note = fmt.Sprintf("%s Zeilen abgewiesen (%s %% der gelesenen, innerhalb der Toleranz von %s %%; Gründe in den Befunden)",
+			german.Int(s.Rejected), german.Decimal(100*share, 2), german.Decimal(100*tolerance, 2))
+	}
+	if len(s.Quarantined) == 0 && len(s.Skipped) == 0 && (s.Rejected == 0 || tolerated) {
+		return "", note
+	}
 	return fmt.Sprintf("%s Zeilen abgewiesen, %s Dateien in Quarantäne, %s Dateien zurückgestellt",
-		german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))), german.Int(int64(len(s.Skipped))))
+		german.Int(s.Rejected), german.Int(int64(len(s.Quarantined))), german.Int(int64(len(s.Skipped)))), note
 }
 
 // ingestStage takes in the inbox; the caller holds the lock. share and minRejects of 0
@@ -73,8 +92,18 @@ func ingestStage(ctx context.Context, h home, share float64, minRejects int) (*i
 	opt := ingest.Options{Inbox: h.inbox(), Archive: h.archive(), Quarantine: h.quarantine(), Lake: h.lake(), Key: key,
 		Share: share, MinRejects: minRejects, Now: h.e.now, Log: logger(h.e)}
 	if bar := progressBar(h.e); bar != nil {
+		// On a terminal: a bar, and the ingest's log lines printed above it, never into it.
 		opt.Progress = bar.update
+		opt.Log = slog.New(slog.NewTextHandler(bar.logWriter(), nil))
 		defer bar.done()
+	} else {
+		// Under cron or systemd: a line every few seconds, so that a long ingest is seen
+		// to be alive.
+		hb := startHeartbeat(h.e, "Übernahme")
+		opt.Progress = func(p ingest.Progress) {
+			hb.set(fmt.Sprintf("%s von %s Dateien, %s Zeilen", german.Int(int64(p.FilesDone)), german.Int(int64(p.Files)), german.Int(p.Rows)))
+		}
+		defer hb.stop()
 	}
 	return ingest.Run(ctx, opt)
 }
@@ -129,39 +158,3 @@ func printIngestSummary(w io.Writer, s *ingest.Summary) {
 		fmt.Fprintf(w, "Dauer: %s s.\n", german.Decimal(s.Duration.Seconds(), 1))
 	}
 }
-
-// bar draws progress on a terminal.
-type bar struct {
-	w     io.Writer
-	start time.Time
-	last  time.Time
-}
-
-func progressBar(e env) *bar {
-	f, ok := e.stderr.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
-	}
-	return &bar{w: f, start: time.Now()}
-}
-
-func (b *bar) update(p ingest.Progress) {
-	now := time.Now()
-	if now.Sub(b.last) < 100*time.Millisecond && p.FilesDone < p.Files {
-		return
-	}
-	b.last = now
-	frac := 0.0
-	if p.Bytes > 0 {
-		frac = float64(p.BytesDone) / float64(p.Bytes)
-	}
-	filled := int(frac * 30)
-	mbps := float64(p.BytesDone) / (1 << 20) / max(now.Sub(b.start).Seconds(), 0.001)
-	fmt.Fprintf(b.w, "\r[%s%s] %d/%d Dateien, %s Zeilen, %s MB/s ", strings.Repeat("#", filled), strings.Repeat(".", 30-filled),
-		p.FilesDone, p.Files, german.Int(p.Rows), german.Decimal(mbps, 1))
-}
-
-func (b *bar) done() { fmt.Fprintln(b.w) }

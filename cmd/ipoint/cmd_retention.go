@@ -32,13 +32,13 @@ Auswertungsdatenbank neu aufgebaut, damit Gelöschtes auch dort verschwindet.`, 
 		return err
 	}
 	if *dry {
-		return withLock(h, "retention", func() error {
-			res, err := retentionStage(ctx, h, true)
-			if res != nil {
-				printRetention(h, res, true)
-			}
-			return err
-		})
+		// Reading only (the manifest is replaced whole, never half-written): no lock, so
+		// that a look at what would go does not wait for, or block, the nightly run.
+		res, err := retentionStage(ctx, h, true)
+		if res != nil {
+			printRetention(h, res, true)
+		}
+		return err
 	}
 	return runJob(ctx, h, "retention", "manuell", retentionJob(h))
 }

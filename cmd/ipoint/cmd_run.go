@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
 
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/metrics"
@@ -48,4 +52,38 @@ func writeMetrics(h home, rec runs.Run) error {
 		snap.Newest = status.Newest(m)
 	}
 	return metrics.Write(h.metricsFile(rec.Job), snap)
+}
+
+// writeStateMetrics writes the state file (metrics.State): what needs a person and
+// what is left on disk, from the same rules as ipoint status.
+func writeStateMetrics(ctx context.Context, h home) error {
+	v, err := gatherStatus(ctx, h)
+	if err != nil {
+		return err
+	}
+	return writeState(h, v)
+}
+
+// writeState writes the state file for what gatherStatus found.
+func writeState(h home, v statusView) error {
+	st := metrics.State{Todos: len(v.st.Todo), QuarantineOpen: v.st.OpenQuarantine(), UnknownFiles: len(v.st.Unknown),
+		FreeBytes: map[string]uint64{}, LastSuccess: map[string]time.Time{}}
+	st.QuarantineAcknowledged = len(v.st.Quarantine) - st.QuarantineOpen
+	for _, t := range v.st.Todo {
+		if strings.HasPrefix(t, "Prüfung fehlgeschlagen: ") {
+			st.ChecksFailed++
+		}
+	}
+	for name, dir := range map[string]string{"home": h.dir, "inbox": h.inbox(), "lake": h.lake(), "warehouse": h.warehouse()} {
+		var fs syscall.Statfs_t
+		if syscall.Statfs(dir, &fs) == nil {
+			st.FreeBytes[name] = fs.Bavail * uint64(fs.Bsize)
+		}
+	}
+	for _, r := range v.runs {
+		if (r.Outcome == runs.OK || r.Outcome == runs.Problems) && r.End.After(st.LastSuccess[r.Job]) {
+			st.LastSuccess[r.Job] = r.End
+		}
+	}
+	return metrics.WriteState(filepath.Join(h.path(h.cfg.Paths.Metrics), metrics.StateFile), st)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 
 	"ipoint/pipeline/source"
 	"ipoint/pipeline/warehouse"
@@ -24,6 +26,12 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 	maxAge := fs.Int("max-age-days", defaultMaxAge, "so alt darf die neueste tägliche Lieferung sein (Tage)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if !validMemoryLimit(*memory) {
+		return usageError{fmt.Sprintf("--memory-limit %q: erlaubt ist eine Größe mit Einheit, z. B. 4GB, 512MB oder 8GiB", *memory)}
+	}
+	if *threads < 1 || *threads > 256 {
+		return usageError{fmt.Sprintf("--threads %d: erlaubt ist eine Zahl von 1 bis 256", *threads)}
 	}
 	h, err := resolveHome(*homeDir, e)
 	if err != nil {
@@ -77,3 +85,9 @@ func printTransform(w io.Writer, h home, res *warehouse.Result) {
 		fmt.Fprintf(w, "  %-22s %-64s %s\n", c.Name, c.Description, state)
 	}
 }
+
+// memoryLimitPattern is what DuckDB takes as a memory limit: a number and a unit.
+var memoryLimitPattern = regexp.MustCompile(`^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+
+// validMemoryLimit checks a memory limit before DuckDB sees it (its complaint is English).
+func validMemoryLimit(s string) bool { return memoryLimitPattern.MatchString(strings.TrimSpace(s)) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"ipoint/pipeline"
 	"ipoint/reports"
 	"net/mail"
 	"os"
@@ -28,6 +29,7 @@ type Config struct {
 	Reports   Reporting `toml:"reports"`
 	Schedule  Schedule  `toml:"schedule"`
 	Retention Retention `toml:"retention"`
+	Ingest    Ingest    `toml:"ingest"`
 	Mail      Mail      `toml:"mail"`
 	Analyst   Analyst   `toml:"analyst"`
 
@@ -62,13 +64,35 @@ type Schedule struct {
 	Retention    string `toml:"retention"`
 }
 
-// Retention periods in days (domain.md §5).
+// Retention periods in days (docs/operations.md, "Retention").
 type Retention struct {
 	LakeDays       int `toml:"lake_days"`
 	RejectsDays    int `toml:"rejects_days"`
 	ArchiveDays    int `toml:"archive_days"`
 	QuarantineDays int `toml:"quarantine_days"`
 	RunsDays       int `toml:"runs_days"`
+	// BelowMinimum confirms periods shorter than the minimums (retentionMinimums): a
+	// test installation, or a decision on record. Without it such a period is refused.
+	BelowMinimum bool `toml:"below_minimum"`
+}
+
+// retentionMinimums are the shortest retention periods accepted without
+// retention.below_minimum (docs/operations.md "Retention", which says why): a shorter
+// period deletes what the office still needs and cannot get back.
+var retentionMinimums = map[string]int{
+	"retention.lake_days":       365, // the reports compare over a year (53 weeks, 12-month rates, curves); deleted deliveries are gone
+	"retention.rejects_days":    90,  // corrections and re-deliveries are asked for within a quarter
+	"retention.archive_days":    7,   // a night's ingest can be redone from the raw files after a restore of the weekly backup
+	"retention.quarantine_days": 30,  // the agency needs time to re-deliver, staff to look
+	"retention.runs_days":       90,  // status, monitoring and the notice look back over a quarter
+}
+
+// Ingest holds what the nightly run counts as a problem.
+type Ingest struct {
+	// RejectTolerance is the share of a night's rows that may be rejected without the
+	// run ending with problems (exit 3 and a notice): they are counted, reported and
+	// kept in the findings all the same.
+	RejectTolerance float64 `toml:"reject_tolerance"`
 }
 
 // Mail is the SMTP account for notices and the weekly report. STARTTLS is mandatory.
@@ -111,6 +135,7 @@ func defaultConfig() Config {
 		// SGB III and BAMF course data: at most 5 years (BfDI, §26 DeuFöV); rejects serve
 		// corrections and re-deliveries; raw files in clear text are kept briefly.
 		Retention: Retention{LakeDays: 1826, RejectsDays: 365, ArchiveDays: 90, QuarantineDays: 90, RunsDays: 730},
+		Ingest:    Ingest{RejectTolerance: 0.01},
 		Mail:      Mail{Port: 587, Alerts: []string{}, WeeklyReport: []string{}},
 		Analyst: Analyst{Listen: "127.0.0.1:5433", TLSCert: filepath.Join("secrets", "analyst-tls.crt"),
 			TLSKey: filepath.Join("secrets", "analyst-tls.key"), Accounts: filepath.Join("secrets", "analysts.json"),
@@ -148,6 +173,8 @@ var settings = []setting{
 	{key: "retention.archive_days", env: "IPOINT_RETENTION_ARCHIVE_DAYS", field: func(c *Config) any { return &c.Retention.ArchiveDays }},
 	{key: "retention.quarantine_days", env: "IPOINT_RETENTION_QUARANTINE_DAYS", field: func(c *Config) any { return &c.Retention.QuarantineDays }},
 	{key: "retention.runs_days", env: "IPOINT_RETENTION_RUNS_DAYS", field: func(c *Config) any { return &c.Retention.RunsDays }},
+	{key: "retention.below_minimum", env: "IPOINT_RETENTION_BELOW_MINIMUM", field: func(c *Config) any { return &c.Retention.BelowMinimum }},
+	{key: "ingest.reject_tolerance", env: "IPOINT_INGEST_REJECT_TOLERANCE", field: func(c *Config) any { return &c.Ingest.RejectTolerance }},
 	{key: "mail.host", env: "IPOINT_MAIL_HOST", field: func(c *Config) any { return &c.Mail.Host }},
 	{key: "mail.port", env: "IPOINT_MAIL_PORT", field: func(c *Config) any { return &c.Mail.Port }},
 	{key: "mail.username", env: "IPOINT_MAIL_USERNAME", field: func(c *Config) any { return &c.Mail.Username }},
@@ -301,6 +328,8 @@ func allowedValue(key string) string {
 			switch s.field(&Config{}).(type) {
 			case *int:
 				return "erlaubt: eine ganze Zahl"
+			case *float64:
+				return "erlaubt: eine Zahl, z. B. 0.01"
 			case *bool:
 				return "erlaubt: true oder false"
 			case *[]string:
@@ -349,6 +378,12 @@ func setFromString(field any, v string) error {
 			return fmt.Errorf("%q ist keine ganze Zahl", v)
 		}
 		*f = n
+	case *float64:
+		x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(v), ",", "."), 64)
+		if err != nil {
+			return fmt.Errorf("%q ist keine Zahl", v)
+		}
+		*f = x
 	case *bool:
 		b, err := strconv.ParseBool(strings.TrimSpace(v))
 		if err != nil {
@@ -401,9 +436,18 @@ func (c *Config) validate() []problem {
 	}{{"retention.lake_days", c.Retention.LakeDays}, {"retention.rejects_days", c.Retention.RejectsDays},
 		{"retention.archive_days", c.Retention.ArchiveDays}, {"retention.quarantine_days", c.Retention.QuarantineDays},
 		{"retention.runs_days", c.Retention.RunsDays}} {
-		if d.n < 1 || d.n > 3660 {
+		switch low := retentionMinimums[d.key]; {
+		case d.n < 1 || d.n > 3660:
 			p = append(p, problem{d.key, fmt.Sprintf("%d: erlaubt ist eine Zahl von Tagen von 1 bis 3660", d.n)})
+		case d.n < low && !c.Retention.BelowMinimum:
+			p = append(p, problem{d.key, fmt.Sprintf("%d Tage sind kürzer als die Mindestfrist von %d Tagen (docs/operations.md, Abschnitt Retention): "+
+				"was danach gelöscht wird, ist unwiederbringlich. Eine kürzere Frist nur mit retention.below_minimum = true "+
+				"(IPOINT_RETENTION_BELOW_MINIMUM) als bewusste Entscheidung", d.n, low)})
 		}
+	}
+	if t := c.Ingest.RejectTolerance; t < 0 || t > pipeline.QuarantineShare {
+		p = append(p, problem{"ingest.reject_tolerance", fmt.Sprintf("%v: erlaubt ist ein Anteil von 0 (jede abgewiesene Zeile ist ein Problem) bis %v "+
+			"(darüber geht eine Datei ohnehin in Quarantäne), z. B. 0.01 für 1 %%", t, pipeline.QuarantineShare)})
 	}
 	for _, path := range []struct{ key, v string }{{"paths.inbox", c.Paths.Inbox}, {"paths.quarantine", c.Paths.Quarantine},
 		{"paths.lake", c.Paths.Lake}, {"paths.warehouse", c.Paths.Warehouse}, {"paths.reports", c.Paths.Reports},

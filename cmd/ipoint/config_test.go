@@ -47,7 +47,7 @@ func TestInitWritesTheDefaultConfig(t *testing.T) {
 
 func TestConfigShowsOriginsAndRedactsSecrets(t *testing.T) {
 	home := t.TempDir()
-	os.WriteFile(filepath.Join(home, "ipoint.toml"), []byte("[reports]\nk = 5\n\n[mail]\nhost = \"smtp.kreis.example\"\nfrom = \"ipoint <ipoint@kreis.example>\"\nusername = \"ipoint\"\n"), 0o640)
+	os.WriteFile(filepath.Join(home, "ipoint.toml"), []byte("[reports]\nk = 5\nwidth = 5\n\n[mail]\nhost = \"smtp.kreis.example\"\nfrom = \"ipoint <ipoint@kreis.example>\"\nusername = \"ipoint\"\n"), 0o640)
 	vars := map[string]string{"IPOINT_HOME": home, "IPOINT_INBOX": "/srv/eingang", "IPOINT_MAIL_PASSWORD": "Geheim-4711",
 		"IPOINT_KEY": strings.Repeat("ab", 32), "IPOINT_MAIL_ALERTS": "a@kreis.example, b@kreis.example"}
 	r := call(t, vars, "config")
@@ -91,6 +91,9 @@ func TestInvalidConfigNamesKeyLineAndWhatIsAllowed(t *testing.T) {
 		{"broken toml", "[mail\nhost = 1\n", nil, []string{"ipoint.toml:1", "kein gültiges TOML"}},
 		{"env", "", map[string]string{"IPOINT_RETENTION_LAKE_DAYS": "fünf"}, []string{"IPOINT_RETENTION_LAKE_DAYS", "retention.lake_days", "keine ganze Zahl"}},
 		{"env range", "", map[string]string{"IPOINT_RETENTION_ARCHIVE_DAYS": "0"}, []string{"IPOINT_RETENTION_ARCHIVE_DAYS", "1 bis 3660"}},
+		{"lake below its minimum", "[retention]\nlake_days = 30\n", nil, []string{"ipoint.toml:2", "retention.lake_days", "Mindestfrist von 365 Tagen", "retention.below_minimum"}},
+		{"archive below its minimum", "", map[string]string{"IPOINT_RETENTION_ARCHIVE_DAYS": "3"}, []string{"IPOINT_RETENTION_ARCHIVE_DAYS", "Mindestfrist von 7 Tagen"}},
+		{"confirmed, still in range", "[retention]\nbelow_minimum = true\nrejects_days = 0\n", nil, []string{"retention.rejects_days", "1 bis 3660"}},
 		{"recipients without server", "[mail]\nalerts = [\"leitung@kreis.example\"]\n", nil, []string{"ipoint.toml:2", "mail.alerts", "mail.host"}},
 		{"bad address", "[mail]\nhost = \"smtp\"\nfrom = \"ipoint@kreis.example\"\nweekly_report = [\"leitung at kreis\"]\n", nil,
 			[]string{"ipoint.toml:4", "mail.weekly_report", "E-Mail-Adressen"}},

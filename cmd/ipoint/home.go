@@ -11,6 +11,7 @@ import (
 	"ipoint/pipeline/civil"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
+	"ipoint/pipeline/status"
 	"ipoint/pipeline/warehouse"
 )
 
@@ -81,6 +82,9 @@ func (h home) runLog() string { return filepath.Join(h.audit(), "runs.jsonl") }
 func (h home) figureLedger() string {
 	return filepath.Join(h.dir, "state", "veroeffentlichte-zahlen.json")
 }
+
+// ackLog is the log of acknowledged quarantined files.
+func (h home) ackLog() string { return filepath.Join(h.audit(), status.AckLogName) }
 
 // lockFile is the lock every writing command takes; ipoint schedule and the system's
 // cron honour the same file.

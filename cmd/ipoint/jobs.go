@@ -14,6 +14,7 @@ import (
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
 	"ipoint/pipeline/warehouse"
+	"ipoint/reports/german"
 )
 
 // The jobs and their rules live in pipeline/jobs; this file wires them to the data
@@ -25,23 +26,46 @@ func runner(h home) *jobs.Runner {
 	return &jobs.Runner{
 		Now: h.e.now,
 		Lock: func(job string, now time.Time) (func(), error) {
-			l, err := jobs.Acquire(h.lockFile(), job, now)
+			l, err := jobs.Acquire(h.lockFile(), job, now.In(h.cfg.Location())) // the holder's time as status shows it
 			if err != nil {
 				return nil, err
 			}
 			return l.Release, nil
 		},
-		Record:  func(r runs.Run) error { return runs.Append(h.runLog(), r) },
-		Metrics: func(r runs.Run) error { return writeMetrics(h, r) },
-		Notify: func(ctx context.Context, r runs.Run) error {
-			err := notifyProblems(ctx, h, r)
-			if err != nil {
-				fmt.Fprintf(h.e.stderr, "ipoint: Hinweis-Mail nicht versandt: %v\n", err)
+		Record: func(r runs.Run) error { return runs.Append(h.runLog(), r) },
+		Metrics: func(r runs.Run) error {
+			err := writeMetrics(h, r)
+			if serr := writeStateMetrics(context.Background(), h); serr != nil && err == nil {
+				err = serr
 			}
 			return err
 		},
-		Log: logger(h.e),
+		Notify: func(ctx context.Context, r runs.Run) error {
+			err := notifyProblems(ctx, h, r)
+			if err != nil {
+				msg := err.Error()
+				if mf := (mailFailure{}); errors.As(err, &mf) {
+					msg = mf.staff // the cause goes to the log
+				}
+				fmt.Fprintf(h.e.stderr, "ipoint: Hinweis-Mail nicht versandt: %s\n", msg)
+			}
+			return err
+		},
+		Log:      logger(h.e),
+		Announce: func(r runs.Run) { announce(h, r) },
 	}
+}
+
+// announce prints a job's first and last line for staff, with the time and the run's
+// id, so that a log file of many nights tells which lines belong to which run.
+func announce(h home, r runs.Run) {
+	loc := h.cfg.Location()
+	if r.End.IsZero() {
+		fmt.Fprintf(h.e.stdout, "%s Lauf %s (%s) beginnt.\n", r.Start.In(loc).Format("02.01.2006 15:04:05"), r.ID, jobName(r.Job))
+		return
+	}
+	fmt.Fprintf(h.e.stdout, "%s Lauf %s (%s) beendet: %s, %s s.\n", r.End.In(loc).Format("02.01.2006 15:04:05"), r.ID, jobName(r.Job),
+		outcomeGerman(r.Outcome), german.Decimal(r.Duration().Seconds(), 1))
 }
 
 // runJob runs one job under the lock and records it (pipeline/jobs.Runner).
@@ -52,7 +76,7 @@ func runJob(ctx context.Context, h home, job, trigger string, fn func(ctx contex
 // withLock runs fn under the data directory's lock, unrecorded (ingest, transform and
 // report called by hand).
 func withLock(h home, what string, fn func() error) error {
-	l, err := jobs.Acquire(h.lockFile(), what, h.e.now())
+	l, err := jobs.Acquire(h.lockFile(), what, h.e.now().In(h.cfg.Location()))
 	if err != nil {
 		return err
 	}
@@ -78,8 +102,9 @@ func steps(h home) *jobs.Steps {
 			for _, u := range s.Unknown {
 				r.Attention = append(r.Attention, "unbekannte Datei im Posteingang: "+u)
 			}
-			if s.Problems() {
-				r.Problems = ingestProblems(s)
+			r.Problems, r.Note = ingestVerdict(s, h.cfg.Ingest.RejectTolerance)
+			if r.Note != "" {
+				fmt.Fprintln(out, r.Note+".")
 			}
 			return r, err
 		},
@@ -89,7 +114,9 @@ func steps(h home) *jobs.Steps {
 			return runs.Last(all, job, nil)
 		},
 		Transform: func(ctx context.Context) (*jobs.TransformResult, error) {
+			hb := startHeartbeat(h.e, "Aufbau der Auswertungsdatenbank")
 			res, err := rebuild(ctx, h)
+			hb.stop()
 			if errors.Is(err, warehouse.ErrNoClientMaster) {
 				// A new installation: nothing to build until the client master arrives.
 				return nil, jobs.ProblemsError{Msg: err.Error() + " (sobald er geliefert ist, baut der nächste Lauf sie auf)"}
@@ -107,7 +134,9 @@ func steps(h home) *jobs.Steps {
 		MailConfigured: h.cfg.Mail.Enabled() && len(h.cfg.Mail.WeeklyReport) > 0,
 		Mail:           func(ctx context.Context, r jobs.Report) (string, error) { return mailWeekly(ctx, h, r) },
 		Retention: func(ctx context.Context) (int, bool, error) {
+			hb := startHeartbeat(h.e, "Löschfristen")
 			res, err := retentionStage(ctx, h, false)
+			hb.stop()
 			if res == nil {
 				return 0, false, err
 			}
@@ -124,7 +153,9 @@ func steps(h home) *jobs.Steps {
 // reportSteps wires the report stage for the reports sel selects (see reportJobs).
 func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report, error) {
 	return func(ctx context.Context) ([]jobs.Report, error) {
+		hb := startHeartbeat(h.e, "Berichte")
 		done, err := reportStage(ctx, h, sel, int64(h.cfg.Reports.K))
+		hb.stop()
 		var out []jobs.Report
 		for _, r := range done {
 			printPublished(h.e.stdout, r)

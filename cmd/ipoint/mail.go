@@ -24,5 +24,11 @@ func sendMail(ctx context.Context, h home, to []string, subject, body string, at
 		}
 		cfg.RootCAs = pool
 	}
-	return mail.Send(ctx, cfg, mail.Message{To: to, Subject: subject, Body: body, Attachments: att})
+	if err := mail.Send(ctx, cfg, mail.Message{To: to, Subject: subject, Body: body, Attachments: att}); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return mailError(c.Host, c.Port, err)
+	}
+	return nil
 }

@@ -111,6 +111,10 @@ func TestRunStatusLockRetention(t *testing.T) {
 	vars["IPOINT_RETENTION_ARCHIVE_DAYS"] = "10"
 	vars["IPOINT_RETENTION_REJECTS_DAYS"] = "10"
 	vars["IPOINT_RETENTION_QUARANTINE_DAYS"] = "10"
+	if r := call(t, vars, "retention", "--dry-run"); r.code != exitUsage || !strings.Contains(r.stderr, "Mindestfrist von 365 Tagen") {
+		t.Fatalf("a lake period of 20 days without confirmation: %d %s", r.code, r.stderr)
+	}
+	vars["IPOINT_RETENTION_BELOW_MINIMUM"] = "true" // a test installation: the short periods are a decision
 	before := countFiles(t, home)
 	dry := call(t, vars, "retention", "--dry-run")
 	if dry.code != exitOK || !strings.Contains(dry.stdout, "Probelauf") {
@@ -508,6 +512,7 @@ func TestReportThresholdFloor(t *testing.T) {
 		}
 	}
 	vars["IPOINT_REPORTS_K"] = "5"
+	vars["IPOINT_REPORTS_WIDTH"] = "5" // the protection width is at least k
 	if r := call(t, vars, "report", "--k", "4"); r.code != exitUsage || !strings.Contains(r.stderr, "reports.k = 5") {
 		t.Errorf("--k 4 under k = 5: %d %s", r.code, r.stderr)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -32,6 +31,7 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
+	tick           ticker // the heartbeat's ticker (nil: a real one)
 }
 
 type command struct {
@@ -70,10 +70,13 @@ func run(ctx context.Context, args []string, e env) int {
 		return exitUsage
 	}
 	err := c.run(ctx, args[1:], e)
-	return exitCode(ctx, err, e.stderr)
+	return exitCode(ctx, err, e)
 }
 
-func exitCode(ctx context.Context, err error, stderr io.Writer) int {
+// exitCode turns a command's error into its exit code and tells staff in German what
+// happened and what to do; a failure's English detail goes to the log.
+func exitCode(ctx context.Context, err error, e env) int {
+	stderr := e.stderr
 	var u usageError
 	var p problemsError
 	var c configError
@@ -87,7 +90,7 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &l):
-		fmt.Fprintf(stderr, "ipoint: %s\n", l.Error())
+		fmt.Fprintf(stderr, "ipoint: %s. Nichts getan: warten, bis er fertig ist (ipoint status zeigt die Läufe).\n", l.Error())
 		return exitLocked
 	case errors.As(err, &c):
 		fmt.Fprintf(stderr, "ipoint: %s\n", c.Error())
@@ -99,7 +102,12 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ipoint: abgebrochen")
 		return exitCancelled
 	}
-	fmt.Fprintf(stderr, "ipoint: Fehler: %v\n", err)
+	logger(e).Error("command failed", "err", err.Error())
+	if msg := staffMessage(err); msg != err.Error() {
+		fmt.Fprintf(stderr, "ipoint: Fehler: %s\n", msg)
+	} else {
+		fmt.Fprintf(stderr, "ipoint: Fehler: %v\n", err)
+	}
 	return exitFailure
 }
 
@@ -163,7 +171,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		usage()
 		return err
 	case err != nil:
-		return usageError{err.Error()}
+		return usageError{flagError(fs.Name(), err)}
 	case fs.NArg() > 0:
 		return usageError{fmt.Sprintf("unerwartetes Argument %q", fs.Arg(0))}
 	}
@@ -173,10 +181,8 @@ func parse(fs *flag.FlagSet, args []string) error {
 // logger returns the developers' log: text on a terminal, JSON for the batch. It logs
 // counts and positions, never cell values.
 func logger(e env) *slog.Logger {
-	if f, ok := e.stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return slog.New(slog.NewTextHandler(e.stderr, nil))
-		}
+	if isTerminal(e.stderr) {
+		return slog.New(slog.NewTextHandler(e.stderr, nil))
 	}
 	return slog.New(slog.NewJSONHandler(e.stderr, nil))
 }

@@ -102,6 +102,9 @@ type Runner struct {
 	Notify  func(ctx context.Context, r runs.Run) error // the notice after problems or a failure
 	Log     *slog.Logger
 	PID     int // for the run's id (default: this process)
+	// Announce, if set, is told of the run when it starts (End zero) and when it has
+	// ended and been recorded: the staff-facing lines with time and run id.
+	Announce func(r runs.Run)
 }
 
 // Job is a job being run: its record and its clock.
@@ -130,6 +133,9 @@ func (r *Runner) Run(ctx context.Context, job, trigger string, fn func(ctx conte
 	}
 	rec := runs.Run{ID: fmt.Sprintf("%s-%d", start.UTC().Format("20060102T150405"), pid), Job: job, Trigger: trigger, Start: start}
 	log.Info("run started", "id", rec.ID, "job", job, "trigger", trigger)
+	if r.Announce != nil {
+		r.Announce(rec)
+	}
 	j := &Job{Rec: &rec, now: r.Now}
 	err = safely(func() error { return fn(ctx, j) })
 	rec.End = r.Now()
@@ -161,8 +167,15 @@ func (r *Runner) Run(ctx context.Context, job, trigger string, fn func(ctx conte
 	case runs.Problems:
 		level = slog.LevelWarn
 	}
-	log.Log(ctx, level, "run finished", "id", rec.ID, "job", job, "outcome", rec.Outcome, "exit_code", rec.ExitCode,
-		"duration_s", rec.Duration().Seconds(), "files", rec.Files, "rows", rec.Rows, "rejected", rec.Rejected)
+	attrs := []any{"id", rec.ID, "job", job, "outcome", rec.Outcome, "exit_code", rec.ExitCode,
+		"duration_s", rec.Duration().Seconds(), "files", rec.Files, "rows", rec.Rows, "rejected", rec.Rejected}
+	if rec.Error != "" {
+		attrs = append(attrs, "err", rec.Error) // the detail staff do not see
+	}
+	log.Log(ctx, level, "run finished", attrs...)
+	if r.Announce != nil {
+		r.Announce(rec)
+	}
 	return err
 }
 

@@ -283,3 +283,19 @@ func TestLogLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestRejectsWithinToleranceAreNoProblem: an ingest with rejected rows but nothing
+// for a person ends ok, without a notice; its note says what was rejected.
+func TestRejectsWithinToleranceAreNoProblem(t *testing.T) {
+	w := newWorld()
+	s := w.steps()
+	s.Ingest = func(context.Context) (*IngestResult, error) {
+		return &IngestResult{Files: 1, Rows: 1000, Rejected: 3, Note: "3 Zeilen abgewiesen (innerhalb der Toleranz)"}, nil
+	}
+	err := w.runner().Run(context.Background(), "run", "zeitplan", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, s, false) })
+	rec := w.history[0]
+	if err != nil || rec.Outcome != runs.OK || rec.Rejected != 3 || len(w.notices) != 0 ||
+		rec.Stages[0].Note != "1 Dateien; 3 Zeilen abgewiesen (innerhalb der Toleranz)" {
+		t.Errorf("%v %+v, %d notices", err, rec, len(w.notices))
+	}
+}

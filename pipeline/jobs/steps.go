@@ -17,6 +17,7 @@ type IngestResult struct {
 	Quarantined int
 	Attention   []string // quarantined and unknown files, for the notice
 	Problems    string   // what needs a person ("" if nothing)
+	Note        string   // what the stage's note adds when nothing needs a person (rejected rows within the tolerance)
 }
 
 // TransformResult is what a warehouse build reports: its failed checks, one line each.
@@ -97,7 +98,11 @@ func Nightly(ctx context.Context, j *Job, s *Steps, force bool) error {
 			problems = append(problems, in.Problems)
 			return in.Problems, nil
 		}
-		return fmt.Sprintf("%d Dateien", in.Files), err
+		note := fmt.Sprintf("%d Dateien", in.Files)
+		if in.Note != "" {
+			note += "; " + in.Note
+		}
+		return note, err
 	})
 	if err != nil {
 		return err

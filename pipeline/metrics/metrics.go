@@ -79,3 +79,57 @@ func unix(t time.Time) float64 {
 	}
 	return float64(t.UnixNano()) / 1e9
 }
+
+// State is what needs a person and what the installation has left, independent of any
+// one run: written after every job, after an acknowledgement and by ipoint status, so
+// that a night that finds nothing new does not hide five files still in quarantine.
+type State struct {
+	Todos                  int                  // open to-dos of ipoint status (it exits 3 when > 0)
+	QuarantineOpen         int                  // quarantined files nobody acknowledged and no re-delivery replaced
+	QuarantineAcknowledged int                  // quarantined files acknowledged or replaced, kept until their period ends
+	UnknownFiles           int                  // inbox files that match no export
+	FreeBytes              map[string]uint64    // directory name (home, inbox, lake, warehouse) -> bytes free to the account
+	LastSuccess            map[string]time.Time // job -> end of its newest run that did not fail
+	ChecksFailed           int                  // failed checks of the current warehouse
+}
+
+// StateFile is the state file's name in the metrics directory.
+const StateFile = "ipoint_state.prom"
+
+// WriteState replaces the state file at path.
+func WriteState(path string, s State) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	gauge := func(name, help string, v float64) {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+		g.Set(v)
+		reg.MustRegister(g)
+	}
+	gauge("ipoint_open_todos", "Open to-dos of ipoint status (it exits 3 when this is not 0).", float64(s.Todos))
+	gauge("ipoint_checks_failed", "Failed data checks of the current warehouse.", float64(s.ChecksFailed))
+	gauge("ipoint_inbox_unknown_files", "Files in the inbox that match no export.", float64(s.UnknownFiles))
+	q := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ipoint_quarantine_files",
+		Help: "Files in quarantine: open (need a person) or done (acknowledged, or replaced by a re-delivery)."}, []string{"state"})
+	q.WithLabelValues("open").Set(float64(s.QuarantineOpen))
+	q.WithLabelValues("done").Set(float64(s.QuarantineAcknowledged))
+	reg.MustRegister(q)
+	if len(s.FreeBytes) > 0 {
+		free := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ipoint_disk_free_bytes",
+			Help: "Bytes free to the ipoint account on the file system of each data directory."}, []string{"dir"})
+		for d, b := range s.FreeBytes {
+			free.WithLabelValues(d).Set(float64(b))
+		}
+		reg.MustRegister(free)
+	}
+	if len(s.LastSuccess) > 0 {
+		ok := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "ipoint_job_last_success_timestamp_seconds",
+			Help: "End of each job's newest run that did not fail (Unix time), from the run history."}, []string{"job_name"})
+		for j, t := range s.LastSuccess {
+			ok.WithLabelValues(j).Set(unix(t))
+		}
+		reg.MustRegister(ok)
+	}
+	return prometheus.WriteToTextfile(path, reg)
+}

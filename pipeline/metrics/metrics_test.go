@@ -89,3 +89,39 @@ func TestWriteParsesAsTextFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteStateParsesAsTextFormat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), StateFile)
+	ok := time.Date(2026, 11, 25, 1, 31, 0, 0, time.UTC)
+	if err := WriteState(path, State{Todos: 6, QuarantineOpen: 5, QuarantineAcknowledged: 2, UnknownFiles: 1, ChecksFailed: 0,
+		FreeBytes: map[string]uint64{"lake": 1 << 30}, LastSuccess: map[string]time.Time{"run": ok}}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatalf("not the text format: %v", err)
+	}
+	got := map[string]float64{}
+	for name, fam := range fams {
+		for _, m := range fam.Metric {
+			key := name
+			for _, l := range m.Label {
+				key += "{" + l.GetValue() + "}"
+			}
+			got[key] = m.GetGauge().GetValue()
+		}
+	}
+	for k, want := range map[string]float64{"ipoint_open_todos": 6, "ipoint_quarantine_files{open}": 5, "ipoint_quarantine_files{done}": 2,
+		"ipoint_inbox_unknown_files": 1, "ipoint_checks_failed": 0, "ipoint_disk_free_bytes{lake}": 1 << 30,
+		"ipoint_job_last_success_timestamp_seconds{run}": float64(ok.Unix())} {
+		if v, found := got[k]; !found || v != want {
+			t.Errorf("%s = %v (found %v), want %v", k, v, found, want)
+		}
+	}
+}

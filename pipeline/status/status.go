@@ -26,9 +26,11 @@ type Input struct {
 	DailyMaxAge  int        // the freshness limit of daily exports in days
 	Runs         []runs.Run // the run history, oldest first
 	Manifest     *lake.Manifest
-	Quarantined  []string // files in quarantine (not their reason files)
-	FailedChecks []string // the warehouse's failed checks, one line each
-	ChecksErr    error    // the checks could not be read
+	Quarantine   []QuarantineFile // files in quarantine (not their reason files), Name and SHA256 set
+	Acks         map[string]Ack   // acknowledgements by content hash (LoadAcks)
+	Unknown      []string         // files in the inbox that match no export (the ingest leaves them there)
+	FailedChecks []string         // the warehouse's failed checks, one line each
+	ChecksErr    error            // the checks could not be read
 }
 
 // Stream is one delivery stream's freshness.
@@ -41,11 +43,29 @@ type Stream struct {
 	Empty   bool      `json:"empty,omitempty"` // the newest delivery held no rows
 }
 
-// Status is the result: the streams and the to-dos, in German for staff.
+// Status is the result: the streams, the quarantine, and the to-dos, in German for staff.
 type Status struct {
-	Streams []Stream `json:"streams"`
-	Todo    []string `json:"todo"`
+	Streams    []Stream         `json:"streams"`
+	Quarantine []QuarantineFile `json:"quarantine"`
+	Unknown    []string         `json:"unknown_files"`
+	Todo       []string         `json:"todo"`
 }
+
+// OpenQuarantine counts the quarantined files that still need a person.
+func (s Status) OpenQuarantine() int {
+	n := 0
+	for _, q := range s.Quarantine {
+		if q.Open() {
+			n++
+		}
+	}
+	return n
+}
+
+// otherJobs are the jobs besides the nightly run whose last failure is a to-do, with
+// their German names.
+var otherJobs = []struct{ job, name string }{{"weekly_report", "der letzte Wochenbericht"},
+	{"retention", "die letzte Anwendung der Löschfristen"}, {"erase", "die letzte Löschung einer Person"}}
 
 // Newest is the newest Stichtag of every delivery stream in the manifest's ingested
 // deliveries (midnight UTC of the date).
@@ -109,6 +129,17 @@ func Compute(in Input) Status {
 			s.Todo = append(s.Todo, fmt.Sprintf("seit %d Stunden kein nächtlicher Lauf", int64(age.Hours())))
 		}
 	}
+	for _, o := range otherJobs {
+		last, ok := runs.Last(in.Runs, o.job, nil)
+		if !ok {
+			continue
+		}
+		switch last.Outcome {
+		case runs.Failed, runs.Panicked:
+			s.Todo = append(s.Todo, fmt.Sprintf("%s (%s) ist %s: %s", o.name, last.Start.In(loc).Format("02.01. 15:04"),
+				OutcomeGerman(last.Outcome), last.Error))
+		}
+	}
 	newest := Newest(in.Manifest)
 	empty := emptyNewest(in.Manifest)
 	for _, e := range source.All() {
@@ -136,8 +167,21 @@ func Compute(in Input) Status {
 			s.Streams = append(s.Streams, st)
 		}
 	}
-	for _, f := range in.Quarantined {
-		s.Todo = append(s.Todo, "in Quarantäne: "+f+" (Grund in "+lake.ReasonFile(f)+"; Neulieferung bei der Stelle anfordern)")
+	s.Unknown = append([]string{}, in.Unknown...)
+	s.Quarantine = []QuarantineFile{}
+	for _, q := range in.Quarantine {
+		if a, ok := in.Acks[q.SHA256]; ok && q.SHA256 != "" {
+			q.Ack = &a
+		}
+		q.Redelivered = redelivery(in.Manifest, q.SHA256)
+		s.Quarantine = append(s.Quarantine, q)
+		if q.Open() {
+			s.Todo = append(s.Todo, "in Quarantäne: "+q.Name+" (Grund in "+lake.ReasonFile(q.Name)+
+				"; Neulieferung bei der Stelle anfordern, dann ipoint status --quittieren "+q.Name+" --grund TEXT)")
+		}
+	}
+	for _, u := range in.Unknown {
+		s.Todo = append(s.Todo, "unbekannte Datei im Posteingang: "+u+" (passt zu keiner Lieferung; umbenennen oder entfernen)")
 	}
 	if in.ChecksErr != nil {
 		s.Todo = append(s.Todo, fmt.Sprintf("die Prüfungen der Auswertungsdatenbank sind nicht lesbar (%v): ipoint run --force", in.ChecksErr))

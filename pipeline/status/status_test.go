@@ -24,7 +24,7 @@ func TestCompute(t *testing.T) {
 	}}
 	in := Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Manifest: m,
 		Runs:         []runs.Run{{Job: "run", Start: now.Add(-40 * time.Hour), Outcome: runs.Failed, Error: "Platte voll"}},
-		Quarantined:  []string{"verbis_kunden_20261125.csv"},
+		Quarantine:   []QuarantineFile{{Name: "verbis_kunden_20261125.csv", SHA256: "q1"}},
 		FailedChecks: []string{"aktualitaet – … (2 Zeilen)"}, ChecksErr: nil}
 	s := Compute(in)
 	got := map[string]Stream{}
@@ -58,7 +58,7 @@ func TestCompute(t *testing.T) {
 	}
 	// A recent good run and fresh deliveries leave nothing; unreadable checks are a to-do.
 	in.Runs = []runs.Run{{Job: "run", Start: now.Add(-5 * time.Hour), Outcome: runs.Problems}}
-	in.Quarantined, in.FailedChecks, in.ChecksErr = nil, nil, errors.New("kaputt")
+	in.Quarantine, in.FailedChecks, in.ChecksErr = nil, nil, errors.New("kaputt")
 	in.Manifest = &lake.Manifest{}
 	s = Compute(in)
 	if len(s.Todo) != 8 || !strings.Contains(s.Todo[len(s.Todo)-1], "nicht lesbar (kaputt)") {
@@ -88,5 +88,60 @@ func TestEmptyDelivery(t *testing.T) {
 	if !strings.Contains(todo, "leere Lieferung: verbis_kunden zum Stichtag 24.11.2026 enthält keine Zeilen") ||
 		!strings.Contains(todo, "leere Lieferung: massnahmen") || strings.Contains(todo, "leere Lieferung: arbeitsaufnahmen") {
 		t.Errorf("to-dos:\n%s", todo)
+	}
+}
+
+// TestQuarantineAcksUnknownFilesAndOtherJobs: an acknowledged file or one whose delivery
+// came again is no to-do (other bytes under the same name are); unknown inbox files and
+// a failed weekly report are.
+func TestQuarantineAcksUnknownFilesAndOtherJobs(t *testing.T) {
+	now := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+	m := &lake.Manifest{Entries: []lake.Entry{
+		{Name: "a_20261120.csv", SHA256: "a1", Export: "massnahmen", Stichtag: "2026-11-20", Outcome: lake.Quarantined},
+		{Name: "b_20261121.csv", SHA256: "b1", Export: "massnahmen", Stichtag: "2026-11-21", Outcome: lake.Quarantined},
+		{Name: "c_20261122.csv", SHA256: "c1", Export: "massnahmen", Stichtag: "2026-11-22", Outcome: lake.Quarantined},
+		{Name: "b_20261121.csv", SHA256: "b2", Export: "massnahmen", Stichtag: "2026-11-21", Outcome: lake.Ingested}, // the corrected delivery
+		{Name: "massnahmen_20261124.csv", Export: "massnahmen", Stichtag: "2026-11-24", Outcome: lake.Ingested},
+	}}
+	acks := map[string]Ack{"a1": {File: "a_20261120.csv", SHA256: "a1", Reason: "Stelle liefert neu", User: "mia"},
+		"zz": {File: "c_20261122.csv", SHA256: "zz", Reason: "andere Bytes"}}
+	in := Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Manifest: m, Acks: acks,
+		Quarantine: []QuarantineFile{{Name: "a_20261120.csv", SHA256: "a1"}, {Name: "b_20261121.csv", SHA256: "b1"},
+			{Name: "c_20261122.csv", SHA256: "c1"}},
+		Unknown: []string{"Liste_final(2).xlsx"},
+		Runs: []runs.Run{{Job: "run", Start: now.Add(-5 * time.Hour), Outcome: runs.OK},
+			{Job: "weekly_report", Start: now.Add(-time.Hour), Outcome: runs.Failed, Error: "Mailserver nicht erreichbar"}}}
+	s := Compute(in)
+	todo := strings.Join(s.Todo, "\n")
+	for _, want := range []string{"in Quarantäne: c_20261122.csv", "unbekannte Datei im Posteingang: Liste_final(2).xlsx",
+		"der letzte Wochenbericht (25.11. 07:00) ist GESCHEITERT: Mailserver nicht erreichbar"} {
+		if !strings.Contains(todo, want) {
+			t.Errorf("to-do lacks %q:\n%s", want, todo)
+		}
+	}
+	for _, not := range []string{"a_20261120.csv", "b_20261121.csv"} {
+		if strings.Contains(todo, not) {
+			t.Errorf("%s is still a to-do:\n%s", not, todo)
+		}
+	}
+	if s.OpenQuarantine() != 1 || s.Quarantine[0].Ack == nil || s.Quarantine[0].Ack.Reason != "Stelle liefert neu" ||
+		s.Quarantine[1].Redelivered != "b_20261121.csv" || s.Quarantine[2].Ack != nil || len(s.Unknown) != 1 {
+		t.Errorf("quarantine: %+v", s.Quarantine)
+	}
+}
+
+func TestAckLog(t *testing.T) {
+	path := t.TempDir() + "/audit/" + AckLogName
+	if a, err := LoadAcks(path); err != nil || len(a) != 0 {
+		t.Fatalf("missing log: %v %v", a, err)
+	}
+	for _, a := range []Ack{{File: "x", SHA256: "1", Reason: "erst"}, {File: "x", SHA256: "1", Reason: "dann"}, {File: "y", SHA256: "2", Reason: "y"}} {
+		if err := AppendAck(path, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := LoadAcks(path)
+	if err != nil || len(a) != 2 || a["1"].Reason != "dann" {
+		t.Errorf("acks: %+v %v", a, err)
 	}
 }
