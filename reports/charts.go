@@ -32,16 +32,26 @@ type chartSpec struct {
 	YName                  string
 }
 
+// Palette: every colour has a contrast of at least 3:1 against white (WCAG 2.1,
+// non-text contrast), and neighbours differ in lightness as well as hue, so that no pair
+// rests on red against green alone.
+var Palette = []string{"#1f5fa8", "#c4421a", "#2e7d32", "#7b3f9e", "#8c6d00", "#00838f", "#ad1457", "#5d4037", "#455a64"}
+
 func commonOpts(s chartSpec) []charts.GlobalOpts {
 	trigger := "axis"
+	yName := s.YName
+	if yName == "" && !s.Horizontal {
+		yName = "Anzahl"
+	}
 	return []charts.GlobalOpts{
+		charts.WithColorsOpts(opts.Colors(Palette)),
 		charts.WithInitializationOpts(opts.Initialization{Width: "100%", Height: "360px"}),
 		charts.WithTitleOpts(opts.Title{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(s.Series) > 1), Top: "0", Type: "scroll"}),
 		charts.WithAnimation(false),
 		charts.WithGridOpts(opts.Grid{Top: "40", Left: "10", Right: "20", Bottom: "10", ContainLabel: opts.Bool(true)}),
-		charts.WithYAxisOpts(opts.YAxis{Name: s.YName}),
+		charts.WithYAxisOpts(opts.YAxis{Name: yName}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "0", Top: "0", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Als Bild speichern"},
 		}}),

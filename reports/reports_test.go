@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -228,14 +230,14 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 	if got := row(keys, "Neue Zugänge"); got[1] != "*" || got[0] != "*" {
 		t.Errorf("registrations: %v (suppressed: %v)", got, f.sys.Decisions())
 	}
-	if got := strings.Join(row(keys, "Betreute Kunden am Wochenende"), "|"); got != "700|300|1.000|±0|1.000,0" {
+	if got := strings.Join(row(keys, "Betreute Kunden am Sonntag der Woche"), "|"); got != "700|300|1.000|±0|1.000,0" {
 		t.Errorf("caseload: %s", got)
 	}
 	if got := row(keys, "Anteil mit besonderem Förderbedarf"); got[2] != "90,0 %" {
 		t.Errorf("support share: %v", got)
 	}
 	// Exits by reason only for both Kreise together.
-	if got := strings.Join(row(keys, "davon: Arbeit oder Ausbildung"), "|"); got != "x|x|21||" {
+	if got := strings.Join(row(keys, "davon: Arbeit oder Ausbildung"), "|"); got != "||21||" {
 		t.Errorf("exits to work: %s", got)
 	}
 	// Last week's total was 2: its change and the averages that use it are not shown.
@@ -312,5 +314,34 @@ func TestNotableUsesPublishedFiguresOnly(t *testing.T) {
 	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 3, 0, 0, 0, 0}}
 	if got := text(); !strings.Contains(got, "4 der 7 Abgänge") {
 		t.Errorf("text: %s", got)
+	}
+}
+
+// TestPaletteContrast: every chart colour has at least 3:1 contrast against white (WCAG
+// 2.1, non-text contrast), and charts use the palette.
+func TestPaletteContrast(t *testing.T) {
+	lin := func(c float64) float64 {
+		if c <= 0.03928 {
+			return c / 12.92
+		}
+		return math.Pow((c+0.055)/1.055, 2.4)
+	}
+	for _, c := range Palette {
+		var r, g, b int
+		if _, err := fmt.Sscanf(c, "#%02x%02x%02x", &r, &g, &b); err != nil {
+			t.Fatal(c, err)
+		}
+		l := 0.2126*lin(float64(r)/255) + 0.7152*lin(float64(g)/255) + 0.0722*lin(float64(b)/255)
+		if ratio := 1.05 / (l + 0.05); ratio < 3 {
+			t.Errorf("%s: contrast %.2f:1 against white", c, ratio)
+		}
+	}
+	ch := sample("abc").Sections[0].Charts[0]
+	if !strings.Contains(string(ch.Option), Palette[0]) || strings.Contains(string(ch.Option), "#91cc75") {
+		t.Errorf("chart options do not use the palette: %.300s", ch.Option)
+	}
+	one := chartSpec{ID: "k2", Title: "K2", Labels: []string{"a"}, Series: []series{{Name: "Integrationen", Values: []any{1}, Texts: []string{"1"}}}}.build()
+	if !strings.Contains(string(one.Option), `"legend":{"type":"scroll","show":false`) {
+		t.Errorf("a single series has a legend: %.400s", one.Option)
 	}
 }

@@ -86,8 +86,8 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 		chartSpec{ID: "zugaenge", Title: "Neue Zugänge je Woche nach Kreis", AxisHead: "Woche", Labels: labels, Stack: true,
 			Description: "Gestapeltes Säulendiagramm der neuen Zugänge beim Integration Point je Kalenderwoche der letzten 52 Wochen, nach Kreis.",
 			Series:      regsByKreis}.build(),
-		chartSpec{ID: "bestand", Title: "Betreute Kunden am Wochenende nach Status", AxisHead: "Woche", Labels: labels, Line: true, Stack: true, Area: true,
-			Description: "Gestapeltes Flächendiagramm der betreuten Kunden am Ende jeder der letzten 52 Wochen, nach Status, beide Kreise zusammen.",
+		chartSpec{ID: "bestand", Title: "Betreute Kunden am Sonntag jeder Woche nach Status", AxisHead: "Woche", Labels: labels, Line: true, Stack: true, Area: true,
+			Description: "Gestapeltes Flächendiagramm der betreuten Kunden am Sonntag jeder der letzten 52 Wochen, nach Status, beide Kreise zusammen.",
 			Series:      perWeek(statusNames, func(w time.Time, i int) fig { return wf.get("status/"+statusKeys[i], "alle", w) })}.build(),
 		chartSpec{ID: "abgaenge", Title: "Abgänge je Woche nach Grund", AxisHead: "Woche", Labels: labels, Stack: true,
 			Description: "Gestapeltes Säulendiagramm der Abgänge vom Integration Point je Kalenderwoche der letzten 52 Wochen, nach Grund, beide Kreise zusammen.",
@@ -478,23 +478,23 @@ func weeklyKeys(wf *weekFigures, monday time.Time, cov *coverage) *KeyTable {
 		row.Cells = append(row.Cells, change, avg)
 		t.Rows = append(t.Rows, row)
 	}
-	add("Betreute Kunden am Wochenende", "Bestand am Sonntag der Woche", "bestand", true)
+	add("Betreute Kunden am Sonntag der Woche", "Bestand am Sonntag der Woche", "bestand", true)
 	add("Neue Zugänge", "", "zugaenge", true)
 	add("Abgänge", "", "abgaenge", true)
 	for i, reason := range exitReasons {
 		row := KeyRow{Name: "davon: " + reason, Note: "nur für beide Kreise zusammen"}
 		for range Kreise {
-			row.Cells = append(row.Cells, "x")
+			row.Cells = append(row.Cells, "")
 		}
 		row.Cells = append(row.Cells, wf.get("abgang/"+exitKeys[i], "alle", monday).text(), "", "")
 		t.Rows = append(t.Rows, row)
 	}
-	add("im Integrationskurs", "Status am Wochenende", "status/ik", true)
-	add("in einer Maßnahme", "Status am Wochenende", "status/massn", true)
+	add("im Integrationskurs", "Status am Sonntag der Woche", "status/ik", true)
+	add("in einer Maßnahme", "Status am Sonntag der Woche", "status/massn", true)
 	add("mit besonderem Förderbedarf", "", "foerder", true)
 	for j, name := range []string{"Aufnahmen von Beschäftigung und Ausbildung", "Minijobs, Praktika und EQ"} {
 		measure := []string{"start/int", "start/sonst"}[j]
-		row := KeyRow{Name: name, Note: "nach Beginn in der Woche; Nachmeldungen ändern die Zahl noch"}
+		row := KeyRow{Name: name, Note: "nach Beginn in der Woche; zusammen einschließlich Aufnahmen ohne Kreisangabe; Nachmeldungen ändern die Zahl noch"}
 		for _, kr := range Kreise {
 			row.Cells = append(row.Cells, wf.get(measure, kr.Key, monday).text())
 		}

@@ -478,7 +478,7 @@ func (a *attacker) shown(key string) (int64, bool) {
 
 var (
 	kreisCols   = map[string]string{"Siegen-Wittgenstein": pipeline.KreisSiegenWittgenstein, "Olpe": pipeline.KreisOlpe, "zusammen": "alle"}
-	weekMeasure = map[string]string{"Betreute Kunden am Wochenende": "bestand", "Neue Zugänge": "zugaenge", "Abgänge": "abgaenge",
+	weekMeasure = map[string]string{"Betreute Kunden am Sonntag der Woche": "bestand", "Neue Zugänge": "zugaenge", "Abgänge": "abgaenge",
 		"im Integrationskurs": "status/ik", "in einer Maßnahme": "status/massn", "mit besonderem Förderbedarf": "foerder",
 		"Aufnahmen von Beschäftigung und Ausbildung": "start/int", "Minijobs, Praktika und EQ": "start/sonst"}
 	reasonKeys  = map[string]string{"Arbeit oder Ausbildung": "int", "Umzug": "umz", "Einbürgerung": "einb", "Rückkehr": "rueck", "sonstige Gründe": "sonst", "Grund unbekannt": "unbekannt"}
@@ -552,7 +552,7 @@ func (a *attacker) read(p page) {
 					}
 				}
 			}
-		case tb.caption == "Neue Zugänge je Woche nach Kreis", tb.caption == "Betreute Kunden am Wochenende nach Status",
+		case tb.caption == "Neue Zugänge je Woche nach Kreis", tb.caption == "Betreute Kunden am Sonntag jeder Woche nach Status",
 			tb.caption == "Abgänge je Woche nach Grund", tb.caption == "Beratungen je Woche nach Zielgruppe":
 			for _, row := range tb.rows {
 				m, ok := weekOf(row[0])
@@ -565,7 +565,7 @@ func (a *attacker) read(p page) {
 					switch tb.caption {
 					case "Neue Zugänge je Woche nach Kreis":
 						key = weekKey("zugaenge", kreisCols[col], m)
-					case "Betreute Kunden am Wochenende nach Status":
+					case "Betreute Kunden am Sonntag jeder Woche nach Status":
 						key = weekKey("status/"+statusNames[col], "alle", m)
 					case "Abgänge je Woche nach Grund":
 						key = weekKey("abgang/"+reasonKeys[col], "alle", m)

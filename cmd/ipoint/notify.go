@@ -84,12 +84,27 @@ der BA als * ausgewiesen (unter %d Fällen).
 
 Diese Mail wurde von ipoint automatisch versandt.
 `, r.Period, h.cfg.Reports.K)
-	att := []mail.Attachment{{Name: filepath.Base(r.Path), ContentType: "text/html; charset=utf-8", Data: data}}
+	att := []mail.Attachment{{Name: attachmentName(r.Path), ContentType: "text/html; charset=utf-8", Data: data}}
 	if err := sendMail(ctx, h, h.cfg.Mail.WeeklyReport, subject, body, att); err != nil {
 		return "", err
 	}
 	fmt.Fprintf(h.e.stdout, "Wochenbericht %s an %d Empfänger versandt.\n", r.Period, len(h.cfg.Mail.WeeklyReport))
 	return fmt.Sprintf("an %d Empfänger", len(h.cfg.Mail.WeeklyReport)), nil
+}
+
+// attachmentName names a report file by its period, so that a week's attachment does
+// not overwrite last week's in a download folder: 2026/KW48/wochenbericht-v2.html is
+// wochenbericht_2026-KW48-v2.html.
+func attachmentName(path string) string {
+	dir, file := filepath.Split(path)
+	period := filepath.Base(filepath.Clean(dir))
+	year := filepath.Base(filepath.Dir(filepath.Clean(dir)))
+	stem, ext := strings.TrimSuffix(file, ".html"), ".html"
+	version := ""
+	if i := strings.LastIndex(stem, "-v"); i > 0 {
+		stem, version = stem[:i], stem[i:]
+	}
+	return stem + "_" + year + "-" + period + version + ext
 }
 
 // jobGerman names a job for staff.

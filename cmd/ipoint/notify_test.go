@@ -91,8 +91,11 @@ func TestNoticeAndWeeklyReportByMail(t *testing.T) {
 		t.Fatal("no Wochenbericht in the archive")
 	}
 	want, _ := os.ReadFile(stored[len(stored)-1])
-	if got := files["wochenbericht.html"]; !bytes.Equal(got, want) {
+	if got := files[attachmentName(stored[len(stored)-1])]; !bytes.Equal(got, want) || !strings.HasPrefix(attachmentName(stored[len(stored)-1]), "wochenbericht_2026-KW") {
 		t.Errorf("attachment: %d bytes, archived report %d bytes (files %v)", len(got), len(want), len(files))
+	}
+	if got := attachmentName(filepath.Join("reports", "2026", "KW48", "wochenbericht-v2.html")); got != "wochenbericht_2026-KW48-v2.html" {
+		t.Errorf("attachment name %q", got)
 	}
 	// The password never reaches the output.
 	if strings.Contains(r.stdout+r.stderr, mailtest.Password) {
