@@ -124,7 +124,14 @@ func Cohorts(ctx context.Context, db *sql.DB, f *figures, year, month int, k, mi
 	var all []series
 	for _, c := range keys {
 		c := c
-		all = append(all, line(quarterLabel(c), func(p cohortPoint) bool { return p.cohort.Equal(c) && p.group == "alle" }))
+		name := quarterLabel(c)
+		switch {
+		case c.Before(r.First):
+			name += " (erst ab " + german.Date(r.First) + ")"
+		case c.AddDate(0, 3, -1).After(r.Stand):
+			name += " (laufend)"
+		}
+		all = append(all, line(name, func(p cohortPoint) bool { return p.cohort.Equal(c) && p.group == "alle" }))
 	}
 	ref := series{Name: "IAB: erwerbstätig nach 1 Jahr seit Zuzug (Befragung)", Dashed: true, Values: make([]any, maxMonth+1), Texts: make([]string, maxMonth+1)}
 	ref.Values[12] = iabReference[0].Rate

@@ -24,7 +24,7 @@ func loadMonths(ctx context.Context, db *sql.DB, upTo time.Time) ([]monthRow, er
 		aufnahmen_mini, aufnahmen_prak, aufnahmen_eq, integrationen_k2,
 		q.integrationsquote_12m, q.minijobquote_12m, q.bestand_durchschnitt_12m, coalesce(q.vollstaendig, false)
 		FROM mart_monat m LEFT JOIN mart_integrationsquote q USING (monat)
-		WHERE m.monat <= ?::DATE AND m.monat >= (SELECT date_trunc('month', erster_stichtag) FROM dim_stichtage)
+		WHERE m.monat <= ?::DATE AND m.monat >= (SELECT erster_stichtag FROM dim_stichtage) -- a month begun before the first delivery is not covered
 		ORDER BY m.monat`, upTo.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
@@ -54,6 +54,9 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	}
 	if r.Stand.Before(end) {
 		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert (Stand der Daten: %s)", german.MonthName(first.Month()), year, german.Date(r.Stand))
+	}
+	if first.Before(r.First) {
+		return nil, NoDataError{fmt.Sprintf("%s %d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", german.MonthName(first.Month()), year, german.Date(r.First))}
 	}
 	months, err := loadMonths(ctx, db, first)
 	if err != nil {

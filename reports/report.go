@@ -31,6 +31,7 @@ type Report struct {
 	Year        int       // ISO year (weekly) or calendar year
 	Number      int       // ISO week or month
 	Stand       time.Time // the newest Stichtag the report rests on
+	First       time.Time // the first Stichtag delivered: earlier periods are not covered
 	DataVersion string    // the manifest's hash
 	Digest      string    // of the figures it shows (figureDigest)
 	K           int64     // suppression threshold

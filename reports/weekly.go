@@ -32,6 +32,12 @@ var exitReasons = []string{"Arbeit oder Ausbildung", "Umzug", "Einbürgerung", "
 func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64) (*Report, error) {
 	monday := isoMonday(year, week)
 	r := &Report{Kind: KindWeekly, Title: "Wochenbericht", Year: year, Number: week, K: k}
+	if err := loadStand(ctx, db, r); err != nil {
+		return nil, err
+	}
+	if monday.Before(r.First) {
+		return nil, NoDataError{fmt.Sprintf("KW %02d/%d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", week, year, german.Date(r.First))}
+	}
 	by, weeks, err := loadWeeks(ctx, db, monday)
 	if err != nil {
 		return nil, err
@@ -39,9 +45,6 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	_, ok := by[monday]
 	if !ok {
 		return nil, NoDataError{fmt.Sprintf("keine Zahlen für KW %02d/%d in der Auswertungsdatenbank", week, year)}
-	}
-	if err := loadStand(ctx, db, r); err != nil {
-		return nil, err
 	}
 	end := monday.AddDate(0, 0, 6)
 	if r.Stand.Before(end) {
@@ -142,7 +145,9 @@ func loadWeeks(ctx context.Context, db *sql.DB, monday time.Time) (map[time.Time
 	rows, err := db.QueryContext(ctx, `SELECT montag, kreis, zugaenge,
 		abgaenge_int, abgaenge_umz, abgaenge_einb, abgaenge_rueck, abgaenge_sonst, abgaenge_unbekannt,
 		bestand, foerderbedarf, bestand_al, bestand_as, bestand_massn, bestand_ik, bestand_erw, bestand_na
-		FROM mart_woche_kreis WHERE montag BETWEEN ?::DATE - INTERVAL 371 DAY AND ?::DATE ORDER BY montag, kreis`,
+		FROM mart_woche_kreis WHERE montag BETWEEN ?::DATE - INTERVAL 371 DAY AND ?::DATE
+		  AND montag >= (SELECT erster_stichtag FROM dim_stichtage) -- a week begun before the first delivery is not covered
+		ORDER BY montag, kreis`,
 		monday.Format(time.DateOnly), monday.Format(time.DateOnly))
 	if err != nil {
 		return nil, nil, err
@@ -169,10 +174,10 @@ func loadWeeks(ctx context.Context, db *sql.DB, monday time.Time) (map[time.Time
 }
 
 func loadStand(ctx context.Context, db *sql.DB, r *Report) error {
-	if err := db.QueryRowContext(ctx, `SELECT stand FROM dim_stichtage`).Scan(&r.Stand); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT stand, erster_stichtag FROM dim_stichtage`).Scan(&r.Stand, &r.First); err != nil {
 		return err
 	}
-	r.Stand = r.Stand.UTC()
+	r.Stand, r.First = r.Stand.UTC(), r.First.UTC()
 	return db.QueryRowContext(ctx, `SELECT coalesce(any_value(datenversion), '') FROM core_lieferungen`).Scan(&r.DataVersion)
 }
 

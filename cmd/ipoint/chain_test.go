@@ -20,7 +20,8 @@ import (
 func TestChain(t *testing.T) {
 	home := t.TempDir()
 	vars := map[string]string{"IPOINT_HOME": home}
-	for _, args := range [][]string{{"init"}, {"generate", "--days", "40", "--scale", "0.2", "--as-of", "2026-11-24"}} {
+	// 62 days: the first Stichtag is 24.09.2026, so October is a whole month.
+	for _, args := range [][]string{{"init"}, {"generate", "--days", "62", "--scale", "0.2", "--as-of", "2026-11-24"}} {
 		if r := call(t, vars, args...); r.code != exitOK {
 			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
 		}
@@ -200,9 +201,11 @@ func checkReports(t *testing.T, vars map[string]string, home string) {
 	if err != nil || !strings.Contains(string(idx), `href="2026/KW47/wochenbericht.html"`) {
 		t.Errorf("index: %v\n%s", err, idx)
 	}
+	results := map[string]*browser.Result{}
 	for _, f := range append(files, "index.html") {
 		shot := filepath.Join("..", "..", "build", "screenshots", strings.ReplaceAll(f, "/", "-")+".png")
 		res, err := browser.Check(context.Background(), filepath.Join(root, f), shot)
+		results[f] = res
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -217,7 +220,16 @@ func checkReports(t *testing.T, vars map[string]string, home string) {
 		}
 	}
 	for _, f := range files {
-		printCheck(t, filepath.Join(root, f), filepath.Join("..", "..", "build", "print", strings.TrimSuffix(strings.ReplaceAll(f, "/", "-"), ".html")))
+		printCheck(t, filepath.Join(root, f), filepath.Join("..", "..", "build", "print", strings.TrimSuffix(strings.ReplaceAll(f, "/", "-"), ".html")), results[f])
+	}
+	// Periods the deliveries do not cover are refused: before the first Stichtag, and not
+	// yet complete.
+	for _, c := range [][]string{{"--week", "2026-W39", "KW 39/2026 ist nicht vollständig geliefert: die Lieferungen beginnen am 24.09.2026"},
+		{"--month", "2026-09", "September 2026 ist nicht vollständig geliefert: die Lieferungen beginnen am 24.09.2026"},
+		{"--month", "2026-11", "November 2026 ist noch nicht vollständig geliefert"}} {
+		if r := call(t, vars, "report", c[0], c[1]); r.code != exitFailure || !strings.Contains(r.stderr, c[2]) {
+			t.Errorf("report %s %s: %d %s", c[0], c[1], r.code, r.stderr)
+		}
 	}
 	if r := call(t, vars, "report", "--week", "2026-W49"); r.code != exitFailure || !strings.Contains(r.stderr, "KW 49/2026") {
 		t.Errorf("future week: %d %s", r.code, r.stderr)
@@ -227,11 +239,12 @@ func checkReports(t *testing.T, vars map[string]string, home string) {
 	}
 }
 
-// printCheck prints a report to PDF on A4 (Chromium) and checks the printed text: every
-// chart's title, and for every chart its first and last category and each series name
-// of a legend are on paper (a cut axis or a legend turned into pages loses them); the
-// figures' tables are printed too. Page images go to pages (build/print/…) for a look.
-func printCheck(t *testing.T, path, pages string) {
+// printCheck prints a report to PDF on A4 (Chromium) and checks what is on paper: every
+// chart's title and its first and last category (in the chart and in its table, which
+// prints too); and from the chart as drawn for print (res, from the browser): every
+// series of a legend named, no text outside the drawing. Page images go to pages
+// (build/print/…) for a look.
+func printCheck(t *testing.T, path, pages string, res *browser.Result) {
 	t.Helper()
 	os.RemoveAll(pages)
 	pdf := filepath.Join(t.TempDir(), "bericht.pdf")
@@ -243,39 +256,51 @@ func printCheck(t *testing.T, path, pages string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Join(strings.Fields(p.Text), " ")
-	in := func(s string) bool { return strings.Contains(text, strings.Join(strings.Fields(s), " ")) }
-	re := regexp.MustCompile(`(?s)<figure>.*?<h3>(.*?)</h3>.*?<table>.*?<thead><tr>(.*?)</tr></thead>.*?<tbody>(.*?)</tbody>`)
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	text := norm(p.Text)
+	re := regexp.MustCompile(`(?s)<figure>.*?<h3>(.*?)</h3>.*?data-id="([^"]+)".*?<thead><tr>(.*?)</tr></thead>.*?<tbody>(.*?)</tbody>`)
 	figures := re.FindAllStringSubmatch(string(page), -1)
 	if len(figures) == 0 {
 		t.Fatalf("%s: no charts found", path)
 	}
+	drawn := map[string]browser.Chart{}
+	for _, c := range res.Charts {
+		drawn[c.ID] = c
+	}
 	cell := regexp.MustCompile(`<t[hd][^>]*>(.*?)</t[hd]>`)
 	for _, fg := range figures {
-		title := html.UnescapeString(fg[1])
-		if !in(title) {
+		title, id := html.UnescapeString(fg[1]), fg[2]
+		if !strings.Contains(text, norm(title)) {
 			t.Errorf("%s: chart %q not printed", path, title)
 			continue
 		}
 		var series []string
-		for _, h := range cell.FindAllStringSubmatch(fg[2], -1)[1:] {
+		for _, h := range cell.FindAllStringSubmatch(fg[3], -1)[1:] {
 			series = append(series, html.UnescapeString(h[1]))
 		}
-		rows := regexp.MustCompile(`(?s)<tr>(.*?)</tr>`).FindAllStringSubmatch(fg[3], -1)
+		rows := regexp.MustCompile(`(?s)<tr>(.*?)</tr>`).FindAllStringSubmatch(fg[4], -1)
 		var labels []string
 		for _, r := range rows {
 			labels = append(labels, html.UnescapeString(cell.FindStringSubmatch(r[1])[1]))
 		}
-		// Each label appears in the chart and in its printed table: twice at least.
 		for _, l := range []string{labels[0], labels[len(labels)-1]} {
-			if n := strings.Count(text, strings.Join(strings.Fields(l), " ")); n < 2 {
+			if n := strings.Count(text, norm(l)); n < 2 {
 				t.Errorf("%s: chart %q: category %q printed %d times (axis cut off or table missing)", path, title, l, n)
 			}
 		}
+		c, ok := drawn[id]
+		if !ok || c.PrintOutside > 0 {
+			t.Errorf("%s: chart %q for print: %+v", path, title, c)
+			continue
+		}
+		have := map[string]bool{}
+		for _, x := range c.PrintTexts {
+			have[norm(x)] = true
+		}
 		if len(series) > 1 {
 			for _, s := range series {
-				if strings.Count(text, strings.Join(strings.Fields(s), " ")) < 2 {
-					t.Errorf("%s: chart %q: series %q not in the printed legend and table", path, title, s)
+				if !have[norm(s)] {
+					t.Errorf("%s: chart %q: series %q not in the printed legend %q", path, title, s, c.PrintTexts)
 				}
 			}
 		}

@@ -25,6 +25,10 @@ type Chart struct {
 	Series   int    `json:"series"`   // series the ECharts instance holds (-1: no instance)
 	Painted  int    `json:"painted"`  // non-transparent pixels of its canvas
 	Canvas   bool   `json:"canvas"`
+	// The chart as drawn for print (static SVG): its texts, and how many of them lie
+	// outside the drawing (cut off on paper).
+	PrintTexts   []string `json:"printTexts"`
+	PrintOutside int      `json:"printOutside"`
 }
 
 // Result is what the browser found of one report.
@@ -55,8 +59,30 @@ const harness = `<script>
           var d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
           for (var i = 3; i < d.length; i += 4) { if (d[i] !== 0) { painted++; } }
         }
+        var texts = [], outside = 0;
+        if (window.ipointDrawForPrint) {
+          window.ipointDrawForPrint();
+          var p = document.getElementById("print-" + el.getAttribute("data-id"));
+          var svg = p && p.querySelector("svg");
+          if (svg) {
+            // Measured at the drawing's own size.
+            p.style.display = "block"; p.style.width = svg.viewBox.baseVal.width + "px";
+            var vb = svg.viewBox.baseVal;
+            svg.querySelectorAll("text").forEach(function (t) {
+              texts.push(t.textContent);
+              var b = t.getBBox(), m = t.getCTM();
+              if (!m) { return; }
+              var pts = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]].map(function (q) {
+                return { x: m.a * q[0] + m.c * q[1] + m.e, y: m.b * q[0] + m.d * q[1] + m.f };
+              });
+              if (pts.some(function (q) { return q.x < -1 || q.y < -1 || q.x > vb.width + 1 || q.y > vb.height + 1; })) { outside++; }
+            });
+            p.style.display = ""; p.style.width = "";
+          }
+        }
         out.charts.push({ id: el.getAttribute("data-id"), expected: +el.getAttribute("data-series"),
-          series: inst ? inst.getOption().series.length : -1, painted: painted, canvas: !!canvas });
+          series: inst ? inst.getOption().series.length : -1, painted: painted, canvas: !!canvas,
+          printTexts: texts, printOutside: outside });
       });
       var pre = document.createElement("pre");
       pre.id = "ipoint-harness";
@@ -171,6 +197,9 @@ func (r *Result) Problems() []string {
 	for _, c := range r.Charts {
 		if !c.Canvas || c.Series != c.Expected || c.Expected == 0 || c.Painted < 1000 {
 			out = append(out, fmt.Sprintf("chart %s: canvas %v, %d of %d series, %d pixels painted", c.ID, c.Canvas, c.Series, c.Expected, c.Painted))
+		}
+		if len(c.PrintTexts) == 0 || c.PrintOutside > 0 {
+			out = append(out, fmt.Sprintf("chart %s for print: %d texts, %d of them outside the drawing", c.ID, len(c.PrintTexts), c.PrintOutside))
 		}
 	}
 	return out
