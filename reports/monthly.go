@@ -218,8 +218,6 @@ func joinSemi(p []string) string {
 	return out
 }
 
-func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
-
 // percentValue reads back a share as shown ("12,3 %") for the chart.
 func percentValue(text string) float64 {
 	var whole, tenth int64

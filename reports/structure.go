@@ -227,13 +227,6 @@ func (s *structure) register(f *figures) {
 	}
 }
 
-func kreisOrNone(k string) string {
-	if k == "" {
-		return "ohne"
-	}
-	return k
-}
-
 var (
 	sexKeys         = []string{"m", "w", "d", "o", "unbekannt"}
 	ageGroups       = []string{"unter 25", "25 bis unter 35", "35 bis unter 45", "45 bis unter 55", "55 und älter", "unbekannt"}

@@ -471,11 +471,6 @@ func (a *attacker) lessEq(terms ...suppress.Term) {
 	a.sys.AtMost(terms...)
 }
 
-func (a *attacker) shown(key string) (int64, bool) {
-	c, ok := a.seen[key]
-	return c.value, ok && !c.hidden
-}
-
 var (
 	kreisCols   = map[string]string{"Siegen-Wittgenstein": pipeline.KreisSiegenWittgenstein, "Olpe": pipeline.KreisOlpe, "zusammen": "alle"}
 	weekMeasure = map[string]string{"Betreute Kunden am Sonntag der Woche": "bestand", "Neue Zugänge": "zugaenge", "Abgänge": "abgaenge",
