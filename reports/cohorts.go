@@ -63,7 +63,7 @@ func Cohorts(ctx context.Context, db *sql.DB, f *figures, year, month int, k, mi
 		return nil, err
 	}
 	if len(pts) == 0 {
-		return nil, NoDataError{"keine Zugangskohorten in der Auswertungsdatenbank"}
+		return nil, NoDataError{"keine Zugangskohorten in der Auswertungsdatenbank (noch keine Lieferungen für den Zeitraum)"}
 	}
 	maxMonth := 12
 	for _, p := range pts {

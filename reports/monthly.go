@@ -63,7 +63,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		return nil, err
 	}
 	if len(months) == 0 || !months[len(months)-1].month.Equal(first) {
-		return nil, NoDataError{fmt.Sprintf("keine Zahlen für %s %d in der Auswertungsdatenbank", german.MonthName(first.Month()), year)}
+		return nil, NoDataError{fmt.Sprintf("keine Zahlen für %s %d in der Auswertungsdatenbank (noch keine Lieferungen für den Zeitraum)", german.MonthName(first.Month()), year)}
 	}
 	if len(months) > 24 {
 		months = months[len(months)-24:]

@@ -141,7 +141,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		_, err := p.load(ctx, db, f, set)
 		var nd NoDataError
 		if errors.As(err, &nd) && p.byDefault {
-			done = append(done, Published{Outcome: "nicht erstellt: " + nd.Msg + " (noch keine Lieferungen für den Zeitraum)"})
+			done = append(done, Published{Outcome: "nicht erstellt: " + nd.Msg})
 			continue
 		}
 		if err != nil {

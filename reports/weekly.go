@@ -44,7 +44,7 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	}
 	_, ok := by[monday]
 	if !ok {
-		return nil, NoDataError{fmt.Sprintf("keine Zahlen für KW %02d/%d in der Auswertungsdatenbank", week, year)}
+		return nil, NoDataError{fmt.Sprintf("keine Zahlen für KW %02d/%d in der Auswertungsdatenbank (noch keine Lieferungen für den Zeitraum)", week, year)}
 	}
 	end := monday.AddDate(0, 0, 6)
 	if r.Stand.Before(end) {

@@ -53,8 +53,10 @@ func TestRunStatusLockRetention(t *testing.T) {
 		t.Fatalf("run history: %v, %d runs", err, len(history))
 	}
 	first := history[0]
+	// Two reports: the Wochenbericht and the Verlaufsbericht; the 40 days begin in the
+	// middle of October, which gets no Monatsbericht.
 	if first.Outcome != runs.Problems || first.ExitCode != exitProblems || first.Files == 0 || first.Rows == 0 ||
-		first.Rejected == 0 || first.Quarant == 0 || len(first.Reports) != 3 || len(first.Stages) != 3 {
+		first.Rejected == 0 || first.Quarant == 0 || len(first.Reports) != 2 || len(first.Stages) != 3 {
 		t.Errorf("first run recorded as %+v", first)
 	}
 	for _, s := range first.Stages {
@@ -580,7 +582,11 @@ func TestFirstNights(t *testing.T) {
 		t.Fatal(r.stderr)
 	}
 	r = callAt(t, vars, time.Date(2026, 11, 19, 2, 30, 0, 0, time.UTC), "run")
-	for _, want := range []string{"Auswertungsdatenbank aufgebaut", "Wochenbericht KW 46/2026", "Bericht nicht erstellt: keine Zahlen für Oktober 2026",
+	// The week begun on 9.11. and October began before the first delivery (14.11.): not
+	// covered, so not published, with a note each; the first night still succeeds.
+	for _, want := range []string{"Auswertungsdatenbank aufgebaut",
+		"Bericht nicht erstellt: KW 46/2026 ist nicht vollständig geliefert: die Lieferungen beginnen am 14.11.2026",
+		"Bericht nicht erstellt: Oktober 2026 ist nicht vollständig geliefert: die Lieferungen beginnen am 14.11.2026",
 		"aktualitaet"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("first nights lack %q", want)
