@@ -345,3 +345,22 @@ func TestPaletteContrast(t *testing.T) {
 		t.Errorf("a single series has a legend: %.400s", one.Option)
 	}
 }
+
+// TestCompareToMean: the summary names a rise and a drop with their size, and says when
+// a week is about average.
+func TestCompareToMean(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		mean float64
+		want string
+	}{
+		{41, 45.5, "41 neue Zugänge, 10 % unter dem Schnitt der vier Vorwochen (45,5)."},
+		{52, 40, "52 neue Zugänge, 30 % über dem Schnitt der vier Vorwochen (40,0)."},
+		{44, 45, "44 neue Zugänge, etwa so viele wie im Schnitt der vier Vorwochen (45,0)."},
+		{3, 0, "3 neue Zugänge; in den vier Vorwochen keine."},
+	} {
+		if got := compareToMean(c.n, c.mean, "neue Zugänge"); got != c.want {
+			t.Errorf("%d against %.1f: %q, want %q", c.n, c.mean, got, c.want)
+		}
+	}
+}

@@ -550,14 +550,7 @@ func notable(wf *weekFigures, monday time.Time) []string {
 		avg += float64(p.value) / 4
 	}
 	if ok {
-		switch {
-		case avg > 0 && float64(regs.value) > 1.25*avg:
-			out = append(out, fmt.Sprintf("Deutlich mehr neue Zugänge als im Schnitt der Vorwochen: %s statt %s.", german.Int(regs.value), german.Decimal(avg, 1)))
-		case avg > 0 && float64(regs.value) < 0.75*avg:
-			out = append(out, fmt.Sprintf("Deutlich weniger neue Zugänge als im Schnitt der Vorwochen: %s statt %s.", german.Int(regs.value), german.Decimal(avg, 1)))
-		default:
-			out = append(out, fmt.Sprintf("Neue Zugänge im Rahmen der Vorwochen: %s (Schnitt %s).", german.Int(regs.value), german.Decimal(avg, 1)))
-		}
+		out = append(out, compareToMean(regs.value, avg, "neue Zugänge"))
 	}
 	cur := wf.get("bestand", "alle", monday)
 	if prev := monday.AddDate(0, 0, -7); wf.has[prev] {
@@ -586,6 +579,23 @@ func notable(wf *weekFigures, monday time.Time) []string {
 		}
 	}
 	return out
+}
+
+// compareToMean says how a week's count compares with the mean of the four weeks
+// before, honestly: the difference in percent whenever it is 5 % or more, "etwa so viele"
+// below that ("41 neue Zugänge, 10 % unter dem Schnitt der vier Vorwochen (45,5)").
+func compareToMean(n int64, mean float64, plural string) string {
+	if mean <= 0 {
+		return fmt.Sprintf("%s %s; in den vier Vorwochen keine.", german.Int(n), plural)
+	}
+	diff := (float64(n) - mean) / mean * 100
+	switch {
+	case diff >= 5:
+		return fmt.Sprintf("%s %s, %s %% über dem Schnitt der vier Vorwochen (%s).", german.Int(n), plural, german.Decimal(diff, 0), german.Decimal(mean, 1))
+	case diff <= -5:
+		return fmt.Sprintf("%s %s, %s %% unter dem Schnitt der vier Vorwochen (%s).", german.Int(n), plural, german.Decimal(-diff, 0), german.Decimal(mean, 1))
+	}
+	return fmt.Sprintf("%s %s, etwa so viele wie im Schnitt der vier Vorwochen (%s).", german.Int(n), plural, german.Decimal(mean, 1))
 }
 
 var (
