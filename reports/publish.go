@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"ipoint/reports/suppress"
@@ -33,6 +34,35 @@ type Published struct {
 	Path          string // in the archive
 	Outcome       string // Store's word: new, unchanged, a new version
 	Weekly        bool
+	// Summary is what a mail's body says of the report: the key figures together (and
+	// per Kreis), then the sentences on what changed. Only figures the report shows.
+	Summary []string
+}
+
+// summary lists a report's key figures and its sentences for a mail body.
+func summary(r *Report) []string {
+	var out []string
+	if r.Keys != nil {
+		for _, row := range r.Keys.Rows {
+			if len(row.Cells) < 3 || strings.HasPrefix(row.Name, "davon") || strings.HasPrefix(row.Name, "Anteil") || strings.HasPrefix(row.Name, "Abdeckung") {
+				continue
+			}
+			total := row.Cells[len(Kreise)]
+			if r.Kind != KindWeekly {
+				total = row.Cells[0]
+			}
+			line := row.Name + ": " + total
+			if r.Kind == KindWeekly {
+				var parts []string
+				for i, kr := range Kreise {
+					parts = append(parts, kr.Name+" "+row.Cells[i])
+				}
+				line += " (" + strings.Join(parts, ", ") + ")"
+			}
+			out = append(out, line)
+		}
+	}
+	return append(out, r.Text...)
 }
 
 // Settings are the confidentiality settings a publication runs with.
@@ -170,7 +200,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		if err != nil {
 			return done, err
 		}
-		done = append(done, Published{Title: r.Title, Period: r.Period, Path: path, Outcome: outcome, Weekly: p.weekly})
+		done = append(done, Published{Title: r.Title, Period: r.Period, Path: path, Outcome: outcome, Weekly: p.weekly, Summary: summary(r)})
 	}
 	return done, WriteIndex(dir)
 }

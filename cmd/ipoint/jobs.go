@@ -160,7 +160,7 @@ func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report
 		for _, r := range done {
 			printPublished(h.e.stdout, r)
 			if r.Path != "" {
-				out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly})
+				out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Summary: r.Summary})
 			}
 		}
 		return out, err

@@ -74,16 +74,23 @@ func mailWeekly(ctx context.Context, h home, r jobs.Report) (string, error) {
 		return "", err
 	}
 	subject := fmt.Sprintf("Wochenbericht %s – Integration Point Siegen-Wittgenstein/Olpe", r.Period)
+	var figures strings.Builder
+	for _, l := range r.Summary {
+		fmt.Fprintf(&figures, "  - %s\n", l)
+	}
+	if figures.Len() > 0 {
+		figures.WriteString("\n")
+	}
 	body := fmt.Sprintf(`Guten Tag,
 
-anbei der Wochenbericht %s des Integration Point Siegen-Wittgenstein/Olpe.
+anbei der Wochenbericht %s des Integration Point Siegen-Wittgenstein/Olpe. Das Wichtigste:
 
-Die Datei öffnet sich in jedem Browser, auch ohne Internetverbindung, und lässt sich
+%sDie Datei öffnet sich in jedem Browser, auch ohne Internetverbindung, und lässt sich
 auf A4 drucken. Kleine Fallzahlen sind nach den Geheimhaltungsregeln der Statistik
 der BA als * ausgewiesen (unter %d Fällen).
 
 Diese Mail wurde von ipoint automatisch versandt.
-`, r.Period, h.cfg.Reports.K)
+`, r.Period, figures.String(), h.cfg.Reports.K)
 	att := []mail.Attachment{{Name: attachmentName(r.Path), ContentType: "text/html; charset=utf-8", Data: data}}
 	if err := sendMail(ctx, h, h.cfg.Mail.WeeklyReport, subject, body, att); err != nil {
 		return "", err

@@ -83,7 +83,9 @@ func TestNoticeAndWeeklyReportByMail(t *testing.T) {
 		t.Fatalf("weekly mail: %d mails", len(msgs))
 	}
 	subject, body, files := readMail(t, msgs[1].Data)
-	if !strings.HasPrefix(subject, "Wochenbericht KW") || !strings.Contains(body, "ohne Internetverbindung") {
+	if !strings.HasPrefix(subject, "Wochenbericht KW") || !strings.Contains(body, "ohne Internetverbindung") ||
+		!regexp.MustCompile(`- Betreute Kunden am Sonntag der Woche: [0-9.]+ \(Siegen-Wittgenstein [0-9.*]+, Olpe [0-9.*]+\)`).MatchString(body) ||
+		!strings.Contains(body, "- Neue Zugänge: ") {
 		t.Errorf("weekly mail: %q\n%s", subject, body)
 	}
 	stored, _ := filepath.Glob(filepath.Join(home, "reports", "2026", "KW*", "wochenbericht*.html"))

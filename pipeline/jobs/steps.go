@@ -27,9 +27,10 @@ type TransformResult struct {
 
 // Report is one rendered report.
 type Report struct {
-	Path   string
-	Period string
-	Weekly bool
+	Path    string
+	Period  string
+	Weekly  bool
+	Summary []string // key figures and sentences for a mail's body
 }
 
 // Steps is the work a job's stages do, wired by the command line. A job uses the
