@@ -110,6 +110,10 @@ func (s chartSpec) build() Chart {
 		ch.Validate()
 		raw = []byte(ch.JSONNotEscaped())
 	}
+	if marked, ok := markWithheld(raw, s); ok {
+		raw = marked
+		c.Series++
+	}
 	var buf bytes.Buffer
 	// Compact, and escape <, > and & so that no label can end the script element.
 	_ = json.Compact(&buf, raw)
@@ -161,4 +165,50 @@ func countSeries(name string, values []fig) series {
 		s.Texts = append(s.Texts, v.text())
 	}
 	return s
+}
+
+// Withheld is the name of the marker series that shows where a value is withheld.
+const Withheld = "* geheim gehalten"
+
+// markWithheld adds a series of markers labelled "*" at the base of every category where
+// a value is withheld, so that a gap is not read as zero (the table under the chart says
+// which value). Charts without a withheld value are left as they are.
+func markWithheld(raw []byte, s chartSpec) ([]byte, bool) {
+	var points []any
+	some := false
+	for i := range s.Labels {
+		hidden := false
+		for _, se := range s.Series {
+			if i < len(se.Texts) && se.Texts[i] == "*" {
+				hidden = true
+			}
+		}
+		switch {
+		case hidden && s.Horizontal:
+			points = append(points, []any{0, i})
+		case hidden:
+			points = append(points, []any{i, 0})
+		default:
+			points = append(points, "-")
+		}
+		some = some || hidden
+	}
+	if !some {
+		return raw, false
+	}
+	var opt map[string]any
+	if err := json.Unmarshal(raw, &opt); err != nil {
+		return raw, false
+	}
+	series, _ := opt["series"].([]any)
+	opt["series"] = append(series, map[string]any{
+		"name": Withheld, "type": "scatter", "data": points, "symbol": "triangle", "symbolSize": 9,
+		"itemStyle": map[string]any{"color": "#1a1a1a"}, "z": 10, "tooltip": map[string]any{"show": false},
+		"label": map[string]any{"show": true, "formatter": "*", "position": "top", "fontWeight": "bold"},
+	})
+	out, err := json.Marshal(opt)
+	if err != nil {
+		return raw, false
+	}
+	return out, true
 }
