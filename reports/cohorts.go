@@ -32,7 +32,7 @@ func Cohorts(ctx context.Context, db *sql.DB, f *figures, year, month int, k, mi
 	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 	end := first.AddDate(0, 1, -1)
 	r := &Report{Kind: KindCohorts, Title: "Verlaufsbericht", Year: year, Number: month, K: k,
-		Period: fmt.Sprintf("Zugangskohorten, Stand %s", german.Date(end))}
+		Period: fmt.Sprintf("Zugangskohorten bis Ende %s %d", german.MonthName(first.Month()), year)}
 	if err := loadStand(ctx, db, r); err != nil {
 		return nil, err
 	}

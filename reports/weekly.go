@@ -56,7 +56,13 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	if err != nil {
 		return nil, err
 	}
-	coverage, err := latestCoverage(ctx, db, end)
+	// Composition and coverage at the newest month end the data reach, up to a week after
+	// the week (a Wochenbericht written on the 1st shows the month just ended).
+	monthEnd := end.AddDate(0, 0, 7)
+	if r.Stand.Before(monthEnd) {
+		monthEnd = r.Stand
+	}
+	coverage, err := latestCoverage(ctx, db, monthEnd)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +114,7 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	entwicklung.Charts = append(entwicklung.Charts, bc)
 	r.Sections = append(r.Sections, entwicklung)
 
-	structure, err := structureSection(ctx, db, f, end)
+	structure, err := structureSection(ctx, db, f, monthEnd)
 	if err != nil {
 		return nil, err
 	}
