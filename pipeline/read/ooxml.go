@@ -237,6 +237,15 @@ func ScanSheet(b []byte, sst *SharedStrings) (*Sheet, error) {
 				if n, err := strconv.Atoi(t.attr("r")); err == nil {
 					num = n
 				}
+				if num <= ws.Last || num < 1 {
+					// Rows are numbered from 1 upwards (ECMA-376 §18.3.1.73): a row out of
+					// order is a broken sheet, not a row to place.
+					if fail == nil {
+						fail = fmt.Errorf("row %d after row %d", num, ws.Last)
+					}
+					cur = nil
+					return
+				}
 				cur = &SheetRow{Record: Record{Line: num, Start: t.start}, Num: num, Empty: fmt.Sprintf("<%s r=\"%d\"/>", t.qname, num)}
 				ws.Last, col = num, 0
 			}
