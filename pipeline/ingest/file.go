@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"ipoint/pipeline"
@@ -73,7 +74,7 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 	}
 	var err error
 	if j.stamp, err = stampOf(f.path); err != nil {
-		j.skip = "nicht lesbar: " + err.Error()
+		j.skip, j.detail = unreadable(err), err.Error()
 		return j
 	}
 	defer func() {
@@ -99,7 +100,7 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 		o, rerr := r.read(f, j.entry, pz)
 		if err := <-hashed; err != nil {
 			o.abort()
-			j.skip = "nicht lesbar: " + err.Error()
+			j.skip, j.detail = unreadable(err), err.Error()
 			return j
 		}
 		j.entry.SHA256, j.entry.Size = sha, size
@@ -114,7 +115,7 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 		j.o, j.err = o, rerr
 	} else {
 		if j.entry.SHA256, j.entry.Size, err = lake.HashFile(f.path); err != nil {
-			j.skip = "nicht lesbar: " + err.Error()
+			j.skip, j.detail = unreadable(err), err.Error()
 			return j
 		}
 		if r.known[name+" "+j.entry.SHA256] {
@@ -129,9 +130,28 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 	}
 	var pe *fs.PathError
 	if errors.As(j.err, &pe) {
-		j.skip, j.err = "nicht lesbar: "+pe.Error(), nil
+		j.skip, j.detail, j.err = unreadable(pe), pe.Error(), nil
 	}
 	return j
+}
+
+// unreadable says in German why the system could not read a file, and what to do; the
+// operating system's own (English) words go to the log.
+func unreadable(err error) string {
+	var errno syscall.Errno
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "nicht lesbar: während der Übernahme entfernt; wird sie neu geliefert, übernimmt sie der nächste Lauf"
+	case errors.Is(err, fs.ErrPermission):
+		return "nicht lesbar: keine Leserechte für das Konto, unter dem ipoint läuft; Rechte der Datei prüfen (z. B. Gruppe ipoint, Modus 0640)"
+	case errors.Is(err, syscall.EISDIR):
+		return "nicht lesbar: ein Ordner mit dem Namen einer Lieferung; Ordner aus dem Posteingang entfernen"
+	case errors.Is(err, syscall.EIO):
+		return "nicht lesbar: Lesefehler des Datenträgers; Datei neu liefern lassen und den Datenträger prüfen"
+	case errors.As(err, &errno):
+		return fmt.Sprintf("nicht lesbar: das Betriebssystem meldet einen Fehler (Nr. %d, Einzelheiten im Protokoll); die Datei bleibt im Posteingang", int(errno))
+	}
+	return "nicht lesbar: Einzelheiten im Protokoll; die Datei bleibt im Posteingang und wird beim nächsten Lauf erneut versucht"
 }
 
 // finish takes a prepared file into the lake, or aside (in the committer, in order).
@@ -141,7 +161,7 @@ func (r *run) finish(j *job) error {
 		// The file stays in the inbox; nothing of it is recorded.
 		j.o.abort()
 		r.sum.Skipped = append(r.sum.Skipped, Quarantined{Name: name, Reason: j.skip})
-		r.opt.Log.Warn("file left in the inbox", "file", name)
+		r.opt.Log.Warn("file left in the inbox", "file", name, "detail", j.detail)
 		return nil
 	}
 	if j.dup {

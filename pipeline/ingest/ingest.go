@@ -228,8 +228,9 @@ type job struct {
 	o     *outcome
 	err   error
 	dup   bool
-	skip  string // why the file stays in the inbox for the next run
-	stamp stamp  // the file as it was read
+	skip   string // why the file stays in the inbox for the next run (German)
+	detail string // the system's own words on it, for the log
+	stamp  stamp  // the file as it was read
 }
 
 // stamp identifies the version of a file: a file replaced under the same name while a

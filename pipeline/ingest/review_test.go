@@ -1,9 +1,12 @@
 package ingest
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -53,8 +56,8 @@ func TestVanishedFileDoesNotStopTheRun(t *testing.T) {
 		t.Fatalf("scan: %v, %d files", err, len(files))
 	}
 	os.Remove(files[0].path)
-	if j := r.prepare(files[0], nil); j.skip == "" || j.err != nil {
-		t.Errorf("vanished file: skip %q, err %v", j.skip, j.err)
+	if j := r.prepare(files[0], nil); !strings.Contains(j.skip, "während der Übernahme entfernt") || j.err != nil || j.detail == "" {
+		t.Errorf("vanished file: skip %q, detail %q, err %v", j.skip, j.detail, j.err)
 	}
 	s := h.ingest(t)
 	if s.Ingested != 1 {
@@ -87,5 +90,26 @@ func TestPanicCostsOneFile(t *testing.T) {
 	testPanic = nil
 	if s := h.ingest(t); s.Ingested != 1 {
 		t.Errorf("next run: %d ingested, want the file left behind", s.Ingested)
+	}
+}
+
+// TestUnreadableInGerman: why a file stays in the inbox is said in German with what to
+// do, for every kind of system error; the system's English words never reach staff.
+func TestUnreadableInGerman(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EACCES}, "keine Leserechte"},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.ENOENT}, "während der Übernahme entfernt"},
+		{&fs.PathError{Op: "read", Path: "x", Err: syscall.EISDIR}, "ein Ordner"},
+		{&fs.PathError{Op: "read", Path: "x", Err: syscall.EIO}, "Lesefehler des Datenträgers"},
+		{&fs.PathError{Op: "read", Path: "x", Err: syscall.ENAMETOOLONG}, "meldet einen Fehler (Nr. 36"},
+		{errors.New("unexpected EOF"), "Einzelheiten im Protokoll"},
+	} {
+		got := unreadable(c.err)
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.err.Error()) {
+			t.Errorf("%v: %q", c.err, got)
+		}
 	}
 }
