@@ -223,11 +223,11 @@ type run struct {
 
 // job is one file read by a worker, waiting to be committed in order.
 type job struct {
-	f     file
-	entry lake.Entry
-	o     *outcome
-	err   error
-	dup   bool
+	f      file
+	entry  lake.Entry
+	o      *outcome
+	err    error
+	dup    bool
 	skip   string // why the file stays in the inbox for the next run (German)
 	detail string // the system's own words on it, for the log
 	stamp  stamp  // the file as it was read
