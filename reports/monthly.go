@@ -188,11 +188,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		return nil, err
 	}
 	r.Sections = append(r.Sections, courses)
-	structure, err := structureSection(ctx, db, f, end)
-	if err != nil {
-		return nil, err
-	}
-	if structure != nil {
+	if structure := structureSection(f, s); structure != nil {
 		r.Sections = append(r.Sections, *structure)
 	}
 	if r.Quality, err = loadQuality(ctx, db, first, end); err != nil {
@@ -220,9 +216,8 @@ func joinSemi(p []string) string {
 
 // percentValue reads back a share as shown ("12,3 %") for the chart.
 func percentValue(text string) float64 {
-	var whole, tenth int64
-	fmt.Sscanf(strings.NewReplacer(".", "", ",", " ").Replace(strings.TrimSuffix(text, " %")), "%d %d", &whole, &tenth)
-	return float64(whole) + float64(tenth)/10
+	v, _ := parsePercent(text)
+	return v
 }
 
 var courseKinds = []struct{ key, name string }{{"IK", "Integrationskurs"}, {"IK_ALPHA", "Alphabetisierungskurs"}, {"IK_JUGEND", "Jugendintegrationskurs"}, {"BSK", "Berufssprachkurs"}}

@@ -265,12 +265,11 @@ func countChart(f *figures, s *structure, id, title, desc, axis string, labels [
 		Series: []series{countSeries("Kunden", v)}}.build()
 }
 
-// structureSection shows the caseload at the latest month end up to upTo by origin,
+// structureSection shows a month end's caseload (loadStructure; nil: none) by origin,
 // age and sex, and German level.
-func structureSection(ctx context.Context, db *sql.DB, f *figures, upTo time.Time) (*Section, error) {
-	s, err := loadStructure(ctx, db, upTo)
-	if err != nil || s == nil {
-		return nil, err
+func structureSection(f *figures, s *structure) *Section {
+	if s == nil {
+		return nil
 	}
 	s.register(f)
 	day := german.Date(s.stichtag)
@@ -303,7 +302,7 @@ func structureSection(ctx context.Context, db *sql.DB, f *figures, upTo time.Tim
 	sec.Charts = append(sec.Charts, countChart(f, s, "sprachniveau", "Deutschkenntnisse",
 		"Säulendiagramm der betreuten Kunden am "+day+" nach ihrem Sprachniveau im Deutschen (Gemeinsamer Europäischer Referenzrahmen, A0: keine Kenntnisse).", "Sprachniveau",
 		levels, keysOf("sprachniveau", levels), false))
-	return sec, nil
+	return sec
 }
 
 // municipalityChart shows the caseload at the month end in the 18 municipalities.

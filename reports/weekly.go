@@ -114,11 +114,11 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	entwicklung.Charts = append(entwicklung.Charts, bc)
 	r.Sections = append(r.Sections, entwicklung)
 
-	structure, err := structureSection(ctx, db, f, monthEnd)
+	s, err := loadStructure(ctx, db, monthEnd)
 	if err != nil {
 		return nil, err
 	}
-	if structure != nil {
+	if structure := structureSection(f, s); structure != nil {
 		r.Sections = append(r.Sections, *structure)
 	}
 	if r.Quality, err = loadQuality(ctx, db, monday, end); err != nil {

@@ -176,7 +176,7 @@ func (r *run) finish(j *job) error {
 	if errors.As(j.err, &q) {
 		entry := j.entry
 		j.o.abort()
-		q.reason = lake.Clip(source.Said(q.reason), lake.MaxReasonBytes) // the summary, the manifest and the reason file
+		q.reason = pipeline.Clip(source.Said(q.reason), lake.MaxReasonBytes) // the summary, the manifest and the reason file
 		entry.Outcome, entry.ReasonKind, entry.Reason = lake.Quarantined, q.kind, q.reason
 		if j.o != nil {
 			entry.RowsRead, entry.Accepted, entry.Rejected = j.o.entry.RowsRead, j.o.entry.Accepted, j.o.entry.Rejected

@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"ipoint/pipeline"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Outcomes of a delivered file.
@@ -103,12 +103,12 @@ const (
 
 // capped returns e with its delivery-made text cut to the caps.
 func capped(e Entry) Entry {
-	e.Reason = Clip(e.Reason, MaxReasonBytes)
+	e.Reason = pipeline.Clip(e.Reason, MaxReasonBytes)
 	if len(e.Extra) > 0 {
 		n := len(e.Extra)
 		extra := make([]string, 0, min(n, MaxExtraNames+1))
 		for _, x := range e.Extra[:min(n, MaxExtraNames)] {
-			extra = append(extra, Clip(x, MaxExtraName))
+			extra = append(extra, pipeline.Clip(x, MaxExtraName))
 		}
 		if n > MaxExtraNames {
 			extra = append(extra, fmt.Sprintf("… und %d weitere", n-MaxExtraNames))
@@ -116,18 +116,6 @@ func capped(e Entry) Entry {
 		e.Extra = extra
 	}
 	return e
-}
-
-// Clip shortens s to at most n bytes at a character boundary, marking the cut with "…".
-func Clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // Find returns the latest entry of a file name, or nil.

@@ -205,7 +205,7 @@ func ShownNames(names []string) string {
 		if n = strings.TrimSpace(n); n == "" {
 			out = append(out, "(leer)")
 		} else {
-			out = append(out, clipTo(n, width))
+			out = append(out, pipeline.Clip(n, width))
 		}
 	}
 	if len(out) == 0 {
@@ -235,18 +235,6 @@ func nameLike(s string) bool {
 		digits = 0
 	}
 	return true
-}
-
-// clipTo shortens a text to n bytes at a character boundary.
-func clipTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // Said is the form every quarantine reason takes before staff read it (the summary, the

@@ -53,11 +53,13 @@ type Term struct {
 func Plus(key string) Term  { return Term{key, 1} }
 func Minus(key string) Term { return Term{key, -1} }
 
+type relTerm struct {
+	v    int // the figure's index
+	coef float64
+}
+
 type relation struct {
-	terms []struct {
-		v    int
-		coef float64
-	}
+	terms  []relTerm
 	atMost bool // Σ coef·x ≤ Σ coef·value instead of =
 	// explicit: the constant is rhs (Σ coef·x = rhs or ≤ rhs), not the values' sum: for
 	// what an attacker reads off a published difference, mean or share.
@@ -114,8 +116,14 @@ func (s *System) EqualTo(rhs float64, terms ...Term) { s.relateTo(false, rhs, te
 func (s *System) AtMostTo(rhs float64, terms ...Term) { s.relateTo(true, rhs, terms) }
 
 func (s *System) relateTo(atMost bool, rhs float64, terms []Term) {
-	var r relation
-	r.atMost, r.explicit, r.rhs = atMost, true, rhs
+	if r := (relation{terms: s.combine(terms), atMost: atMost, explicit: true, rhs: rhs}); len(r.terms) > 0 {
+		s.rels = append(s.rels, r)
+	}
+}
+
+// combine merges the terms of one figure and drops zero coefficients, in the order of
+// the figures.
+func (s *System) combine(terms []Term) []relTerm {
 	coef := map[int]int64{}
 	for _, t := range terms {
 		i, ok := s.index[t.Key]
@@ -124,18 +132,14 @@ func (s *System) relateTo(atMost bool, rhs float64, terms []Term) {
 		}
 		coef[i] += t.Coef
 	}
+	var out []relTerm
 	for i, c := range coef {
 		if c != 0 {
-			r.terms = append(r.terms, struct {
-				v    int
-				coef float64
-			}{i, float64(c)})
+			out = append(out, relTerm{i, float64(c)})
 		}
 	}
-	sort.Slice(r.terms, func(a, b int) bool { return r.terms[a].v < r.terms[b].v })
-	if len(r.terms) > 0 {
-		s.rels = append(s.rels, r)
-	}
+	sort.Slice(out, func(a, b int) bool { return out[a].v < out[b].v })
+	return out
 }
 
 // Sum adds total = Σ parts.
@@ -148,36 +152,15 @@ func (s *System) Sum(total string, parts ...string) {
 }
 
 func (s *System) relate(atMost bool, terms []Term) {
-	coef := map[int]int64{}
-	for _, t := range terms {
-		i, ok := s.index[t.Key]
-		if !ok {
-			panic("suppress: relation names an unknown figure " + t.Key)
-		}
-		coef[i] += t.Coef
-	}
-	var r relation
-	r.atMost = atMost
-	var canon []string
-	for i, c := range coef {
-		if c != 0 {
-			r.terms = append(r.terms, struct {
-				v    int
-				coef float64
-			}{i, float64(c)})
-			canon = append(canon, fmt.Sprintf("%d:%s", c, s.vars[i].key))
-		}
-	}
+	r := relation{terms: s.combine(terms), atMost: atMost}
 	if len(r.terms) < 2 {
 		return
 	}
-	sort.Strings(canon)
-	id := fmt.Sprint(atMost, canon)
+	id := fmt.Sprint(atMost, r.terms) // figures in their order, so one relation has one id
 	if s.seen[id] {
 		return
 	}
 	s.seen[id] = true
-	sort.Slice(r.terms, func(a, b int) bool { return r.terms[a].v < r.terms[b].v })
 	s.rels = append(s.rels, r)
 }
 
