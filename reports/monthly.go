@@ -225,7 +225,7 @@ var courseKinds = []struct{ key, name string }{{"IK", "Integrationskurs"}, {"IK_
 // courseSection shows language-course participation and results.
 func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time) (Section, error) {
 	sec := Section{ID: "sprachkurse", Title: "Sprachkurse"}
-	rows, err := db.QueryContext(ctx, `SELECT monat, kursart, laufend_monatsende FROM mart_kursteilnahme
+	rows, err := db.QueryContext(ctx, `SELECT monat, massnahmeart, laufend_monatsende FROM mart_kursteilnahme
 		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE ORDER BY monat`, month.Format(time.DateOnly), month.Format(time.DateOnly))
 	if err != nil {
 		return sec, err

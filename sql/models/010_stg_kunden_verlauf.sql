@@ -8,5 +8,5 @@
 -- * abgangsgrund: INT Arbeit/Ausbildung, UMZ Umzug, EINB Einbürgerung, RUECK Rückkehr, SONST, UNBEKANNT
 -- * status: AL arbeitslos, AS arbeitsuchend, MASSN Maßnahme, IK Integrationskurs, ERW erwerbstätig, NA nicht verfügbar
 CREATE TABLE stg_kunden_verlauf AS
-SELECT *
+SELECT * EXCLUDE (export)
 FROM read_parquet(getvariable('glob_verbis_kunden'));

@@ -7,6 +7,8 @@
 -- * bestand_*: Bestand nach Status am Stichtag
 -- * foerderbedarf: Kunden mit besonderem Förderbedarf im Bestand
 -- * anteil_foerderbedarf: Anteil der Kunden mit besonderem Förderbedarf am Bestand
+-- * vollstaendig: true, wenn die Lieferungen des Kundenbestands die ganze Woche (Montag bis Sonntag)
+--   abdecken; false für eine Woche vor oder bei der ersten Lieferung und für die laufende Woche
 CREATE TABLE mart_woche_kreis AS
 WITH params AS (
     SELECT erster_stichtag, stand FROM dim_stichtage
@@ -67,7 +69,8 @@ SELECT isoyear(w.montag) AS iso_jahr, week(w.montag) AS kw, w.montag, w.stichtag
        coalesce(b.al, 0) AS bestand_al, coalesce(b.as_, 0) AS bestand_as, coalesce(b.massn, 0) AS bestand_massn,
        coalesce(b.ik, 0) AS bestand_ik, coalesce(b.erw, 0) AS bestand_erw, coalesce(b.na, 0) AS bestand_na,
        coalesce(b.foerder, 0) AS foerderbedarf,
-       b.foerder / nullif(b.n, 0) AS anteil_foerderbedarf
+       b.foerder / nullif(b.n, 0) AS anteil_foerderbedarf,
+       abgedeckt('verbis_kunden', w.montag, (w.montag + 6)::DATE) AS vollstaendig
 FROM wochen w
 CROSS JOIN kreise k
 LEFT JOIN zugaenge z ON z.montag = w.montag AND z.kreis = k.kreis
