@@ -13,7 +13,7 @@ var codeLabels = map[string]map[string]string{
 	"rechtskreis":           {"SGB2": "Grundsicherung für Arbeitsuchende (SGB II)", "SGB3": "Arbeitsförderung (SGB III)"},
 	"abgangsgrund": {
 		"INT": "Arbeit oder Ausbildung", "UMZ": "Umzug", "EINB": "Einbürgerung", "RUECK": "Rückkehr",
-		"SONST": "sonstige Gründe", ExitReasonUnknown: "Grund unbekannt (nicht geliefert)",
+		"SONST": "sonstige Gründe", ExitReasonUnknown: "Grund unbekannt",
 	},
 	"schulabschluss": {
 		"KEIN": "kein Schulabschluss", "GRUND": "Grundschule", "HAUPT": "Hauptschulabschluss",

@@ -44,7 +44,7 @@ func loadMonths(ctx context.Context, db *sql.DB, upTo time.Time) ([]monthRow, er
 }
 
 // Monthly loads the Monatsbericht of a calendar month.
-func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int64) (*Report, error) {
+func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int64, targets Targets) (*Report, error) {
 	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 	end := first.AddDate(0, 1, -1)
 	r := &Report{Kind: KindMonthly, Title: "Monatsbericht", Year: year, Number: month, K: k,
@@ -73,28 +73,6 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		return f.get(name + "/" + monthKey(m.month))
 	}
 	cur := months[len(months)-1]
-	var prev *monthRow
-	if len(months) > 1 {
-		prev = &months[len(months)-2]
-	}
-	keys := &KeyTable{Caption: "Kennzahlen des Monats", Head: []string{"Kennzahl", german.MonthName(first.Month()), "Vormonat", "Veränderung"}}
-	addCount := func(name, note, figure string) {
-		c := get(figure, cur)
-		row := KeyRow{Name: name, Note: note, Cells: []string{c.text(), "x", "x"}}
-		if prev != nil {
-			p := get(figure, *prev)
-			row.Cells[1] = p.text()
-			if shown(c, p) {
-				row.Cells[2] = signed(c.value - p.value)
-			}
-		}
-		keys.Rows = append(keys.Rows, row)
-	}
-	addCount("Integrationen nach § 48a SGB II (K2)", "Personen mit mindestens einer Aufnahme von Beschäftigung, Ausbildung oder Selbständigkeit im Monat", "k2")
-	kindNames := []string{"sozialversicherungspflichtig Vollzeit", "sozialversicherungspflichtig Teilzeit", "Ausbildung", "selbständig", "Minijobs", "Praktika", "Einstiegsqualifizierungen"}
-	for i, n := range kindNames {
-		addCount("Aufnahmen: "+n, "", "start_monat/"+startKinds[i])
-	}
 	// A 12-month rate is shown only where all 12 months' counts it rests on are shown,
 	// and once shown it stays as it was.
 	quota := func(name string, v sql.NullFloat64, at int, figs ...string) string {
@@ -116,25 +94,51 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		return f.frozen(key, german.Decimal(100*v.Float64, 1)+" %")
 	}
 	last := len(months) - 1
-	qr := KeyRow{Name: "Integrationsquote (12 Monate)", Note: "Integrationen der letzten 12 Monate / durchschnittlicher Bestand; x, solange keine 12 Monate geliefert sind", Cells: []string{quota("quote", cur.quota, last, "k2"), "x", ""}}
-	mr := KeyRow{Name: "Minijob-Quote (12 Monate)", Cells: []string{quota("minijobquote", cur.miniQuota, last, "start_monat/mini"), "x", ""}}
-	if prev != nil {
-		qr.Cells[1], mr.Cells[1] = quota("quote", prev.quota, last-1, "k2"), quota("minijobquote", prev.miniQuota, last-1, "start_monat/mini")
-	}
-	keys.Rows = append(keys.Rows, qr, mr)
-	cov, err := latestCoverage(ctx, db, end)
+	ov, err := newMonthOverview(ctx, db, f, first, r.First, r.Stand, targets)
 	if err != nil {
 		return nil, err
 	}
-	if cov != nil && cov.stichtag.Equal(end) {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze"}
-		var parts []string
-		for _, kr := range Kreise {
-			parts = append(parts, kr.Name+": "+coverageText(f, cov, kr.Key))
+	var quotaTexts, miniTexts [3]string
+	var covs [3]*coverage
+	for i, p := range ov.periods {
+		quotaTexts[i], miniTexts[i] = "x", "x"
+		if p.IsZero() {
+			continue
 		}
-		row.Cells = []string{joinSemi(parts), "", ""}
+		at := last - []int{0, 1, 12}[i]
+		if at >= 0 && months[at].month.Equal(p) {
+			quotaTexts[i] = quota("quote", months[at].quota, at, "k2")
+			miniTexts[i] = quota("minijobquote", months[at].miniQuota, at, "start_monat/mini")
+		}
+		pEnd := p.AddDate(0, 1, -1)
+		c, err := latestCoverage(ctx, db, pEnd)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil && c.stichtag.Equal(pEnd) {
+			covs[i] = c
+		}
+	}
+	keys := ov.keys(quotaTexts, miniTexts, covs)
+	kindNames := []string{"sozialversicherungspflichtig Vollzeit", "sozialversicherungspflichtig Teilzeit", "Ausbildung", "selbständig", "Minijobs", "Praktika", "Einstiegsqualifizierungen"}
+	for i, n := range kindNames {
+		row := KeyRow{Name: "Aufnahmen: " + n, Note: "nach Beginn im Monat, beide Kreise zusammen; eine Person kann mehrere Aufnahmen haben"}
+		row.Cells = make([]string, len(Kreise))
+		c := get("start_monat/"+startKinds[i], cur)
+		row.Cells = append(row.Cells, c.text())
+		for j, p := range ov.periods[1:] {
+			at := last - []int{1, 12}[j]
+			if p.IsZero() || at < 0 || !months[at].month.Equal(p) {
+				row.Cells = append(row.Cells, "x", "x")
+				continue
+			}
+			pv := get("start_monat/"+startKinds[i], months[at])
+			row.Cells = append(row.Cells, pv.text(), change(c, pv))
+		}
+		row.Cells = append(row.Cells, "")
 		keys.Rows = append(keys.Rows, row)
 	}
+	r.Text = ov.summary()
 	r.Keys = keys
 
 	// Charts over the last 24 months.

@@ -38,7 +38,7 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	if monday.Before(r.First) {
 		return nil, NoDataError{fmt.Sprintf("KW %02d/%d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", week, year, german.Date(r.First))}
 	}
-	by, weeks, err := loadWeeks(ctx, db, monday)
+	by, weeks, err := loadWeeks(ctx, db, monday.AddDate(0, 0, -371), monday)
 	if err != nil {
 		return nil, err
 	}
@@ -147,14 +147,16 @@ func sum(m map[string]weekRow) weekRow {
 	return t
 }
 
-func loadWeeks(ctx context.Context, db *sql.DB, monday time.Time) (map[time.Time]map[string]weekRow, []time.Time, error) {
+// loadWeeks reads the weeks whose Monday lies from `from` to `to` and after the first
+// delivery.
+func loadWeeks(ctx context.Context, db *sql.DB, from, to time.Time) (map[time.Time]map[string]weekRow, []time.Time, error) {
 	rows, err := db.QueryContext(ctx, `SELECT montag, kreis, zugaenge,
 		abgaenge_int, abgaenge_umz, abgaenge_einb, abgaenge_rueck, abgaenge_sonst, abgaenge_unbekannt,
 		bestand, foerderbedarf, bestand_al, bestand_as, bestand_massn, bestand_ik, bestand_erw, bestand_na
-		FROM mart_woche_kreis WHERE montag BETWEEN ?::DATE - INTERVAL 371 DAY AND ?::DATE
+		FROM mart_woche_kreis WHERE montag BETWEEN ?::DATE AND ?::DATE
 		  AND montag >= (SELECT erster_stichtag FROM dim_stichtage) -- a week begun before the first delivery is not covered
 		ORDER BY montag, kreis`,
-		monday.Format(time.DateOnly), monday.Format(time.DateOnly))
+		from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, nil, err
 	}

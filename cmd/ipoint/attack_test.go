@@ -269,6 +269,15 @@ func attack(t *testing.T, home string) attackResult {
 	a.relations()
 	var res attackResult
 	res.conflicts = a.conflicts
+	monthlies := 0
+	for _, p := range pages {
+		if p.kind == "monatsbericht" {
+			monthlies++
+		}
+	}
+	if monthlies == 0 || a.overviewRows < 10*monthlies {
+		res.conflicts = append(res.conflicts, fmt.Sprintf("%d Monatsberichte, but only %d rows of their overviews read: the attacker no longer knows the table", monthlies, a.overviewRows))
+	}
 	for _, c := range a.seen {
 		if c.hidden {
 			res.suppressed++
@@ -407,6 +416,10 @@ type attacker struct {
 	weeks     map[string]time.Time // ISO week key -> Monday, for the weeks seen
 	derived   []func()
 	structure map[string]bool // month-end days seen
+	months    map[string]time.Time // months whose overview was read (flows over their ISO weeks)
+	// overviewRows counts the Monatsbericht overview rows read: a report whose table the
+	// attacker no longer recognises must fail the test, not pass it unread.
+	overviewRows int
 }
 
 // see records a published number under a key.
@@ -523,6 +536,7 @@ func (a *attacker) read(p page) {
 	if a.weeks == nil {
 		a.weeks = map[string]time.Time{}
 		a.structure = map[string]bool{}
+		a.months = map[string]time.Time{}
 	}
 	begin, _ := time.Parse(time.DateOnly, p.begin)
 	for _, tb := range p.tables {
@@ -578,29 +592,8 @@ func (a *attacker) read(p page) {
 					}
 				}
 			}
-		case tb.caption == "Kennzahlen des Monats":
-			prev := begin.AddDate(0, -1, 0)
-			for _, row := range tb.rows {
-				var key string
-				switch {
-				case strings.HasPrefix(row[0], "Integrationen nach"):
-					key = "k2/"
-				case strings.HasPrefix(row[0], "Aufnahmen: "):
-					key = "start_monat/" + kindNames[strings.TrimPrefix(row[0], "Aufnahmen: ")] + "/"
-				default:
-					continue
-				}
-				a.see(key+begin.Format("2006-01"), row[1])
-				a.see(key+prev.Format("2006-01"), row[2])
-				if d, ok := decimal(row[3]); ok {
-					cur, prevKey := key+begin.Format("2006-01"), key+prev.Format("2006-01")
-					a.derived = append(a.derived, func() {
-						if a.figure(cur) && a.figure(prevKey) {
-							a.sys.EqualTo(d, suppress.Plus(cur), suppress.Minus(prevKey))
-						}
-					})
-				}
-			}
+		case strings.HasPrefix(tb.caption, "Überblick: "):
+			a.readMonthOverview(begin, tb)
 		case strings.HasPrefix(tb.caption, "Integrationen nach § 48a SGB II (K2) je Monat"):
 			for _, row := range tb.rows {
 				if m, ok := monthOf(row[0]); ok {
@@ -623,6 +616,81 @@ func (a *attacker) read(p page) {
 			}
 		case p.structureDay != "" && isStructure(tb.caption):
 			a.readStructure(p.structureDay, tb)
+		}
+	}
+}
+
+// isoWeeksOf lists the Mondays of the ISO weeks whose Thursday lies in month m: the
+// weeks a Monatsbericht counts registrations, exits and the caseload over.
+func isoWeeksOf(m time.Time) []time.Time {
+	var out []time.Time
+	for d := m; d.Month() == m.Month(); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Thursday {
+			out = append(out, d.AddDate(0, 0, -3))
+		}
+	}
+	return out
+}
+
+// readMonthOverview reads the Monatsbericht's overview: per Kreis and together for the
+// month, then the month before, its change, the month a year before, its change.
+func (a *attacker) readMonthOverview(begin time.Time, tb table) {
+	periods := []time.Time{begin, begin.AddDate(0, -1, 0), begin.AddDate(-1, 0, 0)}
+	mk := func(m time.Time) string { return m.Format("2006-01") }
+	lastSunday := func(m time.Time) string { w := isoWeeksOf(m); return sunday(w[len(w)-1]) }
+	for _, row := range tb.rows {
+		var key func(kr string, m time.Time) string
+		perKreis := true
+		name := row[0]
+		switch {
+		case name == "Neue Zugänge":
+			key = func(kr string, m time.Time) string { return "zugaenge_monat/" + kr + "/" + mk(m) }
+		case name == "Abgänge":
+			key = func(kr string, m time.Time) string { return "abgaenge_monat/" + kr + "/" + mk(m) }
+		case strings.HasPrefix(name, "davon: "):
+			r := reasonKeys[strings.TrimPrefix(name, "davon: ")]
+			if r == "" {
+				a.conflicts = append(a.conflicts, "unknown exit reason "+name)
+				continue
+			}
+			key = func(kr string, m time.Time) string { return "abgang_monat/" + r + "/" + kr + "/" + mk(m) }
+			perKreis = false
+		case name == "Betreute Kunden":
+			key = func(kr string, m time.Time) string { return "bestand/" + kr + "/" + lastSunday(m) }
+		case strings.HasPrefix(name, "Integrationen nach"):
+			key = func(kr string, m time.Time) string {
+				if kr == "alle" {
+					return "k2/" + mk(m)
+				}
+				return "k2/" + kr + "/" + mk(m)
+			}
+		case strings.HasPrefix(name, "Aufnahmen: "):
+			kind := kindNames[strings.TrimPrefix(name, "Aufnahmen: ")]
+			key = func(kr string, m time.Time) string { return "start_monat/" + kind + "/" + mk(m) }
+			perKreis = false
+		default:
+			continue
+		}
+		a.overviewRows++
+		if perKreis {
+			for i, col := range tb.head[1:3] {
+				a.see(key(kreisCols[col], begin), row[i+1])
+			}
+		}
+		a.see(key("alle", begin), row[3])
+		for j, p := range periods[1:] {
+			a.see(key("alle", p), row[4+2*j])
+			if d, ok := decimal(strings.Fields(row[5+2*j] + " x")[0]); ok {
+				cur, prev := key("alle", begin), key("alle", p)
+				a.derived = append(a.derived, func() {
+					if a.figure(cur) && a.figure(prev) {
+						a.sys.EqualTo(d, suppress.Plus(cur), suppress.Minus(prev))
+					}
+				})
+			}
+		}
+		for _, p := range periods {
+			a.months[mk(p)] = p
 		}
 	}
 }
@@ -769,6 +837,31 @@ func (a *attacker) relations() {
 		for _, kr := range append(kreise, "alle") {
 			a.equal(P(weekKey("bestand", kr, m)), M(weekKey("bestand", kr, prev)), M(weekKey("zugaenge", kr, m)), P(weekKey("abgaenge", kr, m)))
 		}
+	}
+	// Monatsbericht overviews: a month's flows are the sums of its ISO weeks; Kreise add up
+	// to the total; integrations per Kreis and of persons without a Kreis add up to K2.
+	for mk, m := range a.months {
+		for _, ms := range []string{"zugaenge", "abgaenge"} {
+			for _, kr := range append(kreise, "alle") {
+				terms := []suppress.Term{M(ms + "_monat/" + kr + "/" + mk)}
+				for _, w := range isoWeeksOf(m) {
+					terms = append(terms, P(weekKey(ms, kr, w)))
+				}
+				a.equal(terms...)
+			}
+			a.equal(M(ms+"_monat/alle/"+mk), P(ms+"_monat/"+kreise[0]+"/"+mk), P(ms+"_monat/"+kreise[1]+"/"+mk))
+		}
+		reasons := []suppress.Term{M("abgaenge_monat/alle/" + mk)}
+		for _, r := range reasonKeys {
+			terms := []suppress.Term{M("abgang_monat/" + r + "/alle/" + mk)}
+			for _, w := range isoWeeksOf(m) {
+				terms = append(terms, P(weekKey("abgang/"+r, "alle", w)))
+			}
+			a.equal(terms...)
+			reasons = append(reasons, P("abgang_monat/"+r+"/alle/"+mk))
+		}
+		a.equal(reasons...)
+		a.equal(M("k2/"+mk), P("k2/"+kreise[0]+"/"+mk), P("k2/"+kreise[1]+"/"+mk), P("k2/ohne/"+mk))
 	}
 	// Months: K2 (persons) at most its starts; whole weeks covering whole months.
 	months := map[string]time.Time{}
