@@ -205,16 +205,22 @@ func (p *life) skeleton(seed uint64, idx int64, reg day) {
 	}
 	pUmz := 0.12
 	pSonst := math.Max(0.05, 1-pInt-pEinb-pRueck-pUmz)
-	p.reason = r.pick([]float64{pInt, pUmz, pEinb, pRueck, pSonst}) // order of pipeline.ExitReasons
+	var w [reasonSONST + 1]float64
+	w[reasonINT], w[reasonUMZ], w[reasonEINB], w[reasonRUECK], w[reasonSONST] = pInt, pUmz, pEinb, pRueck, pSonst
+	p.reason = r.pick(w[:])
 	if capped {
-		p.reason = 4
+		p.reason = reasonSONST
 	}
 }
 
+// Indexes into pipeline.ExitReasons.
 const (
-	reasonINT   = 0
-	reasonUMZ   = 1
-	reasonEINB  = 2
-	reasonRUECK = 3
-	reasonSONST = 4
+	reasonINT = iota
+	reasonUEBERG
+	reasonLEIST
+	reasonUMZ
+	reasonEINB
+	reasonRUECK
+	reasonMITW
+	reasonSONST
 )
