@@ -32,10 +32,12 @@ type modelFigures struct {
 	Exits      int
 	ExitShares map[string]float64
 	// Integration courses (IK, IK_ALPHA, IK_JUGEND) that ended in the 365 days up to the
-	// as-of date: broken off (ABGEBROCHEN), and finished with B1 (the certificate's
-	// language level).
+	// as-of date: broken off (ABGEBROCHEN), finished without a test (KEIN_TEST), with a
+	// test below B1 (A2, UNTER_A2), with B1 (the certificate's language level).
 	CourseEndings int
 	CourseDropout float64
+	CourseNoTest  float64
+	CourseBelowB1 float64
 	CourseB1Share float64
 }
 
@@ -54,7 +56,7 @@ func (w *world) measure() modelFigures {
 	const kmMonths = 12
 	var atRisk, events [kmMonths]int
 	exits := map[string]int{}
-	var courseDrop, courseB1 int
+	var courseDrop, courseNoTest, courseBelow, courseB1 int
 
 	var p life
 	for r := w.simStart; r <= asOf; r++ {
@@ -109,18 +111,19 @@ func (w *world) measure() modelFigures {
 				}
 			}
 			for _, pt := range p.parts {
-				if pt.endAct == noDay || pt.endAct <= asOf-365 || pt.endAct > asOf {
+				if !integrationCourse(pt.kind) || pt.endAct == noDay || pt.endAct <= asOf-365 || pt.endAct > asOf {
 					continue
 				}
-				switch pt.kind {
-				case "IK", "IK_ALPHA", "IK_JUGEND":
-					f.CourseEndings++
-					if pt.final == "ABGEBROCHEN" {
-						courseDrop++
-					}
-					if pt.result == "B1" {
-						courseB1++
-					}
+				f.CourseEndings++
+				switch {
+				case pt.final == "ABGEBROCHEN":
+					courseDrop++
+				case pt.result == "KEIN_TEST":
+					courseNoTest++
+				case pt.result == "B1":
+					courseB1++
+				default:
+					courseBelow++
 				}
 			}
 		}
@@ -142,6 +145,8 @@ func (w *world) measure() modelFigures {
 		f.ExitShares[r] = ratio(exits[r], f.Exits)
 	}
 	f.CourseDropout = ratio(courseDrop, f.CourseEndings)
+	f.CourseNoTest = ratio(courseNoTest, f.CourseEndings)
+	f.CourseBelowB1 = ratio(courseBelow, f.CourseEndings)
 	f.CourseB1Share = ratio(courseB1, f.CourseEndings)
 	return f
 }

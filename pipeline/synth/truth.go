@@ -305,7 +305,8 @@ func (t *truth) calibration() map[string]any {
 	c["mean_caseload_12m"] = m.MeanCaseload
 	c["cohort_first_integration_12m"] = map[string]any{"cohort": m.CohortSize, "share": m.CohortShare, "kaplan_meier": m.CohortKM12m}
 	c["exits_12m"] = map[string]any{"exits": m.Exits, "share_by_reason": m.ExitShares}
-	c["integration_course_endings_12m"] = map[string]any{"endings": m.CourseEndings, "dropout_share": m.CourseDropout, "b1_share": m.CourseB1Share}
+	c["integration_course_endings_12m"] = map[string]any{"endings": m.CourseEndings, "dropout_share": m.CourseDropout,
+		"no_test_share": m.CourseNoTest, "below_b1_share": m.CourseBelowB1, "b1_share": m.CourseB1Share}
 	return c
 }
 
