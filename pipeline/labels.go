@@ -12,7 +12,8 @@ var codeLabels = map[string]map[string]string{
 	"abh_aufenthalt.status": residenceLabels,
 	"rechtskreis":           {"SGB2": "Grundsicherung für Arbeitsuchende (SGB II)", "SGB3": "Arbeitsförderung (SGB III)"},
 	"abgangsgrund": {
-		"INT": "Arbeit oder Ausbildung", "UMZ": "Umzug", "EINB": "Einbürgerung", "RUECK": "Rückkehr",
+		"INT": "Arbeit oder Ausbildung", "UEBERG": "Übergabe an die Regelbetreuung", "LEIST": "Ende des Leistungsbezugs",
+		"MITW": "fehlende Mitwirkung", "UMZ": "Umzug", "EINB": "Einbürgerung", "RUECK": "Rückkehr",
 		"SONST": "sonstige Gründe", ExitReasonUnknown: "Grund unbekannt",
 	},
 	"schulabschluss": {

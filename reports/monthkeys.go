@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"ipoint/pipeline"
 	"ipoint/reports/german"
 	"ipoint/reports/suppress"
 )
@@ -93,7 +92,7 @@ func weeksLabel(weeks []time.Time) string {
 // client master does not know as "ohne"), with their relations.
 func newMonthOverview(ctx context.Context, db *sql.DB, f *figures, cur time.Time, first, stand time.Time, targets Targets) (*monthOverview, error) {
 	o := &monthOverview{f: f, cur: cur, targets: targets, weeks: map[time.Time][]time.Time{}}
-	o.reasons = exitKeys
+	o.reasons = exitKeys[:]
 	covered := func(m time.Time) bool {
 		w := isoWeeksOf(m)
 		return !w[0].Before(first) && !w[len(w)-1].AddDate(0, 0, 6).After(stand) && !m.Before(first) && !m.AddDate(0, 1, -1).After(stand)
@@ -541,10 +540,12 @@ func compareWith(n, p int64, when string) string {
 	return fmt.Sprintf("etwa so viele wie %s (%s)", when, german.Int(p))
 }
 
-// reasonLabel is an exit reason's German label (weekly and monthly reports alike).
+// reasonLabel is an exit reason's German label, as the Wochenbericht names it.
 func reasonLabel(key string) string {
-	if l, ok := pipeline.CodeLabel("verbis_kunden", "abgangsgrund", strings.ToUpper(key)); ok {
-		return l
+	for i, k := range exitKeys {
+		if k == key {
+			return exitReasons[i]
+		}
 	}
 	return key
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"ipoint/pipeline"
 	"ipoint/reports/suppress"
 )
 
@@ -96,6 +97,16 @@ func TestMonthTargets(t *testing.T) {
 	} {
 		if got := o.percentTarget(c.text, c.goal); got != c.want {
 			t.Errorf("percentTarget(%q, %d) = %q, want %q", c.text, c.goal, got, c.want)
+		}
+	}
+}
+
+// TestExitReasonLabels: the reports and the warehouse's code table name each exit
+// reason the same.
+func TestExitReasonLabels(t *testing.T) {
+	for i, k := range exitKeys {
+		if l, ok := pipeline.CodeLabel("verbis_kunden", "abgangsgrund", strings.ToUpper(k)); !ok || l != exitReasons[i] {
+			t.Errorf("%s: report says %q, dim_code %q", k, exitReasons[i], l)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"ipoint/pipeline"
 	"ipoint/reports/browser"
 )
 
@@ -213,11 +214,11 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 	for i := 4; i >= 0; i-- {
 		m := monday.AddDate(0, 0, -7*i)
 		weeks = append(weeks, m)
-		by[m] = map[string]weekRow{"05970": {regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}, "05966": {regs: 10, caseload: 300, foerder: 270, exits: [6]int64{5, 5}, al: 300}}
+		by[m] = map[string]weekRow{"05970": {regs: 30, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{20, 10}, al: 700}, "05966": {regs: 10, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{5, 5}, al: 300}}
 	}
 	// This week Olpe has 2 registrations.
-	by[monday]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 1}, al: 300}
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}
+	by[monday]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{1, 1}, al: 300}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{20, 10}, al: 700}
 	keys, f := weeklyTable(t, by, weeks, monday)
 	row := func(keys *KeyTable, name string) []string {
 		for _, r := range keys.Rows {
@@ -243,16 +244,16 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 	}
 	// Last week's total was 2: its change and the averages that use it are not shown.
 	prev := monday.AddDate(0, 0, -7)
-	by[prev]["05970"] = weekRow{regs: 0, caseload: 700, foerder: 630, exits: [6]int64{0, 0}, al: 700}
-	by[prev]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 1}, al: 300}
+	by[prev]["05970"] = weekRow{regs: 0, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{0, 0}, al: 700}
+	by[prev]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{1, 1}, al: 300}
 	keys, _ = weeklyTable(t, by, weeks, monday)
 	if got := row(keys, "Neue Zugänge"); got[3] != "x" || got[4] != "x" {
 		t.Errorf("change against a suppressed total: %v", got)
 	}
 	// With no small counts, the flows per Kreis are published.
-	by[prev]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}
-	by[prev]["05966"] = weekRow{regs: 10, caseload: 300, foerder: 270, exits: [6]int64{5, 5}, al: 300}
-	by[monday]["05966"] = weekRow{regs: 12, caseload: 300, foerder: 270, exits: [6]int64{6, 6}, al: 300}
+	by[prev]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{20, 10}, al: 700}
+	by[prev]["05966"] = weekRow{regs: 10, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{5, 5}, al: 300}
+	by[monday]["05966"] = weekRow{regs: 12, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{6, 6}, al: 300}
 	keys, _ = weeklyTable(t, by, weeks, monday)
 	if got := row(keys, "Neue Zugänge"); got[0] != "30" || got[1] != "12" || got[3] != "+2" {
 		t.Errorf("registrations without small counts: %v", got)
@@ -312,13 +313,30 @@ func TestNotableUsesPublishedFiguresOnly(t *testing.T) {
 		}
 		return strings.Join(notable(wf, monday), " ")
 	}
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 2, 0, 0, 0, 0}}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [len(exitKeys)]int64{4, 2, 0, 0, 0, 0}}
 	if got := text(); strings.Contains(got, "Arbeit oder Ausbildung") {
 		t.Errorf("text reveals a suppressed figure: %s", got)
 	}
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 3, 0, 0, 0, 0}}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [len(exitKeys)]int64{4, 3, 0, 0, 0, 0}}
 	if got := text(); !strings.Contains(got, "4 der 7 Abgänge") {
 		t.Errorf("text: %s", got)
+	}
+}
+
+// TestExitKeys: the Wochenbericht knows every exit reason of the contract, in its order,
+// then the unknown one, each with a German label and a colour of its own in the chart.
+func TestExitKeys(t *testing.T) {
+	want := append(append([]string{}, pipeline.ExitReasons...), pipeline.ExitReasonUnknown)
+	if len(exitKeys) != len(want) {
+		t.Fatalf("exit keys %v, want %v", exitKeys, want)
+	}
+	for i, w := range want {
+		if exitKeys[i] != strings.ToLower(w) || exitReasons[i] == "" {
+			t.Errorf("exit key %d: %q (%q), want %q", i, exitKeys[i], exitReasons[i], strings.ToLower(w))
+		}
+	}
+	if len(exitKeys) > len(Palette) {
+		t.Errorf("%d exit reasons share %d colours", len(exitKeys), len(Palette))
 	}
 }
 

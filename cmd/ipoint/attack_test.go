@@ -489,7 +489,8 @@ var (
 	weekMeasure = map[string]string{"Betreute Kunden am Sonntag der Woche": "bestand", "Neue Zugänge": "zugaenge", "Abgänge": "abgaenge",
 		"im Integrationskurs": "status/ik", "in einer Maßnahme": "status/massn", "mit besonderem Förderbedarf": "foerder",
 		"Aufnahmen von Beschäftigung und Ausbildung": "start/int", "Minijobs, Praktika und EQ": "start/sonst"}
-	reasonKeys  = map[string]string{"Arbeit oder Ausbildung": "int", "Umzug": "umz", "Einbürgerung": "einb", "Rückkehr": "rueck", "sonstige Gründe": "sonst", "Grund unbekannt": "unbekannt"}
+	reasonKeys = map[string]string{"Arbeit oder Ausbildung": "int", "Übergabe an die Regelbetreuung": "ueberg", "Ende des Leistungsbezugs": "leist", "Umzug": "umz",
+		"Einbürgerung": "einb", "Rückkehr": "rueck", "fehlende Mitwirkung": "mitw", "sonstige Gründe": "sonst", "Grund unbekannt": "unbekannt"}
 	statusNames = map[string]string{"arbeitslos": "al", "arbeitsuchend": "as", "in Maßnahme": "massn", "im Integrationskurs": "ik", "erwerbstätig": "erw", "nicht verfügbar": "na"}
 	kindNames   = map[string]string{"Vollzeit": "svb_vz", "Teilzeit": "svb_tz", "Ausbildung": "ausb", "selbständig": "selbst", "Minijob": "mini", "Praktikum": "prak", "Einstiegsqualifizierung": "eq",
 		"sozialversicherungspflichtig Vollzeit": "svb_vz", "sozialversicherungspflichtig Teilzeit": "svb_tz", "Minijobs": "mini", "Praktika": "prak", "Einstiegsqualifizierungen": "eq"}
