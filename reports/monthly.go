@@ -52,8 +52,9 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if err := loadStand(ctx, db, r); err != nil {
 		return nil, err
 	}
-	if r.Stand.Before(end) {
-		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert (Stand der Daten: %s)", german.MonthName(first.Month()), year, german.Date(r.Stand))
+	if dataEnd := monthDataEnd(first); r.Stand.Before(dataEnd) {
+		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert: der Bericht braucht die Lieferungen bis %s, dem Ende der letzten Kalenderwoche des Monats (Stand der Daten: %s)",
+			german.MonthName(first.Month()), year, german.Date(dataEnd), german.Date(r.Stand))
 	}
 	if first.Before(r.First) {
 		return nil, NoDataError{fmt.Sprintf("%s %d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", german.MonthName(first.Month()), year, german.Date(r.First))}

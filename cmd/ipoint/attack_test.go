@@ -66,7 +66,7 @@ func attackWorld(t *testing.T) (home string, vars map[string]string) {
 }
 
 // yearOfReports lists the report options of KW 48/2025 to KW 47/2026 and December 2025
-// to October 2026, in the order their periods end.
+// to October 2026, in the order their periods end (a month's with its last ISO week).
 func yearOfReports() [][]string {
 	type period struct {
 		end  time.Time
@@ -78,7 +78,13 @@ func yearOfReports() [][]string {
 		ps = append(ps, period{m.AddDate(0, 0, 6), []string{"--week", fmt.Sprintf("%d-W%02d", y, w)}})
 	}
 	for m := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC); m.Before(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
-		ps = append(ps, period{m.AddDate(0, 1, -1), []string{"--month", m.Format("2006-01")}})
+		// A Monatsbericht rests on the month and its last ISO week, which may end up to
+		// three days later: it comes after that week's Wochenbericht.
+		end, w := m.AddDate(0, 1, -1), isoWeeksOf(m)
+		if last := w[len(w)-1].AddDate(0, 0, 6); last.After(end) {
+			end = last
+		}
+		ps = append(ps, period{end, []string{"--month", m.Format("2006-01")}})
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].end.Before(ps[j].end) })
 	var out [][]string
