@@ -166,10 +166,12 @@ func newMonthOverview(ctx context.Context, db *sql.DB, f *figures, cur time.Time
 				f.sum(weekFlowKey("abgaenge", kr, w), ex...)
 			}
 		}
-		// The month: the sum of its weeks.
+		// The month: the sum of its weeks; per Kreis only for the report's own month (the
+		// months compared with are shown together only).
+		isCur := m.Equal(cur)
 		for _, ms := range measures {
 			krs := kreise
-			if !ms.per {
+			if !ms.per || !isCur {
 				krs = nil
 			}
 			for _, kr := range append(append([]string{}, krs...), "alle") {
@@ -190,12 +192,19 @@ func newMonthOverview(ctx context.Context, db *sql.DB, f *figures, cur time.Time
 		var total int64
 		for _, kr := range kreise {
 			v := by[last][kr].caseload
-			f.count(stockKey(kr, sunday), v)
+			if isCur {
+				f.count(stockKey(kr, sunday), v)
+			} else {
+				f.latent(stockKey(kr, sunday), v)
+			}
 			parts = append(parts, stockKey(kr, sunday))
 			total += v
 		}
 		f.count(stockKey("alle", sunday), total)
 		f.sum(stockKey("alle", sunday), parts...)
+		if !isCur {
+			continue
+		}
 		// Integrations per Kreis in the calendar month.
 		parts = nil
 		for _, kr := range append(append([]string{}, kreise...), "ohne") {

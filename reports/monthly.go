@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ipoint/reports/german"
+	"ipoint/reports/suppress"
 )
 
 type monthRow struct {
@@ -276,6 +277,41 @@ func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time)
 		Description: "Gestapeltes Säulendiagramm der am Monatsende laufenden Teilnahmen an Integrations- und Berufssprachkursen, nach Kursart, für die letzten 12 Monate.",
 		Series:      ss}.build())
 
+	// Endings: completed and broken off, all course kinds together, per month.
+	erows, err := db.QueryContext(ctx, `SELECT monat, sum(beendet)::BIGINT, sum(abgebrochen)::BIGINT FROM mart_kursteilnahme
+		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE GROUP BY monat ORDER BY monat`, month.Format(time.DateOnly), month.Format(time.DateOnly))
+	if err != nil {
+		return sec, err
+	}
+	var endLabels []string
+	endings := newSeriesSet("regulär beendet", "abgebrochen")
+	var lastDone, lastBroken fig
+	for erows.Next() {
+		var m time.Time
+		var done, broken int64
+		if err := erows.Scan(&m, &done, &broken); err != nil {
+			erows.Close()
+			return sec, err
+		}
+		m = m.UTC()
+		endLabels = append(endLabels, monthLabel(m))
+		lastDone, lastBroken = f.count("kurs_ende/beendet/"+monthKey(m), done), f.count("kurs_ende/abgebrochen/"+monthKey(m), broken)
+		endings.add([]fig{lastDone, lastBroken})
+	}
+	erows.Close()
+	if err := erows.Err(); err != nil {
+		return sec, err
+	}
+	if len(endLabels) > 0 {
+		desc := "Säulendiagramm der im Monat beendeten Teilnahmen an Integrations- und Berufssprachkursen, regulär beendet oder abgebrochen, für die letzten 12 Monate."
+		if shown(lastDone, lastBroken) && lastDone.value+lastBroken.value >= MinDenominator {
+			desc += fmt.Sprintf(" Im %s wurden %s der beendeten Teilnahmen abgebrochen.", endLabels[len(endLabels)-1],
+				percent(float64(lastBroken.value), float64(lastDone.value+lastBroken.value), MinDenominator))
+		}
+		sec.Charts = append(sec.Charts, chartSpec{ID: "kursende", Title: "Beendete und abgebrochene Sprachkursteilnahmen je Monat", AxisHead: "Monat",
+			Labels: endLabels, Description: desc, Series: endings}.build())
+	}
+
 	// Results of the courses that ended in the month, by kind: a count per month, not a
 	// window of 12 months (consecutive windows would differ by the months' small counts).
 	results := []struct{ key, name string }{{"UNTER_A2", "unter A2"}, {"A2", "A2"}, {"B1", "B1"}, {"B2", "B2"}, {"C1", "C1"}, {"NICHT_BESTANDEN", "nicht bestanden"}, {"KEIN_TEST", "ohne Test"}}
@@ -312,9 +348,19 @@ func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time)
 		}
 		rs.add(v)
 	}
+	// The results are those of completed participations: at most the month's completed.
+	if f.sys.Has("kurs_ende/beendet/" + monthKey(month)) {
+		terms := []suppress.Term{suppress.Minus("kurs_ende/beendet/" + monthKey(month))}
+		for _, c := range courseKinds {
+			for _, x := range results {
+				terms = append(terms, suppress.Plus("kurs_ergebnis/"+strings.ToLower(c.key)+"/"+strings.ToLower(x.key)+"/"+monthKey(month)))
+			}
+		}
+		f.atMost(terms...)
+	}
 	name := monthLabel(month)
 	sec.Charts = append(sec.Charts, chartSpec{ID: "kursergebnisse", Title: "Ergebnisse der im " + name + " beendeten Sprachkurse", AxisHead: "Kursart",
-		Labels: kLabels, Stack: true, Horizontal: true,
+		Labels: kLabels, Stack: true, Horizontal: true, Colors: ResultColors,
 		Description: "Gestapeltes Balkendiagramm der Ergebnisse der im " + name + " beendeten Sprachkurse, je Kursart nach erreichtem Niveau.",
 		Series:      rs}.build())
 	return sec, nil

@@ -615,6 +615,13 @@ func (a *attacker) read(p page) {
 					}
 				}
 			}
+		case tb.caption == "Beendete und abgebrochene Sprachkursteilnahmen je Monat":
+			for _, row := range tb.rows {
+				if m, ok := monthOf(row[0]); ok {
+					a.see("kurs_ende/beendet/"+m.Format("2006-01"), row[1])
+					a.see("kurs_ende/abgebrochen/"+m.Format("2006-01"), row[2])
+				}
+			}
 		case strings.HasPrefix(tb.caption, "Ergebnisse der im "):
 			for _, row := range tb.rows {
 				for i, col := range tb.head[1:] {
@@ -843,6 +850,22 @@ func (a *attacker) relations() {
 		prev := m.AddDate(0, 0, -7)
 		for _, kr := range append(kreise, "alle") {
 			a.equal(P(weekKey("bestand", kr, m)), M(weekKey("bestand", kr, prev)), M(weekKey("zugaenge", kr, m)), P(weekKey("abgaenge", kr, m)))
+		}
+	}
+	// Course results are those of completed participations.
+	for k := range a.seen {
+		if !strings.HasPrefix(k, "kurs_ende/beendet/") {
+			continue
+		}
+		mk := strings.TrimPrefix(k, "kurs_ende/beendet/")
+		terms := []suppress.Term{M(k)}
+		for r := range a.seen {
+			if strings.HasPrefix(r, "kurs_ergebnis/") && strings.HasSuffix(r, "/"+mk) {
+				terms = append(terms, P(r))
+			}
+		}
+		if len(terms) > 1 {
+			a.lessEq(terms...)
 		}
 	}
 	// Monatsbericht overviews: a month's flows are the sums of its ISO weeks; Kreise add up
