@@ -32,7 +32,7 @@ type chartSpec struct {
 	Connect                bool   // lines run over points not shown
 	Unit                   string // "%" for shares
 	YName                  string
-	XName                  string // a title under the category axis
+	XName                  string   // a title under the category axis
 	Colors                 []string // instead of the palette, where colours carry meaning
 }
 

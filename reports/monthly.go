@@ -166,13 +166,13 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 			Description: "Säulendiagramm der Integrationen (höchstens eine je Person und Monat) je Monat.",
 			Series:      []series{countSeries("Integrationen", k2)}}.build(),
 	}}
-	if len(qLabels) > 0 {
+	if len(qLabels) > 1 { // a line needs two points
 		integ.Charts = append(integ.Charts, chartSpec{ID: "quote", Title: "Gleitende Integrationsquote und Minijob-Quote (12 Monate)", AxisHead: "Monat",
 			Labels: qLabels, Line: true, Unit: "%", YName: "%",
 			Description: "Liniendiagramm der gleitenden Integrationsquote und der Minijob-Quote über je 12 Monate, in Prozent des durchschnittlichen Bestands.",
 			Series:      []series{quotas, minis}}.build())
 	} else {
-		integ.Intro = "Die gleitende Integrationsquote wird ausgewiesen, sobald 12 Monate geliefert sind."
+		integ.Intro = "Die gleitende Integrationsquote wird ausgewiesen, sobald 12 Monate geliefert sind; ihr Verlauf erscheint ab dem zweiten ausgewiesenen Monat (der aktuelle Wert steht im Überblick)."
 	}
 	sc, err := startsChart(ctx, db, f, end, nil)
 
