@@ -74,8 +74,12 @@ func (o *outcome) release() {
 // variable for the test that reads every delivery so).
 var bigFile int64 = 48 << 20
 
-// quarantine is why a file cannot be taken in.
-type quarantine struct{ kind, reason string }
+// quarantine is why a file cannot be taken in; detail is a library's own (English)
+// words on it, for the log only.
+type quarantine struct {
+	kind, reason string
+	detail       string
+}
 
 func (q *quarantine) Error() string { return q.reason }
 
@@ -150,7 +154,7 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 			return j
 		}
 		if f.bad != nil {
-			j.err = &quarantine{source.KindBadName, f.bad.Error()}
+			j.err = &quarantine{kind: source.KindBadName, reason: f.bad.Error()}
 			return j
 		}
 		j.o, j.err = r.read(f, j.entry, pz)
@@ -211,7 +215,7 @@ func (r *run) finish(j *job) error {
 		r.lake.Record(entry)
 		r.sum.Quarantined = append(r.sum.Quarantined, Quarantined{Name: name, Kind: q.kind, Reason: q.reason})
 		r.moves = append(r.moves, r.moveFor(f, true, q.kind, q.reason, j.stamp))
-		r.opt.Log.Warn("file quarantined", "file", name, "kind", q.kind)
+		r.opt.Log.Warn("file quarantined", "file", name, "kind", q.kind, "detail", q.detail)
 		return nil
 	}
 	if j.err != nil {
@@ -258,7 +262,7 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	if err := checkEncoding(e, head); err != nil {
 		if hp := foreignHead(e, head); hp != nil {
 			// Another table in another encoding: what staff must ask for is the right table.
-			return o, &quarantine{hp.Kind, hp.Reason + " (außerdem in einer anderen Zeichenkodierung als " + e.Encoding.String() + " gespeichert)"}
+			return o, &quarantine{kind: hp.Kind, reason: hp.Reason + " (außerdem in einer anderen Zeichenkodierung als " + e.Encoding.String() + " gespeichert)"}
 		}
 		return o, asQuarantine(e, err)
 	}
@@ -279,7 +283,7 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	}
 	var hp *source.HeaderProblem
 	if errors.As(err, &hp) {
-		return o, &quarantine{hp.Kind, hp.Reason}
+		return o, &quarantine{kind: hp.Kind, reason: hp.Reason}
 	}
 	if err != nil {
 		return o, err
@@ -300,16 +304,16 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 		// JSON Lines or XML none of whose records holds a field of the contract: another
 		// kind of data, as a CSV file with a foreign header is, not a file of bad rows.
 		hp := e.Foreign(rd.Extra(), 0)
-		return o, &quarantine{hp.Kind, hp.Reason}
+		return o, &quarantine{kind: hp.Kind, reason: hp.Reason}
 	}
 	if x, ok := rd.(interface{ RootAttrs() map[string]string }); ok && f.d.Kreis != "" {
 		if k := x.RootAttrs()["kreis"]; k != f.d.Kreis {
-			return o, &quarantine{source.KindUnreadable, fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
+			return o, &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
 		}
 	}
 	o.entry.Extra = append(b.Extra, rd.Extra()...)
 	if pipeline.TooManyRejects(o.entry.Rejected, o.entry.RowsRead, r.opt.Share, r.opt.MinRejects) {
-		return o, &quarantine{source.KindTooManyRejects, fmt.Sprintf(
+		return o, &quarantine{kind: source.KindTooManyRejects, reason: fmt.Sprintf(
 			"%d von %d Zeilen abgewiesen (mehr als %s %%): das Exportformat hat sich vermutlich geändert",
 			o.entry.Rejected, o.entry.RowsRead, strings.TrimSuffix(fmt.Sprintf("%.1f", r.opt.Share*100), ".0"))}
 	}
@@ -338,17 +342,17 @@ func checkKind(e *source.Export, head []byte) *quarantine {
 	k := read.Sniff(head)
 	switch {
 	case e.Format == source.XLSX && k != read.KindZIP:
-		return &quarantine{source.KindWrongFormat, fmt.Sprintf("die Datei ist keine Excel-Arbeitsmappe (.xlsx), sondern %s; erwartet: %s", k.Describe(), e.Expected())}
+		return &quarantine{kind: source.KindWrongFormat, reason: fmt.Sprintf("die Datei ist keine Excel-Arbeitsmappe (.xlsx), sondern %s; erwartet: %s", k.Describe(), e.Expected())}
 	case e.Format == source.XLSX:
 		return nil
 	case e.Format == source.XML && k == read.KindUTF16:
-		return &quarantine{source.KindBadEncoding, "die Datei ist in UTF-16 gespeichert; erwartet ist UTF-8 oder ISO-8859-1, wie die XML-Deklaration sagt: in der richtigen Kodierung neu exportieren lassen"}
+		return &quarantine{kind: source.KindBadEncoding, reason: "die Datei ist in UTF-16 gespeichert; erwartet ist UTF-8 oder ISO-8859-1, wie die XML-Deklaration sagt: in der richtigen Kodierung neu exportieren lassen"}
 	case k == read.KindZIP || k == read.KindXLS || k == read.KindPDF || k == read.KindBinary:
-		return &quarantine{source.KindWrongFormat, fmt.Sprintf("die Datei ist keine Textdatei, sondern %s; erwartet: %s", k.Describe(), e.Expected())}
+		return &quarantine{kind: source.KindWrongFormat, reason: fmt.Sprintf("die Datei ist keine Textdatei, sondern %s; erwartet: %s", k.Describe(), e.Expected())}
 	case e.Format == source.XML:
 		t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
 		if len(t) > 0 && t[0] != '<' {
-			return &quarantine{source.KindWrongFormat, "die Datei ist kein XML-Dokument, sondern eine andere Textdatei; erwartet: " + e.Expected()}
+			return &quarantine{kind: source.KindWrongFormat, reason: "die Datei ist kein XML-Dokument, sondern eine andere Textdatei; erwartet: " + e.Expected()}
 		}
 	}
 	return nil
@@ -441,17 +445,17 @@ func asQuarantine(e *source.Export, err error) error {
 	if errors.As(err, &fe) {
 		if fe.Found != nil {
 			hp := e.Foreign(fe.Found, 0)
-			return &quarantine{hp.Kind, hp.Reason}
+			return &quarantine{kind: hp.Kind, reason: hp.Reason}
 		}
 		if strings.HasPrefix(fe.Reason, "keine Kopfzeile") || strings.Contains(fe.Reason, "falsches Trennzeichen") {
-			return &quarantine{source.KindWrongHeader, fe.Error() + "; erwartet: " + e.Expected()}
+			return &quarantine{kind: source.KindWrongHeader, reason: fe.Error() + "; erwartet: " + e.Expected()}
 		}
 		kind := source.KindUnreadable
 		if fe.Encoding || strings.Contains(fe.Reason, "ungültig sind") || strings.Contains(fe.Reason, "Zeichensatz") ||
 			strings.Contains(fe.Reason, "invalid UTF-8") || strings.Contains(fe.Reason, "UTF-16") {
 			kind = source.KindBadEncoding
 		}
-		return &quarantine{kind, fe.Error()}
+		return &quarantine{kind: kind, reason: fe.Error(), detail: fe.Detail}
 	}
 	return err
 }
@@ -579,7 +583,7 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 				continue
 			}
 			if row.Line > math.MaxUint32 || ord >= seenDup {
-				return &quarantine{source.KindUnreadable, "mehr als 2.147.483.647 Zeilen: für einen Bestand zu groß; die Lieferung aufteilen lassen"}
+				return &quarantine{kind: source.KindUnreadable, reason: "mehr als 2.147.483.647 Zeilen: für einen Bestand zu groß; die Lieferung aufteilen lassen"}
 			}
 			first.put(key, seen{uint32(row.Line), uint32(ord)})
 			if rec != nil {

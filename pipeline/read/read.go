@@ -62,6 +62,8 @@ type FileError struct {
 	// Found, where set, says the file holds other data than the export's: the names it
 	// uses instead (an XML document's root element). Names, never values.
 	Found []string
+	// Detail is a library's own (English) words on the fault, for the log only.
+	Detail string
 }
 
 // Matcher is a reader of self-describing records (JSON Lines, XML) that knows whether
