@@ -124,7 +124,9 @@ func TestWorkbookLimits(t *testing.T) {
 			return handWorkbook(t, sharedRow(0, 1), func(w io.Writer) { repeatTo(w, "<si><t>a</t></si>", maxSharedStrings+1) })
 		}, want: "mehr als 1.048.576 gemeinsame Texte (Shared Strings)"},
 		{name: "shared strings longer than the limit together", data: func(t testing.TB) []byte {
-			return handWorkbook(t, sharedRow(0, 1), func(w io.Writer) { repeatTo(w, "<si><t>"+strings.Repeat("x", 32000)+"</t></si>", maxSharedText/32000+1) })
+			return handWorkbook(t, sharedRow(0, 1), func(w io.Writer) {
+				repeatTo(w, "<si><t>"+strings.Repeat("x", 32000)+"</t></si>", maxSharedText/32000+1)
+			})
 		}, want: "gemeinsame Texte (Shared Strings) zusammen länger als 128 MiB"},
 		{name: "an inline cell of 32,768 characters", data: func(t testing.TB) []byte {
 			return handWorkbook(t, func(w io.Writer) {
@@ -164,7 +166,11 @@ func TestWorkbookLimits(t *testing.T) {
 			}, nil)
 		}, want: "Text oder Element länger als 1 MiB"},
 		{name: "a row of more cells than Excel has columns", data: func(t testing.TB) []byte {
-			return handWorkbook(t, func(w io.Writer) { io.WriteString(w, `<row r="2">`); repeatTo(w, `<c/>`, maxRowCells+1); io.WriteString(w, `</row>`) }, nil)
+			return handWorkbook(t, func(w io.Writer) {
+				io.WriteString(w, `<row r="2">`)
+				repeatTo(w, `<c/>`, maxRowCells+1)
+				io.WriteString(w, `</row>`)
+			}, nil)
 		}, want: "eine Zeile mit mehr als 16.384 Zellen"},
 		{name: "a cell longer than 1 MiB in markup", data: func(t testing.TB) []byte {
 			return handWorkbook(t, func(w io.Writer) {
