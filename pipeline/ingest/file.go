@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"ipoint/pipeline"
+	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/read"
@@ -266,7 +267,16 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 		}
 		return o, asQuarantine(e, err)
 	}
-	rd, err := open(e, f.path)
+	tmp := ""
+	if e.Format == source.XLSX {
+		// The workbook's large parts are unpacked beside the lake, not in the system's
+		// temporary folder: a crash leaves them to the next start's sweep.
+		if tmp, err = os.MkdirTemp(r.lake.Root(), atomicfile.TempPrefix+"xlsx-"); err != nil {
+			return o, err
+		}
+		defer os.RemoveAll(tmp)
+	}
+	rd, err := open(e, f.path, tmp)
 	if err != nil {
 		return o, asQuarantine(e, err)
 	}
@@ -413,9 +423,11 @@ func foreignHead(e *source.Export, head []byte) *source.HeaderProblem {
 	return nil
 }
 
-func open(e *source.Export, path string) (read.Reader, error) {
+// open opens a delivery with its format's reader; tmp is where a workbook's large parts
+// are unpacked.
+func open(e *source.Export, path, tmp string) (read.Reader, error) {
 	if e.Format == source.XLSX {
-		return read.OpenXLSX(path, read.XLSXOptions{Sheet: e.Sheet, DateColumns: e.DateColumns()})
+		return read.OpenXLSX(path, read.XLSXOptions{Sheet: e.Sheet, DateColumns: e.DateColumns(), TmpDir: tmp})
 	}
 	fh, err := os.Open(path)
 	if err != nil {

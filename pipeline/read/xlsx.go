@@ -20,6 +20,10 @@ const maxExcelSerial = 2958466
 type XLSXOptions struct {
 	Sheet       string   // the data sheet; others are ignored
 	DateColumns []string // columns whose Excel dates are returned as TT.MM.JJJJ
+	// TmpDir is where the worksheets and shared strings larger than 1 MiB are unpacked
+	// while the workbook is read (default: the system's temporary folder). Their text
+	// is the agency's, personal data among it: the ingest gives a folder of its own.
+	TmpDir string
 }
 
 // xlsxReader streams the rows of one sheet. Header in row 1; rows without any value
@@ -75,7 +79,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 	if err := checkWorkbook(path); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xlsxPartInMemory})
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xlsxPartInMemory, TmpDir: opt.TmpDir})
 	if err != nil {
 		if f != nil {
 			f.Close()

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -240,5 +241,32 @@ func TestWorkbookLimits(t *testing.T) {
 				t.Errorf("value %q, want %q", got, c.value)
 			}
 		})
+	}
+}
+
+// TestWorkbookTmpDir: a worksheet larger than 1 MiB is unpacked into the folder the
+// caller gives, not the system's, and removed when the reader is closed.
+func TestWorkbookTmpDir(t *testing.T) {
+	data := handWorkbook(t, func(w io.Writer) {
+		for i := 2; i < 40000; i++ {
+			fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>TN-%d</t></is></c></row>`, i, i, i)
+		}
+	}, nil)
+	tmp := t.TempDir()
+	r, err := OpenXLSX(writeTemp(t, "massnahmen_20261124.xlsx", data), XLSXOptions{Sheet: "Teilnahmen", TmpDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row, err := r.Next(); err != nil || row.Fields[0] != "TN-2" {
+		t.Fatalf("first row %v, %v", row, err)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) == 0 {
+		t.Error("the worksheet was not unpacked into TmpDir")
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("left in TmpDir: %v", entries)
 	}
 }
