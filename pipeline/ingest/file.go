@@ -269,7 +269,7 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	}
 	tmp := ""
 	if e.Format == source.XLSX {
-		// The workbook's large parts are unpacked beside the lake, not in the system's
+		// The workbook's large parts are unpacked in a folder in the lake, not in the system's
 		// temporary folder: a crash leaves them to the next start's sweep.
 		if tmp, err = os.MkdirTemp(r.lake.Root(), atomicfile.TempPrefix+"xlsx-"); err != nil {
 			return o, err
