@@ -96,7 +96,8 @@ func TestExtraNamesCut(t *testing.T) {
 }
 
 // TestXMLSyntaxInGerman: a document that is not well-formed is told in German, naming
-// markup; the decoder's English words go to the log (Detail).
+// markup; the log (Detail) gets the line, never the decoder's message, which may quote
+// the document.
 func TestXMLSyntaxInGerman(t *testing.T) {
 	opt := XMLOptions{Root: "aufenthaltsmeldungen", Record: "meldung", Fields: []string{"status"}}
 	for _, c := range []struct{ doc, want string }{
@@ -107,6 +108,7 @@ func TestXMLSyntaxInGerman(t *testing.T) {
 		{"<aufenthaltsmeldungen><meldung><status>\x01</status></meldung></aufenthaltsmeldungen>", "unzulässiges Zeichen U+0001"},
 		{"<aufenthaltsmeldungen></meldung>", "Element <aufenthaltsmeldungen> durch </meldung> geschlossen"},
 		{"<aufenthaltsmeldungen><meldung><status>]]></status></meldung></aufenthaltsmeldungen>", "]]> außerhalb eines CDATA-Abschnitts"},
+		{"<aufenthaltsmeldungen><meldung><status>&Müller;</status></meldung></aufenthaltsmeldungen>", "ungültiger Entitätsverweis"},
 	} {
 		r, err := NewXML(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+c.doc), opt)
 		if err == nil {
@@ -115,9 +117,12 @@ func TestXMLSyntaxInGerman(t *testing.T) {
 			}
 		}
 		var fe *FileError
-		if !errors.As(err, &fe) || !strings.Contains(fe.Reason, "kein wohlgeformtes XML: "+c.want) || fe.Detail == "" {
+		if !errors.As(err, &fe) || !strings.Contains(fe.Reason, "kein wohlgeformtes XML: "+c.want) || !strings.Contains(fe.Detail, "XML syntax error on line") {
 			t.Errorf("%q: %v, want %q", c.doc, err, c.want)
 			continue
+		}
+		if strings.Contains(fe.Reason+fe.Detail, "ller") { // the log is outside the quarantine: no name there either
+			t.Errorf("%q: the document's text in %q / %q", c.doc, fe.Reason, fe.Detail)
 		}
 		for _, english := range []string{"closed by", "unquoted", "attribute", "invalid", "illegal", "unescaped", "element <"} {
 			if strings.Contains(fe.Reason, english) {

@@ -2,10 +2,12 @@ package read
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"strconv"
 	"strings"
@@ -55,7 +57,7 @@ func (x *xlsxReader) continuation() (bool, error) {
 	}
 	rows, err := x.f.Rows(name)
 	if err != nil {
-		return false, &FileError{Line: x.line(), Reason: "Tabellenblatt " + strconv.Quote(name) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: err.Error()}
+		return false, &FileError{Line: x.line(), Reason: "Tabellenblatt " + strconv.Quote(name) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	x.rows.Close()
 	x.offset += x.row
@@ -84,7 +86,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 		if f != nil {
 			f.Close()
 		}
-		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + excelizeFault(err) + ")", Detail: err.Error()}
+		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	x := &xlsxReader{f: f, sheet: opt.Sheet}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
@@ -97,7 +99,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 	rows, err := f.Rows(opt.Sheet)
 	if err != nil {
 		f.Close()
-		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: err.Error()}
+		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	x.rows = rows
 	if rows.Next() {
@@ -105,7 +107,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			x.Close()
-			return nil, &FileError{Line: 1, Reason: "Kopfzeile nicht lesbar (" + excelizeFault(err) + ")", Detail: err.Error()}
+			return nil, &FileError{Line: 1, Reason: "Kopfzeile nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 		}
 		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 			cells = cells[:len(cells)-1]
@@ -138,7 +140,7 @@ func (x *xlsxReader) Next() (*Row, error) {
 		x.row++
 		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, &FileError{Line: x.line(), Reason: "Zeile nicht lesbar (" + excelizeFault(err) + ")", Detail: err.Error()}
+			return nil, &FileError{Line: x.line(), Reason: "Zeile nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 		}
 		empty := true
 		for _, c := range cells {
@@ -178,7 +180,7 @@ func (x *xlsxReader) Next() (*Row, error) {
 		return r, nil
 	}
 	if err := x.rows.Error(); err != nil {
-		return nil, &FileError{Line: x.line(), Reason: "Tabellenblatt nicht lesbar (" + excelizeFault(err) + ")", Detail: err.Error()}
+		return nil, &FileError{Line: x.line(), Reason: "Tabellenblatt nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	if more, err := x.continuation(); err != nil {
 		return nil, err
@@ -186,6 +188,25 @@ func (x *xlsxReader) Next() (*Row, error) {
 		return x.Next()
 	}
 	return nil, io.EOF
+}
+
+// libraryDetail is what the log may say of a library's error: its own words where they
+// are fixed text or name only positions and paths, else its kind alone. A message that
+// quotes the file (an entity's name, a cell reference as written, a name the decoder
+// could not read) may quote a person's name, and the log is outside the quarantine.
+func libraryDetail(err error) string {
+	var se *xml.SyntaxError
+	var pe *fs.PathError
+	var ce flate.CorruptInputError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("XML syntax error on line %d (message withheld: it may quote the file)", se.Line)
+	case errors.Is(err, excelize.ErrMaxRows), errors.Is(err, excelize.ErrColumnNumber), errors.Is(err, excelize.ErrWorkbookFileFormat),
+		errors.Is(err, excelize.ErrWorkbookPassword), errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm),
+		errors.Is(err, zip.ErrChecksum), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ce), errors.As(err, &pe):
+		return err.Error()
+	}
+	return fmt.Sprintf("%T (message withheld: it may quote the file)", err)
 }
 
 // shortErr keeps a library's message short enough for a reason file (the XML reader's
@@ -199,8 +220,9 @@ func shortErr(err error) string {
 }
 
 // excelizeFault says in German what excelize found wrong with a workbook; its own
-// (English) words go to the log as the FileError's Detail. Its messages may quote a
-// cell reference as written, which could be any text, so none is shown.
+// (English) words go to the log as the FileError's Detail where they quote nothing of
+// the file (libraryDetail). Its messages may quote a cell reference as written, which
+// could be any text, so none is shown.
 func excelizeFault(err error) string {
 	msg := err.Error()
 	var se *xml.SyntaxError

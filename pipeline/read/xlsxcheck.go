@@ -90,7 +90,7 @@ func checkWorkbook(path string) error {
 		case errors.Is(err, zip.ErrAlgorithm):
 			return &FileError{Reason: "Excel-Arbeitsmappe mit einem unbekannten Komprimierungsverfahren in " + strconv.Quote(f.Name)}
 		case err != nil:
-			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: " + strconv.Quote(f.Name) + " nicht lesbar (Daten nicht entpackbar)", Detail: err.Error()}
+			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: " + strconv.Quote(f.Name) + " nicht lesbar (Daten nicht entpackbar)", Detail: libraryDetail(err)}
 		}
 		if total += n; total > unzipLimit {
 			return &FileError{Reason: "Excel-Arbeitsmappe entpackt größer als " + sizeText(unzipLimit)}

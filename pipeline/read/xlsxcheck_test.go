@@ -3,6 +3,7 @@ package read
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -268,5 +269,27 @@ func TestWorkbookTmpDir(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
 		t.Errorf("left in TmpDir: %v", entries)
+	}
+}
+
+// TestWorkbookFaultWithheld: excelize's message on a broken cell reference quotes it as
+// written, which may be a name: neither the reason nor the log's detail repeats it.
+func TestWorkbookFaultWithheld(t *testing.T) {
+	data := handWorkbook(t, func(w io.Writer) {
+		io.WriteString(w, `<row r="2"><c r="Müller" t="inlineStr"><is><t>TN-1</t></is></c></row>`)
+	}, nil)
+	r, err := OpenXLSX(writeTemp(t, "massnahmen_20261124.xlsx", data), XLSXOptions{Sheet: "Teilnahmen"})
+	if err == nil {
+		defer r.Close()
+		for err == nil {
+			_, err = r.Next()
+		}
+	}
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Reason, "ungültiger Zellbezug") {
+		t.Fatalf("got %v, want an unreadable workbook for its cell reference", err)
+	}
+	if strings.Contains(fe.Reason+fe.Detail, "ller") || fe.Detail == "" {
+		t.Errorf("reason %q, detail %q", fe.Reason, fe.Detail)
 	}
 }

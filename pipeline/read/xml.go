@@ -138,7 +138,7 @@ func (x *xmlReader) fail(err error) error {
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return &FileError{Line: se.Line, Reason: "XML-Dokument endet vorzeitig"}
 		}
-		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + syntaxMessage(se.Msg), Detail: se.Msg}
+		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + syntaxMessage(se.Msg), Detail: libraryDetail(se)}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &FileError{Line: x.lineOf(), Reason: "XML-Dokument endet vorzeitig"}
@@ -150,7 +150,7 @@ func (x *xmlReader) fail(err error) error {
 		}
 		return fe
 	}
-	return &FileError{Line: x.lineOf(), Reason: "XML nicht lesbar (Einzelheiten im Protokoll)", Detail: err.Error()}
+	return &FileError{Line: x.lineOf(), Reason: "XML nicht lesbar (Einzelheiten im Protokoll)", Detail: libraryDetail(err)}
 }
 
 // syntaxMessage is what a quarantine reason says of the decoder's message, in German.
