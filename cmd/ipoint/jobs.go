@@ -53,6 +53,7 @@ func runner(h home) *jobs.Runner {
 		},
 		Log:      logger(h.e),
 		Announce: func(r runs.Run) { announce(h, r) },
+		Explain:  staffMessage,
 	}
 }
 

@@ -170,7 +170,8 @@ func SyncDir(dir string) error {
 // IsTemp tells a temporary file by its name.
 func IsTemp(name string) bool { return strings.HasPrefix(name, TempPrefix) }
 
-// Sweep removes the temporary files a crash left below root.
+// Sweep removes the temporary files a crash left below root, and temporary folders
+// (TempPrefix too: the parts of a workbook unpacked while it was read) whole.
 func Sweep(root string) error {
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -179,7 +180,13 @@ func Sweep(root string) error {
 			}
 			return err
 		}
-		if !d.IsDir() && IsTemp(d.Name()) {
+		switch {
+		case path != root && d.IsDir() && IsTemp(d.Name()):
+			if err := os.RemoveAll(path); err != nil {
+				return err
+			}
+			return filepath.SkipDir
+		case !d.IsDir() && IsTemp(d.Name()):
 			return os.Remove(path)
 		}
 		return nil

@@ -51,6 +51,12 @@ func TestWriteReplaceNewAbortSweep(t *testing.T) {
 	if !IsTemp(filepath.Base(g.Name())) {
 		t.Errorf("temp name %s", g.Name())
 	}
+	// A temporary folder a crash left (a workbook's unpacked parts): swept whole.
+	parts := filepath.Join(filepath.Dir(p), TempPrefix+"xlsx-1")
+	if err := os.MkdirAll(filepath.Join(parts, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(parts, "excelize-123"), []byte("Teilnahmen"), 0o600)
 	if err := Sweep(dir); err != nil {
 		t.Fatal(err)
 	}

@@ -284,6 +284,23 @@ func TestLogLevels(t *testing.T) {
 	}
 }
 
+// TestFailureExplained: a failed run records what Explain says for staff (and the
+// notice gets it); the error's own words go to the log only.
+func TestFailureExplained(t *testing.T) {
+	var buf bytes.Buffer
+	w := newWorld()
+	r := w.runner()
+	r.Log = slog.New(slog.NewTextHandler(&buf, nil))
+	r.Explain = func(err error) string { return "Auf Deutsch: " + strings.ToUpper(err.Error()[:1]) }
+	r.Run(context.Background(), "run", "manuell", func(context.Context, *Job) error { return errors.New("disk on fire") })
+	if len(w.history) != 1 || w.history[0].Error != "Auf Deutsch: D" || len(w.notices) != 1 || w.notices[0].Error != "Auf Deutsch: D" {
+		t.Fatalf("recorded %+v, noticed %+v", w.history, w.notices)
+	}
+	if !strings.Contains(buf.String(), `err="disk on fire"`) {
+		t.Errorf("the error's own words are not in the log:\n%s", buf.String())
+	}
+}
+
 // TestRejectsWithinToleranceAreNoProblem: an ingest with rejected rows but nothing
 // for a person ends ok, without a notice; its note says what was rejected.
 func TestRejectsWithinToleranceAreNoProblem(t *testing.T) {
