@@ -126,8 +126,12 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if err != nil {
 		return nil, err
 	}
-	if cov != nil && cov.stichtag.Equal(end) {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze"}
+	if cov == nil || !cov.stichtag.Equal(end) {
+		if err := pendingCoverage(ctx, db, keys, 0, end); err != nil {
+			return nil, err
+		}
+	} else {
+		row := KeyRow{Name: coverageName, Note: "Bestand / Schutzsuchende am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze"}
 		var parts []string
 		for _, kr := range Kreise {
 			parts = append(parts, kr.Name+": "+coverageText(f, cov, kr.Key))

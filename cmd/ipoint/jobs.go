@@ -13,6 +13,7 @@ import (
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
+	"ipoint/pipeline/source"
 	"ipoint/pipeline/warehouse"
 	"ipoint/reports/german"
 )
@@ -126,6 +127,9 @@ func steps(h home) *jobs.Steps {
 			}
 			printTransform(out, h, res)
 			r := &jobs.TransformResult{}
+			for _, name := range res.Missing {
+				r.Missing = append(r.Missing, fmt.Sprintf("%s (%s)", name, source.ByName(name).Title))
+			}
 			for _, c := range res.Failed() {
 				r.Failed = append(r.Failed, fmt.Sprintf("%s – %s (%d Zeilen)", c.Name, c.Description, c.Rows))
 			}

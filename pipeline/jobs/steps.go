@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"ipoint/pipeline/runs"
 )
@@ -20,9 +21,12 @@ type IngestResult struct {
 	Note        string   // what the stage's note adds when nothing needs a person (rejected rows within the tolerance)
 }
 
-// TransformResult is what a warehouse build reports: its failed checks, one line each.
+// TransformResult is what a warehouse build reports: its failed checks, one line each,
+// and the exports it built as empty because the lake holds no delivery of them yet
+// (the first nights of an installation), each as "name (Titel)".
 type TransformResult struct {
-	Failed []string
+	Failed  []string
+	Missing []string
 }
 
 // Report is one rendered report.
@@ -140,15 +144,26 @@ func transformStage(ctx context.Context, j *Job, s *Steps, note string, problems
 			return "", err
 		}
 		j.Rec.Checks = len(res.Failed)
+		// An export never delivered is a to-do of its own, named, not only a row of the
+		// freshness check: the agency has to be asked for it.
+		for _, m := range res.Missing {
+			j.Rec.Attention = append(j.Rec.Attention, "noch keine Lieferung: "+m)
+		}
 		for _, f := range res.Failed {
 			j.Rec.Attention = append(j.Rec.Attention, "Prüfung fehlgeschlagen: "+f)
 		}
+		var p []string
+		if len(res.Missing) > 0 {
+			p = append(p, "noch keine Lieferung von "+strings.Join(res.Missing, ", "))
+		}
 		if len(res.Failed) > 0 {
-			p := fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(res.Failed))
+			p = append(p, fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(res.Failed)))
+		}
+		if len(p) > 0 {
 			if problems != nil {
-				*problems = append(*problems, p)
+				*problems = append(*problems, p...)
 			}
-			return p, nil
+			return strings.Join(p, "; "), nil
 		}
 		return note, nil
 	})
