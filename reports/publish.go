@@ -131,6 +131,7 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	switch {
 	case sel.LastWeekOnly:
 		week(LastCompleteWeek(stand))
+		out[0].byDefault = true
 	case sel.Week == 0 && sel.Month == 0:
 		week(LastCompleteWeek(stand))
 		month(LastCompleteMonth(stand))
@@ -172,7 +173,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		_, err := p.load(ctx, db, f, set)
 		var nd NoDataError
 		if errors.As(err, &nd) && p.byDefault {
-			done = append(done, Published{Title: p.title, Outcome: "nicht erstellt: " + nd.Msg})
+			done = append(done, Published{Title: p.title, Weekly: p.weekly, Outcome: "nicht erstellt: " + nd.Msg})
 			continue
 		}
 		if err != nil {

@@ -163,9 +163,11 @@ func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report
 		var out []jobs.Report
 		for _, r := range done {
 			printPublished(h.e.stdout, r)
-			if r.Path != "" {
-				out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Summary: r.Summary})
+			left := ""
+			if r.Path == "" {
+				left = r.Outcome
 			}
+			out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Summary: r.Summary, Left: left})
 		}
 		return out, err
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ipoint/pipeline/civil"
+	"ipoint/pipeline/mail/mailtest"
 	"ipoint/pipeline/runs"
 	"ipoint/pipeline/warehouse"
 )
@@ -173,10 +174,30 @@ func archived(t *testing.T, home string) []string {
 func TestNewInstallation(t *testing.T) {
 	world := generateDeliveries(t, "2026-12-03", 51, "0.1", "5")
 	home := t.TempDir()
-	vars := map[string]string{"IPOINT_HOME": home}
+	// Mail as in production: the notices after nights with problems, the Wochenbericht
+	// on Monday mornings.
+	srv := mailtest.Start(t, mailtest.Config{NoAuth: true})
+	ca := filepath.Join(home, "mail-ca.pem")
+	if err := os.WriteFile(ca, srv.CAPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"IPOINT_HOME": home, "IPOINT_MAIL_HOST": srv.Host, "IPOINT_MAIL_PORT": strconv.Itoa(srv.Port),
+		"IPOINT_MAIL_CA_FILE": ca, "IPOINT_MAIL_FROM": "ipoint <ipoint@kreis-si.example>",
+		"IPOINT_MAIL_ALERTS": "it@kreis-si.example", "IPOINT_MAIL_WEEKLY_REPORT": "leitung@kreis-si.example"}
 	if r := call(t, vars, "init"); r.code != exitOK {
 		t.Fatal(r.stderr)
 	}
+	// weeklyMails are the mails to the Wochenbericht's list so far.
+	weeklyMails := func() []mailtest.Envelope {
+		var out []mailtest.Envelope
+		for _, m := range srv.Messages() {
+			if slices.Contains(m.To, "leitung@kreis-si.example") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	monday := func(d civil.Day) time.Time { return d.Start(civil.Berlin).Add(6 * time.Hour) } // the weekly job's time
 	inbox := filepath.Join(home, "inbox")
 	first := civil.Date(2026, 10, 14)
 
@@ -254,6 +275,11 @@ func TestNewInstallation(t *testing.T) {
 		}
 	}
 	db.Close()
+	if msgs := srv.Messages(); len(msgs) == 0 {
+		t.Error("no notice after the first night")
+	} else if _, body, _ := readMail(t, msgs[len(msgs)-1].Data); !strings.Contains(body, "noch keine Lieferung: beratungen (Beratungen (Terminverwaltung))") {
+		t.Errorf("the first night's notice does not name the missing export:\n%s", body)
+	}
 	st := callAt(t, vars, nightAfter(first).Add(5*time.Hour), "status")
 	if st.code != exitProblems || !strings.Contains(st.stdout, "Lieferung beratungen ist noch nie eingegangen") ||
 		!strings.Contains(st.stdout, "Lieferung ki_schutzsuchende ist noch nie eingegangen") {
@@ -267,9 +293,22 @@ func TestNewInstallation(t *testing.T) {
 		r = night(day)
 		if day.Equal(civil.Date(2026, 10, 18)) {
 			notes(r, "Wochenbericht nicht erstellt: KW 42/2026 ist nicht vollständig geliefert: die Lieferungen beginnen am 14.10.2026")
+			// The first Monday's weekly job: no week is covered yet; nothing to send,
+			// and nothing failed.
+			w := callAt(t, vars, monday(day.AddDays(1)), "report", "--versenden")
+			if w.code != exitOK || !strings.Contains(w.stdout, "Kein Wochenbericht zu versenden (Wochenbericht nicht erstellt: KW 42/2026 ist nicht vollständig geliefert") ||
+				len(weeklyMails()) != 0 || lastRun(t, home).Outcome != runs.OK {
+				t.Errorf("the first Monday's weekly job: %d, %d mails\n%s%s", w.code, len(weeklyMails()), w.stdout, w.stderr)
+			}
 		}
 	}
 	notes(r, "Wochenbericht KW 43/2026, 19.10.–25.10.2026: ", "(neu)")
+	// The second Monday's: the first complete week, mailed.
+	if w := callAt(t, vars, monday(day), "report", "--versenden"); w.code != exitOK || len(weeklyMails()) != 1 {
+		t.Errorf("the second Monday's weekly job: %d, %d mails\n%s%s", w.code, len(weeklyMails()), w.stdout, w.stderr)
+	} else if subject, _, _ := readMail(t, weeklyMails()[0].Data); !strings.HasPrefix(subject, "Wochenbericht KW 43/2026") {
+		t.Errorf("weekly mail %q", subject)
+	}
 	if got := archived(t, home); !slices.Equal(got, []string{"2026/KW43/wochenbericht.html"}) {
 		t.Errorf("reports after the first week: %v", got)
 	}

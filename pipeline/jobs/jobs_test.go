@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,6 +211,29 @@ func TestNightlyNamesExportsNotDelivered(t *testing.T) {
 	if got := stages(rec); got != "ingest:ok transform:ok report:ok" || rec.Outcome != runs.Problems || len(rec.Reports) != 2 ||
 		strings.Join(rec.Attention, "|") != "noch keine Lieferung: beratungen (Beratungen)|noch keine Lieferung: ki_schutzsuchende (Schutzsuchende)" {
 		t.Errorf("recorded as %s %+v", got, rec)
+	}
+}
+
+// TestWeeklyInTheFirstDays: on the first Monday of an installation the last complete
+// week began before the first delivery; the weekly job sends nothing and succeeds.
+func TestWeeklyInTheFirstDays(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	s := w.steps()
+	s.Reports = func(context.Context) ([]Report, error) {
+		return []Report{{Weekly: true, Left: "nicht erstellt: KW 12/2026 ist nicht vollständig geliefert"}}, nil
+	}
+	if err := r.Run(ctx, "weekly_report", "zeitplan", func(ctx context.Context, j *Job) error { return Weekly(ctx, j, s) }); err != nil {
+		t.Fatal(err)
+	}
+	rec := w.history[0]
+	if got := stages(rec); got != "report:ok mail:skipped" || rec.Outcome != runs.OK || len(rec.Reports) != 0 ||
+		rec.Stages[0].Note != "nicht erstellt: KW 12/2026 ist nicht vollständig geliefert" || len(w.notices) != 0 ||
+		slices.ContainsFunc(w.calls, func(c string) bool { return strings.HasPrefix(c, "mail") }) {
+		t.Errorf("recorded as %s %+v, calls %v", got, rec, w.calls)
+	}
+	if !strings.Contains(w.out.String(), "Kein Wochenbericht zu versenden (Wochenbericht nicht erstellt: KW 12/2026") {
+		t.Errorf("out %q", w.out.String())
 	}
 }
 

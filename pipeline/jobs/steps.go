@@ -29,12 +29,15 @@ type TransformResult struct {
 	Missing []string
 }
 
-// Report is one rendered report.
+// Report is one rendered report, or one the data's Stand chose but left out.
 type Report struct {
-	Path    string
+	Path    string // "" for a report left out
 	Period  string
 	Weekly  bool
 	Summary []string // key figures and sentences for a mail's body
+	// Left says why the report was left out: its period is not covered by the
+	// deliveries (the first days of an installation).
+	Left string
 }
 
 // Steps is the work a job's stages do, wired by the command line. A job uses the
@@ -126,9 +129,11 @@ func Nightly(ctx context.Context, j *Job, s *Steps, force bool) error {
 	err = j.Stage(ctx, "report", func() (string, error) {
 		done, err := s.Reports(ctx)
 		for _, r := range done {
-			j.Rec.Reports = append(j.Rec.Reports, r.Path)
+			if r.Path != "" {
+				j.Rec.Reports = append(j.Rec.Reports, r.Path)
+			}
 		}
-		return fmt.Sprintf("%d Berichte", len(done)), err
+		return fmt.Sprintf("%d Berichte", len(j.Rec.Reports)), err
 	})
 	if err != nil {
 		return err
@@ -172,23 +177,38 @@ func transformStage(ctx context.Context, j *Job, s *Steps, note string, problems
 // Weekly renders the Wochenbericht of the last complete week and mails it to the
 // list. A Wochenbericht already archived unchanged is mailed again: the job's purpose
 // is that the list has it on Monday morning.
+//
+// In the first days of an installation the last complete week is not covered by the
+// deliveries: the report is left out with its reason, nothing is mailed, and the job
+// succeeds (time, not a person, mends it).
 func Weekly(ctx context.Context, j *Job, s *Steps) error {
 	var weekly *Report
+	left := ""
 	err := j.Stage(ctx, "report", func() (string, error) {
 		done, err := s.Reports(ctx)
 		for i, r := range done {
-			j.Rec.Reports = append(j.Rec.Reports, r.Path)
-			if r.Weekly {
-				weekly = &done[i]
+			switch {
+			case r.Path != "":
+				j.Rec.Reports = append(j.Rec.Reports, r.Path)
+				if r.Weekly {
+					weekly = &done[i]
+				}
+			case r.Weekly:
+				left = r.Left
 			}
 		}
 		if weekly == nil {
-			return "", err
+			return left, err
 		}
 		return weekly.Period, err
 	})
 	if err != nil {
 		return err
+	}
+	if weekly == nil && left != "" {
+		j.Skip("mail", "kein Wochenbericht zu versenden")
+		s.printf("Kein Wochenbericht zu versenden (Wochenbericht %s).\n", left)
+		return nil
 	}
 	if weekly == nil {
 		return errors.New("kein Wochenbericht erstellt: nichts zu versenden")
