@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -157,9 +158,17 @@ func steps(h home) *jobs.Steps {
 // reportSteps wires the report stage for the reports sel selects (see reportJobs).
 func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report, error) {
 	return func(ctx context.Context) ([]jobs.Report, error) {
-		hb := startHeartbeat(h.e, "Berichte")
-		done, err := reportStage(ctx, h, sel, int64(h.cfg.Reports.K))
-		hb.stop()
+		var done []storedReport
+		var err error
+		if _, serr := os.Stat(h.warehouseFile()); errors.Is(serr, fs.ErrNotExist) && sel.lastWeek && !clientMasterDelivered(h) {
+			// The weekly job before the first client master: nothing to report yet.
+			done = []storedReport{{Title: "Wochenbericht", Weekly: true,
+				Outcome: "nicht erstellt: noch keine Auswertungsdatenbank, der Kundenbestand ist noch nie geliefert worden"}}
+		} else {
+			hb := startHeartbeat(h.e, "Berichte")
+			done, err = reportStage(ctx, h, sel, int64(h.cfg.Reports.K))
+			hb.stop()
+		}
 		var out []jobs.Report
 		for _, r := range done {
 			printPublished(h.e.stdout, r)
@@ -171,6 +180,21 @@ func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report
 		}
 		return out, err
 	}
+}
+
+// clientMasterDelivered says whether the lake holds a delivery of the client master,
+// without which there is no warehouse (an installation's first nights).
+func clientMasterDelivered(h home) bool {
+	m, err := lake.ReadManifest(h.lake())
+	if err != nil {
+		return true // unreadable: not a new installation, let the report stage say what is wrong
+	}
+	for _, e := range m.Entries {
+		if x := source.ByName(e.Export); x != nil && x.ClientMaster() && e.Outcome == lake.Ingested {
+			return true
+		}
+	}
+	return false
 }
 
 // nightly is the nightly run's job.

@@ -197,14 +197,19 @@ func TestNewInstallation(t *testing.T) {
 		}
 		return out
 	}
-	monday := func(d civil.Day) time.Time { return d.Start(civil.Berlin).Add(6 * time.Hour) } // the weekly job's time
+	weeklyAt := func(d civil.Day) time.Time { return d.Start(civil.Berlin).Add(6 * time.Hour) } // the weekly job's hour on day d
 	inbox := filepath.Join(home, "inbox")
 	first := civil.Date(2026, 10, 14)
 
-	// The night before the first delivery: nothing to build, a to-do, no failure.
+	// The night before the first delivery: nothing to build, a to-do, no failure; nor
+	// does the weekly job fail that morning (called by hand) with nothing to report.
 	r := callAt(t, vars, nightAfter(first.AddDays(-1)), "run")
 	if r.code != exitProblems || !strings.Contains(r.stderr, "noch jede Lieferung von verbis_kunden") || len(archived(t, home)) != 0 {
 		t.Fatalf("a night without deliveries: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if w := callAt(t, vars, weeklyAt(first), "report", "--versenden"); w.code != exitOK ||
+		!strings.Contains(w.stdout, "Kein Wochenbericht zu versenden (Wochenbericht nicht erstellt: noch keine Auswertungsdatenbank, der Kundenbestand ist noch nie geliefert worden)") {
+		t.Errorf("a weekly job before the first delivery: %d\n%s%s", w.code, w.stdout, w.stderr)
 	}
 
 	// night runs the nightly job after day, its deliveries in the inbox, and checks what
@@ -295,7 +300,7 @@ func TestNewInstallation(t *testing.T) {
 			notes(r, "Wochenbericht nicht erstellt: KW 42/2026 ist nicht vollständig geliefert: die Lieferungen beginnen am 14.10.2026")
 			// The first Monday's weekly job: no week is covered yet; nothing to send,
 			// and nothing failed.
-			w := callAt(t, vars, monday(day.AddDays(1)), "report", "--versenden")
+			w := callAt(t, vars, weeklyAt(day.AddDays(1)), "report", "--versenden")
 			if w.code != exitOK || !strings.Contains(w.stdout, "Kein Wochenbericht zu versenden (Wochenbericht nicht erstellt: KW 42/2026 ist nicht vollständig geliefert") ||
 				len(weeklyMails()) != 0 || lastRun(t, home).Outcome != runs.OK {
 				t.Errorf("the first Monday's weekly job: %d, %d mails\n%s%s", w.code, len(weeklyMails()), w.stdout, w.stderr)
@@ -304,7 +309,7 @@ func TestNewInstallation(t *testing.T) {
 	}
 	notes(r, "Wochenbericht KW 43/2026, 19.10.–25.10.2026: ", "(neu)")
 	// The second Monday's: the first complete week, mailed.
-	if w := callAt(t, vars, monday(day), "report", "--versenden"); w.code != exitOK || len(weeklyMails()) != 1 {
+	if w := callAt(t, vars, weeklyAt(day), "report", "--versenden"); w.code != exitOK || len(weeklyMails()) != 1 {
 		t.Errorf("the second Monday's weekly job: %d, %d mails\n%s%s", w.code, len(weeklyMails()), w.stdout, w.stderr)
 	} else if subject, _, _ := readMail(t, weeklyMails()[0].Data); !strings.HasPrefix(subject, "Wochenbericht KW 43/2026") {
 		t.Errorf("weekly mail %q", subject)
