@@ -28,7 +28,7 @@ type NoDataError struct{ Msg string }
 func (e NoDataError) Error() string { return e.Msg }
 
 // Published is a rendered report and what the archive did with it. A report left out
-// has no Path; Outcome says why.
+// has no Path and no Period; Outcome says why.
 type Published struct {
 	Title, Period string
 	Path          string // in the archive
@@ -105,6 +105,7 @@ func (s Settings) Check() error {
 }
 
 type planned struct {
+	title     string // the report's kind, for a note when it is left out
 	load      func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error)
 	weekly    bool
 	byDefault bool // chosen by the data's Stand, not asked for
@@ -121,16 +122,16 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	stand = stand.UTC()
 	var out []planned
 	week := func(y, w int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+		out = append(out, planned{"Wochenbericht", func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
 			return Weekly(ctx, db, f, y, w, s.K)
 		}, true, false})
 	}
 	month := func(y, m int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+		out = append(out, planned{"Monatsbericht", func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
 			return Monthly(ctx, db, f, y, m, s.K, s.Targets)
 		}, false, false})
 		if ly, lm := LastCompleteMonth(stand); ly == y && lm == m {
-			out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+			out = append(out, planned{"Verlaufsbericht", func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
 				return Cohorts(ctx, db, f, y, m, s.K, s.MinGroup)
 			}, false, false})
 		}
@@ -138,6 +139,7 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	switch {
 	case sel.LastWeekOnly:
 		week(LastCompleteWeek(stand))
+		out[0].byDefault = true
 	case sel.Week == 0 && sel.Month == 0:
 		week(LastCompleteWeek(stand))
 		month(LastCompleteMonth(stand))
@@ -179,7 +181,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		_, err := p.load(ctx, db, f, set)
 		var nd NoDataError
 		if errors.As(err, &nd) && p.byDefault {
-			done = append(done, Published{Outcome: "nicht erstellt: " + nd.Msg})
+			done = append(done, Published{Title: p.title, Weekly: p.weekly, Outcome: "nicht erstellt: " + nd.Msg})
 			continue
 		}
 		if err != nil {

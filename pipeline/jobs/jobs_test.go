@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ type world struct {
 	out      bytes.Buffer
 	stale    string
 	failed   []string // the warehouse's failed checks
+	missing  []string // exports the warehouse built as empty
 	newFiles int
 	fail     map[string]error
 }
@@ -70,7 +72,7 @@ func (w *world) steps() *Steps {
 				return nil, err
 			}
 			w.stale = ""
-			return &TransformResult{Failed: w.failed}, nil
+			return &TransformResult{Failed: w.failed, Missing: w.missing}, nil
 		},
 		Reports: func(context.Context) ([]Report, error) {
 			return []Report{{Path: "w.html", Period: "KW 13/2026", Weekly: true}, {Path: "m.html"}}, call("reports")
@@ -191,6 +193,47 @@ func TestNightlyProblemsFailuresAndRecovery(t *testing.T) {
 	err = r.Run(cctx, "run", "manuell", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, w.steps(), false) })
 	if ExitCode(cctx, err) != ExitCancelled || stages(w.history[len(w.history)-1]) != "ingest:cancelled" || len(w.notices) != notices {
 		t.Errorf("cancelled: %v %s", err, stages(w.history[len(w.history)-1]))
+	}
+}
+
+// TestNightlyNamesExportsNotDelivered: a new installation's night builds what it can;
+// an export never delivered ends it with problems and a to-do naming the export.
+func TestNightlyNamesExportsNotDelivered(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	w.newFiles, w.missing = 5, []string{"beratungen (Beratungen)", "ki_schutzsuchende (Schutzsuchende)"}
+	err := r.Run(ctx, "run", "manuell", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, w.steps(), false) })
+	var p ProblemsError
+	if !errors.As(err, &p) || p.Msg != "noch keine Lieferung von beratungen (Beratungen), ki_schutzsuchende (Schutzsuchende)" {
+		t.Fatalf("err %v", err)
+	}
+	rec := w.history[0]
+	if got := stages(rec); got != "ingest:ok transform:ok report:ok" || rec.Outcome != runs.Problems || len(rec.Reports) != 2 ||
+		strings.Join(rec.Attention, "|") != "noch keine Lieferung: beratungen (Beratungen)|noch keine Lieferung: ki_schutzsuchende (Schutzsuchende)" {
+		t.Errorf("recorded as %s %+v", got, rec)
+	}
+}
+
+// TestWeeklyInTheFirstDays: on the first Monday of an installation the last complete
+// week began before the first delivery; the weekly job sends nothing and succeeds.
+func TestWeeklyInTheFirstDays(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	s := w.steps()
+	s.Reports = func(context.Context) ([]Report, error) {
+		return []Report{{Weekly: true, Left: "nicht erstellt: KW 12/2026 ist nicht vollständig geliefert"}}, nil
+	}
+	if err := r.Run(ctx, "weekly_report", "zeitplan", func(ctx context.Context, j *Job) error { return Weekly(ctx, j, s) }); err != nil {
+		t.Fatal(err)
+	}
+	rec := w.history[0]
+	if got := stages(rec); got != "report:ok mail:skipped" || rec.Outcome != runs.OK || len(rec.Reports) != 0 ||
+		rec.Stages[0].Note != "nicht erstellt: KW 12/2026 ist nicht vollständig geliefert" || len(w.notices) != 0 ||
+		slices.ContainsFunc(w.calls, func(c string) bool { return strings.HasPrefix(c, "mail") }) {
+		t.Errorf("recorded as %s %+v, calls %v", got, rec, w.calls)
+	}
+	if !strings.Contains(w.out.String(), "Kein Wochenbericht zu versenden (Wochenbericht nicht erstellt: KW 12/2026") {
+		t.Errorf("out %q", w.out.String())
 	}
 }
 
