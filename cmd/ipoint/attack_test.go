@@ -421,7 +421,7 @@ type attacker struct {
 	conflicts []string
 	weeks     map[string]time.Time // ISO week key -> Monday, for the weeks seen
 	derived   []func()
-	structure map[string]bool // month-end days seen
+	structure map[string]bool      // month-end days seen
 	months    map[string]time.Time // months whose overview was read (flows over their ISO weeks)
 	// overviewRows counts the Monatsbericht overview rows read: a report whose table the
 	// attacker no longer recognises must fail the test, not pass it unread.
