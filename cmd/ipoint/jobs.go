@@ -133,6 +133,8 @@ func steps(h home) *jobs.Steps {
 		},
 		MailConfigured: h.cfg.Mail.Enabled() && len(h.cfg.Mail.WeeklyReport) > 0,
 		Mail:           func(ctx context.Context, r jobs.Report) (string, error) { return mailWeekly(ctx, h, r) },
+		MonthDue:       monthDue(h),
+		MonthMail:      monthMail(h),
 		Retention: func(ctx context.Context) (int, bool, error) {
 			hb := startHeartbeat(h.e, "Löschfristen")
 			res, err := retentionStage(ctx, h, false)
@@ -150,6 +152,22 @@ func steps(h home) *jobs.Steps {
 	}
 }
 
+// monthDue and monthMail wire the monthly mail when mail.monthly_report is set (nil
+// otherwise: the nightly run mails no month).
+func monthDue(h home) func([]jobs.Report) bool {
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.MonthlyReport) == 0 {
+		return nil
+	}
+	return func(reps []jobs.Report) bool { return monthMailDue(h, reps) }
+}
+
+func monthMail(h home) func(context.Context, []jobs.Report) (string, error) {
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.MonthlyReport) == 0 {
+		return nil
+	}
+	return func(ctx context.Context, reps []jobs.Report) (string, error) { return mailMonthly(ctx, h, reps) }
+}
+
 // reportSteps wires the report stage for the reports sel selects (see reportJobs).
 func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report, error) {
 	return func(ctx context.Context) ([]jobs.Report, error) {
@@ -160,7 +178,7 @@ func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report
 		for _, r := range done {
 			printPublished(h.e.stdout, r)
 			if r.Path != "" {
-				out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Summary: r.Summary})
+				out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Kind: r.Kind, Summary: r.Summary})
 			}
 		}
 		return out, err
