@@ -28,7 +28,7 @@ import (
 //
 //   - the first night the mail server is down: the Monatsbericht and the Verlaufsbericht
 //     are published all the same, the run ends with problems (exit 3) and says in German
-//     what failed; nothing is recorded as sent;
+//     what failed, status lists it; nothing is recorded as sent;
 //   - the next night mails them to mail.monthly_report, once: subject naming the month,
 //     summary and key figures as text and as HTML, the reports as PDFs named by their
 //     month (printed by Chromium: their text holds the reports' titles);
@@ -109,6 +109,10 @@ func TestMailMonthlyReportsAndPDF(t *testing.T) {
 	if len(srv.Messages()) != 0 {
 		t.Fatalf("%d mails arrived from a night the server was down", len(srv.Messages()))
 	}
+	if st := callAt(t, down, night(8).Add(5*time.Hour), "status"); !strings.Contains(st.stdout, "Versand im nächtlichen Lauf") ||
+		!strings.Contains(st.stdout, failed) {
+		t.Errorf("status does not list the month not mailed:\n%s", st.stdout)
+	}
 
 	// Night 2: the server is up; the month goes out.
 	r = callAt(t, up, night(9), "run")
@@ -156,6 +160,10 @@ func TestMailMonthlyReportsAndPDF(t *testing.T) {
 	}
 	if s, ok := rec.Months["2026-11"]; !ok || s.Recipients != 2 || !s.Sent.Equal(night(9)) || len(s.Files) != 2 {
 		t.Errorf("record %+v", rec)
+	}
+
+	if st := callAt(t, up, night(9).Add(5*time.Hour), "status"); strings.Contains(st.stdout, "Versand im nächtlichen Lauf") {
+		t.Errorf("status still lists the month mailed:\n%s", st.stdout)
 	}
 
 	// Night 3: nothing more goes out for November.
