@@ -175,7 +175,7 @@ func TestMailMonthlyReportsAndPDF(t *testing.T) {
 	missing := filepath.Join(home, "kein-chromium", "chromium")
 	r = callAt(t, vars(srv.Port, missing), night(14), "report", "--versenden")
 	if r.code != exitOK || !strings.Contains(r.stdout, "an 1 Empfänger versandt (HTML)") ||
-		!strings.Contains(r.stdout, "Hinweis: die Berichte gehen als HTML-Datei mit, nicht als PDF: mail.chromium "+missing+" ist nicht vorhanden") {
+		!strings.Contains(r.stdout, "Hinweis: der Bericht geht als HTML-Datei mit, nicht als PDF: mail.chromium "+missing+" ist nicht vorhanden") {
 		t.Fatalf("weekly without Chromium: %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	stored := filepath.Join(home, "reports", "2026", "KW49", "wochenbericht.html")

@@ -253,7 +253,11 @@ func reportAttachments(ctx context.Context, h home, paths []string) (atts []mail
 	}
 	if why != "" {
 		logger(h.e).Warn("reports attached as HTML", "why", why)
-		fmt.Fprintf(h.e.stdout, "Hinweis: die Berichte gehen als HTML-Datei mit, nicht als PDF: %s.\n", why)
+		what := "die Berichte gehen als HTML-Dateien"
+		if len(paths) == 1 {
+			what = "der Bericht geht als HTML-Datei"
+		}
+		fmt.Fprintf(h.e.stdout, "Hinweis: %s mit, nicht als PDF: %s.\n", what, why)
 	}
 	return atts, formatHTML, why, nil
 }
