@@ -31,6 +31,7 @@ func (e NoDataError) Error() string { return e.Msg }
 // has no Path and no Period; Outcome says why.
 type Published struct {
 	Title, Period string
+	Kind          string // KindWeekly, KindMonthly, KindCohorts
 	Path          string // in the archive
 	Outcome       string // Store's word: new, unchanged, a new version
 	Weekly        bool
@@ -39,24 +40,31 @@ type Published struct {
 	Summary []string
 }
 
-// summary lists a report's key figures and its sentences for a mail body.
+// summary lists a report's key figures and its sentences for a mail body: each key
+// figure together, then per Kreis where the report shows it per Kreis ("Neue Zugänge:
+// 17 (Siegen-Wittgenstein 12, Olpe 5)"). Breakdowns (davon, Anteil, the Monatsbericht's
+// starts by kind) and the coverage stay in the report.
 func summary(r *Report) []string {
 	var out []string
 	if r.Keys != nil {
 		for _, row := range r.Keys.Rows {
-			if len(row.Cells) < 3 || strings.HasPrefix(row.Name, "davon") || strings.HasPrefix(row.Name, "Anteil") || strings.HasPrefix(row.Name, "Abdeckung") {
+			if len(row.Cells) <= len(Kreise) || strings.HasPrefix(row.Name, "davon") || strings.HasPrefix(row.Name, "Anteil") ||
+				strings.HasPrefix(row.Name, "Abdeckung") || strings.HasPrefix(row.Name, "Aufnahmen: ") {
 				continue
 			}
+			// Both reports' tables: a column per Kreis, then "zusammen".
 			total := row.Cells[len(Kreise)]
-			if r.Kind != KindWeekly {
-				total = row.Cells[0]
+			if total == "" || total == "x" { // x: not computable yet (the report says why)
+				continue
 			}
 			line := row.Name + ": " + total
-			if r.Kind == KindWeekly {
-				var parts []string
-				for i, kr := range Kreise {
+			var parts []string
+			for i, kr := range Kreise {
+				if row.Cells[i] != "" {
 					parts = append(parts, kr.Name+" "+row.Cells[i])
 				}
+			}
+			if len(parts) == len(Kreise) {
 				line += " (" + strings.Join(parts, ", ") + ")"
 			}
 			out = append(out, line)
@@ -210,7 +218,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		if err != nil {
 			return done, err
 		}
-		done = append(done, Published{Title: r.Title, Period: r.Period, Path: path, Outcome: outcome, Weekly: p.weekly, Summary: summary(r)})
+		done = append(done, Published{Title: r.Title, Period: r.Period, Kind: r.Kind, Path: path, Outcome: outcome, Weekly: p.weekly, Summary: summary(r)})
 	}
 	return done, WriteIndex(dir)
 }

@@ -139,6 +139,8 @@ func steps(h home) *jobs.Steps {
 		},
 		MailConfigured: h.cfg.Mail.Enabled() && len(h.cfg.Mail.WeeklyReport) > 0,
 		Mail:           func(ctx context.Context, r jobs.Report) (string, error) { return mailWeekly(ctx, h, r) },
+		MonthDue:       monthDue(h),
+		MonthMail:      monthMail(h),
 		Retention: func(ctx context.Context) (int, bool, error) {
 			hb := startHeartbeat(h.e, "Löschfristen")
 			res, err := retentionStage(ctx, h, false)
@@ -154,6 +156,22 @@ func steps(h home) *jobs.Steps {
 		},
 		WarehouseExists: func() bool { _, err := os.Stat(h.warehouseFile()); return err == nil },
 	}
+}
+
+// monthDue and monthMail wire the monthly mail when mail.monthly_report is set (nil
+// otherwise: the nightly run mails no month).
+func monthDue(h home) func([]jobs.Report) bool {
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.MonthlyReport) == 0 {
+		return nil
+	}
+	return func(reps []jobs.Report) bool { return monthMailDue(h, reps) }
+}
+
+func monthMail(h home) func(context.Context, []jobs.Report) (string, error) {
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.MonthlyReport) == 0 {
+		return nil
+	}
+	return func(ctx context.Context, reps []jobs.Report) (string, error) { return mailMonthly(ctx, h, reps) }
 }
 
 // reportSteps wires the report stage for the reports sel selects (see reportJobs).
@@ -177,7 +195,7 @@ func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report
 			if r.Path == "" {
 				left = r.Outcome
 			}
-			out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Summary: r.Summary, Left: left})
+			out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Kind: r.Kind, Summary: r.Summary, Left: left})
 		}
 		return out, err
 	}

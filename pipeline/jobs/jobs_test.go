@@ -359,3 +359,60 @@ func TestRejectsWithinToleranceAreNoProblem(t *testing.T) {
 		t.Errorf("%v %+v, %d notices", err, rec, len(w.notices))
 	}
 }
+
+// TestNightlyMailsAClosedMonthOnce: the nightly run mails the month's reports (not the
+// Wochenbericht) when they are due, after the report stage; a night they are not due
+// records no mail stage; a mail that could not be sent leaves the run with problems,
+// not failed, and the next night tries again.
+func TestNightlyMailsAClosedMonthOnce(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	mailed := map[string]bool{}
+	var got [][]string
+	down := true
+	nightly := func() error {
+		s := w.steps()
+		s.MonthDue = func(reps []Report) bool { return !mailed[reps[0].Path] }
+		s.MonthMail = func(_ context.Context, reps []Report) (string, error) {
+			var paths []string
+			for _, r := range reps {
+				paths = append(paths, r.Path)
+			}
+			got = append(got, paths)
+			if down {
+				return "", ProblemsError{"Monatsbericht nicht versandt: Mailserver nicht erreichbar"}
+			}
+			mailed[reps[0].Path] = true
+			return "an 3 Empfänger", nil
+		}
+		w.stale = "Auswertungsdatenbank von einem früheren Tag"
+		return r.Run(ctx, "run", "zeitplan", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, s, false) })
+	}
+	err := nightly()
+	if ExitCode(ctx, err) != ExitProblems || !strings.Contains(err.Error(), "nicht versandt") {
+		t.Errorf("mail server down: %v", err)
+	}
+	down = false
+	if err := nightly(); err != nil {
+		t.Errorf("mail server up: %v", err)
+	}
+	if err := nightly(); err != nil {
+		t.Errorf("month already mailed: %v", err)
+	}
+	want := []string{"ingest:ok transform:ok report:ok mail:problems", "ingest:ok transform:ok report:ok mail:ok",
+		"ingest:ok transform:ok report:ok"}
+	for i, rec := range w.history {
+		if s := stages(rec); s != want[i] {
+			t.Errorf("night %d: %s, want %s", i+1, s, want[i])
+		}
+	}
+	if n := w.history[0].Stages[3].Note; !strings.Contains(n, "Mailserver nicht erreichbar") {
+		t.Errorf("the failed mail's note: %q", n)
+	}
+	if len(got) != 2 || len(got[0]) != 1 || got[0][0] != "m.html" {
+		t.Errorf("mailed %v, want m.html twice (the Wochenbericht never)", got)
+	}
+	if len(w.notices) != 1 || w.notices[0].Outcome != runs.Problems {
+		t.Errorf("notices %+v", w.notices)
+	}
+}

@@ -34,6 +34,7 @@ type Report struct {
 	Path    string // "" for a report left out
 	Period  string
 	Weekly  bool
+	Kind    string   // wochenbericht, monatsbericht, verlaufsbericht (the archive's file names)
 	Summary []string // key figures and sentences for a mail's body
 	// Left says why the report was left out: its period is not covered by the
 	// deliveries (the first days of an installation).
@@ -56,6 +57,12 @@ type Steps struct {
 	// Mail sends the Wochenbericht; MailConfigured says whether a list is configured.
 	Mail           func(ctx context.Context, r Report) (note string, err error)
 	MailConfigured bool
+	// MonthDue says whether the nightly run's reports hold a closed month's reports
+	// (the Monatsbericht and the Verlaufsbericht) that have not been mailed yet;
+	// MonthMail mails them to their list and records it, so that they go out once.
+	// Both nil: no list configured.
+	MonthDue  func(reports []Report) bool
+	MonthMail func(ctx context.Context, reports []Report) (note string, err error)
 	// Retention deletes what is past its period and says whether the lake changed.
 	Retention func(ctx context.Context) (deletions int, lakeChanged bool, err error)
 	// Erase removes one person; WarehouseExists says whether there is a warehouse to rebuild.
@@ -126,8 +133,10 @@ func Nightly(ctx context.Context, j *Job, s *Steps, force bool) error {
 	if err := transformStage(ctx, j, s, why, &problems); err != nil {
 		return err
 	}
+	var done []Report
 	err = j.Stage(ctx, "report", func() (string, error) {
-		done, err := s.Reports(ctx)
+		var err error
+		done, err = s.Reports(ctx)
 		for _, r := range done {
 			if r.Path != "" {
 				j.Rec.Reports = append(j.Rec.Reports, r.Path)
@@ -138,7 +147,43 @@ func Nightly(ctx context.Context, j *Job, s *Steps, force bool) error {
 	if err != nil {
 		return err
 	}
+	if err := monthMailStage(ctx, j, s, done, &problems); err != nil {
+		return err
+	}
 	return Problems(problems)
+}
+
+// monthMailStage mails a month's reports when the month has closed, once. A mail that
+// could not be sent is a problem, not a failure: the reports are published, the
+// warehouse is built, and the next night tries again (the month is recorded only once
+// it went out).
+func monthMailStage(ctx context.Context, j *Job, s *Steps, done []Report, problems *[]string) error {
+	if s.MonthDue == nil || s.MonthMail == nil {
+		return nil
+	}
+	var month []Report
+	for _, r := range done {
+		if !r.Weekly && r.Path != "" {
+			month = append(month, r)
+		}
+	}
+	if len(month) == 0 || !s.MonthDue(month) {
+		return nil
+	}
+	err := j.Stage(ctx, "mail", func() (string, error) {
+		note, err := s.MonthMail(ctx, month)
+		var p ProblemsError
+		if errors.As(err, &p) {
+			*problems = append(*problems, p.Msg)
+			return p.Msg, err
+		}
+		return note, err
+	})
+	var p ProblemsError
+	if errors.As(err, &p) {
+		return nil
+	}
+	return err
 }
 
 // transformStage rebuilds the warehouse; failed checks are problems, noted with note.
