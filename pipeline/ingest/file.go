@@ -240,6 +240,11 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 		return o, asQuarantine(e, err)
 	}
 	defer rd.Close()
+	if g, ok := rd.(interface{ Table() read.GenesisTable }); ok {
+		if q := genesisStichtag(g.Table().Time, entry.Stichtag); q != nil {
+			return o, q
+		}
+	}
 	cols := rd.Columns()
 	if len(cols) == 0 && e.Format == source.CSV { // blank lines only
 		return o, nil
@@ -332,7 +337,7 @@ func checkKind(e *source.Export, head []byte) *quarantine {
 func checkEncoding(e *source.Export, head []byte) error {
 	want := e.Encoding
 	switch e.Format {
-	case source.CSV, source.StatTable:
+	case source.CSV, source.StatTable, source.Genesis:
 	case source.JSONL:
 		want = read.UTF8
 	default:
@@ -396,6 +401,9 @@ func open(e *source.Export, path string) (read.Reader, error) {
 		rd, err = read.NewCSV(fh, read.CSVOptions{Encoding: e.Encoding})
 	case source.StatTable:
 		rd, err = read.NewStatTable(fh, read.StatTableOptions{Encoding: e.Encoding, HeaderFirst: e.Columns[0].Name})
+	case source.Genesis:
+		g := e.Genesis
+		rd, err = read.NewGenesis(fh, read.GenesisOptions{Encoding: e.Encoding, Statistic: g.Statistic, Variables: g.Variables, Value: g.Value})
 	case source.XML:
 		rd, err = read.NewXML(fh, read.XMLOptions{Root: e.Root, Record: e.Record, Fields: e.ColumnNames()})
 	case source.JSONL:
@@ -408,8 +416,28 @@ func open(e *source.Export, path string) (read.Reader, error) {
 	return rd, nil
 }
 
+// genesisStichtag is the quarantine of a GENESIS table whose time is not the Stichtag
+// its name says (nil where it is, or where no line said a time).
+func genesisStichtag(found, want string) *quarantine {
+	if found == "" || found == want {
+		return nil
+	}
+	shown := "kein Datum"
+	if t, err := time.Parse("2006-01-02", found); err == nil {
+		shown = t.Format("02.01.2006")
+	}
+	w, _ := time.Parse("2006-01-02", want)
+	return &quarantine{source.KindUnreadable, fmt.Sprintf("die Tabelle hat den Stichtag %s (Spalte time), der Dateiname %s: Datei mit dem richtigen Stichtag im Namen neu liefern",
+		shown, w.Format("02.01.2006"))}
+}
+
 // asQuarantine turns a reader's file error into a quarantine.
 func asQuarantine(e *source.Export, err error) error {
+	var ft *read.ForeignTableError
+	if errors.As(err, &ft) && e.Format == source.Genesis {
+		hp := e.ForeignTable(ft.Found)
+		return &quarantine{hp.Kind, hp.Reason}
+	}
 	var fe *read.FileError
 	if errors.As(err, &fe) {
 		if fe.Found != nil {
@@ -530,6 +558,7 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 			if f, ok := v.ReadError(err); ok {
 				o.entry.RowsRead++
 				o.reject(f, ord)
+				o.rejectedKreis(e, "")
 				continue
 			}
 			return asQuarantine(e, err)
@@ -537,6 +566,9 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 		o.entry.RowsRead++
 		n := len(o.findings)
 		rec, o.findings = v.Row(row, rec, o.findings)
+		if rec == nil {
+			o.rejectedKreis(e, v.RejectedKreis(o.findings[n:]))
+		}
 		for _, f := range o.findings[n:] {
 			if f.Rejected {
 				o.rejected[ord] = true
@@ -606,6 +638,21 @@ func (o *outcome) orphan(e *source.Export, clientCol, line, ord int) {
 		Kind: source.KindOrphan, Reason: "Person fehlt im Kundenbestand: Zeile übernommen"})
 	o.flagged[ord] = true
 	o.entry.Orphans++
+}
+
+// rejectedKreis counts a rejected row of an aggregate table for the Kreis whose total
+// it makes unknown ("": it does not say which).
+func (o *outcome) rejectedKreis(e *source.Export, kreis string) {
+	if e.AggregateKreis == "" {
+		return
+	}
+	if kreis == "" {
+		kreis = lake.UnknownKreis
+	}
+	if o.entry.RejectedKreis == nil {
+		o.entry.RejectedKreis = map[string]int{}
+	}
+	o.entry.RejectedKreis[kreis]++
 }
 
 func (o *outcome) reject(f pipeline.Finding, ord int) {

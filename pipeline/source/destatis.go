@@ -40,5 +40,5 @@ var Destatis = &Export{
 }
 
 // genesisNationality is a code of GENESIS' list of nationalities (STAAG5): ST and three
-// digits, UNK for unclarified.
-var genesisNationality = regexp.MustCompile(`^(ST\d{3}|UNK)$`)
+// digits, or a few capitals for the special cases (UNK ungeklärt, OA ohne Angabe).
+var genesisNationality = regexp.MustCompile(`^(ST\d{3}|[A-Z]{2,8})$`)
