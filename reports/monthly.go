@@ -122,18 +122,30 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		qr.Cells[1], mr.Cells[1] = quota("quote", prev.quota, last-1, "k2"), quota("minijobquote", prev.miniQuota, last-1, "start_monat/mini")
 	}
 	keys.Rows = append(keys.Rows, qr, mr)
-	cov, err := latestCoverage(ctx, db, end)
+	cov, err := coverageAt(ctx, db, end)
 	if err != nil {
 		return nil, err
 	}
-	if cov != nil && cov.stichtag.Equal(end) {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "Bestand / Schutzsuchende am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze"}
+	if cov != nil && cov.delivered {
+		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: withWhy("Bestand / Schutzsuchende laut Kommunalem Integrationszentrum am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze", populationWhy(cov))}
 		var parts []string
 		for _, kr := range Kreise {
 			parts = append(parts, kr.Name+": "+coverageText(f, cov, kr.Key))
 		}
 		row.Cells = []string{joinSemi(parts), "", ""}
 		keys.Rows = append(keys.Rows, row)
+	}
+	if cov != nil && !cov.official.stichtag.IsZero() {
+		// The official figure is the Statistisches Bundesamt's publication: shown as it
+		// is, with its date and its rounding, and the coverage against it.
+		keys.Rows = append(keys.Rows, KeyRow{Name: "Schutzsuchende laut amtlicher Statistik", Cells: []string{officialTotals(f, cov), "", ""},
+			Note: withWhy(officialSource(cov), officialWhy(cov))})
+		var parts []string
+		for _, kr := range Kreise {
+			parts = append(parts, kr.Name+": "+officialCoverageText(f, cov, kr.Key))
+		}
+		keys.Rows = append(keys.Rows, KeyRow{Name: "Abdeckung laut amtlicher Statistik", Cells: []string{joinSemi(parts), "", ""},
+			Note: "Bestand am Monatsende / Schutzsuchende laut amtlicher Statistik am " + german.Date(cov.official.stichtag) + " (Destatis, Werte auf ein Vielfaches von 5 gerundet)"})
 	}
 	r.Keys = keys
 
@@ -199,7 +211,11 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		{"Integrationsquote", "Summe der Integrationen der letzten 12 Monate geteilt durch den durchschnittlichen Bestand an den Monatsstichtagen (15.) derselben 12 Monate."},
 		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests der im Berichtsmonat beendeten Kurse (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau). Je Monat, nicht über gleitende 12 Monate: aus dem Unterschied zweier gleitender Summen ließen sich kleine Monatszahlen errechnen."},
 		{"Gemeinden", "Wohngemeinde des Kunden am Monatsende; Gemeindegliederungen werden nur monatlich ausgewiesen."},
+		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums (zum selben Monatsende) und zu denen der amtlichen Statistik (zum 31.12. davor). Ist ein Wert der Bevölkerungstabelle unbekannt oder eine ihrer Zeilen abgewiesen, ist die Zahl des Kreises unbekannt (.), nie kleiner."},
 	}, symbolNotes(k)...)
+	if cov != nil && !cov.official.stichtag.IsZero() {
+		r.Notes = withOfficialNote(r.Notes)
+	}
 	return r, nil
 }
 

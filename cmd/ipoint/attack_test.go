@@ -541,6 +541,16 @@ func (a *attacker) read(p page) {
 					}
 					a.derivedWeekly(measure, begin, row[4], row[5])
 				}
+				if row[0] == "Abdeckung laut amtlicher Statistik" {
+					// "Bestand am 31.10.2026 / Schutzsuchende laut amtlicher Statistik am 31.12.2025 …"
+					var day time.Time
+					if m := dateRe.FindStringSubmatch(row[len(row)-1]); m != nil {
+						day, _ = time.Parse("02.01.2006", m[1])
+					}
+					for i, col := range tb.head[1:3] {
+						a.officialShare(kreisCols[col], day.Format(time.DateOnly), officialDay(row[len(row)-1]), row[i+1])
+					}
+				}
 				if row[0] == "Anteil mit besonderem Förderbedarf" {
 					for i, col := range tb.head[1:4] {
 						a.share(weekKey("foerder", kreisCols[col], begin), weekKey("bestand", kreisCols[col], begin), row[i+1])
@@ -580,6 +590,7 @@ func (a *attacker) read(p page) {
 			}
 		case tb.caption == "Kennzahlen des Monats":
 			prev := begin.AddDate(0, -1, 0)
+			monthEnd := begin.AddDate(0, 1, -1).Format(time.DateOnly)
 			for _, row := range tb.rows {
 				var key string
 				switch {
@@ -587,6 +598,14 @@ func (a *attacker) read(p page) {
 					key = "k2/"
 				case strings.HasPrefix(row[0], "Aufnahmen: "):
 					key = "start_monat/" + kindNames[strings.TrimPrefix(row[0], "Aufnahmen: ")] + "/"
+				case row[0] == "Schutzsuchende laut amtlicher Statistik":
+					a.readOfficial(row)
+					continue
+				case row[0] == "Abdeckung laut amtlicher Statistik":
+					for kreis, text := range byKreis(row[1]) {
+						a.officialShare(kreis, monthEnd, officialDay(row[len(row)-1]), text)
+					}
+					continue
 				default:
 					continue
 				}
@@ -741,6 +760,63 @@ func (a *attacker) share(num, den, text string) {
 		const scale = 10000
 		a.sys.AtMostTo(0, suppress.Term{Key: num, Coef: scale}, suppress.Term{Key: den, Coef: -int64(math.Round(hi * scale))})
 		a.sys.AtMostTo(0, suppress.Term{Key: num, Coef: -scale}, suppress.Term{Key: den, Coef: int64(math.Round(lo * scale))})
+	})
+}
+
+var (
+	dateRe      = regexp.MustCompile(`(\d\d\.\d\d\.\d{4})`)
+	officialRe  = regexp.MustCompile(`amtlicher Statistik am (\d\d\.\d\d\.\d{4})|Stichtag (\d\d\.\d\d\.\d{4})`)
+	kreisByName = map[string]string{"Siegen-Wittgenstein": pipeline.KreisSiegenWittgenstein, "Olpe": pipeline.KreisOlpe}
+)
+
+// byKreis splits a cell "Siegen-Wittgenstein: 11.985; Olpe: 4.695" by Kreis.
+func byKreis(cell string) map[string]string {
+	out := map[string]string{}
+	for _, part := range strings.Split(cell, "; ") {
+		if name, text, ok := strings.Cut(part, ": "); ok && kreisByName[name] != "" {
+			out[kreisByName[name]] = text
+		}
+	}
+	return out
+}
+
+// officialDay is the Stichtag of the official statistics a note names (JJJJ-MM-TT).
+func officialDay(note string) string {
+	m := officialRe.FindStringSubmatch(note)
+	if m == nil {
+		return ""
+	}
+	d, _ := time.Parse("02.01.2006", m[1]+m[2])
+	return d.Format(time.DateOnly)
+}
+
+// readOfficial: the official figures are published constants (Destatis' own publication).
+func (a *attacker) readOfficial(row []string) {
+	day := officialDay(row[len(row)-1])
+	for kreis, text := range byKreis(row[1]) {
+		a.see("amtlich/"+kreis+"/"+day, text)
+	}
+}
+
+// officialShare: a published coverage against the official figure (whole percent p of the
+// public population pop) gives (p−0.5)/100·pop ≤ caseload ≤ (p+0.5)/100·pop at the day.
+func (a *attacker) officialShare(kreis, day, official, text string) {
+	p, ok := decimal(text)
+	if !ok || kreis == "" || official == "" {
+		return
+	}
+	pop, known := a.truth["amtlich/"+kreis+"/"+official] // public: Destatis publishes it
+	if !known {
+		a.conflicts = append(a.conflicts, fmt.Sprintf("a coverage against an official figure the warehouse does not know: %s %s", kreis, official))
+		return
+	}
+	key := "bestand/" + kreis + "/" + day
+	a.derived = append(a.derived, func() {
+		if !a.figure(key) {
+			return
+		}
+		a.sys.AtMostTo((p+0.5)/100*float64(pop), suppress.Plus(key))
+		a.sys.AtMostTo(-(p-0.5)/100*float64(pop), suppress.Minus(key))
 	})
 }
 
