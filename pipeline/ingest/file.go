@@ -165,10 +165,21 @@ func (r *run) finish(j *job) error {
 		return nil
 	}
 	if j.dup {
-		// The same bytes again: nothing changes; the file leaves the inbox as before.
+		// The same bytes again: nothing changes; the file leaves the inbox as before, a
+		// quarantined one with the reason recorded for these bytes (also where a crash
+		// came between the manifest and the move).
 		r.sum.Duplicates++
-		e := r.lake.Manifest().Find(name)
-		r.moves = append(r.moves, r.moveFor(f, e != nil && e.Outcome == lake.Quarantined, "", "", j.stamp))
+		var e *lake.Entry
+		for i, x := range r.lake.Manifest().Entries {
+			if x.Name == name && x.SHA256 == j.entry.SHA256 {
+				e = &r.lake.Manifest().Entries[i]
+			}
+		}
+		if e != nil && e.Outcome == lake.Quarantined {
+			r.moves = append(r.moves, r.moveFor(f, true, e.ReasonKind, e.Reason, j.stamp))
+		} else {
+			r.moves = append(r.moves, r.moveFor(f, false, "", "", j.stamp))
+		}
 		r.opt.Log.Info("duplicate delivery", "file", name)
 		return nil
 	}
