@@ -98,8 +98,15 @@ func coverageText(f *figures, c *coverage, kreis string) string {
 	return shareOf(f, c, "abdeckung", c.pop, c.known, kreis)
 }
 
-// officialCoverageText is a coverage against the official figure, as coverageText.
+// officialCoverageText is a coverage against the official figure, as coverageText. The
+// official figures it rests on are published constants of the system, also where no
+// table of the report shows them.
 func officialCoverageText(f *figures, c *coverage, kreis string) string {
+	for _, kr := range Kreise {
+		if p := c.official.pop[kr.Key]; p.Valid {
+			f.public("amtlich/"+kr.Key+"/"+dayKey(c.official.stichtag), p.Int64)
+		}
+	}
 	return shareOf(f, c, "abdeckung_amtlich", c.official.pop, nil, kreis)
 }
 
@@ -136,13 +143,18 @@ func shareOf(f *figures, c *coverage, prefix string, pops map[string]sql.NullInt
 		v, ok := parsePercent(s)
 		return v / 100, ok
 	}
+	// A text frozen by an earlier publication bounds the caseload as the data stood then.
+	// Where they changed since (a late delivery, an erasure), the bound moves to the
+	// caseload as it is now, as an equality's constant is the residual of the values now:
+	// otherwise the relations would contradict each other. A fresh text never moves.
+	now := float64(f.sys.Value(key))
 	if v, ok := share(text); ok && complete && pop > 0 {
 		// (v−0.005)·pop ≤ bestand ≤ (v+0.005)·pop
-		f.sys.AtMostTo((v+0.005)*float64(pop), suppress.Plus(key))
-		f.sys.AtMostTo(-(v-0.005)*float64(pop), suppress.Minus(key))
+		f.sys.AtMostTo(max((v+0.005)*float64(pop), now), suppress.Plus(key))
+		f.sys.AtMostTo(-min((v-0.005)*float64(pop), now), suppress.Minus(key))
 	} else if i := strings.Index(text, "höchstens "); i >= 0 && known > 0 {
 		if v, ok := share(strings.TrimSuffix(text[i+len("höchstens "):], ")")); ok {
-			f.sys.AtMostTo((v+0.005)*float64(known), suppress.Plus(key))
+			f.sys.AtMostTo(max((v+0.005)*float64(known), now), suppress.Plus(key))
 		}
 	}
 	return text
