@@ -40,13 +40,28 @@ func StatusGroup(status string) string {
 var (
 	Sexes           = []string{"m", "w", "d", "o"}
 	Rechtskreise    = []string{"SGB2", "SGB3"}
-	ExitReasons     = []string{"INT", "UMZ", "EINB", "RUECK", "SONST"}
+	ExitReasons     = []string{ExitWork, ExitHandover, ExitBenefits, ExitMoved, ExitNaturalised, ExitReturned, ExitNoContact, ExitOther}
 	YesNo           = []string{"J", "N"}
 	SchoolLevels    = []string{"KEIN", "GRUND", "HAUPT", "MITTL", "ABI"}
 	VocationalLevel = []string{"KEIN", "AUSL_NA", "AUSL_A", "DE", "AKAD"}
 	GermanLevels    = []string{"A0", "A1", "A2", "B1", "B2", "C1", "C2"}
 	TargetLevels    = []string{"HELFER", "FACHKRAFT", "SPEZIALIST", "EXPERTE"}
 	ClientStatuses  = []string{"AL", "AS", "MASSN", "IK", "ERW", "NA"}
+)
+
+// Exit reasons (Abgangsgrund, sources.md §1): the reasons a Jobcenter records when a
+// client leaves the Integration Point. UEBERG, LEIST and MITW were added in issue 17;
+// before, those exits were delivered as SONST. Every earlier code is still valid, so
+// a lake written before holds nothing the readers would now reject.
+const (
+	ExitWork        = "INT"    // work or training
+	ExitHandover    = "UEBERG" // handed over to the regular team of the Jobcenter or Agentur
+	ExitBenefits    = "LEIST"  // benefits ended without a job start
+	ExitMoved       = "UMZ"    // moved away
+	ExitNaturalised = "EINB"   // naturalised
+	ExitReturned    = "RUECK"  // returned to the country of origin or moved on abroad
+	ExitNoContact   = "MITW"   // no longer cooperating, contact lost
+	ExitOther       = "SONST"  // other reasons
 )
 
 // ExitReasonUnknown labels an exit whose Abgangsgrund the master does not carry.

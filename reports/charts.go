@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"ipoint/reports/german"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -30,6 +32,8 @@ type chartSpec struct {
 	Connect                bool   // lines run over points not shown
 	Unit                   string // "%" for shares
 	YName                  string
+	XName                  string   // a title under the category axis
+	Colors                 []string // instead of the palette, where colours carry meaning
 }
 
 // Palette: every colour has a contrast of at least 3:1 against white (WCAG 2.1,
@@ -37,14 +41,23 @@ type chartSpec struct {
 // rests on red against green alone.
 var Palette = []string{"#1f5fa8", "#c4421a", "#2e7d32", "#7b3f9e", "#8c6d00", "#00838f", "#ad1457", "#5d4037", "#455a64"}
 
+// ResultColors colour language-test results by meaning, at 3:1 or more against white:
+// the levels from unter A2 to C1 in blues and violets growing darker, a failed test in
+// orange, no test in grey; no green beside red.
+var ResultColors = []string{"#7b3f9e", "#00838f", "#1f5fa8", "#163f75", "#0b2545", "#c4421a", "#5f6b73"}
+
 func commonOpts(s chartSpec) []charts.GlobalOpts {
 	trigger := "axis"
 	yName := s.YName
 	if yName == "" && !s.Horizontal {
 		yName = "Anzahl"
 	}
+	colors := Palette
+	if len(s.Colors) > 0 {
+		colors = s.Colors
+	}
 	return []charts.GlobalOpts{
-		charts.WithColorsOpts(opts.Colors(Palette)),
+		charts.WithColorsOpts(opts.Colors(colors)),
 		charts.WithInitializationOpts(opts.Initialization{Width: "100%", Height: "360px"}),
 		charts.WithTitleOpts(opts.Title{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: trigger}),
@@ -61,6 +74,9 @@ func commonOpts(s chartSpec) []charts.GlobalOpts {
 // build renders the chart's ECharts options and its table of figures.
 func (s chartSpec) build() Chart {
 	c := Chart{ID: s.ID, Title: s.Title, Description: s.Description, Unit: s.Unit, Series: len(s.Series)}
+	if m := s.message(); m != "" {
+		c.Description += " " + m
+	}
 	c.Table = Table{Caption: s.Title, Head: []string{s.AxisHead}}
 	for _, se := range s.Series {
 		c.Table.Head = append(c.Table.Head, se.Name)
@@ -110,6 +126,7 @@ func (s chartSpec) build() Chart {
 		ch.Validate()
 		raw = []byte(ch.JSONNotEscaped())
 	}
+	raw = decorate(raw, s)
 	if marked, ok := markWithheld(raw, s); ok {
 		raw = marked
 		c.Series++
@@ -211,4 +228,134 @@ func markWithheld(raw []byte, s chartSpec) ([]byte, bool) {
 		return raw, false
 	}
 	return out, true
+}
+
+// labelled says whether a bar chart gets a label on every bar: charts with few
+// categories, so that small values are readable and not only the axis.
+func (s chartSpec) labelled() bool {
+	return !s.Line && (s.Horizontal || len(s.Labels) <= 13)
+}
+
+// decorate adjusts the options go-echarts cannot express: every category of a chart
+// with few of them is labelled (ECharts would skip some), a horizontal chart lists its
+// categories from the top, in the order of the table, and bars carry their values.
+func decorate(raw []byte, s chartSpec) []byte {
+	var opt map[string]any
+	if err := json.Unmarshal(raw, &opt); err != nil {
+		return raw
+	}
+	category := "xAxis"
+	if s.Horizontal {
+		category = "yAxis"
+	}
+	if axes, ok := opt[category].([]any); ok && len(axes) > 0 && (s.Horizontal || len(s.Labels) <= 24) {
+		if ax, ok := axes[0].(map[string]any); ok {
+			ax["axisLabel"] = map[string]any{"interval": 0}
+			if s.Horizontal {
+				ax["inverse"] = true
+			}
+		}
+	}
+	if axes, ok := opt["xAxis"].([]any); ok && len(axes) > 0 && s.XName != "" && !s.Horizontal {
+		if ax, ok := axes[0].(map[string]any); ok {
+			ax["name"], ax["nameLocation"], ax["nameGap"] = s.XName, "middle", 26
+		}
+		if grid, ok := opt["grid"].([]any); ok && len(grid) > 0 {
+			if g, ok := grid[0].(map[string]any); ok {
+				g["bottom"] = 34
+			}
+		}
+	}
+	if s.labelled() {
+		position := "top"
+		switch {
+		case s.Stack:
+			position = "inside"
+		case s.Horizontal:
+			position = "right"
+		}
+		if series, ok := opt["series"].([]any); ok {
+			for _, se := range series {
+				if m, ok := se.(map[string]any); ok {
+					m["label"] = map[string]any{"show": true, "position": position, "fontSize": 11}
+				}
+			}
+		}
+	}
+	out, err := json.Marshal(opt)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// message states what a chart shows, from published values only, for screen readers
+// (aria-label): the newest point against the one before for a series over time, the
+// largest category for a distribution.
+func (s chartSpec) message() string {
+	if len(s.Labels) < 2 || len(s.Series) == 0 || s.Unit != "" {
+		return ""
+	}
+	total := func(i int) (int64, bool) {
+		var n int64
+		for _, se := range s.Series {
+			if se.Dashed || i >= len(se.Texts) {
+				continue
+			}
+			v, ok := publishedCount(se.Texts[i])
+			if !ok {
+				return 0, false
+			}
+			n += v
+		}
+		return n, true
+	}
+	if s.Horizontal || s.AxisHead != "Woche" && s.AxisHead != "Monat" {
+		best, at := int64(-1), -1
+		for i := range s.Labels {
+			if v, ok := total(i); ok && v > best {
+				best, at = v, i
+			}
+		}
+		if at < 0 {
+			return ""
+		}
+		return fmt.Sprintf("Am größten: %s mit %s.", s.Labels[at], german.Int(best))
+	}
+	last := len(s.Labels) - 1
+	n, ok1 := total(last)
+	p, ok2 := total(last - 1)
+	if !ok1 || !ok2 {
+		return ""
+	}
+	change := "unverändert gegenüber"
+	switch {
+	case n > p:
+		change = "gestiegen von"
+	case n < p:
+		change = "gesunken von"
+	}
+	return fmt.Sprintf("Zuletzt %s (%s), %s %s (%s).", german.Int(n), s.Labels[last], change, german.Int(p), s.Labels[last-1])
+}
+
+// publishedCount reads a count as a table shows it ("1.069", "-" for none); a withheld
+// or unknown value is not a count.
+func publishedCount(text string) (int64, bool) {
+	if text == "-" {
+		return 0, true
+	}
+	var n int64
+	if text == "" {
+		return 0, false
+	}
+	for _, r := range text {
+		switch {
+		case r == '.':
+		case r >= '0' && r <= '9':
+			n = 10*n + int64(r-'0')
+		default:
+			return 0, false
+		}
+	}
+	return n, true
 }

@@ -133,15 +133,14 @@ func Cohorts(ctx context.Context, db *sql.DB, f *figures, year, month int, k, mi
 		}
 		all = append(all, line(name, func(p cohortPoint) bool { return p.cohort.Equal(c) && p.group == "alle" }))
 	}
-	ref := series{Name: "IAB: erwerbstätig nach 1 Jahr seit Zuzug (Befragung)", Dashed: true, Values: make([]any, maxMonth+1), Texts: make([]string, maxMonth+1)}
-	ref.Values[12] = iabReference[0].Rate
-	ref.Texts[12] = german.Decimal(iabReference[0].Rate, 0) + " %"
-	all = append(all, ref)
+	// The IAB survey's employment rates measure another thing (employment after arrival in
+	// Germany, not a first integration after registration here): they stay in their own
+	// table below, not as a point beside the curves that would invite comparing them.
 	r.Sections = append(r.Sections, Section{ID: "kohorten", Title: "Erste Integration nach Monaten seit dem Zugang",
 		Intro: "Für jede Zugangskohorte (Quartal der Registrierung beim Integration Point) der geschätzte Anteil, der bis zum jeweiligen Monat eine erste Integration (Beschäftigung, Ausbildung, Selbständigkeit) aufgenommen hat. Wer ohne Integration abgeht oder noch betreut wird, zählt bis dahin mit (Kaplan-Meier-Schätzung).",
 		Charts: []Chart{chartSpec{ID: "kohorten", Title: "Kumulierter Anteil mit erster Integration nach Zugangskohorte", AxisHead: "Monate seit Zugang",
-			Labels: labels, Line: true, Connect: true, Unit: "%", YName: "%",
-			Description: "Liniendiagramm: je Zugangskohorte der kumulierte Anteil mit erster Integration in Prozent über die Monate seit dem Zugang; gestrichelt der Vergleichswert der IAB-BAMF-SOEP-Befragung nach einem Jahr.",
+			Labels: labels, Line: true, Connect: true, Unit: "%", YName: "%", XName: "Monate seit dem Zugang",
+			Description: "Liniendiagramm: je Zugangskohorte der kumulierte Anteil mit erster Integration in Prozent über die Monate seit dem Zugang.",
 			Series:      all}.build()}})
 
 	// The splits use the oldest cohort with enough people: the longest follow-up.

@@ -160,20 +160,28 @@ func shareOf(f *figures, c *coverage, prefix string, pops map[string]sql.NullInt
 	return text
 }
 
-// officialTotals is the official figure of each Kreis as the Monatsbericht shows it:
-// "Siegen-Wittgenstein: 11.985; Olpe: 4.695". The figures are published by the
-// Statistisches Bundesamt (rounded by it): they enter the system as published
-// constants, never suppressed (docs/suppression.md).
-func officialTotals(f *figures, c *coverage) string {
-	var parts []string
+// officialTotals are the official figures as the Monatsbericht shows them: each
+// Kreis's, then both together (or "." where one is unknown). They are published by the
+// Statistisches Bundesamt (rounded by it) and enter the system as published constants,
+// never suppressed (docs/suppression.md).
+func officialTotals(f *figures, c *coverage) []string {
+	var out []string
+	var total int64
+	complete := true
 	for _, kr := range Kreise {
 		text := "."
 		if p := c.official.pop[kr.Key]; p.Valid {
 			text = f.public("amtlich/"+kr.Key+"/"+dayKey(c.official.stichtag), p.Int64).text()
+			total += p.Int64
+		} else {
+			complete = false
 		}
-		parts = append(parts, kr.Name+": "+text)
+		out = append(out, text)
 	}
-	return joinSemi(parts)
+	if complete {
+		return append(out, german.Int(total))
+	}
+	return append(out, ".")
 }
 
 // officialSource names the official figure, its date and its rounding, for a row's note.

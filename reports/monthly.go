@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ipoint/reports/german"
+	"ipoint/reports/suppress"
 )
 
 type monthRow struct {
@@ -44,7 +45,7 @@ func loadMonths(ctx context.Context, db *sql.DB, upTo time.Time) ([]monthRow, er
 }
 
 // Monthly loads the Monatsbericht of a calendar month.
-func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int64) (*Report, error) {
+func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int64, targets Targets) (*Report, error) {
 	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 	end := first.AddDate(0, 1, -1)
 	r := &Report{Kind: KindMonthly, Title: "Monatsbericht", Year: year, Number: month, K: k,
@@ -52,8 +53,9 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if err := loadStand(ctx, db, r); err != nil {
 		return nil, err
 	}
-	if r.Stand.Before(end) {
-		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert (Stand der Daten: %s)", german.MonthName(first.Month()), year, german.Date(r.Stand))
+	if dataEnd := monthDataEnd(first); r.Stand.Before(dataEnd) {
+		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert: der Bericht braucht die Lieferungen bis %s, dem Ende der letzten Kalenderwoche des Monats (Stand der Daten: %s)",
+			german.MonthName(first.Month()), year, german.Date(dataEnd), german.Date(r.Stand))
 	}
 	if first.Before(r.First) {
 		return nil, NoDataError{fmt.Sprintf("%s %d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", german.MonthName(first.Month()), year, german.Date(r.First))}
@@ -73,28 +75,6 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		return f.get(name + "/" + monthKey(m.month))
 	}
 	cur := months[len(months)-1]
-	var prev *monthRow
-	if len(months) > 1 {
-		prev = &months[len(months)-2]
-	}
-	keys := &KeyTable{Caption: "Kennzahlen des Monats", Head: []string{"Kennzahl", german.MonthName(first.Month()), "Vormonat", "Veränderung"}}
-	addCount := func(name, note, figure string) {
-		c := get(figure, cur)
-		row := KeyRow{Name: name, Note: note, Cells: []string{c.text(), "x", "x"}}
-		if prev != nil {
-			p := get(figure, *prev)
-			row.Cells[1] = p.text()
-			if shown(c, p) {
-				row.Cells[2] = signed(c.value - p.value)
-			}
-		}
-		keys.Rows = append(keys.Rows, row)
-	}
-	addCount("Integrationen nach § 48a SGB II (K2)", "Personen mit mindestens einer Aufnahme von Beschäftigung, Ausbildung oder Selbständigkeit im Monat", "k2")
-	kindNames := []string{"sozialversicherungspflichtig Vollzeit", "sozialversicherungspflichtig Teilzeit", "Ausbildung", "selbständig", "Minijobs", "Praktika", "Einstiegsqualifizierungen"}
-	for i, n := range kindNames {
-		addCount("Aufnahmen: "+n, "", "start_monat/"+startKinds[i])
-	}
 	// A 12-month rate is shown only where all 12 months' counts it rests on are shown,
 	// and once shown it stays as it was.
 	quota := func(name string, v sql.NullFloat64, at int, figs ...string) string {
@@ -116,37 +96,50 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		return f.frozen(key, german.Decimal(100*v.Float64, 1)+" %")
 	}
 	last := len(months) - 1
-	qr := KeyRow{Name: "Integrationsquote (12 Monate)", Note: "Integrationen der letzten 12 Monate / durchschnittlicher Bestand; x, solange keine 12 Monate geliefert sind", Cells: []string{quota("quote", cur.quota, last, "k2"), "x", ""}}
-	mr := KeyRow{Name: "Minijob-Quote (12 Monate)", Cells: []string{quota("minijobquote", cur.miniQuota, last, "start_monat/mini"), "x", ""}}
-	if prev != nil {
-		qr.Cells[1], mr.Cells[1] = quota("quote", prev.quota, last-1, "k2"), quota("minijobquote", prev.miniQuota, last-1, "start_monat/mini")
-	}
-	keys.Rows = append(keys.Rows, qr, mr)
-	cov, err := coverageAt(ctx, db, end)
+	ov, err := newMonthOverview(ctx, db, f, first, r.First, r.Stand, targets)
 	if err != nil {
 		return nil, err
 	}
-	if cov != nil && cov.delivered {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: withWhy("Bestand / Schutzsuchende laut Kommunalem Integrationszentrum am Monatsende; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze", populationWhy(cov))}
-		var parts []string
-		for _, kr := range Kreise {
-			parts = append(parts, kr.Name+": "+coverageText(f, cov, kr.Key))
+	var quotaTexts, miniTexts [3]string
+	var covs [3]*coverage
+	for i, p := range ov.periods {
+		quotaTexts[i], miniTexts[i] = "x", "x"
+		if p.IsZero() {
+			continue
 		}
-		row.Cells = []string{joinSemi(parts), "", ""}
+		at := last - []int{0, 1, 12}[i]
+		if at >= 0 && months[at].month.Equal(p) {
+			quotaTexts[i] = quota("quote", months[at].quota, at, "k2")
+			miniTexts[i] = quota("minijobquote", months[at].miniQuota, at, "start_monat/mini")
+		}
+		// The coverage at the month end, against the centre's table where it was
+		// delivered for it and against the official figure where there is one.
+		c, err := coverageAt(ctx, db, p.AddDate(0, 1, -1))
+		if err != nil {
+			return nil, err
+		}
+		covs[i] = c
+	}
+	keys := ov.keys(quotaTexts, miniTexts, covs)
+	kindNames := []string{"sozialversicherungspflichtig Vollzeit", "sozialversicherungspflichtig Teilzeit", "Ausbildung", "selbständig", "Minijobs", "Praktika", "Einstiegsqualifizierungen"}
+	for i, n := range kindNames {
+		row := KeyRow{Name: "Aufnahmen: " + n, Note: "nach Beginn im Monat, beide Kreise zusammen; eine Person kann mehrere Aufnahmen haben"}
+		row.Cells = make([]string, len(Kreise))
+		c := get("start_monat/"+startKinds[i], cur)
+		row.Cells = append(row.Cells, c.text())
+		for j, p := range ov.periods[1:] {
+			at := last - []int{1, 12}[j]
+			if p.IsZero() || at < 0 || !months[at].month.Equal(p) {
+				row.Cells = append(row.Cells, "x", "x")
+				continue
+			}
+			pv := get("start_monat/"+startKinds[i], months[at])
+			row.Cells = append(row.Cells, pv.text(), change(c, pv))
+		}
+		row.Cells = append(row.Cells, "")
 		keys.Rows = append(keys.Rows, row)
 	}
-	if cov != nil && !cov.official.stichtag.IsZero() {
-		// The official figure is the Statistisches Bundesamt's publication: shown as it
-		// is, with its date and its rounding, and the coverage against it.
-		keys.Rows = append(keys.Rows, KeyRow{Name: "Schutzsuchende laut amtlicher Statistik", Cells: []string{officialTotals(f, cov), "", ""},
-			Note: withWhy(officialSource(cov), officialWhy(cov))})
-		var parts []string
-		for _, kr := range Kreise {
-			parts = append(parts, kr.Name+": "+officialCoverageText(f, cov, kr.Key))
-		}
-		keys.Rows = append(keys.Rows, KeyRow{Name: "Abdeckung laut amtlicher Statistik", Cells: []string{joinSemi(parts), "", ""},
-			Note: "Bestand am Monatsende / Schutzsuchende laut amtlicher Statistik am " + german.Date(cov.official.stichtag) + " (Destatis, Werte auf ein Vielfaches von 5 gerundet)"})
-	}
+	r.Text = ov.summary()
 	r.Keys = keys
 
 	// Charts over the last 24 months.
@@ -172,13 +165,13 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 			Description: "Säulendiagramm der Integrationen (höchstens eine je Person und Monat) je Monat.",
 			Series:      []series{countSeries("Integrationen", k2)}}.build(),
 	}}
-	if len(qLabels) > 0 {
+	if len(qLabels) > 1 { // a line needs two points
 		integ.Charts = append(integ.Charts, chartSpec{ID: "quote", Title: "Gleitende Integrationsquote und Minijob-Quote (12 Monate)", AxisHead: "Monat",
 			Labels: qLabels, Line: true, Unit: "%", YName: "%",
 			Description: "Liniendiagramm der gleitenden Integrationsquote und der Minijob-Quote über je 12 Monate, in Prozent des durchschnittlichen Bestands.",
 			Series:      []series{quotas, minis}}.build())
 	} else {
-		integ.Intro = "Die gleitende Integrationsquote wird ausgewiesen, sobald 12 Monate geliefert sind."
+		integ.Intro = "Die gleitende Integrationsquote wird ausgewiesen, sobald 12 Monate geliefert sind; ihr Verlauf erscheint ab dem zweiten ausgewiesenen Monat (der aktuelle Wert steht im Überblick)."
 	}
 	sc, err := startsChart(ctx, db, f, end, nil)
 
@@ -213,7 +206,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		{"Gemeinden", "Wohngemeinde des Kunden am Monatsende; Gemeindegliederungen werden nur monatlich ausgewiesen."},
 		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums (zum selben Monatsende) und zu denen der amtlichen Statistik (zum 31.12. davor). Ist ein Wert der Bevölkerungstabelle unbekannt oder eine ihrer Zeilen abgewiesen, ist die Zahl des Kreises unbekannt (.), nie kleiner."},
 	}, symbolNotes(k)...)
-	if cov != nil && !cov.official.stichtag.IsZero() {
+	if covs[0] != nil && !covs[0].official.stichtag.IsZero() {
 		r.Notes = withOfficialNote(r.Notes)
 	}
 	return r, nil
@@ -241,7 +234,7 @@ var courseKinds = []struct{ key, name string }{{"IK", "Integrationskurs"}, {"IK_
 // courseSection shows language-course participation and results.
 func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time) (Section, error) {
 	sec := Section{ID: "sprachkurse", Title: "Sprachkurse"}
-	rows, err := db.QueryContext(ctx, `SELECT monat, kursart, laufend_monatsende FROM mart_kursteilnahme
+	rows, err := db.QueryContext(ctx, `SELECT monat, massnahmeart, laufend_monatsende FROM mart_kursteilnahme
 		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE ORDER BY monat`, month.Format(time.DateOnly), month.Format(time.DateOnly))
 	if err != nil {
 		return sec, err
@@ -287,6 +280,41 @@ func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time)
 		Description: "Gestapeltes Säulendiagramm der am Monatsende laufenden Teilnahmen an Integrations- und Berufssprachkursen, nach Kursart, für die letzten 12 Monate.",
 		Series:      ss}.build())
 
+	// Endings: completed and broken off, all course kinds together, per month.
+	erows, err := db.QueryContext(ctx, `SELECT monat, sum(beendet)::BIGINT, sum(abgebrochen)::BIGINT FROM mart_kursteilnahme
+		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE GROUP BY monat ORDER BY monat`, month.Format(time.DateOnly), month.Format(time.DateOnly))
+	if err != nil {
+		return sec, err
+	}
+	var endLabels []string
+	endings := newSeriesSet("regulär beendet", "abgebrochen")
+	var lastDone, lastBroken fig
+	for erows.Next() {
+		var m time.Time
+		var done, broken int64
+		if err := erows.Scan(&m, &done, &broken); err != nil {
+			erows.Close()
+			return sec, err
+		}
+		m = m.UTC()
+		endLabels = append(endLabels, monthLabel(m))
+		lastDone, lastBroken = f.count("kurs_ende/beendet/"+monthKey(m), done), f.count("kurs_ende/abgebrochen/"+monthKey(m), broken)
+		endings.add([]fig{lastDone, lastBroken})
+	}
+	erows.Close()
+	if err := erows.Err(); err != nil {
+		return sec, err
+	}
+	if len(endLabels) > 0 {
+		desc := "Säulendiagramm der im Monat beendeten Teilnahmen an Integrations- und Berufssprachkursen, regulär beendet oder abgebrochen, für die letzten 12 Monate."
+		if shown(lastDone, lastBroken) && lastDone.value+lastBroken.value >= MinDenominator {
+			desc += fmt.Sprintf(" Im %s wurden %s der beendeten Teilnahmen abgebrochen.", endLabels[len(endLabels)-1],
+				percent(float64(lastBroken.value), float64(lastDone.value+lastBroken.value), MinDenominator))
+		}
+		sec.Charts = append(sec.Charts, chartSpec{ID: "kursende", Title: "Beendete und abgebrochene Sprachkursteilnahmen je Monat", AxisHead: "Monat",
+			Labels: endLabels, Description: desc, Series: endings}.build())
+	}
+
 	// Results of the courses that ended in the month, by kind: a count per month, not a
 	// window of 12 months (consecutive windows would differ by the months' small counts).
 	results := []struct{ key, name string }{{"UNTER_A2", "unter A2"}, {"A2", "A2"}, {"B1", "B1"}, {"B2", "B2"}, {"C1", "C1"}, {"NICHT_BESTANDEN", "nicht bestanden"}, {"KEIN_TEST", "ohne Test"}}
@@ -323,9 +351,19 @@ func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time)
 		}
 		rs.add(v)
 	}
+	// The results are those of completed participations: at most the month's completed.
+	if f.sys.Has("kurs_ende/beendet/" + monthKey(month)) {
+		terms := []suppress.Term{suppress.Minus("kurs_ende/beendet/" + monthKey(month))}
+		for _, c := range courseKinds {
+			for _, x := range results {
+				terms = append(terms, suppress.Plus("kurs_ergebnis/"+strings.ToLower(c.key)+"/"+strings.ToLower(x.key)+"/"+monthKey(month)))
+			}
+		}
+		f.atMost(terms...)
+	}
 	name := monthLabel(month)
 	sec.Charts = append(sec.Charts, chartSpec{ID: "kursergebnisse", Title: "Ergebnisse der im " + name + " beendeten Sprachkurse", AxisHead: "Kursart",
-		Labels: kLabels, Stack: true, Horizontal: true,
+		Labels: kLabels, Stack: true, Horizontal: true, Colors: ResultColors,
 		Description: "Gestapeltes Balkendiagramm der Ergebnisse der im " + name + " beendeten Sprachkurse, je Kursart nach erreichtem Niveau.",
 		Series:      rs}.build())
 	return sec, nil

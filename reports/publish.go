@@ -71,6 +71,14 @@ type Settings struct {
 	Width    int64  // protection width: an attacker's interval for a suppressed figure is at least this wide
 	MinGroup int64  // smallest group a Kaplan–Meier curve is drawn for
 	Ledger   string // the file of published figures (kept by the ETL account, outside the archive)
+	Targets  Targets
+}
+
+// Targets are the office's goals the Monatsbericht compares with; 0: none set.
+type Targets struct {
+	IntegrationsPerMonth int64 // integrations (K2) per month, both Kreise
+	QuotaPercent         int   // 12-month Integrationsquote, percent
+	CoveragePercent      int   // caseload per 100 Schutzsuchende
 }
 
 // Minimums of the settings.
@@ -119,7 +127,7 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	}
 	month := func(y, m int) {
 		out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
-			return Monthly(ctx, db, f, y, m, s.K)
+			return Monthly(ctx, db, f, y, m, s.K, s.Targets)
 		}, false, false})
 		if ly, lm := LastCompleteMonth(stand); ly == y && lm == m {
 			out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {

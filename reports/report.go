@@ -190,11 +190,21 @@ func LastCompleteWeek(stand time.Time) (year, week int) {
 	return d.ISOWeek()
 }
 
-// LastCompleteMonth is the newest month whose last day the data reach.
+// LastCompleteMonth is the newest month whose last day and whose last ISO week (the
+// Monatsbericht counts flows over the weeks whose Thursday lies in the month, up to three
+// days into the next month) the data reach.
 func LastCompleteMonth(stand time.Time) (year, month int) {
-	d := stand
-	if d.AddDate(0, 0, 1).Day() != 1 {
-		d = time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	m := time.Date(stand.Year(), stand.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for monthDataEnd(m).After(stand) {
+		m = m.AddDate(0, -1, 0)
 	}
-	return d.Year(), int(d.Month())
+	return m.Year(), int(m.Month())
+}
+
+// monthDataEnd is the last day a Monatsbericht of month m rests on: the month's last day
+// or the Sunday of its last ISO week, whichever is later.
+func monthDataEnd(m time.Time) time.Time {
+	end := m.AddDate(0, 1, -1)
+	w := isoWeeksOf(m)
+	return later(end, w[len(w)-1].AddDate(0, 0, 6))
 }

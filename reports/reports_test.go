@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"ipoint/pipeline"
 	"ipoint/reports/browser"
 )
 
@@ -183,7 +185,8 @@ func TestLastComplete(t *testing.T) {
 		stand string
 		wy, w int
 		my, m int
-	}{{"2026-11-24", 2026, 47, 2026, 10}, {"2026-11-22", 2026, 47, 2026, 10}, {"2026-11-30", 2026, 48, 2026, 11}, {"2027-01-03", 2026, 53, 2026, 12}} {
+	}{{"2026-11-24", 2026, 47, 2026, 10}, {"2026-11-22", 2026, 47, 2026, 10}, {"2026-11-30", 2026, 48, 2026, 11}, {"2027-01-03", 2026, 53, 2026, 12},
+		{"2026-10-31", 2026, 43, 2026, 9}, {"2026-11-01", 2026, 44, 2026, 10}} {
 		y, w := LastCompleteWeek(d(c.stand))
 		my, m := LastCompleteMonth(d(c.stand))
 		if y != c.wy || w != c.w || my != c.my || m != c.m {
@@ -213,11 +216,11 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 	for i := 4; i >= 0; i-- {
 		m := monday.AddDate(0, 0, -7*i)
 		weeks = append(weeks, m)
-		by[m] = map[string]weekRow{"05970": {regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}, "05966": {regs: 10, caseload: 300, foerder: 270, exits: [6]int64{5, 5}, al: 300}}
+		by[m] = map[string]weekRow{"05970": {regs: 30, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{20, 10}, al: 700}, "05966": {regs: 10, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{5, 5}, al: 300}}
 	}
 	// This week Olpe has 2 registrations.
-	by[monday]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 1}, al: 300}
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}
+	by[monday]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{1, 1}, al: 300}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{20, 10}, al: 700}
 	keys, f := weeklyTable(t, by, weeks, monday)
 	row := func(keys *KeyTable, name string) []string {
 		for _, r := range keys.Rows {
@@ -243,16 +246,16 @@ func TestWeeklyKeysSuppress(t *testing.T) {
 	}
 	// Last week's total was 2: its change and the averages that use it are not shown.
 	prev := monday.AddDate(0, 0, -7)
-	by[prev]["05970"] = weekRow{regs: 0, caseload: 700, foerder: 630, exits: [6]int64{0, 0}, al: 700}
-	by[prev]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [6]int64{1, 1}, al: 300}
+	by[prev]["05970"] = weekRow{regs: 0, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{0, 0}, al: 700}
+	by[prev]["05966"] = weekRow{regs: 2, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{1, 1}, al: 300}
 	keys, _ = weeklyTable(t, by, weeks, monday)
 	if got := row(keys, "Neue Zugänge"); got[3] != "x" || got[4] != "x" {
 		t.Errorf("change against a suppressed total: %v", got)
 	}
 	// With no small counts, the flows per Kreis are published.
-	by[prev]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [6]int64{20, 10}, al: 700}
-	by[prev]["05966"] = weekRow{regs: 10, caseload: 300, foerder: 270, exits: [6]int64{5, 5}, al: 300}
-	by[monday]["05966"] = weekRow{regs: 12, caseload: 300, foerder: 270, exits: [6]int64{6, 6}, al: 300}
+	by[prev]["05970"] = weekRow{regs: 30, caseload: 700, foerder: 630, exits: [len(exitKeys)]int64{20, 10}, al: 700}
+	by[prev]["05966"] = weekRow{regs: 10, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{5, 5}, al: 300}
+	by[monday]["05966"] = weekRow{regs: 12, caseload: 300, foerder: 270, exits: [len(exitKeys)]int64{6, 6}, al: 300}
 	keys, _ = weeklyTable(t, by, weeks, monday)
 	if got := row(keys, "Neue Zugänge"); got[0] != "30" || got[1] != "12" || got[3] != "+2" {
 		t.Errorf("registrations without small counts: %v", got)
@@ -312,13 +315,30 @@ func TestNotableUsesPublishedFiguresOnly(t *testing.T) {
 		}
 		return strings.Join(notable(wf, monday), " ")
 	}
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 2, 0, 0, 0, 0}}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [len(exitKeys)]int64{4, 2, 0, 0, 0, 0}}
 	if got := text(); strings.Contains(got, "Arbeit oder Ausbildung") {
 		t.Errorf("text reveals a suppressed figure: %s", got)
 	}
-	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [6]int64{4, 3, 0, 0, 0, 0}}
+	by[monday]["05970"] = weekRow{regs: 30, caseload: 700, exits: [len(exitKeys)]int64{4, 3, 0, 0, 0, 0}}
 	if got := text(); !strings.Contains(got, "4 der 7 Abgänge") {
 		t.Errorf("text: %s", got)
+	}
+}
+
+// TestExitKeys: the Wochenbericht knows every exit reason of the contract, in its order,
+// then the unknown one, each with a German label and a colour of its own in the chart.
+func TestExitKeys(t *testing.T) {
+	want := append(append([]string{}, pipeline.ExitReasons...), pipeline.ExitReasonUnknown)
+	if len(exitKeys) != len(want) {
+		t.Fatalf("exit keys %v, want %v", exitKeys, want)
+	}
+	for i, w := range want {
+		if exitKeys[i] != strings.ToLower(w) || exitReasons[i] == "" {
+			t.Errorf("exit key %d: %q (%q), want %q", i, exitKeys[i], exitReasons[i], strings.ToLower(w))
+		}
+	}
+	if len(exitKeys) > len(Palette) {
+		t.Errorf("%d exit reasons share %d colours", len(exitKeys), len(Palette))
 	}
 }
 
@@ -331,7 +351,7 @@ func TestPaletteContrast(t *testing.T) {
 		}
 		return math.Pow((c+0.055)/1.055, 2.4)
 	}
-	for _, c := range Palette {
+	for _, c := range append(append([]string{}, Palette...), ResultColors...) {
 		var r, g, b int
 		if _, err := fmt.Sscanf(c, "#%02x%02x%02x", &r, &g, &b); err != nil {
 			t.Fatal(c, err)
@@ -346,7 +366,12 @@ func TestPaletteContrast(t *testing.T) {
 		t.Errorf("chart options do not use the palette: %.300s", ch.Option)
 	}
 	one := chartSpec{ID: "k2", Title: "K2", Labels: []string{"a"}, Series: []series{{Name: "Integrationen", Values: []any{1}, Texts: []string{"1"}}}}.build()
-	if !strings.Contains(string(one.Option), `"legend":{"type":"scroll","show":false`) {
+	var opt struct {
+		Legend struct {
+			Show *bool `json:"show"`
+		} `json:"legend"`
+	}
+	if err := json.Unmarshal(one.Option, &opt); err != nil || opt.Legend.Show == nil || *opt.Legend.Show {
 		t.Errorf("a single series has a legend: %.400s", one.Option)
 	}
 }

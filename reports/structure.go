@@ -308,15 +308,33 @@ func structureSection(f *figures, s *structure) *Section {
 // municipalityChart shows the caseload at the month end in the 18 municipalities.
 func municipalityChart(f *figures, s *structure) Chart {
 	s.register(f)
-	var labels, keys []string
+	// Largest first by the published value; withheld ones after them, in AGS order (their
+	// place must not hint at their value); "unbekannt" last.
+	type bar struct {
+		name, key string
+		v         fig
+	}
+	var bars []bar
 	for _, m := range pipeline.Municipalities {
-		labels = append(labels, m.Name)
-		keys = append(keys, s.key("gemeinde", m.AGS))
+		k := s.key("gemeinde", m.AGS)
+		bars = append(bars, bar{m.Name, k, f.get(k)})
+	}
+	sort.SliceStable(bars, func(i, j int) bool {
+		a, b := bars[i].v, bars[j].v
+		if a.hidden != b.hidden {
+			return !a.hidden
+		}
+		return !a.hidden && a.value > b.value
+	})
+	var labels, keys []string
+	for _, b := range bars {
+		labels = append(labels, b.name)
+		keys = append(keys, b.key)
 	}
 	labels = append(labels, "unbekannt")
 	keys = append(keys, s.key("gemeinde", "unbekannt"))
 	return countChart(f, s, "gemeinden", "Betreute Kunden nach Wohngemeinde",
-		fmt.Sprintf("Balkendiagramm der betreuten Kunden am %s in den 18 Städten und Gemeinden der beiden Kreise.", german.Date(s.stichtag)),
+		fmt.Sprintf("Balkendiagramm der betreuten Kunden am %s in den 18 Städten und Gemeinden der beiden Kreise, die größten zuerst.", german.Date(s.stichtag)),
 		"Gemeinde", labels, keys, true)
 }
 

@@ -13,7 +13,7 @@ import (
 
 type weekRow struct {
 	regs, caseload, foerder    int64
-	exits                      [6]int64 // by reason, in the order of exitReasons
+	exits                      [len(exitKeys)]int64 // by reason, in the order of exitKeys
 	al, as, massn, ik, erw, na int64
 }
 
@@ -25,7 +25,9 @@ func (r weekRow) exitsTotal() int64 {
 	return n
 }
 
-var exitReasons = []string{"Arbeit oder Ausbildung", "Umzug", "Einbürgerung", "Rückkehr", "sonstige Gründe", "Grund unbekannt"}
+// exitReasons label the exit reasons, in the order of exitKeys.
+var exitReasons = [len(exitKeys)]string{"Arbeit oder Ausbildung", "Übergabe an die Regelbetreuung", "Ende des Leistungsbezugs", "Umzug",
+	"Einbürgerung", "Rückkehr", "fehlende Mitwirkung", "sonstige Gründe", "Grund unbekannt"}
 
 // Weekly loads the Wochenbericht of ISO week `week` of ISO year `year` from the warehouse.
 func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64) (*Report, error) {
@@ -37,7 +39,7 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	if monday.Before(r.First) {
 		return nil, NoDataError{fmt.Sprintf("KW %02d/%d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", week, year, german.Date(r.First))}
 	}
-	by, weeks, err := loadWeeks(ctx, db, monday)
+	by, weeks, err := loadWeeks(ctx, db, monday.AddDate(0, 0, -371), monday)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +101,7 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 			Series:      perWeek(statusNames, func(w time.Time, i int) fig { return wf.get("status/"+statusKeys[i], "alle", w) })}.build(),
 		chartSpec{ID: "abgaenge", Title: "Abgänge je Woche nach Grund", AxisHead: "Woche", Labels: labels, Stack: true,
 			Description: "Gestapeltes Säulendiagramm der Abgänge vom Integration Point je Kalenderwoche der letzten 52 Wochen, nach Grund, beide Kreise zusammen.",
-			Series:      perWeek(exitReasons, func(w time.Time, i int) fig { return wf.get("abgang/"+exitKeys[i], "alle", w) })}.build(),
+			Series:      perWeek(exitReasons[:], func(w time.Time, i int) fig { return wf.get("abgang/"+exitKeys[i], "alle", w) })}.build(),
 	}}
 	sc, err := startsChart(ctx, db, f, end, wf)
 	if err != nil {
@@ -149,14 +151,17 @@ func sum(m map[string]weekRow) weekRow {
 	return t
 }
 
-func loadWeeks(ctx context.Context, db *sql.DB, monday time.Time) (map[time.Time]map[string]weekRow, []time.Time, error) {
+// loadWeeks reads the weeks whose Monday lies from `from` to `to` and after the first
+// delivery.
+func loadWeeks(ctx context.Context, db *sql.DB, from, to time.Time) (map[time.Time]map[string]weekRow, []time.Time, error) {
 	rows, err := db.QueryContext(ctx, `SELECT montag, kreis, zugaenge,
-		abgaenge_int, abgaenge_umz, abgaenge_einb, abgaenge_rueck, abgaenge_sonst, abgaenge_unbekannt,
+		abgaenge_int, abgaenge_ueberg, abgaenge_leist, abgaenge_umz, abgaenge_einb, abgaenge_rueck, abgaenge_mitw,
+		abgaenge_sonst, abgaenge_unbekannt,
 		bestand, foerderbedarf, bestand_al, bestand_as, bestand_massn, bestand_ik, bestand_erw, bestand_na
-		FROM mart_woche_kreis WHERE montag BETWEEN ?::DATE - INTERVAL 371 DAY AND ?::DATE
+		FROM mart_woche_kreis WHERE montag BETWEEN ?::DATE AND ?::DATE
 		  AND montag >= (SELECT erster_stichtag FROM dim_stichtage) -- a week begun before the first delivery is not covered
 		ORDER BY montag, kreis`,
-		monday.Format(time.DateOnly), monday.Format(time.DateOnly))
+		from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -168,7 +173,7 @@ func loadWeeks(ctx context.Context, db *sql.DB, monday time.Time) (map[time.Time
 		var kreis string
 		var r weekRow
 		if err := rows.Scan(&m, &kreis, &r.regs, &r.exits[0], &r.exits[1], &r.exits[2], &r.exits[3], &r.exits[4], &r.exits[5],
-			&r.caseload, &r.foerder, &r.al, &r.as, &r.massn, &r.ik, &r.erw, &r.na); err != nil {
+			&r.exits[6], &r.exits[7], &r.exits[8], &r.caseload, &r.foerder, &r.al, &r.as, &r.massn, &r.ik, &r.erw, &r.na); err != nil {
 			return nil, nil, err
 		}
 		m = m.UTC()
@@ -217,7 +222,9 @@ func weekStarts(ctx context.Context, db *sql.DB, first, last time.Time) (map[tim
 
 var (
 	statusKeys = []string{"al", "as", "massn", "ik", "erw", "na"}
-	exitKeys   = []string{"int", "umz", "einb", "rueck", "sonst", "unbekannt"}
+	// exitKeys name the exit reasons in the figures' keys and the columns abgaenge_*:
+	// pipeline.ExitReasons in lower case, then the unknown reason.
+	exitKeys = [...]string{"int", "ueberg", "leist", "umz", "einb", "rueck", "mitw", "sonst", "unbekannt"}
 )
 
 func dayKey(d time.Time) string   { return d.Format(time.DateOnly) }

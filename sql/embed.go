@@ -7,5 +7,5 @@ import "embed"
 
 // Files are the embedded SQL files.
 //
-//go:embed models/*.sql checks/*.sql
+//go:embed models/*.sql checks/*.sql spalten.txt
 var Files embed.FS

@@ -66,7 +66,7 @@ func attackWorld(t *testing.T) (home string, vars map[string]string) {
 }
 
 // yearOfReports lists the report options of KW 48/2025 to KW 47/2026 and December 2025
-// to October 2026, in the order their periods end.
+// to October 2026, in the order their periods end (a month's with its last ISO week).
 func yearOfReports() [][]string {
 	type period struct {
 		end  time.Time
@@ -78,7 +78,13 @@ func yearOfReports() [][]string {
 		ps = append(ps, period{m.AddDate(0, 0, 6), []string{"--week", fmt.Sprintf("%d-W%02d", y, w)}})
 	}
 	for m := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC); m.Before(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
-		ps = append(ps, period{m.AddDate(0, 1, -1), []string{"--month", m.Format("2006-01")}})
+		// A Monatsbericht rests on the month and its last ISO week, which may end up to
+		// three days later: it comes after that week's Wochenbericht.
+		end, w := m.AddDate(0, 1, -1), isoWeeksOf(m)
+		if last := w[len(w)-1].AddDate(0, 0, 6); last.After(end) {
+			end = last
+		}
+		ps = append(ps, period{end, []string{"--month", m.Format("2006-01")}})
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].end.Before(ps[j].end) })
 	var out [][]string
@@ -269,6 +275,15 @@ func attack(t *testing.T, home string) attackResult {
 	a.relations()
 	var res attackResult
 	res.conflicts = a.conflicts
+	monthlies := 0
+	for _, p := range pages {
+		if p.kind == "monatsbericht" {
+			monthlies++
+		}
+	}
+	if monthlies == 0 || a.overviewRows < 10*monthlies {
+		res.conflicts = append(res.conflicts, fmt.Sprintf("%d Monatsberichte, but only %d rows of their overviews read: the attacker no longer knows the table", monthlies, a.overviewRows))
+	}
 	for _, c := range a.seen {
 		if c.hidden {
 			res.suppressed++
@@ -315,6 +330,7 @@ var (
 	structRe  = regexp.MustCompile(`Zusammensetzung des Bestands am (\d\d\.\d\d\.\d{4})`)
 	gemRe     = regexp.MustCompile(`Balkendiagramm der betreuten Kunden am (\d\d\.\d\d\.\d{4}) in den 18`)
 	tagRe     = regexp.MustCompile(`<[^>]+>`)
+	noteRe    = regexp.MustCompile(`(?s)<span class="note">.*?</span>`) // a row's note under its name
 )
 
 func readArchive(t *testing.T, root string) []page {
@@ -358,7 +374,7 @@ func readArchive(t *testing.T, root string) []page {
 				}
 				var row []string
 				for _, c := range cellRe.FindAllStringSubmatch(r[1], -1) {
-					row = append(row, clean(c[1]))
+					row = append(row, clean(noteRe.ReplaceAllString(c[1], "")))
 				}
 				tb.rows = append(tb.rows, row)
 			}
@@ -406,7 +422,11 @@ type attacker struct {
 	conflicts []string
 	weeks     map[string]time.Time // ISO week key -> Monday, for the weeks seen
 	derived   []func()
-	structure map[string]bool // month-end days seen
+	structure map[string]bool      // month-end days seen
+	months    map[string]time.Time // months whose overview was read (flows over their ISO weeks)
+	// overviewRows counts the Monatsbericht overview rows read: a report whose table the
+	// attacker no longer recognises must fail the test, not pass it unread.
+	overviewRows int
 }
 
 // see records a published number under a key.
@@ -476,7 +496,8 @@ var (
 	weekMeasure = map[string]string{"Betreute Kunden am Sonntag der Woche": "bestand", "Neue Zugänge": "zugaenge", "Abgänge": "abgaenge",
 		"im Integrationskurs": "status/ik", "in einer Maßnahme": "status/massn", "mit besonderem Förderbedarf": "foerder",
 		"Aufnahmen von Beschäftigung und Ausbildung": "start/int", "Minijobs, Praktika und EQ": "start/sonst"}
-	reasonKeys  = map[string]string{"Arbeit oder Ausbildung": "int", "Umzug": "umz", "Einbürgerung": "einb", "Rückkehr": "rueck", "sonstige Gründe": "sonst", "Grund unbekannt": "unbekannt"}
+	reasonKeys = map[string]string{"Arbeit oder Ausbildung": "int", "Übergabe an die Regelbetreuung": "ueberg", "Ende des Leistungsbezugs": "leist", "Umzug": "umz",
+		"Einbürgerung": "einb", "Rückkehr": "rueck", "fehlende Mitwirkung": "mitw", "sonstige Gründe": "sonst", "Grund unbekannt": "unbekannt"}
 	statusNames = map[string]string{"arbeitslos": "al", "arbeitsuchend": "as", "in Maßnahme": "massn", "im Integrationskurs": "ik", "erwerbstätig": "erw", "nicht verfügbar": "na"}
 	kindNames   = map[string]string{"Vollzeit": "svb_vz", "Teilzeit": "svb_tz", "Ausbildung": "ausb", "selbständig": "selbst", "Minijob": "mini", "Praktikum": "prak", "Einstiegsqualifizierung": "eq",
 		"sozialversicherungspflichtig Vollzeit": "svb_vz", "sozialversicherungspflichtig Teilzeit": "svb_tz", "Minijobs": "mini", "Praktika": "prak", "Einstiegsqualifizierungen": "eq"}
@@ -523,6 +544,7 @@ func (a *attacker) read(p page) {
 	if a.weeks == nil {
 		a.weeks = map[string]time.Time{}
 		a.structure = map[string]bool{}
+		a.months = map[string]time.Time{}
 	}
 	begin, _ := time.Parse(time.DateOnly, p.begin)
 	for _, tb := range p.tables {
@@ -588,38 +610,8 @@ func (a *attacker) read(p page) {
 					}
 				}
 			}
-		case tb.caption == "Kennzahlen des Monats":
-			prev := begin.AddDate(0, -1, 0)
-			monthEnd := begin.AddDate(0, 1, -1).Format(time.DateOnly)
-			for _, row := range tb.rows {
-				var key string
-				switch {
-				case strings.HasPrefix(row[0], "Integrationen nach"):
-					key = "k2/"
-				case strings.HasPrefix(row[0], "Aufnahmen: "):
-					key = "start_monat/" + kindNames[strings.TrimPrefix(row[0], "Aufnahmen: ")] + "/"
-				case row[0] == "Schutzsuchende laut amtlicher Statistik":
-					a.readOfficial(row)
-					continue
-				case row[0] == "Abdeckung laut amtlicher Statistik":
-					for kreis, text := range byKreis(row[1]) {
-						a.officialShare(kreis, monthEnd, officialDay(row[len(row)-1]), text)
-					}
-					continue
-				default:
-					continue
-				}
-				a.see(key+begin.Format("2006-01"), row[1])
-				a.see(key+prev.Format("2006-01"), row[2])
-				if d, ok := decimal(row[3]); ok {
-					cur, prevKey := key+begin.Format("2006-01"), key+prev.Format("2006-01")
-					a.derived = append(a.derived, func() {
-						if a.figure(cur) && a.figure(prevKey) {
-							a.sys.EqualTo(d, suppress.Plus(cur), suppress.Minus(prevKey))
-						}
-					})
-				}
-			}
+		case strings.HasPrefix(tb.caption, "Überblick: "):
+			a.readMonthOverview(begin, tb)
 		case strings.HasPrefix(tb.caption, "Integrationen nach § 48a SGB II (K2) je Monat"):
 			for _, row := range tb.rows {
 				if m, ok := monthOf(row[0]); ok {
@@ -634,6 +626,13 @@ func (a *attacker) read(p page) {
 					}
 				}
 			}
+		case tb.caption == "Beendete und abgebrochene Sprachkursteilnahmen je Monat":
+			for _, row := range tb.rows {
+				if m, ok := monthOf(row[0]); ok {
+					a.see("kurs_ende/beendet/"+m.Format("2006-01"), row[1])
+					a.see("kurs_ende/abgebrochen/"+m.Format("2006-01"), row[2])
+				}
+			}
 		case strings.HasPrefix(tb.caption, "Ergebnisse der im "):
 			for _, row := range tb.rows {
 				for i, col := range tb.head[1:] {
@@ -642,6 +641,105 @@ func (a *attacker) read(p page) {
 			}
 		case p.structureDay != "" && isStructure(tb.caption):
 			a.readStructure(p.structureDay, tb)
+		}
+	}
+}
+
+// isoWeeksOf lists the Mondays of the ISO weeks whose Thursday lies in month m: the
+// weeks a Monatsbericht counts registrations, exits and the caseload over.
+func isoWeeksOf(m time.Time) []time.Time {
+	var out []time.Time
+	for d := m; d.Month() == m.Month(); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Thursday {
+			out = append(out, d.AddDate(0, 0, -3))
+		}
+	}
+	return out
+}
+
+// readMonthOverview reads the Monatsbericht's overview: per Kreis and together for the
+// month, then the month before, its change, the month a year before, its change.
+func (a *attacker) readMonthOverview(begin time.Time, tb table) {
+	periods := []time.Time{begin, begin.AddDate(0, -1, 0), begin.AddDate(-1, 0, 0)}
+	mk := func(m time.Time) string { return m.Format("2006-01") }
+	lastSunday := func(m time.Time) string { w := isoWeeksOf(m); return sunday(w[len(w)-1]) }
+	for _, row := range tb.rows {
+		var key func(kr string, m time.Time) string
+		perKreis := true
+		name := row[0]
+		switch {
+		case name == "Neue Zugänge":
+			key = func(kr string, m time.Time) string { return "zugaenge_monat/" + kr + "/" + mk(m) }
+		case name == "Abgänge":
+			key = func(kr string, m time.Time) string { return "abgaenge_monat/" + kr + "/" + mk(m) }
+		case strings.HasPrefix(name, "davon: "):
+			r := reasonKeys[strings.TrimPrefix(name, "davon: ")]
+			if r == "" {
+				a.conflicts = append(a.conflicts, "unknown exit reason "+name)
+				continue
+			}
+			key = func(kr string, m time.Time) string { return "abgang_monat/" + r + "/" + kr + "/" + mk(m) }
+			perKreis = false
+		case name == "Betreute Kunden":
+			key = func(kr string, m time.Time) string { return "bestand/" + kr + "/" + lastSunday(m) }
+		case strings.HasPrefix(name, "Integrationen nach"):
+			key = func(kr string, m time.Time) string {
+				if kr == "alle" {
+					return "k2/" + mk(m)
+				}
+				return "k2/" + kr + "/" + mk(m)
+			}
+		case strings.HasPrefix(name, "Aufnahmen: "):
+			kind := kindNames[strings.TrimPrefix(name, "Aufnahmen: ")]
+			key = func(kr string, m time.Time) string { return "start_monat/" + kind + "/" + mk(m) }
+			perKreis = false
+		case name == "Schutzsuchende laut amtlicher Statistik":
+			// Destatis' published constants (issue 17)
+			day := officialDay(row[len(row)-1])
+			for i, col := range tb.head[1:3] {
+				a.see("amtlich/"+kreisCols[col]+"/"+day, row[i+1])
+			}
+			a.overviewRows++
+			continue
+		case name == "Abdeckung laut amtlicher Statistik":
+			// bounds on the caseload of each month end, against its official figure
+			for i, p := range periods {
+				end := p.AddDate(0, 1, -1)
+				official := officialBefore(end)
+				if i == 0 {
+					for j, col := range tb.head[1:3] {
+						a.officialShare(kreisCols[col], end.Format(time.DateOnly), official, row[j+1])
+					}
+					a.officialShare("alle", end.Format(time.DateOnly), official, row[3])
+					continue
+				}
+				a.officialShare("alle", end.Format(time.DateOnly), official, row[4+2*(i-1)])
+			}
+			a.overviewRows++
+			continue
+		default:
+			continue
+		}
+		a.overviewRows++
+		if perKreis {
+			for i, col := range tb.head[1:3] {
+				a.see(key(kreisCols[col], begin), row[i+1])
+			}
+		}
+		a.see(key("alle", begin), row[3])
+		for j, p := range periods[1:] {
+			a.see(key("alle", p), row[4+2*j])
+			if d, ok := decimal(strings.Fields(row[5+2*j] + " x")[0]); ok {
+				cur, prev := key("alle", begin), key("alle", p)
+				a.derived = append(a.derived, func() {
+					if a.figure(cur) && a.figure(prev) {
+						a.sys.EqualTo(d, suppress.Plus(cur), suppress.Minus(prev))
+					}
+				})
+			}
+		}
+		for _, p := range periods {
+			a.months[mk(p)] = p
 		}
 	}
 }
@@ -764,21 +862,9 @@ func (a *attacker) share(num, den, text string) {
 }
 
 var (
-	dateRe      = regexp.MustCompile(`(\d\d\.\d\d\.\d{4})`)
-	officialRe  = regexp.MustCompile(`amtlicher Statistik am (\d\d\.\d\d\.\d{4})|Stichtag (\d\d\.\d\d\.\d{4})`)
-	kreisByName = map[string]string{"Siegen-Wittgenstein": pipeline.KreisSiegenWittgenstein, "Olpe": pipeline.KreisOlpe}
+	dateRe     = regexp.MustCompile(`(\d\d\.\d\d\.\d{4})`)
+	officialRe = regexp.MustCompile(`amtlicher Statistik am (\d\d\.\d\d\.\d{4})|Stichtag (\d\d\.\d\d\.\d{4})`)
 )
-
-// byKreis splits a cell "Siegen-Wittgenstein: 11.985; Olpe: 4.695" by Kreis.
-func byKreis(cell string) map[string]string {
-	out := map[string]string{}
-	for _, part := range strings.Split(cell, "; ") {
-		if name, text, ok := strings.Cut(part, ": "); ok && kreisByName[name] != "" {
-			out[kreisByName[name]] = text
-		}
-	}
-	return out
-}
 
 // officialDay is the Stichtag of the official statistics a note names (JJJJ-MM-TT).
 func officialDay(note string) string {
@@ -790,12 +876,13 @@ func officialDay(note string) string {
 	return d.Format(time.DateOnly)
 }
 
-// readOfficial: the official figures are published constants (Destatis' own publication).
-func (a *attacker) readOfficial(row []string) {
-	day := officialDay(row[len(row)-1])
-	for kreis, text := range byKreis(row[1]) {
-		a.see("amtlich/"+kreis+"/"+day, text)
+// officialBefore is the Stichtag of the newest official figure up to a month end: the
+// 31.12. of the year before, or the month end itself in December.
+func officialBefore(end time.Time) string {
+	if end.Month() == time.December {
+		return end.Format(time.DateOnly)
 	}
+	return time.Date(end.Year()-1, 12, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 
 // officialShare: a published coverage against the official figure (whole percent p of the
@@ -805,10 +892,17 @@ func (a *attacker) officialShare(kreis, day, official, text string) {
 	if !ok || kreis == "" || official == "" {
 		return
 	}
-	pop, known := a.truth["amtlich/"+kreis+"/"+official] // public: Destatis publishes it
-	if !known {
-		a.conflicts = append(a.conflicts, fmt.Sprintf("a coverage against an official figure the warehouse does not know: %s %s", kreis, official))
-		return
+	var pop int64
+	for _, kr := range []string{pipeline.KreisSiegenWittgenstein, pipeline.KreisOlpe} {
+		if kreis != "alle" && kr != kreis {
+			continue
+		}
+		v, known := a.truth["amtlich/"+kr+"/"+official] // public: Destatis publishes it
+		if !known {
+			a.conflicts = append(a.conflicts, fmt.Sprintf("a coverage against an official figure the warehouse does not know: %s %s", kr, official))
+			return
+		}
+		pop += v
 	}
 	key := "bestand/" + kreis + "/" + day
 	a.derived = append(a.derived, func() {
@@ -845,6 +939,47 @@ func (a *attacker) relations() {
 		for _, kr := range append(kreise, "alle") {
 			a.equal(P(weekKey("bestand", kr, m)), M(weekKey("bestand", kr, prev)), M(weekKey("zugaenge", kr, m)), P(weekKey("abgaenge", kr, m)))
 		}
+	}
+	// Course results are those of completed participations.
+	for k := range a.seen {
+		if !strings.HasPrefix(k, "kurs_ende/beendet/") {
+			continue
+		}
+		mk := strings.TrimPrefix(k, "kurs_ende/beendet/")
+		terms := []suppress.Term{M(k)}
+		for r := range a.seen {
+			if strings.HasPrefix(r, "kurs_ergebnis/") && strings.HasSuffix(r, "/"+mk) {
+				terms = append(terms, P(r))
+			}
+		}
+		if len(terms) > 1 {
+			a.lessEq(terms...)
+		}
+	}
+	// Monatsbericht overviews: a month's flows are the sums of its ISO weeks; Kreise add up
+	// to the total; integrations per Kreis and of persons without a Kreis add up to K2.
+	for mk, m := range a.months {
+		for _, ms := range []string{"zugaenge", "abgaenge"} {
+			for _, kr := range append(kreise, "alle") {
+				terms := []suppress.Term{M(ms + "_monat/" + kr + "/" + mk)}
+				for _, w := range isoWeeksOf(m) {
+					terms = append(terms, P(weekKey(ms, kr, w)))
+				}
+				a.equal(terms...)
+			}
+			a.equal(M(ms+"_monat/alle/"+mk), P(ms+"_monat/"+kreise[0]+"/"+mk), P(ms+"_monat/"+kreise[1]+"/"+mk))
+		}
+		reasons := []suppress.Term{M("abgaenge_monat/alle/" + mk)}
+		for _, r := range reasonKeys {
+			terms := []suppress.Term{M("abgang_monat/" + r + "/alle/" + mk)}
+			for _, w := range isoWeeksOf(m) {
+				terms = append(terms, P(weekKey("abgang/"+r, "alle", w)))
+			}
+			a.equal(terms...)
+			reasons = append(reasons, P("abgang_monat/"+r+"/alle/"+mk))
+		}
+		a.equal(reasons...)
+		a.equal(M("k2/"+mk), P("k2/"+kreise[0]+"/"+mk), P("k2/"+kreise[1]+"/"+mk), P("k2/ohne/"+mk))
 	}
 	// Months: K2 (persons) at most its starts; whole weeks covering whole months.
 	months := map[string]time.Time{}

@@ -116,6 +116,12 @@ width = {{.Reports.Width}}
 # Verläufe (Kaplan-Meier) nur für Gruppen ab dieser Größe; mindestens 20 (IPOINT_REPORTS_MIN_GROUP)
 min_group = {{.Reports.MinGroup}}
 
+[ziele]
+# Ziele, mit denen der Monatsbericht die Zahlen vergleicht; 0: kein Ziel
+integrationen_monat       = {{.Targets.IntegrationsPerMonth}}  # Integrationen (K2) je Monat, beide Kreise (IPOINT_ZIELE_INTEGRATIONEN_MONAT)
+integrationsquote_prozent = {{.Targets.QuotaPercent}}  # gleitende Integrationsquote über 12 Monate in % (IPOINT_ZIELE_INTEGRATIONSQUOTE_PROZENT)
+abdeckung_prozent         = {{.Targets.CoveragePercent}}  # betreute Kunden je 100 Schutzsuchende (IPOINT_ZIELE_ABDECKUNG_PROZENT)
+
 [schedule]
 # Zeitplan für "ipoint schedule": Cron-Ausdrücke (Minute Stunde Tag Monat Wochentag) in
 # dieser Zeitzone; "-" schaltet einen Auftrag ab.

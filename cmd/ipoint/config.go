@@ -27,6 +27,7 @@ import (
 type Config struct {
 	Paths     Paths     `toml:"paths"`
 	Reports   Reporting `toml:"reports"`
+	Targets   Targets   `toml:"ziele"`
 	Schedule  Schedule  `toml:"schedule"`
 	Retention Retention `toml:"retention"`
 	Ingest    Ingest    `toml:"ingest"`
@@ -54,6 +55,13 @@ type Reporting struct {
 	K        int `toml:"k"`         // suppression threshold: smaller counts print as *
 	Width    int `toml:"width"`     // protection width: an attacker's interval for a * is at least this wide; 0: k
 	MinGroup int `toml:"min_group"` // smallest group a Kaplan–Meier curve is drawn for
+}
+
+// Targets are the office's goals the Monatsbericht compares with (0: none set).
+type Targets struct {
+	IntegrationsPerMonth int `toml:"integrationen_monat"`       // integrations (K2) per month, both Kreise together
+	QuotaPercent         int `toml:"integrationsquote_prozent"` // 12-month Integrationsquote in percent
+	CoveragePercent      int `toml:"abdeckung_prozent"`         // share of the Schutzsuchende the office serves, in percent
 }
 
 // Schedule is the timetable of `ipoint schedule`, in cron syntax and local time.
@@ -164,6 +172,9 @@ var settings = []setting{
 	{key: "reports.k", env: "IPOINT_REPORTS_K", field: func(c *Config) any { return &c.Reports.K }},
 	{key: "reports.width", env: "IPOINT_REPORTS_WIDTH", field: func(c *Config) any { return &c.Reports.Width }},
 	{key: "reports.min_group", env: "IPOINT_REPORTS_MIN_GROUP", field: func(c *Config) any { return &c.Reports.MinGroup }},
+	{key: "ziele.integrationen_monat", env: "IPOINT_ZIELE_INTEGRATIONEN_MONAT", field: func(c *Config) any { return &c.Targets.IntegrationsPerMonth }},
+	{key: "ziele.integrationsquote_prozent", env: "IPOINT_ZIELE_INTEGRATIONSQUOTE_PROZENT", field: func(c *Config) any { return &c.Targets.QuotaPercent }},
+	{key: "ziele.abdeckung_prozent", env: "IPOINT_ZIELE_ABDECKUNG_PROZENT", field: func(c *Config) any { return &c.Targets.CoveragePercent }},
 	{key: "schedule.timezone", env: "IPOINT_SCHEDULE_TIMEZONE", field: func(c *Config) any { return &c.Schedule.Timezone }},
 	{key: "schedule.nightly", env: "IPOINT_SCHEDULE_NIGHTLY", field: func(c *Config) any { return &c.Schedule.Nightly }},
 	{key: "schedule.weekly_report", env: "IPOINT_SCHEDULE_WEEKLY_REPORT", field: func(c *Config) any { return &c.Schedule.WeeklyReport }},
@@ -414,6 +425,14 @@ func (c *Config) validate() []problem {
 	}
 	if c.Reports.MinGroup < reports.MinMinGroup || c.Reports.MinGroup > 100000 {
 		p = append(p, problem{"reports.min_group", fmt.Sprintf("%d: erlaubt ist eine ganze Zahl ab %d (kleinste Gruppe, für die ein Verlauf gezeigt wird)", c.Reports.MinGroup, reports.MinMinGroup)})
+	}
+	for _, t := range []struct {
+		key      string
+		v, limit int
+	}{{"ziele.integrationen_monat", c.Targets.IntegrationsPerMonth, 100000}, {"ziele.integrationsquote_prozent", c.Targets.QuotaPercent, 100}, {"ziele.abdeckung_prozent", c.Targets.CoveragePercent, 100}} {
+		if t.v < 0 || t.v > t.limit {
+			p = append(p, problem{t.key, fmt.Sprintf("%d: erlaubt ist eine ganze Zahl von 0 (kein Ziel) bis %d", t.v, t.limit)})
+		}
 	}
 	loc, err := civil.Location(c.Schedule.Timezone)
 	if err != nil || c.Schedule.Timezone == "" {

@@ -105,11 +105,12 @@ func TestOfficialStatisticsInTheMonatsbericht(t *testing.T) {
 	}
 	text := html.UnescapeString(string(b))
 	for _, part := range []string{
-		"<th scope=\"row\">Schutzsuchende laut amtlicher Statistik</th><td>Siegen-Wittgenstein: 11.985; Olpe: 4.695</td>",
+		// the overview's columns: Siegen-Wittgenstein, Olpe, zusammen
+		"<th scope=\"row\">Schutzsuchende laut amtlicher Statistik</th><td>11.985</td><td>4.695</td><td>16.680</td>",
 		"Tabelle 12531-0043, Stichtag 31.12.2024", "Destatis rundet jeden Wert auf ein Vielfaches von 5",
-		"<th scope=\"row\">Abdeckung laut amtlicher Statistik</th><td>Siegen-Wittgenstein: ",
-		"Schutzsuchende laut amtlicher Statistik am 31.12.2024",
-		"<th scope=\"row\">Abdeckung der geflüchteten Bevölkerung</th><td>Siegen-Wittgenstein: . (höchstens ",
+		"<th scope=\"row\">Abdeckung laut amtlicher Statistik</th><td>",
+		"Schutzsuchende am 31.12.2024 (Destatis, Werte auf ein Vielfaches von 5 gerundet)",
+		"<th scope=\"row\">Abdeckung der geflüchteten Bevölkerung</th><td>. (höchstens ",
 		"Siegen-Wittgenstein: 1 Zeile der Lieferung abgewiesen (siehe Datenqualität)",
 		"Datenlizenz Deutschland – Namensnennung – Version 2.0",
 	} {

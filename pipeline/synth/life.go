@@ -186,35 +186,54 @@ func (p *life) skeleton(seed uint64, idx int64, reg day) {
 	}
 	p.exit = nextWorkday(reg + day(stay))
 	years := float64(p.exit-p.einreise) / 365.25
-	pInt := employmentRate(years) * 1.25
-	if p.female {
-		pInt = employmentRate(years) * 0.43
-	}
-	pEinb := 0.0
-	if p.nat != "UKR" {
-		switch {
-		case years >= 5:
-			pEinb = 0.12
-		case years >= 3:
-			pEinb = 0.02
-		}
-	}
-	pRueck := 0.02
-	if p.nat == "UKR" {
-		pRueck = 0.10
-	}
-	pUmz := 0.12
-	pSonst := math.Max(0.05, 1-pInt-pEinb-pRueck-pUmz)
-	p.reason = r.pick([]float64{pInt, pUmz, pEinb, pRueck, pSonst}) // order of pipeline.ExitReasons
+	p.reason = pickReason(&r, p.nat, p.female, years)
 	if capped {
-		p.reason = 4
+		p.reason = reasonUEBERG
 	}
 }
 
+// Indexes into pipeline.ExitReasons.
 const (
-	reasonINT   = 0
-	reasonUMZ   = 1
-	reasonEINB  = 2
-	reasonRUECK = 3
-	reasonSONST = 4
+	reasonINT = iota
+	reasonUEBERG
+	reasonLEIST
+	reasonUMZ
+	reasonEINB
+	reasonRUECK
+	reasonMITW
+	reasonSONST
 )
+
+// pickReason draws why a stay ends (scenario.go): into work or training with a chance
+// that rises with the years since arrival, naturalisation after some years, return
+// (more often for Ukrainians), moving away, end of benefits, lost contact and other
+// reasons at fixed shares; everyone else is handed over to the regular team.
+func pickReason(r *stream, nat string, female bool, years float64) int {
+	var w [reasonSONST + 1]float64
+	w[reasonINT] = employmentRate(years) * exitWorkMen
+	if female {
+		w[reasonINT] = employmentRate(years) * exitWorkWomen
+	}
+	if nat != "UKR" {
+		switch {
+		case years >= 5:
+			w[reasonEINB] = exitNaturalised5
+		case years >= 3:
+			w[reasonEINB] = exitNaturalised3
+		}
+	}
+	w[reasonRUECK] = exitReturn
+	if nat == "UKR" {
+		w[reasonRUECK] = exitReturnUkraine
+	}
+	w[reasonUMZ] = exitMoved
+	w[reasonLEIST] = exitBenefits
+	w[reasonMITW] = exitNoContact
+	w[reasonSONST] = exitOther
+	rest := 1.0
+	for _, x := range w {
+		rest -= x
+	}
+	w[reasonUEBERG] = math.Max(rest, 0.05)
+	return r.pick(w[:])
+}

@@ -156,13 +156,16 @@ func (p *life) buildCourses(r *stream, lang int8) {
 		pt := participation{seq: seq, kind: kind, traeger: r.intn(len(providers)), created: created,
 			beginn: beginn, endPlan: beginn + day(weeks*7) - 1, endAct: noDay, resultDay: noDay}
 		seq++
-		// A client who moves away, returns or takes up work leaves the course.
+		dropout := measureDropout
+		if integrationCourse(kind) {
+			dropout = courseDropout
+		}
 		switch {
-		case p.exit < pt.endPlan && (p.reason == reasonUMZ || p.reason == reasonRUECK || p.reason == reasonINT):
+		case p.exit < pt.endPlan && p.leaves(r, kind):
 			// Left during the course, or before it began: cancelled then (never before
 			// its Beginn).
 			pt.endAct, pt.final = maxDay(p.exit, pt.beginn), "ABGEBROCHEN"
-		case r.chance(0.10):
+		case r.chance(dropout):
 			pt.endAct = pt.beginn + day(float64(weeks*7)*(0.2+0.6*r.float()))
 			pt.final = "ABGEBROCHEN"
 		default:
@@ -250,7 +253,7 @@ func (p *life) buildCourses(r *stream, lang int8) {
 	// Phases: courses and measures decide the client's status while they run.
 	for _, pt := range p.parts {
 		st, prio := "MASSN", 2
-		if pt.kind == "IK" || pt.kind == "IK_ALPHA" || pt.kind == "IK_JUGEND" {
+		if integrationCourse(pt.kind) {
 			st, prio = "IK", 3
 		}
 		if pt.kind == "ANERK" { // counselling, not a measure that takes the client's time
@@ -263,6 +266,28 @@ func (p *life) buildCourses(r *stream, lang int8) {
 		from := p.reg + day(r.between(20, 200))
 		p.phases = append(p.phases, phase{from, from + day(r.between(60, 365)), "NA", 4})
 	}
+}
+
+// leaves reports whether a client whose stay ends before a participation of this kind
+// does breaks it off (scenario.go): one who returns or no longer cooperates always;
+// one who moves away or takes up work leaves a measure, and an integration course
+// sometimes (it goes on at another provider, or in the evening). A handover, the end of
+// benefits or a naturalisation leaves the participation running.
+func (p *life) leaves(r *stream, kind string) bool {
+	switch p.reason {
+	case reasonRUECK, reasonMITW:
+		return true
+	case reasonUMZ:
+		return !integrationCourse(kind) || r.chance(courseLeaveOnMove)
+	case reasonINT:
+		return !integrationCourse(kind) || r.chance(courseLeaveOnWork)
+	}
+	return false
+}
+
+// integrationCourse reports whether a measure kind is an integration course.
+func integrationCourse(kind string) bool {
+	return kind == "IK" || kind == "IK_ALPHA" || kind == "IK_JUGEND"
 }
 
 func maxDay(a, b day) day {

@@ -24,7 +24,7 @@ const (
 	stayMedianDays = 125.5
 	staySigma      = 0.85
 	stayMinDays    = 14
-	stayMaxDays    = 3 * 365 // after three years every client is handed over (SONST)
+	stayMaxDays    = 3 * 365 // after three years every client is handed over (UEBERG)
 
 	// Refugee population of the two districts (domain.md §0: ~6,750).
 	refugeePopulation = 6750.0
@@ -38,6 +38,36 @@ const (
 	// History simulated before the first delivered day: the 24-month window of the
 	// client master plus the longest stay, so that the window is in steady state.
 	windowMonths = 24
+)
+
+// Why a stay ends (Abgangsgrund; docs/synthetic-data.md, "Calibration").
+//
+// Into work or training: the IAB employment rate by years since arrival (below) times a
+// factor, men 2.9 times women (domain.md §3.1: 67 % against 23 % six years after
+// arrival). The factor is tuned so that the 12-month K2 quota (§48a SGB II,
+// integrations over the mean caseload) meets the published magnitude (domain.md §3.2:
+// 24.6 % for all SGB II in 2014, Jobcenters between 14.5 % and 47.2 %), and a first
+// integration within 12 months of registration reaches 10–30 % of a cohort (issue 17).
+// The employment rate is a stock of the whole population, most of whom found work
+// after their time with the Integration Point; an exit into work is one transition.
+//
+// Naturalisation: only after years in Germany (§10 StAG asks for five years' residence),
+// Ukrainians not (they hold §24 titles); domain.md §0 shows how strong it became for
+// Syrians. Return: rare, more often for Ukrainians. Moving away, end of benefits, lost
+// contact and other reasons: tuned shares; "sonstige" at most 10 % (issue 17). Every
+// other stay ends with the handover to the regular team of the Jobcenter or Agentur,
+// and so does every stay that reaches three years.
+const (
+	exitWorkMen       = 0.48
+	exitWorkWomen     = exitWorkMen * 23 / 67
+	exitNaturalised5  = 0.12 // five years or more since arrival
+	exitNaturalised3  = 0.02 // three to five years
+	exitReturn        = 0.02
+	exitReturnUkraine = 0.10
+	exitMoved         = 0.12
+	exitBenefits      = 0.10
+	exitNoContact     = 0.06
+	exitOther         = 0.05
 )
 
 // employmentByYear is the IAB employment rate by years since arrival (domain.md §3.1:
@@ -56,6 +86,20 @@ func employmentRate(years float64) float64 {
 	f := years - float64(i)
 	return employmentByYear[i]*(1-f) + employmentByYear[i+1]*f
 }
+
+// Integration courses broken off: of the about 135,000 Ukrainians whose course ended by
+// 09/2023, 16,546 (12.3 %) broke it off without taking the test, 56,750 (42 %) failed
+// and 61,266 (46 %) passed (domain.md §3.3; the Bundesrechnungshof's figures as the
+// press gave them, docs/synthetic-data.md). A client who leaves the Integration Point
+// during a course breaks it off as life.leaves says; besides, illness, pregnancy or
+// care duties end a few courses early. The shares are tuned to the 12.3 %. Other
+// measures are broken off more often.
+const (
+	courseDropout     = 0.02
+	courseLeaveOnMove = 0.1
+	courseLeaveOnWork = 0.15
+	measureDropout    = 0.10
+)
 
 // Integration-course results (domain.md §3.3): 14.7 % of participants take no test; of
 // the test takers 48.7 % reach B1, 40.8 % A2, 10.5 % less. Literacy courses: 17 % B1,

@@ -1,6 +1,7 @@
 package synth_test
 
-// The contract of /work/shared/sources.md and docs/synthetic-data.md, written down
+// The contract of docs/sources.md (the project's copy of /work/shared/sources.md, with
+// the exit reasons of issue 17) and docs/synthetic-data.md, written down
 // independently of the generator: code lists, identifier forms, places, file names,
 // dates and the NRW calendar.
 
@@ -27,7 +28,7 @@ var (
 	codesGeschlecht        = set("m w d o")
 	codesRechtskreis       = set("SGB2 SGB3")
 	codesKreis             = set("05970 05966")
-	codesAbgangsgrund      = set("INT UMZ EINB RUECK SONST")
+	codesAbgangsgrund      = set("INT UEBERG LEIST UMZ EINB RUECK MITW SONST")
 	codesJN                = set("J N")
 	codesSchulabschluss    = set("KEIN GRUND HAUPT MITTL ABI")
 	codesBerufsabschluss   = set("KEIN AUSL_NA AUSL_A DE AKAD")

@@ -300,6 +300,15 @@ func (t *truth) calibration() map[string]any {
 		"b1_share_of_tested": ratio(ik["B1"], tested), "a2_share_of_tested": ratio(ik["A2"], tested),
 		"below_a2_share_of_tested": ratio(ik["UNTER_A2"], tested),
 	}
+	// The figures of issue 17, on the simulated lives (measure.go).
+	m := w.measure()
+	c["k2_quota_12m"] = m.K2Quota12m
+	c["integrations_12m"] = m.Integrations12m
+	c["mean_caseload_12m"] = m.MeanCaseload
+	c["cohort_first_integration_12m"] = map[string]any{"cohort": m.CohortSize, "share": m.CohortShare, "kaplan_meier": m.CohortKM12m}
+	c["exits_12m"] = map[string]any{"exits": m.Exits, "share_by_reason": m.ExitShares}
+	c["integration_course_endings_12m"] = map[string]any{"endings": m.CourseEndings, "dropout_share": m.CourseDropout,
+		"no_test_share": m.CourseNoTest, "below_b1_share": m.CourseBelowB1, "b1_share": m.CourseB1Share}
 	return c
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	exitKeys   = set("INT UMZ EINB RUECK SONST UNBEKANNT")
+	exitKeys   = set("INT UEBERG LEIST UMZ EINB RUECK MITW SONST UNBEKANNT")
 	k2Kinds    = set("SVB_VZ SVB_TZ AUSB SELBST")
 	monthLabel = func(t time.Time) string { return t.Format("2006-01") }
 )

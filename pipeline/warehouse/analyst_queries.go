@@ -11,7 +11,7 @@ var AnalystQueries = []struct{ Name, SQL string }{
 	{"Aufnahmen nach Art und Monat", `SELECT * FROM mart_monat ORDER BY monat`},
 	{"Median-Entgelt Vollzeit nach Wirtschaftszweig", `SELECT wz2008, median(bruttoentgelt) AS median_entgelt, count(*) FROM stg_arbeitsaufnahmen WHERE art = 'SVB_VZ' GROUP BY 1 ORDER BY 3 DESC LIMIT 20`},
 	{"Sprachniveau der Kunden im Integrationskurs", `SELECT sprachniveau, count(*) FROM stg_kunden_verlauf WHERE valid_to IS NULL AND status = 'IK' GROUP BY 1 ORDER BY 1`},
-	{"Aufenthaltsstatus: Entscheidungen und Ablösungen", `SELECT status, count(*) AS entscheidungen, count(ersetzt_ab) AS abgeloest FROM stg_aufenthalt GROUP BY 1 ORDER BY 2 DESC`},
+	{"Aufenthaltsstatus: Entscheidungen und Ablösungen", `SELECT aufenthaltsstatus, count(*) AS entscheidungen, count(ersetzt_ab) AS abgeloest FROM stg_aufenthalt GROUP BY 1 ORDER BY 2 DESC`},
 	{"Beratungen nach Zielgruppe und Thema", `SELECT date_trunc('month', datum) AS monat, zielgruppe, thema, count(*), sum(dauer_min) FROM stg_beratungen GROUP BY ALL ORDER BY ALL`},
 	{"Statuswechsel der letzten 7 Tage", `SELECT v.status, count(*) FROM stg_kunden_verlauf v, dim_stichtage d WHERE v.valid_from > d.stand - 7 AND v.valid_from > d.erster_stichtag GROUP BY 1 ORDER BY 2 DESC`},
 }

@@ -234,7 +234,10 @@ func catalogTable(ctx context.Context, conn *sql.Conn, dailyMaxAge int) error {
 			return err
 		}
 	}
-	return protectionStatusTable(ctx, conn)
+	if err := protectionStatusTable(ctx, conn); err != nil {
+		return err
+	}
+	return placesAndCodes(ctx, conn)
 }
 
 // protectionStatusTable puts the hierarchy of the official statistics' protection
@@ -258,6 +261,72 @@ func protectionStatusTable(ctx context.Context, conn *sql.Conn) error {
 		}
 	}
 	return nil
+}
+
+// placesAndCodes puts the districts, the municipalities and every code of the export
+// catalog with its German label into temporary tables, which the models dim_kreis,
+// dim_gemeinde and dim_code keep.
+func placesAndCodes(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE katalog_kreise (kreis VARCHAR, name VARCHAR);
+		CREATE TEMP TABLE katalog_gemeinden (gemeinde VARCHAR, name VARCHAR, kreis VARCHAR, einwohner INTEGER);
+		CREATE TEMP TABLE katalog_codes (export VARCHAR, spalte VARCHAR, code VARCHAR, bezeichnung VARCHAR, reihenfolge INTEGER)`); err != nil {
+		return err
+	}
+	for _, k := range pipeline.Kreise {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO katalog_kreise VALUES (?, ?)`, k, pipeline.KreisName(k)); err != nil {
+			return err
+		}
+	}
+	for _, m := range pipeline.Municipalities {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO katalog_gemeinden VALUES (?, ?, ?, ?)`, m.AGS, m.Name, m.Kreis, m.Population); err != nil {
+			return err
+		}
+	}
+	for _, c := range Codes() {
+		var label any
+		if c.Label != "" {
+			label = c.Label
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO katalog_codes VALUES (?, ?, ?, ?, ?)`, c.Export, c.Column, c.Code, label, c.Order); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Code is one code of a coded column of the export catalog, with its German label.
+type Code struct {
+	Export, Column, Code, Label string
+	Order                       int // the code's place in its list
+}
+
+// Codes lists every code of every coded column of the export catalog, in the
+// contract's order, and the codes the warehouse adds (an exit without a reason). Kreise
+// and Gemeinden are labelled with their names; nationalities (ISO 3166-1 alpha-3) carry
+// no label.
+func Codes() []Code {
+	var out []Code
+	for _, e := range source.All() {
+		for _, col := range e.Columns {
+			if col.Type != source.Code || col.Out == "" {
+				continue
+			}
+			codes := col.Codes
+			if e.ClientMaster() && col.Out == "abgangsgrund" {
+				codes = append(append([]string(nil), codes...), pipeline.ExitReasonUnknown)
+			}
+			for i, code := range codes {
+				label, _ := pipeline.CodeLabel(e.Name, col.Out, code)
+				if col.Out == "kreis" {
+					label = pipeline.KreisName(code)
+				} else if m, ok := pipeline.MunicipalityByAGS(code); ok && (col.Out == "gemeinde" || col.Out == "ags") {
+					label = m.Name
+				}
+				out = append(out, Code{Export: e.Name, Column: col.Out, Code: code, Label: label, Order: i + 1})
+			}
+		}
+	}
+	return out
 }
 
 // OpenReadOnly opens a warehouse file for reading.

@@ -95,7 +95,9 @@ func TestMartsEqualTruth(t *testing.T) {
 	}
 	defer db.Close()
 	var truth struct {
-		Weeks []struct {
+		FirstDay string `json:"first_day"`
+		AsOf     string `json:"as_of"`
+		Weeks    []struct {
 			Year     int            `json:"iso_year"`
 			Week     int            `json:"iso_week"`
 			Kreis    string         `json:"kreis"`
@@ -142,14 +144,14 @@ func TestMartsEqualTruth(t *testing.T) {
 		}
 		want[k+"foerderbedarf"] = w.Foerder
 	}
-	collect(t, db, `SELECT iso_jahr || '-W' || lpad(kw::VARCHAR, 2, '0') || ' ' || kreis || ' ', * EXCLUDE (iso_jahr, kw, kreis, montag, stichtag, anteil_foerderbedarf) FROM mart_woche_kreis`, got)
+	collect(t, db, `SELECT iso_jahr || '-W' || lpad(kw::VARCHAR, 2, '0') || ' ' || kreis || ' ', * EXCLUDE (iso_jahr, kw, kreis, montag, stichtag, anteil_foerderbedarf, vollstaendig) FROM mart_woche_kreis`, got)
 	for _, m := range truth.Months {
 		for k, n := range m.Starts {
 			want[m.Month+" aufnahmen_"+strings.ToLower(k)] = n
 		}
 		want[m.Month+" integrationen_k2"] = m.K2
 	}
-	collect(t, db, `SELECT strftime(monat, '%Y-%m') || ' ', * EXCLUDE (monat) FROM mart_monat`, got)
+	collect(t, db, `SELECT strftime(monat, '%Y-%m') || ' ', * EXCLUDE (monat, vollstaendig) FROM mart_monat`, got)
 	for _, l := range truth.Lang {
 		want[fmt.Sprintf("%s %s %s", l.Month, l.Kind, l.Result)] = l.Count
 	}
@@ -181,6 +183,47 @@ func TestMartsEqualTruth(t *testing.T) {
 	}
 	if len(want) < 100 {
 		t.Errorf("only %d figures compared", len(want))
+	}
+	// A period is complete when the deliveries, from the world's first day to its last,
+	// cover all of it: the first and the running week and month are not.
+	for _, c := range []struct{ q, what string }{
+		{`SELECT montag, montag + 6, vollstaendig FROM mart_woche_kreis`, "week"},
+		{`SELECT monat, last_day(monat), vollstaendig FROM mart_monat`, "month"},
+		{`SELECT monat, last_day(monat), vollstaendig FROM mart_kursteilnahme`, "course month"},
+		{`SELECT montag, montag + 6, vollstaendig FROM mart_beratung_woche WHERE montag + 6 < date_trunc('month', ?::DATE)`, "consultation week"},
+	} {
+		var args []any
+		if strings.Contains(c.q, "?") {
+			args = append(args, truth.AsOf)
+		}
+		rows, err := db.Query(c.q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var complete, partial int
+		for rows.Next() {
+			var from, to time.Time
+			var got bool
+			if err := rows.Scan(&from, &to, &got); err != nil {
+				t.Fatal(err)
+			}
+			want := from.Format(time.DateOnly) >= truth.FirstDay && to.Format(time.DateOnly) <= truth.AsOf
+			if c.what == "consultation week" { // monthly deliveries cover whole months
+				want = from.Format("2006-01") >= truth.FirstDay[:7]
+			}
+			if got != want {
+				t.Errorf("%s %s–%s: vollstaendig %v, want %v (deliveries %s–%s)", c.what, from.Format(time.DateOnly), to.Format(time.DateOnly), got, want, truth.FirstDay, truth.AsOf)
+			}
+			if got {
+				complete++
+			} else {
+				partial++
+			}
+		}
+		rows.Close()
+		if complete == 0 || (partial == 0 && c.what != "consultation week") {
+			t.Errorf("%s: %d complete, %d partial periods", c.what, complete, partial)
+		}
 	}
 }
 

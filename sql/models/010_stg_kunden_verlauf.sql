@@ -5,8 +5,10 @@
 -- * geburtsjahr: Geburtsjahr (Tag und Monat werden nicht gespeichert)
 -- * zugang_ip: Zugang beim Integration Point
 -- * abgang_ip: Abgang vom Integration Point (leer: noch betreut)
--- * abgangsgrund: INT Arbeit/Ausbildung, UMZ Umzug, EINB Einbürgerung, RUECK Rückkehr, SONST, UNBEKANNT
+-- * abgangsgrund: INT Arbeit/Ausbildung, UEBERG Übergabe an die Regelbetreuung, LEIST Ende des Leistungsbezugs,
+--   UMZ Umzug, EINB Einbürgerung, RUECK Rückkehr, MITW fehlende Mitwirkung, SONST sonstige Gründe, UNBEKANNT
+--   (Abgang ohne Grund); ältere Lieferungen kennen UEBERG, LEIST und MITW nicht und führen diese Abgänge unter SONST
 -- * status: AL arbeitslos, AS arbeitsuchend, MASSN Maßnahme, IK Integrationskurs, ERW erwerbstätig, NA nicht verfügbar
 CREATE TABLE stg_kunden_verlauf AS
-SELECT *
+SELECT * EXCLUDE (export)
 FROM read_parquet(getvariable('glob_verbis_kunden'));

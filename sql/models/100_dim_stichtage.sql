@@ -1,5 +1,6 @@
 -- dim_stichtage: die gelieferten Stichtage des Kundenbestands und der Stand der Daten.
 -- * erster_stichtag: erster gelieferter Stichtag
+-- * stand_aufnahmen: neuester gelieferter Stichtag der Arbeitsaufnahmen (leer, solange keine geliefert sind)
 -- * stand: neuester gelieferter Stichtag (Stand der Auswertungen)
 CREATE TABLE dim_stichtage AS
 SELECT min(valid_from) AS erster_stichtag,

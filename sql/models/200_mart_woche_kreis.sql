@@ -2,11 +2,13 @@
 -- * iso_jahr, kw: ISO-Jahr und Kalenderwoche
 -- * stichtag: Wochenende (Sonntag) oder, in der laufenden Woche, der Stand der Daten
 -- * zugaenge: Zugänge beim Integration Point in der Woche
--- * abgaenge_*: Abgänge in der Woche nach Grund
+-- * abgaenge_*: Abgänge in der Woche nach Grund (abgangsgrund in stg_kunden_verlauf)
 -- * bestand: betreute Kunden am Stichtag
 -- * bestand_*: Bestand nach Status am Stichtag
 -- * foerderbedarf: Kunden mit besonderem Förderbedarf im Bestand
 -- * anteil_foerderbedarf: Anteil der Kunden mit besonderem Förderbedarf am Bestand
+-- * vollstaendig: true, wenn die Lieferungen des Kundenbestands die ganze Woche (Montag bis Sonntag)
+--   abdecken; false für eine Woche vor oder bei der ersten Lieferung und für die laufende Woche
 CREATE TABLE mart_woche_kreis AS
 WITH params AS (
     SELECT erster_stichtag, stand FROM dim_stichtage
@@ -35,9 +37,12 @@ zugaenge AS (
 abgaenge AS (
     SELECT date_trunc('week', abgang_ip)::DATE AS montag, kreis,
            count(*) FILTER (abgangsgrund = 'INT') AS int,
+           count(*) FILTER (abgangsgrund = 'UEBERG') AS ueberg,
+           count(*) FILTER (abgangsgrund = 'LEIST') AS leist,
            count(*) FILTER (abgangsgrund = 'UMZ') AS umz,
            count(*) FILTER (abgangsgrund = 'EINB') AS einb,
            count(*) FILTER (abgangsgrund = 'RUECK') AS rueck,
+           count(*) FILTER (abgangsgrund = 'MITW') AS mitw,
            count(*) FILTER (abgangsgrund = 'SONST') AS sonst,
            count(*) FILTER (abgangsgrund = 'UNBEKANNT') AS unbekannt
     FROM abgaenge_einzeln GROUP BY ALL
@@ -60,14 +65,16 @@ bestand AS (
 )
 SELECT isoyear(w.montag) AS iso_jahr, week(w.montag) AS kw, w.montag, w.stichtag, k.kreis,
        coalesce(z.n, 0) AS zugaenge,
-       coalesce(a.int, 0) AS abgaenge_int, coalesce(a.umz, 0) AS abgaenge_umz, coalesce(a.einb, 0) AS abgaenge_einb,
-       coalesce(a.rueck, 0) AS abgaenge_rueck, coalesce(a.sonst, 0) AS abgaenge_sonst,
+       coalesce(a.int, 0) AS abgaenge_int, coalesce(a.ueberg, 0) AS abgaenge_ueberg, coalesce(a.leist, 0) AS abgaenge_leist,
+       coalesce(a.umz, 0) AS abgaenge_umz, coalesce(a.einb, 0) AS abgaenge_einb, coalesce(a.rueck, 0) AS abgaenge_rueck,
+       coalesce(a.mitw, 0) AS abgaenge_mitw, coalesce(a.sonst, 0) AS abgaenge_sonst,
        coalesce(a.unbekannt, 0) AS abgaenge_unbekannt,
        coalesce(b.n, 0) AS bestand,
        coalesce(b.al, 0) AS bestand_al, coalesce(b.as_, 0) AS bestand_as, coalesce(b.massn, 0) AS bestand_massn,
        coalesce(b.ik, 0) AS bestand_ik, coalesce(b.erw, 0) AS bestand_erw, coalesce(b.na, 0) AS bestand_na,
        coalesce(b.foerder, 0) AS foerderbedarf,
-       b.foerder / nullif(b.n, 0) AS anteil_foerderbedarf
+       b.foerder / nullif(b.n, 0) AS anteil_foerderbedarf,
+       abgedeckt('verbis_kunden', w.montag, (w.montag + 6)::DATE) AS vollstaendig
 FROM wochen w
 CROSS JOIN kreise k
 LEFT JOIN zugaenge z ON z.montag = w.montag AND z.kreis = k.kreis

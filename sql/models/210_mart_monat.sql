@@ -3,6 +3,8 @@
 -- * aufnahmen_*: Aufnahmen nach Art (gültige Fassung, ohne Stornos)
 -- * integrationen_k2: Integrationen nach § 48a SGB II (K2): Personen-Monate mit mindestens einer
 --   Aufnahme der Art SVB_VZ, SVB_TZ, AUSB oder SELBST (höchstens eine je Person und Monat)
+-- * vollstaendig: true, wenn die Lieferungen der Aufnahmen den ganzen Monat abdecken; false für den
+--   ersten und den laufenden Monat und für Monate mit schon gemeldetem künftigem Beginn
 CREATE TABLE mart_monat AS
 WITH monate AS (
     SELECT m::DATE AS monat
@@ -18,7 +20,8 @@ SELECT m.monat,
        count(a.aufnahme_id) FILTER (a.art = 'MINI') AS aufnahmen_mini,
        count(a.aufnahme_id) FILTER (a.art = 'PRAK') AS aufnahmen_prak,
        count(a.aufnahme_id) FILTER (a.art = 'EQ') AS aufnahmen_eq,
-       count(DISTINCT a.kunde_token) FILTER (a.integration) AS integrationen_k2
+       count(DISTINCT a.kunde_token) FILTER (a.integration) AS integrationen_k2,
+       abgedeckt('arbeitsaufnahmen', m.monat, last_day(m.monat)) AS vollstaendig
 FROM monate m
 LEFT JOIN stg_arbeitsaufnahmen a ON date_trunc('month', a.beginn) = m.monat
 GROUP BY m.monat

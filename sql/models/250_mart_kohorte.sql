@@ -8,6 +8,9 @@
 -- * unter_risiko: Kunden ohne Integration, noch beobachtet zu Beginn des Monats
 -- * integrationen: erste Integrationen in diesem Monat
 -- * anteil_integriert: kumulierter Anteil mit erster Integration (1 - Überlebensfunktion)
+-- * vollstaendig: true, wenn die Lieferungen des Kundenbestands das ganze Quartal der Kohorte abdecken
+--   (alle ihre Zugänge sind bekannt); false für eine Kohorte, deren Quartal vor der ersten Lieferung
+--   begann, und für das laufende Quartal
 CREATE TABLE mart_kohorte AS
 WITH kunden AS (
     SELECT kunde_token, zugang_ip, abgang_ip, geschlecht,
@@ -51,6 +54,7 @@ zaehlung AS (
 )
 SELECT *,
        1 - exp(sum(ln(greatest(coalesce(1 - integrationen / nullif(unter_risiko, 0), 1), 1e-12)))
-               OVER (PARTITION BY kohorte, gruppe, auspraegung ORDER BY monat_seit_zugang)) AS anteil_integriert
+               OVER (PARTITION BY kohorte, gruppe, auspraegung ORDER BY monat_seit_zugang)) AS anteil_integriert,
+       abgedeckt('verbis_kunden', kohorte, (kohorte + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE) AS vollstaendig
 FROM zaehlung
 ORDER BY kohorte, gruppe, auspraegung, monat_seit_zugang;

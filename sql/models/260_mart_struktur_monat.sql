@@ -5,11 +5,13 @@
 -- * monat: erster Tag des Monats
 -- * stichtag: letzter Tag des Monats
 -- * merkmal: staatsangehoerigkeit, herkunftsgruppe, altersgruppe, geschlecht, sprachniveau, gemeinde
--- * merkmal: staatsangehoerigkeit, herkunftsgruppe, altersgruppe, geschlecht, sprachniveau
 -- * auspraegung: Ausprägung des Merkmals (Staatsangehörigkeit als ISO-Code, Altersgruppe in Jahren
 --   am Stichtag aus dem Geburtsjahr, Sprachniveau nach GER, Gemeinde als Gemeindeschlüssel;
 --   "unbekannt", wenn nicht geliefert)
+-- * kreis: Kreisschlüssel (dim_kreis)
 -- * anzahl: betreute Kunden am Stichtag
+-- * vollstaendig: true, wenn eine Lieferung des Kundenbestands den Stichtag abdeckt (hier immer: nur
+--   Monatsenden innerhalb der Lieferungen)
 CREATE TABLE mart_struktur_monat AS
 WITH monate AS (
     SELECT m::DATE AS monat, (m + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS stichtag
@@ -41,7 +43,8 @@ merkmale AS (
         ('gemeinde', nullif(gemeinde, ''))
     ) AS m(merkmal, wert)
 )
-SELECT monat, stichtag, kreis, merkmal, auspraegung, count(*) AS anzahl
+SELECT monat, stichtag, kreis, merkmal, auspraegung, count(*) AS anzahl,
+       abgedeckt('verbis_kunden', stichtag, stichtag) AS vollstaendig
 FROM merkmale
 GROUP BY ALL
 ORDER BY monat, kreis, merkmal, auspraegung;

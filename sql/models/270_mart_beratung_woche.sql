@@ -3,6 +3,7 @@
 -- * kreis: Kreis der Beratung
 -- * zielgruppe: GEFLUECHTETE, EHRENAMT (Ehrenamtliche), ARBEITGEBER
 -- * anzahl: Beratungen in der Woche
+-- * vollstaendig: true, wenn die (monatlichen) Lieferungen der Beratungen die ganze Woche abdecken
 CREATE TABLE mart_beratung_woche AS
 WITH wochen AS (
     SELECT DISTINCT montag FROM mart_woche_kreis
@@ -17,6 +18,7 @@ b AS (
     SELECT date_trunc('week', datum)::DATE AS montag, kreis, zielgruppe, count(*) AS n
     FROM core_beratungen GROUP BY ALL
 )
-SELECT g.montag, g.kreis, g.zielgruppe, coalesce(b.n, 0) AS anzahl
+SELECT g.montag, g.kreis, g.zielgruppe, coalesce(b.n, 0) AS anzahl,
+       abgedeckt('beratungen', g.montag, (g.montag + 6)::DATE) AS vollstaendig
 FROM gitter g LEFT JOIN b USING (montag, kreis, zielgruppe)
 ORDER BY ALL;
