@@ -318,6 +318,7 @@ type table struct {
 	caption string
 	head    []string
 	rows    [][]string // first cell: the row's label
+	notes   []string   // per row: its note (under its label)
 }
 
 var (
@@ -373,10 +374,15 @@ func readArchive(t *testing.T, root string) []page {
 					continue
 				}
 				var row []string
+				note := ""
 				for _, c := range cellRe.FindAllStringSubmatch(r[1], -1) {
+					if n := noteRe.FindString(c[1]); n != "" && len(row) == 0 {
+						note = clean(n)
+					}
 					row = append(row, clean(noteRe.ReplaceAllString(c[1], "")))
 				}
 				tb.rows = append(tb.rows, row)
+				tb.notes = append(tb.notes, note)
 			}
 			p.tables = append(p.tables, tb)
 		}
@@ -551,7 +557,7 @@ func (a *attacker) read(p page) {
 		switch {
 		case tb.caption == "Kennzahlen der Woche":
 			a.weeks[wk(begin)] = begin
-			for _, row := range tb.rows {
+			for r, row := range tb.rows {
 				if strings.HasPrefix(row[0], "davon: ") {
 					a.see("abgang/"+reasonKeys[strings.TrimPrefix(row[0], "davon: ")]+"/alle/"+wk(begin), row[3])
 					continue
@@ -566,11 +572,11 @@ func (a *attacker) read(p page) {
 				if row[0] == "Abdeckung laut amtlicher Statistik" {
 					// "Bestand am 31.10.2026 / Schutzsuchende laut amtlicher Statistik am 31.12.2025 …"
 					var day time.Time
-					if m := dateRe.FindStringSubmatch(row[len(row)-1]); m != nil {
+					if m := dateRe.FindStringSubmatch(tb.notes[r]); m != nil {
 						day, _ = time.Parse("02.01.2006", m[1])
 					}
 					for i, col := range tb.head[1:3] {
-						a.officialShare(kreisCols[col], day.Format(time.DateOnly), officialDay(row[len(row)-1]), row[i+1])
+						a.officialShare(kreisCols[col], day.Format(time.DateOnly), officialDay(tb.notes[r]), row[i+1])
 					}
 				}
 				if row[0] == "Anteil mit besonderem Förderbedarf" {
@@ -663,7 +669,7 @@ func (a *attacker) readMonthOverview(begin time.Time, tb table) {
 	periods := []time.Time{begin, begin.AddDate(0, -1, 0), begin.AddDate(-1, 0, 0)}
 	mk := func(m time.Time) string { return m.Format("2006-01") }
 	lastSunday := func(m time.Time) string { w := isoWeeksOf(m); return sunday(w[len(w)-1]) }
-	for _, row := range tb.rows {
+	for r, row := range tb.rows {
 		var key func(kr string, m time.Time) string
 		perKreis := true
 		name := row[0]
@@ -695,7 +701,7 @@ func (a *attacker) readMonthOverview(begin time.Time, tb table) {
 			perKreis = false
 		case name == "Schutzsuchende laut amtlicher Statistik":
 			// Destatis' published constants (issue 17)
-			day := officialDay(row[len(row)-1])
+			day := officialDay(tb.notes[r])
 			for i, col := range tb.head[1:3] {
 				a.see("amtlich/"+kreisCols[col]+"/"+day, row[i+1])
 			}

@@ -5,6 +5,7 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -104,13 +105,21 @@ func TestOfficialStatisticsInTheMonatsbericht(t *testing.T) {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
 	text := html.UnescapeString(string(b))
+	// the table's cells, without the notes under the rows' names
+	cells := regexp.MustCompile(`(?s)<span class="note">.*?</span>`).ReplaceAllString(text, "")
 	for _, part := range []string{
 		// the overview's columns: Siegen-Wittgenstein, Olpe, zusammen
 		"<th scope=\"row\">Schutzsuchende laut amtlicher Statistik</th><td>11.985</td><td>4.695</td><td>16.680</td>",
-		"Tabelle 12531-0043, Stichtag 31.12.2024", "Destatis rundet jeden Wert auf ein Vielfaches von 5",
 		"<th scope=\"row\">Abdeckung laut amtlicher Statistik</th><td>",
-		"Schutzsuchende am 31.12.2024 (Destatis, Werte auf ein Vielfaches von 5 gerundet)",
 		"<th scope=\"row\">Abdeckung der geflüchteten Bevölkerung</th><td>. (höchstens ",
+	} {
+		if !strings.Contains(cells, part) {
+			t.Errorf("the Monatsbericht lacks %q", part)
+		}
+	}
+	for _, part := range []string{
+		"Tabelle 12531-0043, Stichtag 31.12.2024", "Destatis rundet jeden Wert auf ein Vielfaches von 5",
+		"Schutzsuchende am 31.12.2024 (Destatis, Werte auf ein Vielfaches von 5 gerundet)",
 		"Siegen-Wittgenstein: 1 Zeile der Lieferung abgewiesen (siehe Datenqualität)",
 		"Datenlizenz Deutschland – Namensnennung – Version 2.0",
 	} {
