@@ -212,17 +212,6 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	return r, nil
 }
 
-func joinSemi(p []string) string {
-	out := ""
-	for i, s := range p {
-		if i > 0 {
-			out += "; "
-		}
-		out += s
-	}
-	return out
-}
-
 // percentValue reads back a share as shown ("12,3 %") for the chart.
 func percentValue(text string) float64 {
 	v, _ := parsePercent(text)
