@@ -88,7 +88,7 @@ FUZZSCAN ?= 10000x
 FUZZREWRITE ?= 5000x
 FUZZREWRITEXLSX ?= 200x
 fuzz: assets
-	for f in FuzzCSV FuzzStatTable FuzzXML FuzzJSONL; do \
+	for f in FuzzCSV FuzzStatTable FuzzGenesis FuzzXML FuzzJSONL; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -parallel 1 -timeout 5m ./pipeline/read/ || exit 1; \
 	done
 	for f in FuzzScanCSV FuzzScanJSONL FuzzScanXML FuzzScanSheet; do \

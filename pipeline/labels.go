@@ -61,6 +61,9 @@ var codeLabels = map[string]map[string]string{
 		GroupAsyl: "Asylverfahren läuft (Gestattung)", GroupDuldung: "Duldung", GroupSchutz: "Schutz anerkannt",
 		GroupUkraine: "Schutz nach § 24 AufenthG (Ukraine)", GroupSonstige: "sonstiger Aufenthalt",
 	},
+	// the official statistics (destatis_12531)
+	"destatis_12531.geschlecht": {"GESM": "männlich", "GESW": "weiblich"},
+	"schutzstatus":              protectionStatusLabels(),
 }
 
 var residenceLabels = map[string]string{
@@ -86,4 +89,13 @@ func CodeLabel(export, column, code string) (string, bool) {
 	}
 	s, ok := m[code]
 	return s, ok
+}
+
+// protectionStatusLabels are the official statistics' categories (schutzstatus.go).
+func protectionStatusLabels() map[string]string {
+	out := map[string]string{}
+	for _, s := range ProtectionStatuses {
+		out[s.Code] = s.Label
+	}
+	return out
 }

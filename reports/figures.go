@@ -68,6 +68,14 @@ func (f *figures) get(key string) fig {
 	return fig{key: key, value: f.sys.Value(key), hidden: f.sys.Suppressed(key)}
 }
 
+// public registers a count someone else publishes (the official statistics): a fixed,
+// published constant of the system, never suppressed and not kept in the ledger (it is
+// not ipoint's publication; a corrected delivery changes it). See docs/suppression.md.
+func (f *figures) public(key string, v int64) fig {
+	f.sys.Figure(key, v, suppress.Published)
+	return f.get(key)
+}
+
 // latent registers a count no report shows that relations need (say, the residents of
 // a Kreis whose municipality is unknown).
 func (f *figures) latent(key string, v int64) { f.sys.Figure(key, v, suppress.Latent) }

@@ -396,21 +396,44 @@ func (o *monthOverview) keys(quotas [3]string, minis [3]string, cov [3]*coverage
 	mrow := KeyRow{Name: "Minijob-Quote (12 Monate)", Note: "Minijob-Aufnahmen der letzten 12 Monate / durchschnittlicher Bestand"}
 	mrow.Cells = append(append(mrow.Cells, blank...), minis[0], minis[1], "", minis[2], "", "")
 	t.Rows = append(t.Rows, qrow, mrow)
-	if cov[0] != nil {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: "betreute Kunden je 100 Schutzsuchende am " + german.Date(cov[0].stichtag) + "; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze"}
+	if cov[0] != nil && cov[0].delivered {
+		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: withWhy("betreute Kunden je 100 Schutzsuchende laut Kommunalem Integrationszentrum am "+german.Date(cov[0].stichtag)+"; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze", populationWhy(cov[0]))}
 		for _, kr := range Kreise {
 			row.Cells = append(row.Cells, coverageText(f, cov[0], kr.Key))
 		}
 		total := coverageText(f, cov[0], "alle")
 		row.Cells = append(row.Cells, total)
 		for _, c := range cov[1:] {
-			if c == nil {
+			if c == nil || !c.delivered {
 				row.Cells = append(row.Cells, "x", "")
 				continue
 			}
 			row.Cells = append(row.Cells, coverageText(f, c, "alle"), "")
 		}
 		row.Cells = append(row.Cells, o.percentTarget(total, o.targets.CoveragePercent))
+		t.Rows = append(t.Rows, row)
+	}
+	if c := cov[0]; c != nil && !c.official.stichtag.IsZero() {
+		// The official figure is the Statistisches Bundesamt's publication (issue 17):
+		// shown as it is, with its date and its rounding, and the coverage against it.
+		row := KeyRow{Name: "Schutzsuchende laut amtlicher Statistik", Note: withWhy(officialSource(c), officialWhy(c))}
+		row.Cells = append(row.Cells, officialTotals(f, c)...)
+		row.Cells = append(row.Cells, "", "", "", "", "")
+		t.Rows = append(t.Rows, row)
+		row = KeyRow{Name: "Abdeckung laut amtlicher Statistik", Note: "betreute Kunden je 100 Schutzsuchende laut amtlicher Statistik: Bestand am Monatsende, Schutzsuchende am " +
+			german.Date(c.official.stichtag) + " (Destatis, Werte auf ein Vielfaches von 5 gerundet); Vormonat und Vorjahresmonat gegen die amtliche Zahl ihres Monatsendes"}
+		for _, kr := range Kreise {
+			row.Cells = append(row.Cells, officialCoverageText(f, c, kr.Key))
+		}
+		row.Cells = append(row.Cells, officialCoverageText(f, c, "alle"))
+		for _, p := range cov[1:] {
+			if p == nil || p.official.stichtag.IsZero() {
+				row.Cells = append(row.Cells, "x", "")
+				continue
+			}
+			row.Cells = append(row.Cells, officialCoverageText(f, p, "alle"), "")
+		}
+		row.Cells = append(row.Cells, "")
 		t.Rows = append(t.Rows, row)
 	}
 	return t

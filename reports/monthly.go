@@ -112,14 +112,13 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 			quotaTexts[i] = quota("quote", months[at].quota, at, "k2")
 			miniTexts[i] = quota("minijobquote", months[at].miniQuota, at, "start_monat/mini")
 		}
-		pEnd := p.AddDate(0, 1, -1)
-		c, err := latestCoverage(ctx, db, pEnd)
+		// The coverage at the month end, against the centre's table where it was
+		// delivered for it and against the official figure where there is one.
+		c, err := coverageAt(ctx, db, p.AddDate(0, 1, -1))
 		if err != nil {
 			return nil, err
 		}
-		if c != nil && c.stichtag.Equal(pEnd) {
-			covs[i] = c
-		}
+		covs[i] = c
 	}
 	keys := ov.keys(quotaTexts, miniTexts, covs)
 	if covs[0] == nil { // the month end's population table is still to come, or never came
@@ -210,7 +209,11 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		{"Integrationsquote", "Summe der Integrationen der letzten 12 Monate geteilt durch den durchschnittlichen Bestand an den Monatsstichtagen (15.) derselben 12 Monate."},
 		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests der im Berichtsmonat beendeten Kurse (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau). Je Monat, nicht über gleitende 12 Monate: aus dem Unterschied zweier gleitender Summen ließen sich kleine Monatszahlen errechnen."},
 		{"Gemeinden", "Wohngemeinde des Kunden am Monatsende; Gemeindegliederungen werden nur monatlich ausgewiesen."},
+		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums (zum selben Monatsende) und zu denen der amtlichen Statistik (zum 31.12. davor). Ist ein Wert der Bevölkerungstabelle unbekannt oder eine ihrer Zeilen abgewiesen, ist die Zahl des Kreises unbekannt (.), nie kleiner."},
 	}, symbolNotes(k)...)
+	if covs[0] != nil && !covs[0].official.stichtag.IsZero() {
+		r.Notes = withOfficialNote(r.Notes)
+	}
 	return r, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -141,6 +140,9 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 		return nil, err
 	}
 	r.Notes = weeklyNotes(k)
+	if coverage != nil && !coverage.official.stichtag.IsZero() {
+		r.Notes = withOfficialNote(r.Notes)
+	}
 	return r, nil
 }
 
@@ -230,140 +232,6 @@ func weekStarts(ctx context.Context, db *sql.DB, first, last time.Time) (map[tim
 		out[m][kreis] = v
 	}
 	return out, rows.Err()
-}
-
-type coverage struct {
-	stichtag time.Time
-	bestand  map[string]int64
-	pop      map[string]sql.NullInt64 // null: a cell of the population is unknown
-	known    map[string]int64         // the sum of the known cells
-}
-
-// coverageText is a coverage as shown (frozen once shown). A share of a public
-// population narrows the caseload at that day: the bounds go into the system, so that
-// no suppressed figure can be worked out with them.
-func coverageText(f *figures, c *coverage, kreis string) string {
-	day := dayKey(c.stichtag)
-	var b, pop, known int64
-	complete := true
-	for _, kr := range Kreise {
-		if kreis != "alle" && kr.Key != kreis {
-			continue
-		}
-		b += c.bestand[kr.Key]
-		known += c.known[kr.Key]
-		if p := c.pop[kr.Key]; p.Valid {
-			pop += p.Int64
-		} else {
-			complete = false
-		}
-	}
-	text := "."
-	switch {
-	case kreis != "alle":
-		text = c.text(kreis)
-	case complete:
-		text = wholePercent(float64(b), float64(pop))
-	}
-	text = f.frozen("abdeckung/"+kreis+"/"+day, text)
-	key := "bestand/" + kreis + "/" + day
-	f.latent(key, b)
-	share := func(s string) (float64, bool) {
-		v, ok := parsePercent(s)
-		return v / 100, ok
-	}
-	if v, ok := share(text); ok && complete && pop > 0 {
-		// (v−0.005)·pop ≤ bestand ≤ (v+0.005)·pop
-		f.sys.AtMostTo((v+0.005)*float64(pop), suppress.Plus(key))
-		f.sys.AtMostTo(-(v-0.005)*float64(pop), suppress.Minus(key))
-	} else if i := strings.Index(text, "höchstens "); i >= 0 && known > 0 {
-		if v, ok := share(strings.TrimSuffix(text[i+len("höchstens "):], ")")); ok {
-			f.sys.AtMostTo((v+0.005)*float64(known), suppress.Plus(key))
-		}
-	}
-	return text
-}
-
-// pendingCoverage adds the coverage row to a key table that has no population figures
-// to show: "noch keine Lieferung" in its cell `at` where the population table has never
-// been delivered, or (monthEnd set, the Monatsbericht) not for that month end yet.
-// Nothing is added where it was delivered and the week only lies before the first
-// month end it covers.
-func pendingCoverage(ctx context.Context, db *sql.DB, t *KeyTable, at int, monthEnd time.Time) error {
-	missing, err := undelivered(ctx, db)
-	if err != nil {
-		return err
-	}
-	title, never := missing[exportPopulation]
-	if !never && monthEnd.IsZero() {
-		return nil
-	}
-	if !never {
-		if err := db.QueryRowContext(ctx, `SELECT titel FROM dim_export WHERE export = ?`, exportPopulation).Scan(&title); err != nil {
-			return err
-		}
-		title += " zum " + german.Date(monthEnd)
-	}
-	row := KeyRow{Name: coverageName, Note: "Bestand / Schutzsuchende; Quelle: " + title, Cells: make([]string, len(t.Head)-1)}
-	row.Cells[at] = noDelivery
-	t.Rows = append(t.Rows, row)
-	return nil
-}
-
-const coverageName = "Abdeckung der geflüchteten Bevölkerung"
-
-// parsePercent reads "16,2 %".
-func parsePercent(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	if !strings.HasSuffix(s, " %") {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(strings.NewReplacer(".", "", ",", ".").Replace(strings.TrimSuffix(s, " %")), 64)
-	return v, err == nil
-}
-
-// text is a Kreis's coverage, or "." with the upper bound when a cell of the
-// population is unknown (the known cells' sum is a lower bound of the population).
-// A coverage is shown in whole percent: one decimal of a public population figure would
-// give the caseload of the day to within a few persons.
-func (c *coverage) text(kreis string) string {
-	if p := c.pop[kreis]; p.Valid {
-		return wholePercent(float64(c.bestand[kreis]), float64(p.Int64))
-	}
-	if c.known[kreis] >= MinDenominator {
-		return ". (höchstens " + wholePercent(float64(c.bestand[kreis]), float64(c.known[kreis])) + ")"
-	}
-	return "."
-}
-
-func wholePercent(num, den float64) string {
-	if den < MinDenominator {
-		return "x"
-	}
-	return german.Decimal(100*num/den, 0) + " %"
-}
-
-func latestCoverage(ctx context.Context, db *sql.DB, end time.Time) (*coverage, error) {
-	rows, err := db.QueryContext(ctx, `SELECT stichtag, kreis, bestand, schutzsuchende, schutzsuchende_bekannt FROM mart_abdeckung
-		WHERE stichtag = (SELECT max(stichtag) FROM mart_abdeckung WHERE stichtag <= ?::DATE)`, end.Format(time.DateOnly))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var c *coverage
-	for rows.Next() {
-		if c == nil {
-			c = &coverage{bestand: map[string]int64{}, pop: map[string]sql.NullInt64{}, known: map[string]int64{}}
-		}
-		var kreis string
-		var b int64
-		var p, known sql.NullInt64
-		if err := rows.Scan(&c.stichtag, &kreis, &b, &p, &known); err != nil {
-			return nil, err
-		}
-		c.bestand[kreis], c.pop[kreis], c.known[kreis] = b, p, known.Int64
-	}
-	return c, rows.Err()
 }
 
 var (
@@ -577,14 +445,31 @@ func weeklyKeys(wf *weekFigures, monday time.Time, cov *coverage) *KeyTable {
 	row.Cells = append(row.Cells, share("alle"), "", "")
 	t.Rows = append(t.Rows, row)
 	if cov != nil {
-		row := KeyRow{Name: coverageName, Note: "Bestand / Schutzsuchende am " + german.Date(cov.stichtag) + "; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt; dann in Klammern die obere Grenze aus den bekannten Zahlen"}
+		row := KeyRow{Name: coverageName, Note: withWhy("Bestand / Schutzsuchende laut Kommunalem Integrationszentrum am "+german.Date(cov.stichtag)+"; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt; dann in Klammern die obere Grenze aus den bekannten Zahlen", populationWhy(cov))}
 		for _, kr := range Kreise {
 			row.Cells = append(row.Cells, coverageText(wf.f, cov, kr.Key))
 		}
 		row.Cells = append(row.Cells, coverageText(wf.f, cov, "alle"), "", "")
 		t.Rows = append(t.Rows, row)
+		if !cov.official.stichtag.IsZero() {
+			row := KeyRow{Name: "Abdeckung laut amtlicher Statistik", Note: withWhy("Bestand am "+german.Date(cov.stichtag)+
+				" / Schutzsuchende laut amtlicher Statistik am "+german.Date(cov.official.stichtag)+" (Destatis, Werte auf ein Vielfaches von 5 gerundet)", officialWhy(cov))}
+			for _, kr := range Kreise {
+				row.Cells = append(row.Cells, officialCoverageText(wf.f, cov, kr.Key))
+			}
+			row.Cells = append(row.Cells, officialCoverageText(wf.f, cov, "alle"), "", "")
+			t.Rows = append(t.Rows, row)
+		}
 	}
 	return t
+}
+
+// withWhy appends a reason to a note, where there is one.
+func withWhy(note, why string) string {
+	if why == "" {
+		return note
+	}
+	return note + ". " + why
 }
 
 // notable says in words what changed notably this week; it uses only figures the key
@@ -787,7 +672,7 @@ func weeklyNotes(k int64) []Note {
 		{"Zugang, Abgang", "Registrierung beim Integration Point bzw. Ende der Betreuung, mit dem Abgangsgrund aus VerBIS."},
 		{"Besonderer Förderbedarf", "Kennzeichen im Kundenbestand; Anteil am Bestand des Stichtags."},
 		{"Aufnahmen", "Beginn einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), Ausbildung oder selbständigen Tätigkeit (Integrationen im Sinne des § 48a SGB II); Minijobs, Praktika und Einstiegsqualifizierungen getrennt. Stornierte Meldungen zählen nicht, korrigierte in ihrer letzten Fassung."},
-		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums."},
+		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums (zum selben Monatsende) und zu denen der amtlichen Statistik (zum 31.12. davor). Ist ein Wert der Bevölkerungstabelle unbekannt oder eine ihrer Zeilen abgewiesen, ist die Zahl des Kreises unbekannt (.), nie kleiner."},
 		{"Gliederungen", "Wöchentlich nur nach Kreis; Staatsangehörigkeit, Alter, Geschlecht und Sprachniveau nur zum Monatsende."},
 	}, symbolNotes(k)...)
 }
@@ -797,6 +682,6 @@ func symbolNotes(k int64) []Note {
 		{"*", fmt.Sprintf("Statistische Geheimhaltung: Werte unter %d sowie Werte, aus denen sich ein geheim gehaltener Wert errechnen ließe, werden nicht ausgewiesen (§ 281 SGB III, § 16 BStatG).", k)},
 		{"-", "nichts vorhanden"},
 		{"x", fmt.Sprintf("Aussage nicht sinnvoll, z. B. ein Anteil auf einer Grundlage von weniger als %d Personen, oder eine Veränderung, die einen geheim gehaltenen Wert offenlegen würde.", MinDenominator)},
-		{".", "Zahlenwert unbekannt (in der Lieferung als unbekannt gekennzeichnet)."},
+		{".", "Zahlenwert unbekannt: in der Lieferung als unbekannt oder geheim gekennzeichnet, oder eine Zeile der Lieferung wurde abgewiesen."},
 	}
 }

@@ -318,6 +318,7 @@ type table struct {
 	caption string
 	head    []string
 	rows    [][]string // first cell: the row's label
+	notes   []string   // per row: its note (under its label)
 }
 
 var (
@@ -373,10 +374,15 @@ func readArchive(t *testing.T, root string) []page {
 					continue
 				}
 				var row []string
+				note := ""
 				for _, c := range cellRe.FindAllStringSubmatch(r[1], -1) {
+					if n := noteRe.FindString(c[1]); n != "" && len(row) == 0 {
+						note = clean(n)
+					}
 					row = append(row, clean(noteRe.ReplaceAllString(c[1], "")))
 				}
 				tb.rows = append(tb.rows, row)
+				tb.notes = append(tb.notes, note)
 			}
 			p.tables = append(p.tables, tb)
 		}
@@ -570,7 +576,7 @@ func (a *attacker) read(p page) {
 		switch {
 		case tb.caption == "Kennzahlen der Woche":
 			a.weeks[wk(begin)] = begin
-			for _, row := range tb.rows {
+			for r, row := range tb.rows {
 				if strings.HasPrefix(row[0], "davon: ") {
 					a.see("abgang/"+reasonKeys[strings.TrimPrefix(row[0], "davon: ")]+"/alle/"+wk(begin), row[3])
 					continue
@@ -581,6 +587,16 @@ func (a *attacker) read(p page) {
 						a.see(weekKey(measure, kreisCols[col], begin), row[i+1])
 					}
 					a.derivedWeekly(measure, begin, row[4], row[5])
+				}
+				if row[0] == "Abdeckung laut amtlicher Statistik" {
+					// "Bestand am 31.10.2026 / Schutzsuchende laut amtlicher Statistik am 31.12.2025 …"
+					var day time.Time
+					if m := dateRe.FindStringSubmatch(tb.notes[r]); m != nil {
+						day, _ = time.Parse("02.01.2006", m[1])
+					}
+					for i, col := range tb.head[1:3] {
+						a.officialShare(kreisCols[col], day.Format(time.DateOnly), officialDay(tb.notes[r]), row[i+1])
+					}
 				}
 				if row[0] == "Anteil mit besonderem Förderbedarf" {
 					for i, col := range tb.head[1:4] {
@@ -672,7 +688,7 @@ func (a *attacker) readMonthOverview(begin time.Time, tb table) {
 	periods := []time.Time{begin, begin.AddDate(0, -1, 0), begin.AddDate(-1, 0, 0)}
 	mk := func(m time.Time) string { return m.Format("2006-01") }
 	lastSunday := func(m time.Time) string { w := isoWeeksOf(m); return sunday(w[len(w)-1]) }
-	for _, row := range tb.rows {
+	for r, row := range tb.rows {
 		var key func(kr string, m time.Time) string
 		perKreis := true
 		name := row[0]
@@ -702,6 +718,30 @@ func (a *attacker) readMonthOverview(begin time.Time, tb table) {
 			kind := kindNames[strings.TrimPrefix(name, "Aufnahmen: ")]
 			key = func(kr string, m time.Time) string { return "start_monat/" + kind + "/" + mk(m) }
 			perKreis = false
+		case name == "Schutzsuchende laut amtlicher Statistik":
+			// Destatis' published constants (issue 17)
+			day := officialDay(tb.notes[r])
+			for i, col := range tb.head[1:3] {
+				a.see("amtlich/"+kreisCols[col]+"/"+day, row[i+1])
+			}
+			a.overviewRows++
+			continue
+		case name == "Abdeckung laut amtlicher Statistik":
+			// bounds on the caseload of each month end, against its official figure
+			for i, p := range periods {
+				end := p.AddDate(0, 1, -1)
+				official := officialBefore(end)
+				if i == 0 {
+					for j, col := range tb.head[1:3] {
+						a.officialShare(kreisCols[col], end.Format(time.DateOnly), official, row[j+1])
+					}
+					a.officialShare("alle", end.Format(time.DateOnly), official, row[3])
+					continue
+				}
+				a.officialShare("alle", end.Format(time.DateOnly), official, row[4+2*(i-1)])
+			}
+			a.overviewRows++
+			continue
 		default:
 			continue
 		}
@@ -843,6 +883,59 @@ func (a *attacker) share(num, den, text string) {
 		const scale = 10000
 		a.sys.AtMostTo(0, suppress.Term{Key: num, Coef: scale}, suppress.Term{Key: den, Coef: -int64(math.Round(hi * scale))})
 		a.sys.AtMostTo(0, suppress.Term{Key: num, Coef: -scale}, suppress.Term{Key: den, Coef: int64(math.Round(lo * scale))})
+	})
+}
+
+var (
+	dateRe     = regexp.MustCompile(`(\d\d\.\d\d\.\d{4})`)
+	officialRe = regexp.MustCompile(`amtlicher Statistik am (\d\d\.\d\d\.\d{4})|Stichtag (\d\d\.\d\d\.\d{4})`)
+)
+
+// officialDay is the Stichtag of the official statistics a note names (JJJJ-MM-TT).
+func officialDay(note string) string {
+	m := officialRe.FindStringSubmatch(note)
+	if m == nil {
+		return ""
+	}
+	d, _ := time.Parse("02.01.2006", m[1]+m[2])
+	return d.Format(time.DateOnly)
+}
+
+// officialBefore is the Stichtag of the newest official figure up to a month end: the
+// 31.12. of the year before, or the month end itself in December.
+func officialBefore(end time.Time) string {
+	if end.Month() == time.December {
+		return end.Format(time.DateOnly)
+	}
+	return time.Date(end.Year()-1, 12, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// officialShare: a published coverage against the official figure (whole percent p of the
+// public population pop) gives (p−0.5)/100·pop ≤ caseload ≤ (p+0.5)/100·pop at the day.
+func (a *attacker) officialShare(kreis, day, official, text string) {
+	p, ok := decimal(text)
+	if !ok || kreis == "" || official == "" {
+		return
+	}
+	var pop int64
+	for _, kr := range []string{pipeline.KreisSiegenWittgenstein, pipeline.KreisOlpe} {
+		if kreis != "alle" && kr != kreis {
+			continue
+		}
+		v, known := a.truth["amtlich/"+kr+"/"+official] // public: Destatis publishes it
+		if !known {
+			a.conflicts = append(a.conflicts, fmt.Sprintf("a coverage against an official figure the warehouse does not know: %s %s", kr, official))
+			return
+		}
+		pop += v
+	}
+	key := "bestand/" + kreis + "/" + day
+	a.derived = append(a.derived, func() {
+		if !a.figure(key) {
+			return
+		}
+		a.sys.AtMostTo((p+0.5)/100*float64(pop), suppress.Plus(key))
+		a.sys.AtMostTo(-(p-0.5)/100*float64(pop), suppress.Minus(key))
 	})
 }
 

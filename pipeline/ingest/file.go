@@ -197,10 +197,21 @@ func (r *run) finish(j *job) error {
 		return nil
 	}
 	if j.dup {
-		// The same bytes again: nothing changes; the file leaves the inbox as before.
+		// The same bytes again: nothing changes; the file leaves the inbox as before, a
+		// quarantined one with the reason recorded for these bytes (also where a crash
+		// came between the manifest and the move).
 		r.sum.Duplicates++
-		e := r.lake.Manifest().Find(name)
-		r.moves = append(r.moves, r.moveFor(f, e != nil && e.Outcome == lake.Quarantined, "", "", j.stamp))
+		var e *lake.Entry
+		for i, x := range r.lake.Manifest().Entries {
+			if x.Name == name && x.SHA256 == j.entry.SHA256 {
+				e = &r.lake.Manifest().Entries[i]
+			}
+		}
+		if e != nil && e.Outcome == lake.Quarantined {
+			r.moves = append(r.moves, r.moveFor(f, true, e.ReasonKind, e.Reason, j.stamp))
+		} else {
+			r.moves = append(r.moves, r.moveFor(f, false, "", "", j.stamp))
+		}
 		r.opt.Log.Info("duplicate delivery", "file", name)
 		return nil
 	}
@@ -281,6 +292,11 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 		return o, asQuarantine(e, err)
 	}
 	defer rd.Close()
+	if g, ok := rd.(interface{ Table() read.GenesisTable }); ok {
+		if q := genesisStichtag(g.Table().Time, entry.Stichtag); q != nil {
+			return o, q
+		}
+	}
 	cols := rd.Columns()
 	if len(cols) == 0 && e.Format == source.CSV { // blank lines only
 		return o, nil
@@ -373,7 +389,7 @@ func checkKind(e *source.Export, head []byte) *quarantine {
 func checkEncoding(e *source.Export, head []byte) error {
 	want := e.Encoding
 	switch e.Format {
-	case source.CSV, source.StatTable:
+	case source.CSV, source.StatTable, source.Genesis:
 	case source.JSONL:
 		want = read.UTF8
 	default:
@@ -439,6 +455,9 @@ func open(e *source.Export, path, tmp string) (read.Reader, error) {
 		rd, err = read.NewCSV(fh, read.CSVOptions{Encoding: e.Encoding})
 	case source.StatTable:
 		rd, err = read.NewStatTable(fh, read.StatTableOptions{Encoding: e.Encoding, HeaderFirst: e.Columns[0].Name})
+	case source.Genesis:
+		g := e.Genesis
+		rd, err = read.NewGenesis(fh, read.GenesisOptions{Encoding: e.Encoding, Statistic: g.Statistic, Variables: g.Variables, Value: g.Value})
 	case source.XML:
 		rd, err = read.NewXML(fh, read.XMLOptions{Root: e.Root, Record: e.Record, Fields: e.ColumnNames()})
 	case source.JSONL:
@@ -451,8 +470,28 @@ func open(e *source.Export, path, tmp string) (read.Reader, error) {
 	return rd, nil
 }
 
+// genesisStichtag is the quarantine of a GENESIS table whose time is not the Stichtag
+// its name says (nil where it is, or where no line said a time).
+func genesisStichtag(found, want string) *quarantine {
+	if found == "" || found == want {
+		return nil
+	}
+	shown := "kein Datum"
+	if t, err := time.Parse("2006-01-02", found); err == nil {
+		shown = t.Format("02.01.2006")
+	}
+	w, _ := time.Parse("2006-01-02", want)
+	return &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("die Tabelle hat den Stichtag %s (Spalte time), der Dateiname %s: Datei mit dem richtigen Stichtag im Namen neu liefern",
+		shown, w.Format("02.01.2006"))}
+}
+
 // asQuarantine turns a reader's file error into a quarantine.
 func asQuarantine(e *source.Export, err error) error {
+	var ft *read.ForeignTableError
+	if errors.As(err, &ft) && e.Format == source.Genesis {
+		hp := e.ForeignTable(ft.Found)
+		return &quarantine{kind: hp.Kind, reason: hp.Reason}
+	}
 	var fe *read.FileError
 	if errors.As(err, &fe) {
 		if fe.Found != nil {
@@ -567,12 +606,16 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 			if f, ok := v.ReadError(err); ok {
 				o.entry.RowsRead++
 				o.reject(f, ord)
+				o.rejectedKreis(e, "")
 				continue
 			}
 			return asQuarantine(e, err)
 		}
 		o.entry.RowsRead++
 		rec, found = v.Row(row, rec, found[:0])
+		if rec == nil {
+			o.rejectedKreis(e, v.RejectedKreis(found))
+		}
 		for _, f := range found {
 			o.finding(f)
 			if f.Rejected {
@@ -693,6 +736,21 @@ func (o *outcome) orphan(e *source.Export, clientCol, line, ord int) {
 		Kind: source.KindOrphan, Reason: "Person fehlt im Kundenbestand: Zeile übernommen"})
 	o.marks.flagged(ord)
 	o.entry.Orphans++
+}
+
+// rejectedKreis counts a rejected row of an aggregate table for the Kreis whose total
+// it makes unknown ("": it does not say which).
+func (o *outcome) rejectedKreis(e *source.Export, kreis string) {
+	if e.AggregateKreis == "" {
+		return
+	}
+	if kreis == "" {
+		kreis = lake.UnknownKreis
+	}
+	if o.entry.RejectedKreis == nil {
+		o.entry.RejectedKreis = map[string]int{}
+	}
+	o.entry.RejectedKreis[kreis]++
 }
 
 func (o *outcome) reject(f pipeline.Finding, ord int) {

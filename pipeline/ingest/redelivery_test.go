@@ -77,6 +77,33 @@ func TestSameBytesAgainChangeNothing(t *testing.T) {
 	sameTree(t, "lake", before, tree(t, h.lake()))
 }
 
+// TestSameBadBytesAgainKeepTheirReason: a quarantined file delivered again unchanged
+// goes beside the first, with the same reason (it used to get an empty one; a crash
+// between the manifest and the move gave the same empty reason to the first).
+func TestSameBadBytesAgainKeepTheirReason(t *testing.T) {
+	h := home{t.TempDir()}
+	bad := []byte("Teilnahme_ID;Kundennummer\nT-1;975D004711\n")
+	for i := 0; i < 2; i++ {
+		if err := os.MkdirAll(h.inbox(), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(h.inbox(), "arbeitsaufnahmen_20261114.csv"), bad, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		h.ingest(t)
+	}
+	reasons, _ := filepath.Glob(filepath.Join(h.quarantine(), "arbeitsaufnahmen_20261114*.grund.txt"))
+	if len(reasons) != 2 {
+		t.Fatalf("reason files %v", reasons)
+	}
+	for _, p := range reasons {
+		b, err := os.ReadFile(p)
+		if err != nil || !strings.Contains(string(b), "Grund: die Spalten der Kopfzeile gehören nicht") || !strings.Contains(string(b), "Art: fremde Kopfzeile") {
+			t.Errorf("%s: %q %v", filepath.Base(p), b, err)
+		}
+	}
+}
+
 // leftInInbox are the files an ingest leaves: unknown names, and files being written,
 // hidden files and sidecars.
 func leftInInbox() []string {

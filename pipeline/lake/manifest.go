@@ -50,7 +50,14 @@ type Entry struct {
 	Expired    bool           `json:"expired,omitempty"` // retention deleted its rows from the lake
 	IngestedAt time.Time      `json:"ingested_at"`
 	Erased     int            `json:"rows_erased,omitempty"` // accepted rows erased since (GDPR Art. 17)
+	// RejectedKreis counts the rejected rows of an aggregate table (source.Export.
+	// AggregateKreis) by the Kreis whose total they counted for, UnknownKreis where a row
+	// does not say: each makes that total unknown (every total, for UnknownKreis).
+	RejectedKreis map[string]int `json:"rows_rejected_kreis,omitempty"`
 }
+
+// UnknownKreis stands in RejectedKreis for rows whose Kreis cannot be told.
+const UnknownKreis = "unbekannt"
 
 // Manifest is the list of every delivered file, in the order they were taken in. It
 // is rewritten whole and atomically.

@@ -36,6 +36,32 @@ func FuzzStatTable(f *testing.F) {
 	})
 }
 
+func FuzzGenesis(f *testing.F) {
+	f.Add([]byte(genesisSeed))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := NewGenesis(bytes.NewReader(data), opt12531)
+		var ft *ForeignTableError
+		if errors.As(err, &ft) { // a flat file of another table: refused whole, as a file error is
+			if ft.Line < 1 {
+				t.Fatalf("foreign table at line %d", ft.Line)
+			}
+			return
+		}
+		checkFuzz(t, r, err, len(data)+2)
+	})
+}
+
+// genesisSeed is a GENESIS flat file of the table asked for, with a line of another
+// statistic.
+const genesisSeed = "\xEF\xBB\xBFstatistics_code;statistics_label;time_code;time_label;time;" +
+	"1_variable_code;1_variable_label;1_variable_attribute_code;1_variable_attribute_label;" +
+	"2_variable_code;2_variable_label;2_variable_attribute_code;2_variable_attribute_label;" +
+	"3_variable_code;3_variable_label;3_variable_attribute_code;3_variable_attribute_label;" +
+	"4_variable_code;4_variable_label;4_variable_attribute_code;4_variable_attribute_label;" +
+	"value;value_unit;value_variable_code;value_variable_label\n" +
+	"12531;S;STAG;Stichtag;2024-12-31;KREISE;Kreise;05966;Olpe;SCHST2;S;SCHUTZST-OF;offen;GES;G;GESW;w;STAAG5;S;ST166;Ukraine;15;Anzahl;BEV030;Schutzsuchende\n" +
+	"12411;S;STAG;Stichtag;2024-12-31;KREISE;Kreise;05966;Olpe;SCHST2;S;SCHUTZST-OF;offen;GES;G;GESW;w;STAAG5;S;ST166;Ukraine;.;Anzahl;BEV030;Schutzsuchende\n"
+
 func FuzzXML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewXML(bytes.NewReader(data), abhOptions)

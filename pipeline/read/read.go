@@ -1,8 +1,8 @@
 // Package read reads the agencies' file formats: CSV with German conventions and legacy
-// encodings, XLSX, XML with a declared encoding, JSON Lines, and statistics tables. It
-// knows formats, not exports: every reader yields rows of text fields with the position
-// staff need to find them (file, line or sheet row, column). Readers stream; memory does
-// not grow with the file.
+// encodings, XLSX, XML with a declared encoding, JSON Lines, statistics tables and
+// GENESIS flat files. It knows formats, not exports: every reader yields rows of text
+// fields with the position staff need to find them (file, line or sheet row, column).
+// Readers stream; memory does not grow with the file.
 package read
 
 import (

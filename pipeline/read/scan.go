@@ -4,7 +4,7 @@ package read
 // A scanner yields each record with its position as the readers report it (Row.Line)
 // and with its bytes in the raw file, so that erase can cut a record out of a file
 // without parsing it again. The readers of this package find their records with the
-// same grammar: the CSV and statistics readers and their chunks with csvRecords, the
+// same grammar: the CSV, statistics and GENESIS readers and the chunks with csvRecords, the
 // JSON Lines reader with jsonlLines; the XML reader (encoding/xml, strict) and the XLSX
 // reader (excelize) keep their decoders for their findings' wording, and tests hold the
 // scanners to them (scan_test.go, the fuzz targets).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -103,6 +104,22 @@ func formats() []format {
 					{name: "header only", data: []byte("Kreis;Anzahl\n")},
 					{name: "empty", fileErr: true},
 					{name: "no header", fileErr: true, data: []byte("Stichtag: 31.10.2026\n")},
+				}
+			}},
+		{name: "GENESIS",
+			open: func(_ testing.TB, data []byte) (Reader, error) {
+				return NewGenesis(bytes.NewReader(data), opt12531)
+			},
+			samples: func(t testing.TB) []sample {
+				real := readReal(t.(*testing.T))
+				lines := strings.SplitAfter(string(real), "\n")
+				head := lines[0]
+				return []sample{
+					{name: "real file", rows: 790, data: real},
+					{name: "dirty", rows: 2, rowErrs: 3, data: []byte(head + "12531;x\n" + lines[1] + strings.Replace(lines[2], ";2024-12-31;", ";2023-12-31;", 1) + lines[3] + lines[4][:30])},
+					{name: "header only", data: []byte(head)},
+					{name: "empty", fileErr: true},
+					{name: "invalid byte", rows: 1, fileErr: true, data: []byte(head + lines[1] + strings.Replace(lines[2], "Ukraine", "Ukra\xefne", 1))},
 				}
 			}},
 	}

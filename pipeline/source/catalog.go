@@ -18,14 +18,23 @@ import (
 // month's last day plus the ten days the agency has to deliver, rounded to 40.
 const MonthlyMaxAgeDays = 40
 
+// YearlyMaxAgeDays is how old the newest delivery of a yearly export may be: the
+// official statistics of 31.12. are published in the summer after (Destatis: about June),
+// so the newest is up to 18 months old before the next arrives; a quarter more for a
+// late publication, rounded to 640 days.
+const YearlyMaxAgeDays = 640
+
 // DefaultDailyMaxAgeDays is how old the newest delivery of a daily export may be by
 // default (a weekend and a holiday); `ipoint transform --max-age-days` sets another.
 const DefaultDailyMaxAgeDays = 3
 
 // Cadence is how often an export is delivered, in German for staff.
 func (e *Export) Cadence() string {
-	if e.Monthly {
+	switch {
+	case e.Monthly:
 		return "monatlich"
+	case e.Yearly:
+		return "jährlich"
 	}
 	return "täglich"
 }
@@ -33,8 +42,11 @@ func (e *Export) Cadence() string {
 // MaxAgeDays is how many days old the export's newest delivery may be before it is
 // overdue, given the limit for daily exports.
 func (e *Export) MaxAgeDays(daily int) int {
-	if e.Monthly {
+	switch {
+	case e.Monthly:
 		return MonthlyMaxAgeDays
+	case e.Yearly:
+		return YearlyMaxAgeDays
 	}
 	return daily
 }
@@ -92,7 +104,7 @@ var kindLabels = map[string]string{
 	KindInconsistent: "widersprüchliche Angaben", KindTooLong: "Wert zu lang", KindMissingColumn: "Pflichtspalte fehlt",
 	KindWrongHeader: "fremde Kopfzeile", KindBadEncoding: "falsche Zeichenkodierung",
 	KindTooManyRejects: "zu viele fehlerhafte Zeilen", KindUnreadable: "Datei unlesbar", KindBadName: "Dateiname ungültig",
-	KindWrongFormat: "falsches Dateiformat",
+	KindWrongFormat: "falsches Dateiformat", KindForeignTable: "fremde Tabelle",
 }
 
 // KindLabel is the German name of a finding's kind (the kind itself if it has none).
@@ -108,7 +120,7 @@ func Kinds() []string {
 	return []string{KindInvalidDate, KindUnknownCode, KindBadIdentifier, KindOutsideKreis, KindDuplicateKey,
 		KindMissingReason, KindTruncatedRow, KindOrphan, KindTextDate, KindThousands, KindMissingValue,
 		KindInvalidNumber, KindInvalidValue, KindUnreadableRow, KindInconsistent, KindTooLong,
-		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName, KindWrongFormat}
+		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName, KindWrongFormat, KindForeignTable}
 }
 
 // validKreis reports whether a Kreis key from a file name is one of the office's.

@@ -1,7 +1,10 @@
 package source
 
 import (
+	"slices"
 	"testing"
+
+	"ipoint/pipeline"
 )
 
 // TestCatalog: every export is declared whole, and what is derived from the
@@ -19,18 +22,31 @@ func TestCatalog(t *testing.T) {
 		if e.Snapshot && e.KeyColumn() < 0 {
 			t.Errorf("%s: a snapshot without a key", e.Name)
 		}
-		want := DefaultDailyMaxAgeDays
-		if e.Monthly {
-			want = MonthlyMaxAgeDays
+		want, cadence := DefaultDailyMaxAgeDays, "täglich"
+		switch {
+		case e.Monthly && e.Yearly:
+			t.Errorf("%s: monthly and yearly", e.Name)
+		case e.Monthly:
+			want, cadence = MonthlyMaxAgeDays, "monatlich"
+		case e.Yearly:
+			want, cadence = YearlyMaxAgeDays, "jährlich"
 		}
 		if got := e.MaxAgeDays(DefaultDailyMaxAgeDays); got != want {
 			t.Errorf("%s: max age %d, want %d", e.Name, got, want)
 		}
-		if c := e.Cadence(); c != map[bool]string{true: "monatlich", false: "täglich"}[e.Monthly] {
+		if c := e.Cadence(); c != cadence {
 			t.Errorf("%s: cadence %q", e.Name, c)
 		}
+		if (e.Format == Genesis) != (e.Genesis != nil) {
+			t.Errorf("%s: a GENESIS export names its table", e.Name)
+		}
+		if e.AggregateKreis != "" {
+			if i, ok := e.Column(e.AggregateKreis); !ok || e.ClientColumn() >= 0 || !slices.Equal(e.Columns[i].Codes, pipeline.Kreise) {
+				t.Errorf("%s: an aggregate table without persons names its Kreis column", e.Name)
+			}
+		}
 	}
-	if len(seen) != 6 {
+	if len(seen) != 7 {
 		t.Errorf("%d exports", len(seen))
 	}
 	if s := Aufenthalt.Streams(); len(s) != 2 || s[0] != "abh_aufenthalt/05966" || s[1] != "abh_aufenthalt/05970" {

@@ -23,6 +23,7 @@ const (
 	XML
 	JSONL
 	StatTable
+	Genesis // a GENESIS flat file (Destatis' ffcsv), long format, one line per cell
 )
 
 // Type is a column's type in the contract.
@@ -66,15 +67,30 @@ type Export struct {
 	Title    string // German
 	Pattern  *regexp.Regexp
 	Monthly  bool // the file name carries JJJJMM; the Stichtag is the month's last day
+	Yearly   bool // the file name carries JJJJMMTT, always a 31.12.: the Stichtag is the year's end
 	Snapshot bool // a full snapshot: the lake keeps a history, not every delivery
 	Format   Format
 	Encoding read.Encoding
-	Sheet    string   // XLSX
-	Root     string   // XML
-	Record   string   // XML
-	Columns  []Column // in the contract's order
-	Rules    []Rule   // cross-column rules, checked once every column is valid
-	Order    int      // ingest order within a Stichtag: the client master first
+	Sheet    string        // XLSX
+	Root     string        // XML
+	Record   string        // XML
+	Columns  []Column      // in the contract's order
+	Rules    []Rule        // cross-column rules, checked once every column is valid
+	Order    int           // ingest order within a Stichtag: the client master first
+	Genesis  *GenesisTable // Genesis: the table a delivery must be
+	// AggregateKreis marks a table of counts without persons: a row of it that is
+	// rejected makes the total of its Kreis unknown (it may have held any number), so the
+	// ingest records rejected rows per Kreis. It names the column of the row's Kreis.
+	AggregateKreis string
+}
+
+// GenesisTable is the GENESIS table an export is a flat file of.
+type GenesisTable struct {
+	Statistic string   // statistics_code, e.g. 12531
+	Label     string   // the statistic's name, e.g. Statistik über Schutzsuchende
+	Table     string   // the table's code, e.g. 12531-0043 (the file does not carry it: for staff)
+	Variables []string // the table's dimensions by variable code
+	Value     string   // the value variable, e.g. BEV030
 }
 
 // Rule checks a valid row as a whole; it returns a finding or nil.
@@ -218,6 +234,10 @@ func (e *Export) Expected() string {
 		return fmt.Sprintf("Wurzelelement <%s> mit Elementen <%s> aus %s", e.Root, e.Record, strings.Join(names, ", "))
 	case XLSX:
 		return fmt.Sprintf("Tabellenblatt %q mit der Kopfzeile %s", e.Sheet, strings.Join(e.ColumnNames(), ";"))
+	case Genesis:
+		g := e.Genesis
+		return fmt.Sprintf("die GENESIS-Tabelle %s im Flatfile-Format (ffcsv): Statistik %s (%s), Merkmale %s, Wert %s",
+			g.Table, g.Statistic, g.Label, strings.Join(g.Variables, ", "), g.Value)
 	}
 	return "die Kopfzeile " + strings.Join(e.ColumnNames(), ";")
 }
@@ -229,6 +249,10 @@ func (e *Export) Expected() string {
 func (e *Export) Foreign(found []string, known int) *HeaderProblem {
 	what := "die Spalten der Kopfzeile"
 	switch e.Format {
+	case Genesis:
+		return &HeaderProblem{Kind: KindWrongHeader, Reason: fmt.Sprintf(
+			"die Kopfzeile ist keine einer GENESIS-Tabelle im Flatfile-Format (Lieferung %s); erwartet: %s; gefunden: %s",
+			e.Title, e.Expected(), ShownNames(found))}
 	case JSONL:
 		what = "die Felder der JSON-Objekte"
 	case XML:
@@ -238,6 +262,43 @@ func (e *Export) Foreign(found []string, known int) *HeaderProblem {
 		"%s gehören nicht zur Lieferung %s (%d von %d Spalten bekannt); erwartet: %s; gefunden: %s",
 		what, e.Title, known, len(e.Columns), e.Expected(), ShownNames(found))}
 }
+
+// ForeignTable is the header problem of a GENESIS flat file of another table than the
+// export's: it names the table found (statistic, dimensions and value, with their
+// labels as far as they look like names) and the one expected.
+func (e *Export) ForeignTable(found read.GenesisTable) *HeaderProblem {
+	const most = 8
+	var vars []string
+	for i, v := range found.Variables {
+		if i == most {
+			vars = append(vars, fmt.Sprintf("… und %d weitere", len(found.Variables)-most))
+			break
+		}
+		vars = append(vars, shownGenesis(v))
+	}
+	merkmale := "keinen Merkmalen"
+	if len(vars) > 0 {
+		merkmale = "den Merkmalen " + strings.Join(vars, ", ")
+	}
+	return &HeaderProblem{Kind: KindForeignTable, Reason: fmt.Sprintf(
+		"die Datei ist eine andere GENESIS-Tabelle: gefunden Statistik %s mit %s, Wert %s; erwartet: %s",
+		shownGenesis(found.Statistic), merkmale, shownGenesis(found.Value), e.Expected())}
+}
+
+// shownGenesis is a GENESIS code with its label as a reason may say them: the code if it
+// has a code's form, the label if it looks like a name.
+func shownGenesis(v read.GenesisVariable) string {
+	code := "(kein Schlüssel)"
+	if genesisCode.MatchString(v.Code) {
+		code = v.Code
+	}
+	if l := strings.TrimSpace(v.Label); l != "" && nameLike(l) {
+		return code + " (" + pipeline.Clip(l, 60) + ")"
+	}
+	return code
+}
+
+var genesisCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$`)
 
 // ColumnNames returns the contract's column names in order.
 func (e *Export) ColumnNames() []string {

@@ -11,7 +11,7 @@ import (
 // All lists the exports in ingest order: the client master first, so that every other
 // export can tell its orphans.
 func All() []*Export {
-	out := []*Export{Verbis, Massnahmen, Arbeitsaufnahmen, Aufenthalt, Beratungen, Schutzsuchende}
+	out := []*Export{Verbis, Massnahmen, Arbeitsaufnahmen, Aufenthalt, Beratungen, Schutzsuchende, Destatis}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
 	return out
 }
@@ -86,6 +86,9 @@ func Detect(name string) (Class, *Delivery, error) {
 				return BadName, d, fmt.Errorf("Stichtag %s im Dateinamen ungültig", date)
 			}
 			d.Stichtag = t
+			if e.Yearly && (t.Month() != time.December || t.Day() != 31) {
+				return BadName, d, fmt.Errorf("Stichtag %s im Dateinamen ist kein Jahresende (31.12.)", date)
+			}
 		}
 		return Data, d, nil
 	}

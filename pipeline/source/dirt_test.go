@@ -26,6 +26,8 @@ var validRows = map[*Export][]string{
 		"2029-11-19", "05970040", "ERLAUBT"},
 	Beratungen:     {"B-2026-11-000001", "2026-11-03", "05970", "GEFLUECHTETE", "ARBEIT", "TELEFON", "45", "975D004711", ""},
 	Schutzsuchende: {"05970", "05970040", "Siegen", "Schutz", "1234"},
+	Destatis: {"05970", "Siegen-Wittgenstein, Landkreis", "SCHUTZST-AK-3", "Befristet anerkannter Schutzstatus aus Asylverf.",
+		"GESW", "weiblich", "ST475", "Syrien", "1085"},
 }
 
 // check validates row against e and returns the findings.
@@ -101,6 +103,14 @@ func TestDirtPerExport(t *testing.T) {
 		{Schutzsuchende, "Anzahl", ".", "", false},
 		{Schutzsuchende, "Anzahl", "-", "", false},
 		{Schutzsuchende, "Anzahl", "12a", KindInvalidNumber, true},
+		{Destatis, "KREISE", "05999", KindUnknownCode, true},
+		{Destatis, "SCHST2", "SCHUTZST-AK-6", KindUnknownCode, true},
+		{Destatis, "GES", "GESD", KindUnknownCode, true},
+		{Destatis, "STAAG5", "475", KindInvalidValue, true},
+		{Destatis, "value", ".", "", false},
+		{Destatis, "value", "-", "", false},
+		{Destatis, "value", "1.085", KindInvalidNumber, true},
+		{Destatis, "value", "", KindMissingValue, true},
 	}
 	for _, c := range cases {
 		row := append([]string(nil), validRows[c.e]...)
@@ -193,6 +203,72 @@ func TestDetect(t *testing.T) {
 	_, d, _ := Detect("ki_schutzsuchende_202602.csv")
 	if d.Stichtag.Format("2006-01-02") != "2026-02-28" {
 		t.Errorf("monthly Stichtag %s", d.Stichtag)
+	}
+	// The yearly official statistics: Stichtag 31.12., nothing else.
+	if c, d, err := Detect("destatis_12531_20241231.csv"); c != Data || d.Export != Destatis || d.Stichtag.Format("2006-01-02") != "2024-12-31" || err != nil {
+		t.Errorf("yearly: %v %+v %v", c, d, err)
+	}
+	if c, _, err := Detect("destatis_12531_20240630.csv"); c != BadName || err == nil || !strings.Contains(err.Error(), "kein Jahresende") {
+		t.Errorf("yearly on a mid-year day: %v %v", c, err)
+	}
+	for _, name := range []string{"destatis_12531_2024.csv", "12531-0043_flat.csv", "destatis_12411_20241231.csv"} {
+		if c, _, _ := Detect(name); c != Unknown {
+			t.Errorf("%s: class %d, want unknown", name, c)
+		}
+	}
+}
+
+// TestRejectedRowsOfAggregates: a rejected row of an aggregate table counts for the Kreis
+// its Kreis cell names, unless that cell is invalid or the row contradicts it; rows of
+// other exports count for none.
+func TestRejectedRowsOfAggregates(t *testing.T) {
+	cases := []struct {
+		e             *Export
+		column, value string
+		kreis         string
+	}{
+		{Schutzsuchende, "Statusgruppe", "Geduldete", "05970"},
+		{Schutzsuchende, "Anzahl", "12a", "05970"},
+		{Schutzsuchende, "Kreis", "5970", ""},
+		{Schutzsuchende, "AGS", "05966024", ""}, // the AGS lies in Olpe: which Kreis is meant?
+		{Destatis, "STAAG5", "Syrien", "05970"},
+		{Destatis, "KREISE", "", ""},
+	}
+	for _, c := range cases {
+		row := append([]string(nil), validRows[c.e]...)
+		i, _ := c.e.Column(c.column)
+		row[i] = c.value
+		b, err := c.e.Bind(c.e.ColumnNames())
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := b.NewValidator("x", "", pz)
+		rec, f := v.Row(&read.Row{Line: 7, Fields: row}, nil, nil)
+		if rec != nil {
+			t.Fatalf("%s/%s=%q: not rejected", c.e.Name, c.column, c.value)
+		}
+		if got := v.RejectedKreis(f); got != c.kreis {
+			t.Errorf("%s/%s=%q: Kreis %q, want %q", c.e.Name, c.column, c.value, got, c.kreis)
+		}
+	}
+	if Verbis.AggregateKreis != "" || Schutzsuchende.AggregateKreis == "" || Destatis.AggregateKreis == "" {
+		t.Error("aggregate tables")
+	}
+}
+
+// TestForeignTable: a GENESIS file of another table is named in the reason by its
+// statistic, dimensions and value, with the table expected; what does not look like a
+// code or a name is not repeated.
+func TestForeignTable(t *testing.T) {
+	hp := Destatis.ForeignTable(read.GenesisTable{
+		Statistic: read.GenesisVariable{Code: "12411", Label: "Fortschreibung des Bevölkerungsstandes"},
+		Variables: []read.GenesisVariable{{Code: "KREISE", Label: "Kreise"}, {Code: "GES", Label: "Geschlecht"}, {Code: "Müller Hans 01.01.1990", Label: "975D004711"}},
+		Value:     read.GenesisVariable{Code: "BEVSTD", Label: "Bevölkerungsstand"}, Time: "2024-12-31"})
+	want := "die Datei ist eine andere GENESIS-Tabelle: gefunden Statistik 12411 (Fortschreibung des Bevölkerungsstandes) mit den Merkmalen " +
+		"KREISE (Kreise), GES (Geschlecht), (kein Schlüssel), Wert BEVSTD (Bevölkerungsstand); erwartet: die GENESIS-Tabelle 12531-0043 im Flatfile-Format (ffcsv): " +
+		"Statistik 12531 (Statistik über Schutzsuchende), Merkmale KREISE, SCHST2, GES, STAAG5, Wert BEV030"
+	if hp.Kind != KindForeignTable || hp.Reason != want {
+		t.Errorf("%s:\n%s\nwant\n%s", hp.Kind, hp.Reason, want)
 	}
 }
 

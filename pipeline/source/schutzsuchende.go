@@ -17,6 +17,8 @@ var Schutzsuchende = &Export{
 	Format:   StatTable,
 	Encoding: read.ISO88591,
 	Order:    5,
+	// A rejected row makes its Kreis's figures unknown, as a "." does (issue 17).
+	AggregateKreis: "Kreis",
 	Columns: []Column{
 		{Name: "Kreis", Out: "kreis", Type: Code, Required: true, Codes: pipeline.Kreise},
 		{Name: "AGS", Out: "ags", Type: Code, Required: true, Codes: agsCodes()},

@@ -39,6 +39,7 @@ const (
 	KindUnreadable     = "unreadable"
 	KindBadName        = "bad_name"
 	KindWrongFormat    = "wrong_format"
+	KindForeignTable   = "foreign_table"
 )
 
 // Removed stands for a personal value a finding must not show.
@@ -321,6 +322,24 @@ func validIdentifier(t Type, s string) bool {
 		return isBetriebsnummer(s)
 	}
 	return false
+}
+
+// RejectedKreis is the Kreis whose total a rejected row of an aggregate table
+// (Export.AggregateKreis) counted for: its Kreis cell where that was valid and the row
+// does not contradict it (a Gemeinde outside the Kreis); "" where the row does not say
+// for sure, which makes every Kreis's total unknown.
+func (v *Validator) RejectedKreis(row []pipeline.Finding) string {
+	e := v.b.e
+	i, ok := e.Column(e.AggregateKreis)
+	if !ok || v.b.index[i] < 0 || !v.ctx.ok[i] {
+		return ""
+	}
+	for _, f := range row {
+		if f.Kind == KindOutsideKreis {
+			return ""
+		}
+	}
+	return v.ctx.val[i].S
 }
 
 // Token returns the value of column i of the last valid row (a token for identifiers).

@@ -157,9 +157,9 @@ func Compute(in Input) Status {
 			}
 			st.Newest = t
 			st.AgeDays = in.Today.DaysSince(civil.FromTime(t))
-			if st.Empty = empty[name]; st.Empty && (e.Snapshot || e.Monthly) {
+			if st.Empty = empty[name]; st.Empty && (e.Snapshot || e.Monthly || e.Yearly) {
 				// A daily delta may well be empty (no starts on a Sunday); a snapshot or a
-				// month's figures are not.
+				// month's or year's figures are not.
 				s.Todo = append(s.Todo, fmt.Sprintf("leere Lieferung: %s zum Stichtag %s enthält keine Zeilen", name, t.Format("02.01.2006")))
 			}
 			if st.AgeDays > st.MaxAge {

@@ -20,6 +20,7 @@ func TestCompute(t *testing.T) {
 		{Export: "arbeitsaufnahmen", Stichtag: "2026-11-22", Outcome: lake.Ingested, RowsRead: 9}, // 3 days: allowed
 		{Export: "abh_aufenthalt", Kreis: "05966", Stichtag: "2026-11-24", Outcome: lake.Ingested, RowsRead: 9},
 		{Export: "beratungen", Stichtag: "2026-10-31", Outcome: lake.Ingested, RowsRead: 9},
+		{Export: "destatis_12531", Stichtag: "2025-12-31", Outcome: lake.Ingested, RowsRead: 9}, // yearly: 329 days allowed
 		// ki_schutzsuchende and abh_aufenthalt/05970: never delivered
 	}}
 	in := Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Manifest: m,
@@ -35,12 +36,13 @@ func TestCompute(t *testing.T) {
 		age     int
 		overdue bool
 	}{"verbis_kunden": {1, false}, "massnahmen": {4, true}, "arbeitsaufnahmen": {3, false},
-		"abh_aufenthalt/05966": {1, false}, "abh_aufenthalt/05970": {0, true}, "beratungen": {25, false}, "ki_schutzsuchende": {0, true}} {
+		"abh_aufenthalt/05966": {1, false}, "abh_aufenthalt/05970": {0, true}, "beratungen": {25, false}, "ki_schutzsuchende": {0, true},
+		"destatis_12531": {329, false}} {
 		if st, ok := got[name]; !ok || st.AgeDays != want.age || st.Overdue != want.overdue {
 			t.Errorf("%s: %+v, want age %d overdue %v", name, st, want.age, want.overdue)
 		}
 	}
-	if len(s.Streams) != 7 {
+	if len(s.Streams) != 8 {
 		t.Errorf("%d streams", len(s.Streams))
 	}
 	todo := strings.Join(s.Todo, "\n")
@@ -61,7 +63,7 @@ func TestCompute(t *testing.T) {
 	in.Quarantine, in.FailedChecks, in.ChecksErr = nil, nil, errors.New("kaputt")
 	in.Manifest = &lake.Manifest{}
 	s = Compute(in)
-	if len(s.Todo) != 8 || !strings.Contains(s.Todo[len(s.Todo)-1], "nicht lesbar (kaputt)") {
+	if len(s.Todo) != 9 || !strings.Contains(s.Todo[len(s.Todo)-1], "nicht lesbar (kaputt)") {
 		t.Errorf("to-dos: %q", s.Todo)
 	}
 }
@@ -76,17 +78,19 @@ func TestEmptyDelivery(t *testing.T) {
 		{Export: "arbeitsaufnahmen", Stichtag: "2026-11-24", Outcome: lake.Ingested},
 		{Export: "massnahmen", Stichtag: "2026-11-24", Outcome: lake.Ingested},
 		{Export: "massnahmen", Stichtag: "2026-11-23", Outcome: lake.Ingested, RowsRead: 9}, // a late delivery of an earlier day
+		{Export: "destatis_12531", Stichtag: "2025-12-31", Outcome: lake.Ingested},
 	}}
 	s := Compute(Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Manifest: m})
 	for _, st := range s.Streams {
-		want := st.Name == "verbis_kunden" || st.Name == "arbeitsaufnahmen" || st.Name == "massnahmen"
+		want := st.Name == "verbis_kunden" || st.Name == "arbeitsaufnahmen" || st.Name == "massnahmen" || st.Name == "destatis_12531"
 		if st.Empty != want || want && st.Overdue {
 			t.Errorf("%s: %+v", st.Name, st)
 		}
 	}
 	todo := strings.Join(s.Todo, "\n")
 	if !strings.Contains(todo, "leere Lieferung: verbis_kunden zum Stichtag 24.11.2026 enthält keine Zeilen") ||
-		!strings.Contains(todo, "leere Lieferung: massnahmen") || strings.Contains(todo, "leere Lieferung: arbeitsaufnahmen") {
+		!strings.Contains(todo, "leere Lieferung: massnahmen") || strings.Contains(todo, "leere Lieferung: arbeitsaufnahmen") ||
+		!strings.Contains(todo, "leere Lieferung: destatis_12531 zum Stichtag 31.12.2025") {
 		t.Errorf("to-dos:\n%s", todo)
 	}
 }

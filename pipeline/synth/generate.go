@@ -109,6 +109,9 @@ func Generate(ctx context.Context, opt Options) (*Summary, error) {
 		c.abort()
 		return nil, firstErr
 	}
+	if err := w.writeOfficial(t); err != nil {
+		return nil, err
+	}
 	if err := w.writeNonData(t); err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func TestConformanceSelfCheckSpec(t *testing.T) {
 	}
 	cases := map[string]string{
 		"verbis_kunden_20261124.csv": exVerbis, "abh_aufenthalt_05966_20261124.xml": exABH,
-		"beratungen_202610.jsonl": exBerat, "ki_schutzsuchende_202610.csv": exKI,
+		"beratungen_202610.jsonl": exBerat, "ki_schutzsuchende_202610.csv": exKI, "destatis_12531_20251231.csv": exDestatis,
 		"verbis_kunden_20261124.csv.part": "", "verbis_kunden_2026-11-24.csv": "", "abh_aufenthalt_05974_20261124.xml": "",
 	}
 	for n, want := range cases {
@@ -84,8 +84,10 @@ func TestConformanceSelfCheckSpec(t *testing.T) {
 		kundennummerDefect("175D004711") == "" {
 		t.Errorf("Kundennummer forms")
 	}
-	if len(expectedDataFiles(day("2026-11-24"), 21)) != 21*5 || len(expectedDataFiles(day("2026-11-02"), 5)) != 5*5+1 ||
-		len(expectedDataFiles(day("2026-11-04"), 7)) != 7*5+2 {
+	// each plan with the official statistics of 31.12.2025; a window reaching back into
+	// 2025 has the one of 31.12.2024 as well
+	if len(expectedDataFiles(day("2026-11-24"), 21)) != 21*5+1 || len(expectedDataFiles(day("2026-11-02"), 5)) != 5*5+1+1 ||
+		len(expectedDataFiles(day("2026-11-04"), 7)) != 7*5+2+1 || expectedDataFiles(day("2026-01-10"), 20)["destatis_12531_20241231.csv"] == "" {
 		t.Errorf("expected file plan")
 	}
 	r := &fileReport{Export: exAufn, Kinds: map[string]bool{}}

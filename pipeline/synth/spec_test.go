@@ -228,6 +228,8 @@ const (
 	exABH    = "abh_aufenthalt"
 	exBerat  = "beratungen"
 	exKI     = "ki_schutzsuchende"
+	// exDestatis: export 7, the official statistics
+	exDestatis = "destatis_12531"
 )
 
 var headers = map[string][]string{
@@ -244,12 +246,13 @@ var headers = map[string][]string{
 var jsonFields = strings.Fields(`id datum kreis zielgruppe thema kanal dauer_min kundennummer betriebsnummer`)
 
 var reFileName = map[string]*regexp.Regexp{
-	exVerbis: regexp.MustCompile(`^verbis_kunden_(\d{8})\.csv$`),
-	exAufn:   regexp.MustCompile(`^arbeitsaufnahmen_(\d{8})\.csv$`),
-	exMassn:  regexp.MustCompile(`^massnahmen_(\d{8})\.xlsx$`),
-	exABH:    regexp.MustCompile(`^abh_aufenthalt_(?:05970|05966)_(\d{8})\.xml$`),
-	exBerat:  regexp.MustCompile(`^beratungen_(\d{6})\.jsonl$`),
-	exKI:     regexp.MustCompile(`^ki_schutzsuchende_(\d{6})\.csv$`),
+	exVerbis:   regexp.MustCompile(`^verbis_kunden_(\d{8})\.csv$`),
+	exAufn:     regexp.MustCompile(`^arbeitsaufnahmen_(\d{8})\.csv$`),
+	exMassn:    regexp.MustCompile(`^massnahmen_(\d{8})\.xlsx$`),
+	exABH:      regexp.MustCompile(`^abh_aufenthalt_(?:05970|05966)_(\d{8})\.xml$`),
+	exBerat:    regexp.MustCompile(`^beratungen_(\d{6})\.jsonl$`),
+	exKI:       regexp.MustCompile(`^ki_schutzsuchende_(\d{6})\.csv$`),
+	exDestatis: regexp.MustCompile(`^destatis_12531_(\d{8})\.csv$`),
 }
 
 // classifyName returns the export and Stichtag of a data file name, or the
@@ -310,6 +313,15 @@ func expectedDataFiles(asOf time.Time, days int) map[string]string {
 				want["ki_schutzsuchende_"+m+".csv"] = ymd(w)
 			}
 		}
+	}
+	// docs: the official statistics of 31.12. of the year before each month of the window
+	// (delivered on the first workday after its Stichtag, or on the window's first day)
+	for y := first.Year() - 1; y < asOf.Year(); y++ {
+		d := workdayAfter(time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC), 1)
+		if d.Before(first) {
+			d = first
+		}
+		want[fmt.Sprintf("destatis_12531_%d1231.csv", y)] = ymd(d)
 	}
 	return want
 }

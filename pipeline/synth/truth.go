@@ -29,6 +29,7 @@ type truth struct {
 	caseload int
 	foerder  int
 	rows     int64
+	official []officialTruth // destatis.go
 }
 
 type weekKey struct {
@@ -216,6 +217,7 @@ func (t *truth) write(path string) error {
 		"days": w.opt.Days, "scale": w.opt.Scale, "dirt_rate": w.opt.DirtRate,
 		"calibration": t.calibration(),
 		"weeks":       weeks, "months": months, "language_results": langs, "files": t.files,
+		"official_population": append([]officialTruth{}, t.official...),
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".groundtruth-*")
 	if err != nil {

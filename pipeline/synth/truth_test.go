@@ -33,6 +33,18 @@ type truthDoc struct {
 	LanguageResults []truthLanguage            `json:"language_results"`
 	Files           []truthFile                `json:"files"`
 	Dirt            []truthDirt                `json:"dirt"`
+	Official        []truthOfficial            `json:"official_population"`
+}
+
+type truthOfficial struct {
+	Stichtag   string `json:"stichtag"`
+	Kreis      string `json:"kreis"`
+	Total      int    `json:"schutzsuchende"`
+	Open       int    `json:"offen"`
+	Recognised int    `json:"anerkannt"`
+	Rejected   int    `json:"abgelehnt"`
+	Lines      int    `json:"zeilen"`
+	AllLines   int    `json:"summe_aller_zeilen"`
 }
 
 type truthWeek struct {
@@ -79,7 +91,7 @@ type truthDirt struct {
 
 // topLevelKeys are the documented keys of groundtruth.json.
 var topLevelKeys = []string{"synthetic", "seed", "as_of", "first_day", "days", "scale", "dirt_rate",
-	"calibration", "weeks", "months", "language_results", "files", "dirt"}
+	"calibration", "weeks", "months", "language_results", "files", "dirt", "official_population"}
 
 type fixture struct {
 	name     string

@@ -103,6 +103,8 @@ func validateFile(r *fileReport, b []byte, master map[string]bool) {
 		validateAufnahmen(r, b, master)
 	case exKI:
 		validateKI(r, b)
+	case exDestatis:
+		validateDestatis(r, b)
 	case exMassn:
 		validateMassnahmen(r, b, master)
 	case exABH:

@@ -234,7 +234,33 @@ func catalogTable(ctx context.Context, conn *sql.Conn, dailyMaxAge int) error {
 			return err
 		}
 	}
+	if err := protectionStatusTable(ctx, conn); err != nil {
+		return err
+	}
 	return placesAndCodes(ctx, conn)
+}
+
+// protectionStatusTable puts the hierarchy of the official statistics' protection
+// statuses (pipeline.ProtectionStatuses) where SQL can read it: the temporary table
+// schutzstatus_katalog, which the model dim_schutzstatus keeps.
+func protectionStatusTable(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE schutzstatus_katalog (schutzstatus VARCHAR, bezeichnung VARCHAR,
+		oberkategorie VARCHAR, ebene INTEGER, teile_vollstaendig BOOLEAN, reihenfolge INTEGER)`); err != nil {
+		return err
+	}
+	level := map[string]int{}
+	for i, s := range pipeline.ProtectionStatuses {
+		level[s.Code] = level[s.Parent] + 1 // a parent comes first; "" has level 0
+		var parent any
+		if s.Parent != "" {
+			parent = s.Parent
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO schutzstatus_katalog VALUES (?, ?, ?, ?, ?, ?)`,
+			s.Code, s.Label, parent, level[s.Code], s.Complete, i+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // placesAndCodes puts the districts, the municipalities and every code of the export

@@ -118,6 +118,14 @@ func TestMartsEqualTruth(t *testing.T) {
 			Result string `json:"ergebnis"`
 			Count  int    `json:"count"`
 		} `json:"language_results"`
+		Official []struct {
+			Stichtag   string `json:"stichtag"`
+			Kreis      string `json:"kreis"`
+			Total      int    `json:"schutzsuchende"`
+			Open       int    `json:"offen"`
+			Recognised int    `json:"anerkannt"`
+			Rejected   int    `json:"abgelehnt"`
+		} `json:"official_population"`
 	}
 	b, _ := os.ReadFile(truthPath)
 	if err := json.Unmarshal(b, &truth); err != nil {
@@ -148,6 +156,16 @@ func TestMartsEqualTruth(t *testing.T) {
 		want[fmt.Sprintf("%s %s %s", l.Month, l.Kind, l.Result)] = l.Count
 	}
 	collect(t, db, `SELECT strftime(monat, '%Y-%m') || ' ' || massnahmeart || ' ' || ergebnis, anzahl FROM mart_sprachkurs`, got)
+	// The official statistics: each Kreis's total follows the hierarchy (never the sum of every line).
+	for _, o := range truth.Official {
+		k := "amtlich " + o.Stichtag + " " + o.Kreis + " "
+		want[k+"schutzsuchende"], want[k+"offen"], want[k+"anerkannt"], want[k+"abgelehnt"] = o.Total, o.Open, o.Recognised, o.Rejected
+	}
+	if len(truth.Official) == 0 {
+		t.Error("no official figures in the truth")
+	}
+	collect(t, db, `SELECT 'amtlich ' || strftime(stichtag, '%Y-%m-%d') || ' ' || kreis || ' ', schutzsuchende, offen, anerkannt, abgelehnt
+		FROM core_schutzsuchende_amtlich`, got)
 	n := 0
 	for k, w := range want {
 		if got[k] != w {
