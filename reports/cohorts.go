@@ -39,6 +39,10 @@ func Cohorts(ctx context.Context, db *sql.DB, f *figures, year, month int, k, mi
 	if r.Stand.Before(end) {
 		return nil, fmt.Errorf("%s %d ist noch nicht vollständig geliefert (Stand der Daten: %s)", german.MonthName(first.Month()), year, german.Date(r.Stand))
 	}
+	if end.Before(r.First) {
+		// Cohorts begin with the first delivery: a month that ended before it has none.
+		return nil, NoDataError{fmt.Sprintf("%s %d liegt vor der ersten Lieferung am %s", german.MonthName(first.Month()), year, german.Date(r.First))}
+	}
 	// The mart is computed at the data's Stand; a report for an earlier month end would
 	// need the mart as of that day, so only the latest complete month is offered.
 	if y, m := LastCompleteMonth(r.Stand); y != year || m != month {

@@ -216,7 +216,7 @@ func figureDigest(r *Report) string {
 	}
 	w(r.Text...)
 	for _, s := range r.Sections {
-		w(s.ID, s.Title, s.Intro)
+		w(append([]string{s.ID, s.Title, s.Intro}, s.Pending...)...)
 		for _, c := range s.Charts {
 			w(c.ID, c.Title)
 			w(c.Table.Head...)

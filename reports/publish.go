@@ -28,9 +28,10 @@ type NoDataError struct{ Msg string }
 func (e NoDataError) Error() string { return e.Msg }
 
 // Published is a rendered report and what the archive did with it. A report left out
-// has no Path; Outcome says why.
+// has no Path and no Period; Outcome says why.
 type Published struct {
 	Title, Period string
+	Kind          string // KindWeekly, KindMonthly, KindCohorts
 	Path          string // in the archive
 	Outcome       string // Store's word: new, unchanged, a new version
 	Weekly        bool
@@ -39,24 +40,31 @@ type Published struct {
 	Summary []string
 }
 
-// summary lists a report's key figures and its sentences for a mail body.
+// summary lists a report's key figures and its sentences for a mail body: each key
+// figure together, then per Kreis where the report shows it per Kreis ("Neue Zugänge:
+// 17 (Siegen-Wittgenstein 12, Olpe 5)"). Breakdowns (davon, Anteil, the Monatsbericht's
+// starts by kind) and the coverage stay in the report.
 func summary(r *Report) []string {
 	var out []string
 	if r.Keys != nil {
 		for _, row := range r.Keys.Rows {
-			if len(row.Cells) < 3 || strings.HasPrefix(row.Name, "davon") || strings.HasPrefix(row.Name, "Anteil") || strings.HasPrefix(row.Name, "Abdeckung") {
+			if len(row.Cells) <= len(Kreise) || strings.HasPrefix(row.Name, "davon") || strings.HasPrefix(row.Name, "Anteil") ||
+				strings.HasPrefix(row.Name, "Abdeckung") || strings.HasPrefix(row.Name, "Aufnahmen: ") {
 				continue
 			}
+			// Both reports' tables: a column per Kreis, then "zusammen".
 			total := row.Cells[len(Kreise)]
-			if r.Kind != KindWeekly {
-				total = row.Cells[0]
+			if total == "" || total == "x" { // x: not computable yet (the report says why)
+				continue
 			}
 			line := row.Name + ": " + total
-			if r.Kind == KindWeekly {
-				var parts []string
-				for i, kr := range Kreise {
+			var parts []string
+			for i, kr := range Kreise {
+				if row.Cells[i] != "" {
 					parts = append(parts, kr.Name+" "+row.Cells[i])
 				}
+			}
+			if len(parts) == len(Kreise) {
 				line += " (" + strings.Join(parts, ", ") + ")"
 			}
 			out = append(out, line)
@@ -105,6 +113,7 @@ func (s Settings) Check() error {
 }
 
 type planned struct {
+	title     string // the report's kind, for a note when it is left out
 	load      func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error)
 	weekly    bool
 	byDefault bool // chosen by the data's Stand, not asked for
@@ -121,16 +130,16 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	stand = stand.UTC()
 	var out []planned
 	week := func(y, w int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+		out = append(out, planned{"Wochenbericht", func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
 			return Weekly(ctx, db, f, y, w, s.K)
 		}, true, false})
 	}
 	month := func(y, m int) {
-		out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+		out = append(out, planned{"Monatsbericht", func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
 			return Monthly(ctx, db, f, y, m, s.K, s.Targets)
 		}, false, false})
 		if ly, lm := LastCompleteMonth(stand); ly == y && lm == m {
-			out = append(out, planned{func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
+			out = append(out, planned{"Verlaufsbericht", func(ctx context.Context, db *sql.DB, f *figures, s Settings) (*Report, error) {
 				return Cohorts(ctx, db, f, y, m, s.K, s.MinGroup)
 			}, false, false})
 		}
@@ -138,6 +147,7 @@ func plan(ctx context.Context, db *sql.DB, sel Selection) ([]planned, error) {
 	switch {
 	case sel.LastWeekOnly:
 		week(LastCompleteWeek(stand))
+		out[0].byDefault = true
 	case sel.Week == 0 && sel.Month == 0:
 		week(LastCompleteWeek(stand))
 		month(LastCompleteMonth(stand))
@@ -179,7 +189,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		_, err := p.load(ctx, db, f, set)
 		var nd NoDataError
 		if errors.As(err, &nd) && p.byDefault {
-			done = append(done, Published{Outcome: "nicht erstellt: " + nd.Msg})
+			done = append(done, Published{Title: p.title, Weekly: p.weekly, Outcome: "nicht erstellt: " + nd.Msg})
 			continue
 		}
 		if err != nil {
@@ -208,7 +218,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		if err != nil {
 			return done, err
 		}
-		done = append(done, Published{Title: r.Title, Period: r.Period, Path: path, Outcome: outcome, Weekly: p.weekly, Summary: summary(r)})
+		done = append(done, Published{Title: r.Title, Period: r.Period, Kind: r.Kind, Path: path, Outcome: outcome, Weekly: p.weekly, Summary: summary(r)})
 	}
 	return done, WriteIndex(dir)
 }

@@ -6,6 +6,36 @@ import (
 	"time"
 )
 
+// undelivered returns the exports of which the lake holds no delivery yet (the first
+// nights of an installation), each with its title: a section that rests on one says
+// "noch keine Lieferung" instead of showing figures of an export that is empty.
+func undelivered(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT export, titel FROM dim_export
+		WHERE export NOT IN (SELECT export FROM core_lieferungen WHERE ergebnis = 'ingested')`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, title string
+		if err := rows.Scan(&name, &title); err != nil {
+			return nil, err
+		}
+		out[name] = title
+	}
+	return out, rows.Err()
+}
+
+// The exports a section rests on beside the client master (as the catalog names them).
+const (
+	exportConsultations = "beratungen"
+	exportPopulation    = "ki_schutzsuchende"
+)
+
+// noDelivery is what a figure resting on an export not delivered yet shows.
+const noDelivery = "noch keine Lieferung"
+
 // loadQuality reads the data-quality section for the period from..to: each export's
 // newest delivery up to the period's end, the deliveries of the period with their
 // rejected rows, the files quarantined in it, and the warehouse's checks.

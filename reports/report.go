@@ -70,6 +70,9 @@ type Section struct {
 	Intro     string
 	Charts    []Chart
 	Tables    []Table
+	// Pending names what the section cannot show yet, one sentence each: a chart
+	// whose export has not been delivered ("… noch keine Lieferung").
+	Pending []string
 }
 
 // Chart is one chart: ECharts options plus its figures as a table.

@@ -69,6 +69,11 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	}
 	wf := weeklyFigures(f, by, weeks, starts)
 	r.Keys = weeklyKeys(wf, monday, coverage)
+	if coverage == nil {
+		if err := pendingCoverage(ctx, db, r.Keys, len(Kreise), time.Time{}); err != nil { // in "zusammen"
+			return nil, err
+		}
+	}
 	r.Text = notable(wf, monday)
 
 	last52 := weeks
@@ -108,11 +113,20 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 		return nil, err
 	}
 	entwicklung.Charts = append(entwicklung.Charts, sc)
-	bc, err := consultationsChart(ctx, db, f, last52, labels)
+	missing, err := undelivered(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	entwicklung.Charts = append(entwicklung.Charts, bc)
+	if title, ok := missing[exportConsultations]; ok {
+		// An empty chart would say that nobody was advised.
+		entwicklung.Pending = append(entwicklung.Pending, consultationsTitle+": "+noDelivery+" ("+title+").")
+	} else {
+		bc, err := consultationsChart(ctx, db, f, last52, labels)
+		if err != nil {
+			return nil, err
+		}
+		entwicklung.Charts = append(entwicklung.Charts, bc)
+	}
 	r.Sections = append(r.Sections, entwicklung)
 
 	s, err := loadStructure(ctx, db, monthEnd)
@@ -219,6 +233,34 @@ func weekStarts(ctx context.Context, db *sql.DB, first, last time.Time) (map[tim
 	}
 	return out, rows.Err()
 }
+
+// pendingCoverage adds the coverage row to a key table that has no population figures
+// to show: "noch keine Lieferung" in its cell `at` where the population table has never
+// been delivered, or (monthEnd set, the Monatsbericht) not for that month end yet.
+// Nothing is added where it was delivered and the week only lies before the first
+// month end it covers.
+func pendingCoverage(ctx context.Context, db *sql.DB, t *KeyTable, at int, monthEnd time.Time) error {
+	missing, err := undelivered(ctx, db)
+	if err != nil {
+		return err
+	}
+	title, never := missing[exportPopulation]
+	if !never && monthEnd.IsZero() {
+		return nil
+	}
+	if !never {
+		if err := db.QueryRowContext(ctx, `SELECT titel FROM dim_export WHERE export = ?`, exportPopulation).Scan(&title); err != nil {
+			return err
+		}
+		title += " zum " + german.Date(monthEnd)
+	}
+	row := KeyRow{Name: coverageName, Note: "Bestand / Schutzsuchende; Quelle: " + title, Cells: make([]string, len(t.Head)-1)}
+	row.Cells[at] = noDelivery
+	t.Rows = append(t.Rows, row)
+	return nil
+}
+
+const coverageName = "Abdeckung der geflüchteten Bevölkerung"
 
 var (
 	statusKeys = []string{"al", "as", "massn", "ik", "erw", "na"}
@@ -431,7 +473,7 @@ func weeklyKeys(wf *weekFigures, monday time.Time, cov *coverage) *KeyTable {
 	row.Cells = append(row.Cells, share("alle"), "", "")
 	t.Rows = append(t.Rows, row)
 	if cov != nil {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: withWhy("Bestand / Schutzsuchende laut Kommunalem Integrationszentrum am "+german.Date(cov.stichtag)+"; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt; dann in Klammern die obere Grenze aus den bekannten Zahlen", populationWhy(cov))}
+		row := KeyRow{Name: coverageName, Note: withWhy("Bestand / Schutzsuchende laut Kommunalem Integrationszentrum am "+german.Date(cov.stichtag)+"; unbekannt (.), wenn die Bevölkerungszahl nicht vollständig vorliegt; dann in Klammern die obere Grenze aus den bekannten Zahlen", populationWhy(cov))}
 		for _, kr := range Kreise {
 			row.Cells = append(row.Cells, coverageText(wf.f, cov, kr.Key))
 		}
@@ -607,6 +649,8 @@ func startsChart(ctx context.Context, db *sql.DB, f *figures, day time.Time, wf 
 		Series:      ss}.build(), nil
 }
 
+const consultationsTitle = "Beratungen je Woche nach Zielgruppe"
+
 func consultationsChart(ctx context.Context, db *sql.DB, f *figures, weeks []time.Time, labels []string) (Chart, error) {
 	groups := []struct{ key, name string }{{"GEFLUECHTETE", "Geflüchtete"}, {"EHRENAMT", "Ehrenamtliche"}, {"ARBEITGEBER", "Arbeitgeber"}}
 	rows, err := db.QueryContext(ctx, `SELECT montag, zielgruppe, sum(anzahl) FROM mart_beratung_woche
@@ -644,7 +688,7 @@ func consultationsChart(ctx context.Context, db *sql.DB, f *figures, weeks []tim
 		}
 		ss.add(v)
 	}
-	return chartSpec{ID: "beratung-zielgruppe", Title: "Beratungen je Woche nach Zielgruppe", AxisHead: "Woche", Labels: labels, Stack: true,
+	return chartSpec{ID: "beratung-zielgruppe", Title: consultationsTitle, AxisHead: "Woche", Labels: labels, Stack: true,
 		Description: "Gestapeltes Säulendiagramm der Beratungen von Geflüchteten, Ehrenamtlichen und Arbeitgebern je Kalenderwoche der letzten 52 Wochen.",
 		Series:      ss}.build(), nil
 }

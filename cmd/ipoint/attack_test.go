@@ -485,6 +485,25 @@ func (a *attacker) equal(terms ...suppress.Term) {
 			return
 		}
 	}
+	// Where every term is published, the identity must hold in the published numbers
+	// themselves (parts add up to totals, a month to its weeks, a stock to its flows).
+	var sum int64
+	all := true
+	for _, t := range terms {
+		c, ok := a.seen[t.Key]
+		if !ok || c.hidden {
+			all = false
+			break
+		}
+		sum += t.Coef * c.value
+	}
+	if all && sum != 0 {
+		var names []string
+		for _, t := range terms {
+			names = append(names, fmt.Sprintf("%+d·%s=%d", t.Coef, t.Key, a.seen[t.Key].value))
+		}
+		a.conflicts = append(a.conflicts, "published figures break an identity: "+strings.Join(names, " "))
+	}
 	a.sys.Equal(terms...)
 }
 

@@ -159,6 +159,11 @@ ca_file       = {{q .Mail.CAFile}}            # CA des Mailservers als PEM-Datei
 from          = {{q .Mail.From}}            # Absender, z. B. "ipoint <ipoint@kreis.de>" (IPOINT_MAIL_FROM)
 alerts        = []            # Empfänger der Hinweise nach Läufen mit Problemen (IPOINT_MAIL_ALERTS, durch Komma getrennt)
 weekly_report = []            # Verteiler des Wochenberichts (IPOINT_MAIL_WEEKLY_REPORT)
+monthly_report = []           # Verteiler des Monats- und des Verlaufsberichts, einmal je abgeschlossenem Monat (IPOINT_MAIL_MONTHLY_REPORT)
+# Die Berichte gehen als PDF mit, wenn auf dem Server ein Chromium ist, sonst als
+# HTML-Datei. Leer: Chromium auf dem PATH suchen; ein absoluter Pfad, z. B.
+# "/usr/bin/chromium"; "-": immer HTML (IPOINT_MAIL_CHROMIUM)
+chromium      = {{q .Mail.Chromium}}
 
 [analyst]
 # "ipoint serve": der Analysezugang (PostgreSQL-Protokoll, nur mit TLS und Passwort).

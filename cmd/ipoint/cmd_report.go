@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -123,7 +124,7 @@ func parseWeek(s string) (int, int, error) {
 // printPublished tells staff what became of one report.
 func printPublished(w io.Writer, r storedReport) {
 	if r.Path == "" {
-		fmt.Fprintf(w, "Bericht %s\n", r.Outcome)
+		fmt.Fprintf(w, "%s %s\n", cmp.Or(r.Title, "Bericht"), r.Outcome)
 		return
 	}
 	fmt.Fprintf(w, "%s %s: %s (%s)\n", r.Title, r.Period, r.Path, r.Outcome)

@@ -23,7 +23,8 @@ Auswertungsdatenbank neu auf und prüft sie, wenn es Neues gibt (oder sie von ei
 früheren Tag stammt), und erstellt dann die Berichte. Ein zweiter Aufruf ohne neue
 Lieferungen ändert nichts. Jeder Lauf wird im Laufprotokoll verzeichnet
 (ipoint status zeigt es) und in der Kennzahlendatei für die Überwachung; nach einem
-Lauf mit Problemen geht eine Mail an mail.alerts.
+Lauf mit Problemen geht eine Mail an mail.alerts. Erscheint der Monatsbericht eines
+abgeschlossenen Monats, gehen er und der Verlaufsbericht einmal an mail.monthly_report.
 Ein laufender anderer Lauf (Sperre) beendet den Aufruf mit Code 11.`, e)
 	homeDir := homeFlag(fs)
 	force := fs.Bool("force", false, "die Auswertungsdatenbank und die Berichte auch ohne Neues neu erstellen")

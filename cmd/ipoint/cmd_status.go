@@ -106,6 +106,11 @@ func gatherStatus(ctx context.Context, h home) (statusView, error) {
 		return v, err
 	}
 	failed, cerr := failedChecks(ctx, h)
+	if cerr != nil {
+		// Staff read why in German; DuckDB's own (English) words go to the log.
+		logger(h.e).Warn("checks not readable", "err", cerr.Error())
+		cerr = errors.New(staffMessage(cerr))
+	}
 	v.st = status.Compute(status.Input{Now: v.now, Location: loc, Today: h.today(), DailyMaxAge: source.DefaultDailyMaxAgeDays,
 		Runs: v.runs, Manifest: m, Quarantine: q, Acks: acks, Unknown: unknown, FailedChecks: failed, ChecksErr: cerr})
 	return v, nil

@@ -73,6 +73,9 @@ func transformStage(ctx context.Context, h home, threads int, memory string, max
 
 func printTransform(w io.Writer, h home, res *warehouse.Result) {
 	fmt.Fprintf(w, "Auswertungsdatenbank aufgebaut: %s (%s s).\n", h.warehouseFile(), german.Decimal(res.Duration.Seconds(), 1))
+	for _, name := range res.Missing {
+		fmt.Fprintf(w, "Noch keine Lieferung von %s (%s): leer aufgebaut; die Berichte sagen es, bis sie eingeht.\n", name, source.ByName(name).Title)
+	}
 	fmt.Fprintln(w, "Prüfungen:")
 	for _, c := range res.Checks {
 		state := "in Ordnung"

@@ -103,7 +103,7 @@ type Ingest struct {
 	RejectTolerance float64 `toml:"reject_tolerance"`
 }
 
-// Mail is the SMTP account for notices and the weekly report. STARTTLS is mandatory.
+// Mail is the SMTP account for notices and the reports. STARTTLS is mandatory.
 type Mail struct {
 	Host         string   `toml:"host"`
 	Port         int      `toml:"port"`
@@ -113,7 +113,12 @@ type Mail struct {
 	From         string   `toml:"from"`
 	Alerts       []string `toml:"alerts"`
 	WeeklyReport []string `toml:"weekly_report"`
-	Password     string   `toml:"-"` // from password_file or IPOINT_MAIL_PASSWORD
+	// MonthlyReport gets the Monatsbericht and the Verlaufsbericht when a month closes.
+	MonthlyReport []string `toml:"monthly_report"`
+	// Chromium prints the reports to PDF for the mails: a path, "" to look for it on
+	// the PATH, "-" for HTML attachments always.
+	Chromium string `toml:"chromium"`
+	Password string `toml:"-"` // from password_file or IPOINT_MAIL_PASSWORD
 }
 
 // Analyst configures `ipoint serve`, the analysts' PostgreSQL-protocol door.
@@ -144,7 +149,7 @@ func defaultConfig() Config {
 		// corrections and re-deliveries; raw files in clear text are kept briefly.
 		Retention: Retention{LakeDays: 1826, RejectsDays: 365, ArchiveDays: 90, QuarantineDays: 90, RunsDays: 730},
 		Ingest:    Ingest{RejectTolerance: 0.01},
-		Mail:      Mail{Port: 587, Alerts: []string{}, WeeklyReport: []string{}},
+		Mail:      Mail{Port: 587, Alerts: []string{}, WeeklyReport: []string{}, MonthlyReport: []string{}},
 		Analyst: Analyst{Listen: "127.0.0.1:5433", TLSCert: filepath.Join("secrets", "analyst-tls.crt"),
 			TLSKey: filepath.Join("secrets", "analyst-tls.key"), Accounts: filepath.Join("secrets", "analysts.json"),
 			StatementTimeout: "5m", RowLimit: 1_000_000, SessionsPerAnalyst: 4, MemoryLimit: "4GB"},
@@ -195,6 +200,8 @@ var settings = []setting{
 	{key: "mail.from", env: "IPOINT_MAIL_FROM", field: func(c *Config) any { return &c.Mail.From }},
 	{key: "mail.alerts", env: "IPOINT_MAIL_ALERTS", field: func(c *Config) any { return &c.Mail.Alerts }},
 	{key: "mail.weekly_report", env: "IPOINT_MAIL_WEEKLY_REPORT", field: func(c *Config) any { return &c.Mail.WeeklyReport }},
+	{key: "mail.monthly_report", env: "IPOINT_MAIL_MONTHLY_REPORT", field: func(c *Config) any { return &c.Mail.MonthlyReport }},
+	{key: "mail.chromium", env: "IPOINT_MAIL_CHROMIUM", field: func(c *Config) any { return &c.Mail.Chromium }},
 	{key: "analyst.listen", env: "IPOINT_ANALYST_LISTEN", field: func(c *Config) any { return &c.Analyst.Listen }},
 	{key: "analyst.tls_cert", env: "IPOINT_ANALYST_TLS_CERT", field: func(c *Config) any { return &c.Analyst.TLSCert }},
 	{key: "analyst.tls_key", env: "IPOINT_ANALYST_TLS_KEY", field: func(c *Config) any { return &c.Analyst.TLSKey }},
@@ -498,7 +505,7 @@ func (c *Config) validate() []problem {
 	for _, l := range []struct {
 		key   string
 		addrs []string
-	}{{"mail.alerts", c.Mail.Alerts}, {"mail.weekly_report", c.Mail.WeeklyReport}} {
+	}{{"mail.alerts", c.Mail.Alerts}, {"mail.weekly_report", c.Mail.WeeklyReport}, {"mail.monthly_report", c.Mail.MonthlyReport}} {
 		for _, a := range l.addrs {
 			if _, err := mail.ParseAddress(a); err != nil {
 				p = append(p, problem{l.key, fmt.Sprintf("%q: erlaubt sind E-Mail-Adressen, z. B. \"leitung@kreis.de\"", a)})
@@ -507,6 +514,9 @@ func (c *Config) validate() []problem {
 		if len(l.addrs) > 0 && !c.Mail.Enabled() {
 			p = append(p, problem{l.key, "Empfänger ohne mail.host: zuerst den SMTP-Server angeben"})
 		}
+	}
+	if ch := c.Mail.Chromium; ch != "" && ch != "-" && !filepath.IsAbs(ch) {
+		p = append(p, problem{"mail.chromium", fmt.Sprintf("%q: erlaubt ist der absolute Pfad des Browsers, z. B. \"/usr/bin/chromium\", leer (auf dem PATH suchen) oder \"-\" (Berichte immer als HTML-Datei anhängen)", ch)})
 	}
 	return p
 }

@@ -97,6 +97,9 @@ func TestInvalidConfigNamesKeyLineAndWhatIsAllowed(t *testing.T) {
 		{"recipients without server", "[mail]\nalerts = [\"leitung@kreis.example\"]\n", nil, []string{"ipoint.toml:2", "mail.alerts", "mail.host"}},
 		{"bad address", "[mail]\nhost = \"smtp\"\nfrom = \"ipoint@kreis.example\"\nweekly_report = [\"leitung at kreis\"]\n", nil,
 			[]string{"ipoint.toml:4", "mail.weekly_report", "E-Mail-Adressen"}},
+		{"monthly list without server", "", map[string]string{"IPOINT_MAIL_MONTHLY_REPORT": "leitung@kreis.example"},
+			[]string{"IPOINT_MAIL_MONTHLY_REPORT", "mail.monthly_report", "mail.host"}},
+		{"relative browser", "[mail]\nchromium = \"chromium\"\n", nil, []string{"ipoint.toml:2", "mail.chromium", "absolute Pfad", "/usr/bin/chromium"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -49,6 +50,34 @@ func TestStaffMessagesAreGerman(t *testing.T) {
 	// ipoint's own (German) messages stay as they are.
 	if got := staffMessage(errors.New("kein Wochenbericht erstellt")); got != "kein Wochenbericht erstellt" {
 		t.Errorf("own message changed: %q", got)
+	}
+	// Whatever else reaches staff is German, with the English detail left to the log.
+	notDir := &fs.PathError{Op: "mkdir", Path: "/srv/ipoint/lake", Err: syscall.ENOTDIR}
+	for _, c := range []struct {
+		err     error
+		want    []string
+		english string
+	}{
+		{notDir, []string{"Das Betriebssystem meldet bei /srv/ipoint/lake: ein Teil des Pfades ist kein Ordner, sondern eine Datei", "Protokoll"}, "not a directory"},
+		{fmt.Errorf("lake: %w", &fs.PathError{Op: "open", Path: "/srv/ipoint/lake/manifest.jsonl", Err: syscall.ENOENT}),
+			[]string{"Eine Datei oder ein Ordner fehlt bei /srv/ipoint/lake/manifest.jsonl", "ipoint init"}, "no such file"},
+		{fmt.Errorf("Lake nicht lesbar: %w", notDir), []string{"Lake nicht lesbar: /srv/ipoint/lake: ein Teil des Pfades ist kein Ordner, sondern eine Datei"}, "not a directory"},
+		{errors.New(`Catalog Error: Table with name core_personen does not exist!`), []string{"Auswertungsdatenbank (DuckDB) meldet einen Fehler", "Protokoll"}, "Catalog"},
+		{fmt.Errorf("Transformation gescheitert bei sql/10_core.sql: %w", errors.New(`Binder Error: Referenced column "x" not found`)),
+			[]string{"Transformation gescheitert bei sql/10_core.sql: Fehler der Auswertungsdatenbank (Einzelheiten im Protokoll)"}, "Binder"},
+		{errors.New("conservation violated: 3 read, 2 accepted, 0 rejected"), []string{"Unerwarteter Fehler", "Protokoll", "Entwicklung"}, "conservation"},
+		{jobs.PanicError{Value: "runtime error: index out of range"}, []string{"Interner Fehler", "Entwicklung"}, "runtime error"},
+		{fmt.Errorf("ingest: %w", context.Canceled), []string{"Abgebrochen"}, "canceled"},
+	} {
+		got := staffMessage(c.err)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%v: %q lacks %q", c.err, got, w)
+			}
+		}
+		if strings.Contains(got, c.english) {
+			t.Errorf("%v: %q carries the English detail", c.err, got)
+		}
 	}
 }
 

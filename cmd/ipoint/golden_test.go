@@ -145,7 +145,13 @@ func goldenDigests(t *testing.T, c goldenCase) string {
 // tableDigest hashes a table's rows in a canonical order.
 func tableDigest(t *testing.T, ctx context.Context, db *sql.DB, name string) (int, string) {
 	t.Helper()
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT * FROM %q ORDER BY ALL`, name))
+	return queryDigest(t, ctx, db, fmt.Sprintf(`SELECT * FROM %q ORDER BY ALL`, name))
+}
+
+// queryDigest hashes a query's column names and rows, in the query's order.
+func queryDigest(t *testing.T, ctx context.Context, db *sql.DB, query string) (int, string) {
+	t.Helper()
+	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/runs"
+	"ipoint/pipeline/source"
 	"ipoint/pipeline/warehouse"
 	"ipoint/reports/german"
 )
@@ -53,6 +55,7 @@ func runner(h home) *jobs.Runner {
 		},
 		Log:      logger(h.e),
 		Announce: func(r runs.Run) { announce(h, r) },
+		Explain:  staffMessage,
 	}
 }
 
@@ -126,6 +129,9 @@ func steps(h home) *jobs.Steps {
 			}
 			printTransform(out, h, res)
 			r := &jobs.TransformResult{}
+			for _, name := range res.Missing {
+				r.Missing = append(r.Missing, fmt.Sprintf("%s (%s)", name, source.ByName(name).Title))
+			}
 			for _, c := range res.Failed() {
 				r.Failed = append(r.Failed, fmt.Sprintf("%s – %s (%d Zeilen)", c.Name, c.Description, c.Rows))
 			}
@@ -133,6 +139,8 @@ func steps(h home) *jobs.Steps {
 		},
 		MailConfigured: h.cfg.Mail.Enabled() && len(h.cfg.Mail.WeeklyReport) > 0,
 		Mail:           func(ctx context.Context, r jobs.Report) (string, error) { return mailWeekly(ctx, h, r) },
+		MonthDue:       monthDue(h),
+		MonthMail:      monthMail(h),
 		Retention: func(ctx context.Context) (int, bool, error) {
 			hb := startHeartbeat(h.e, "Löschfristen")
 			res, err := retentionStage(ctx, h, false)
@@ -150,21 +158,62 @@ func steps(h home) *jobs.Steps {
 	}
 }
 
+// monthDue and monthMail wire the monthly mail when mail.monthly_report is set (nil
+// otherwise: the nightly run mails no month).
+func monthDue(h home) func([]jobs.Report) bool {
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.MonthlyReport) == 0 {
+		return nil
+	}
+	return func(reps []jobs.Report) bool { return monthMailDue(h, reps) }
+}
+
+func monthMail(h home) func(context.Context, []jobs.Report) (string, error) {
+	if !h.cfg.Mail.Enabled() || len(h.cfg.Mail.MonthlyReport) == 0 {
+		return nil
+	}
+	return func(ctx context.Context, reps []jobs.Report) (string, error) { return mailMonthly(ctx, h, reps) }
+}
+
 // reportSteps wires the report stage for the reports sel selects (see reportJobs).
 func reportSteps(h home, sel selection) func(ctx context.Context) ([]jobs.Report, error) {
 	return func(ctx context.Context) ([]jobs.Report, error) {
-		hb := startHeartbeat(h.e, "Berichte")
-		done, err := reportStage(ctx, h, sel, int64(h.cfg.Reports.K))
-		hb.stop()
+		var done []storedReport
+		var err error
+		if _, serr := os.Stat(h.warehouseFile()); errors.Is(serr, fs.ErrNotExist) && sel.lastWeek && !clientMasterDelivered(h) {
+			// The weekly job before the first client master: nothing to report yet.
+			done = []storedReport{{Title: "Wochenbericht", Weekly: true,
+				Outcome: "nicht erstellt: noch keine Auswertungsdatenbank, der Kundenbestand ist noch nie geliefert worden"}}
+		} else {
+			hb := startHeartbeat(h.e, "Berichte")
+			done, err = reportStage(ctx, h, sel, int64(h.cfg.Reports.K))
+			hb.stop()
+		}
 		var out []jobs.Report
 		for _, r := range done {
 			printPublished(h.e.stdout, r)
-			if r.Path != "" {
-				out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Summary: r.Summary})
+			left := ""
+			if r.Path == "" {
+				left = r.Outcome
 			}
+			out = append(out, jobs.Report{Path: r.Path, Period: r.Period, Weekly: r.Weekly, Kind: r.Kind, Summary: r.Summary, Left: left})
 		}
 		return out, err
 	}
+}
+
+// clientMasterDelivered says whether the lake holds a delivery of the client master,
+// without which there is no warehouse (an installation's first nights).
+func clientMasterDelivered(h home) bool {
+	m, err := lake.ReadManifest(h.lake())
+	if err != nil {
+		return true // unreadable: not a new installation, let the report stage say what is wrong
+	}
+	for _, e := range m.Entries {
+		if x := source.ByName(e.Export); x != nil && x.ClientMaster() && e.Outcome == lake.Ingested {
+			return true
+		}
+	}
+	return false
 }
 
 // nightly is the nightly run's job.

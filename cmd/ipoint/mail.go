@@ -9,8 +9,9 @@ import (
 	"ipoint/pipeline/mail"
 )
 
-// sendMail sends one German mail with the configured account (mail.*).
-func sendMail(ctx context.Context, h home, to []string, subject, body string, att []mail.Attachment) error {
+// sendMail sends one German mail with the configured account (mail.*): a text body,
+// optionally the same as an HTML document (html, "" for none), and attachments.
+func sendMail(ctx context.Context, h home, to []string, subject, body, html string, att []mail.Attachment) error {
 	c := h.cfg.Mail
 	cfg := mail.Config{Host: c.Host, Port: c.Port, Username: c.Username, Password: c.Password, From: c.From, Now: h.e.now}
 	if c.CAFile != "" {
@@ -24,7 +25,7 @@ func sendMail(ctx context.Context, h home, to []string, subject, body string, at
 		}
 		cfg.RootCAs = pool
 	}
-	if err := mail.Send(ctx, cfg, mail.Message{To: to, Subject: subject, Body: body, Attachments: att}); err != nil {
+	if err := mail.Send(ctx, cfg, mail.Message{To: to, Subject: subject, Body: body, HTML: html, Attachments: att}); err != nil {
 		if ctx.Err() != nil {
 			return err
 		}

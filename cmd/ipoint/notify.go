@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"ipoint/pipeline/jobs"
-	"ipoint/pipeline/mail"
 	"ipoint/pipeline/runs"
 	"ipoint/reports/german"
 )
@@ -20,7 +16,7 @@ func notifyProblems(ctx context.Context, h home, rec runs.Run) error {
 		return nil
 	}
 	subject, body := problemNotice(h, rec)
-	return sendMail(ctx, h, h.cfg.Mail.Alerts, subject, body, nil)
+	return sendMail(ctx, h, h.cfg.Mail.Alerts, subject, body, "", nil)
 }
 
 // problemNotice is the notice's subject and text: what happened, what needs attention
@@ -65,53 +61,6 @@ Was zu tun ist:
 Lauf-Kennung: %s
 `, h.dir, rec.ID)
 	return subject, b.String()
-}
-
-// mailWeekly sends one Wochenbericht to the distribution list.
-func mailWeekly(ctx context.Context, h home, r jobs.Report) (string, error) {
-	data, err := os.ReadFile(r.Path)
-	if err != nil {
-		return "", err
-	}
-	subject := fmt.Sprintf("Wochenbericht %s – Integration Point Siegen-Wittgenstein/Olpe", r.Period)
-	var figures strings.Builder
-	for _, l := range r.Summary {
-		fmt.Fprintf(&figures, "  - %s\n", l)
-	}
-	if figures.Len() > 0 {
-		figures.WriteString("\n")
-	}
-	body := fmt.Sprintf(`Guten Tag,
-
-anbei der Wochenbericht %s des Integration Point Siegen-Wittgenstein/Olpe. Das Wichtigste:
-
-%sDie Datei öffnet sich in jedem Browser, auch ohne Internetverbindung, und lässt sich
-auf A4 drucken. Kleine Fallzahlen sind nach den Geheimhaltungsregeln der Statistik
-der BA als * ausgewiesen (unter %d Fällen).
-
-Diese Mail wurde von ipoint automatisch versandt.
-`, r.Period, figures.String(), h.cfg.Reports.K)
-	att := []mail.Attachment{{Name: attachmentName(r.Path), ContentType: "text/html; charset=utf-8", Data: data}}
-	if err := sendMail(ctx, h, h.cfg.Mail.WeeklyReport, subject, body, att); err != nil {
-		return "", err
-	}
-	fmt.Fprintf(h.e.stdout, "Wochenbericht %s an %d Empfänger versandt.\n", r.Period, len(h.cfg.Mail.WeeklyReport))
-	return fmt.Sprintf("an %d Empfänger", len(h.cfg.Mail.WeeklyReport)), nil
-}
-
-// attachmentName names a report file by its period, so that a week's attachment does
-// not overwrite last week's in a download folder: 2026/KW48/wochenbericht-v2.html is
-// wochenbericht_2026-KW48-v2.html.
-func attachmentName(path string) string {
-	dir, file := filepath.Split(path)
-	period := filepath.Base(filepath.Clean(dir))
-	year := filepath.Base(filepath.Dir(filepath.Clean(dir)))
-	stem, ext := strings.TrimSuffix(file, ".html"), ".html"
-	version := ""
-	if i := strings.LastIndex(stem, "-v"); i > 0 {
-		stem, version = stem[:i], stem[i:]
-	}
-	return stem + "_" + year + "-" + period + version + ext
 }
 
 // jobGerman names a job for staff.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ipoint/pipeline/ingest"
+	"ipoint/pipeline/runs"
 	"ipoint/pipeline/status"
 )
 
@@ -122,5 +123,67 @@ func TestRejectTolerance(t *testing.T) {
 	vars["IPOINT_INGEST_REJECT_TOLERANCE"] = "0,002"
 	if r := call(t, vars, "config"); r.code != exitOK || !strings.Contains(r.stdout, "0.002") {
 		t.Errorf("tolerance 0,002: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestStatusFailedRunInGerman (issue 15): a run that fails on an error of the operating
+// system records, and status shows, a German sentence saying what happened and what to
+// do; so does the to-do for a warehouse DuckDB cannot open. The system's and DuckDB's
+// English words go to the log only.
+func TestStatusFailedRunInGerman(t *testing.T) {
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	if r := call(t, vars, "init"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	lakeDir := filepath.Join(home, "lake")
+	if err := os.RemoveAll(lakeDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lakeDir, []byte("kein Ordner\n"), 0o640); err != nil { // a file where the lake should be
+		t.Fatal(err)
+	}
+	r := call(t, vars, "run")
+	const staff = "ein Teil des Pfades ist kein Ordner, sondern eine Datei"
+	if r.code != exitFailure || !strings.Contains(r.stderr, "ipoint: Fehler: Das Betriebssystem meldet bei "+lakeDir) ||
+		!strings.Contains(r.stderr, staff) || !strings.Contains(r.stderr, `"err":"open `+lakeDir) {
+		t.Fatalf("run with a file for the lake: %d\n%s", r.code, r.stderr)
+	}
+	history, _, err := runs.Load(filepath.Join(home, "audit", "runs.jsonl"))
+	if err != nil || len(history) != 1 || history[0].Outcome != runs.Failed || !strings.Contains(history[0].Error, staff) {
+		t.Fatalf("failed run recorded as %+v (%v)", history, err)
+	}
+	// The lake repaired; the warehouse is no DuckDB database.
+	os.Remove(lakeDir)
+	os.MkdirAll(lakeDir, 0o750)
+	if err := os.WriteFile(filepath.Join(home, "warehouse", "ipoint.duckdb"), []byte(strings.Repeat("kaputt ", 4096)), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	english := []string{"not a directory", "IO Error", "not a valid DuckDB", "open /"}
+	text := call(t, vars, "status")
+	if !strings.Contains(text.stdout, "ist GESCHEITERT: Das Betriebssystem meldet") || !strings.Contains(text.stdout, staff) ||
+		!strings.Contains(text.stdout, "Auswertungsdatenbank (DuckDB) meldet einen Fehler") {
+		t.Errorf("status:\n%s", text.stdout)
+	}
+	js := call(t, vars, "status", "--json")
+	var v struct {
+		Todo []string `json:"todo"`
+	}
+	if err := json.Unmarshal([]byte(js.stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	todo := strings.Join(v.Todo, "\n")
+	if !strings.Contains(todo, staff) || !strings.Contains(todo, "Auswertungsdatenbank (DuckDB) meldet einen Fehler") {
+		t.Errorf("status --json to-dos:\n%s", todo)
+	}
+	for _, out := range []string{text.stdout, js.stdout, history[0].Error} {
+		for _, e := range english {
+			if strings.Contains(out, e) {
+				t.Errorf("English %q for staff:\n%s", e, out)
+			}
+		}
+	}
+	if !strings.Contains(text.stderr, "not a valid DuckDB") {
+		t.Errorf("DuckDB's words are not in the log:\n%s", text.stderr)
 	}
 }

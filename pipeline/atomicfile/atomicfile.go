@@ -27,6 +27,22 @@ func crashPoint(path string) {
 	}
 }
 
+// Fault, where set, is asked before a file is started and before each write into it,
+// with the path the file will have; an error it returns is that step's error, as the
+// operating system would return it (a test's full disk: syscall.ENOSPC). Nil in
+// production.
+var Fault func(path string) error
+
+func fault(op, path, tmp string) error {
+	if Fault == nil {
+		return nil
+	}
+	if err := Fault(path); err != nil {
+		return &fs.PathError{Op: op, Path: tmp, Err: err}
+	}
+	return nil
+}
+
 // Moved marks a rename done outside this package (a file moved out of the inbox) as a
 // crash point too: call it before the rename.
 func Moved(path string) { crashPoint(path) }
@@ -46,6 +62,9 @@ func Create(path string, perm fs.FileMode) (*File, error) {
 	if err := mkdirAll(dir); err != nil {
 		return nil, err
 	}
+	if err := fault("open", path, filepath.Join(dir, TempPrefix+filepath.Base(path))); err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
 	if err != nil {
 		return nil, err
@@ -63,7 +82,12 @@ func (f *File) Chmod(perm fs.FileMode) error {
 }
 
 // Write appends to the file.
-func (f *File) Write(b []byte) (int, error) { return f.f.Write(b) }
+func (f *File) Write(b []byte) (int, error) {
+	if err := fault("write", f.final, f.f.Name()); err != nil {
+		return 0, err
+	}
+	return f.f.Write(b)
+}
 
 // Commit makes the file durable and gives it its final name (replacing what was there).
 func (f *File) Commit() error {
@@ -170,7 +194,8 @@ func SyncDir(dir string) error {
 // IsTemp tells a temporary file by its name.
 func IsTemp(name string) bool { return strings.HasPrefix(name, TempPrefix) }
 
-// Sweep removes the temporary files a crash left below root.
+// Sweep removes the temporary files a crash left below root, and temporary folders
+// (TempPrefix too: the parts of a workbook unpacked while it was read) whole.
 func Sweep(root string) error {
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -179,7 +204,13 @@ func Sweep(root string) error {
 			}
 			return err
 		}
-		if !d.IsDir() && IsTemp(d.Name()) {
+		switch {
+		case path != root && d.IsDir() && IsTemp(d.Name()):
+			if err := os.RemoveAll(path); err != nil {
+				return err
+			}
+			return filepath.SkipDir
+		case !d.IsDir() && IsTemp(d.Name()):
 			return os.Remove(path)
 		}
 		return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"ipoint/pipeline"
+	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/read"
@@ -24,15 +26,33 @@ import (
 // outcome of reading one file.
 type outcome struct {
 	entry    lake.Entry
-	findings []pipeline.Finding
+	findings []*spool                   // the findings in the order found (a chunked file: one spool per chunk)
 	states   map[string]pipeline.Record // snapshot exports: state per key
 	parts    []*lake.PartWriter         // delta exports: the delivery's records
-	rejected map[int]bool               // ordinals of rejected rows
-	flagged  map[int]bool               // ordinals of rows kept with a remark
+	marks    rowMarks                   // rejected rows, rows kept with a remark
 	seq      int                        // the next row's ordinal
 }
 
-// abort removes the unfinished parts.
+// newOutcome starts the outcome of a file (or of a chunk of it, whose rows are
+// numbered from seq); its findings beyond a few thousand wait in dir.
+func newOutcome(entry lake.Entry, dir string, seq int) *outcome {
+	return &outcome{entry: entry, findings: []*spool{newSpool(dir)}, marks: rowMarks{base: seq}, seq: seq}
+}
+
+// finding records a finding.
+func (o *outcome) finding(f pipeline.Finding) { o.findings[len(o.findings)-1].add(f) }
+
+// eachFinding calls fn with every finding in the order found.
+func (o *outcome) eachFinding(fn func(pipeline.Finding) error) error {
+	for _, s := range o.findings {
+		if err := s.each(fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// abort removes the unfinished parts and lets go of the findings.
 func (o *outcome) abort() {
 	if o == nil {
 		return
@@ -41,14 +61,26 @@ func (o *outcome) abort() {
 		p.Abort()
 	}
 	o.parts = nil
+	o.release()
+}
+
+// release lets go of the findings.
+func (o *outcome) release() {
+	for _, s := range o.findings {
+		s.close()
+	}
 }
 
 // bigFile is the size from which a CSV delivery is read by several goroutines (a
 // variable for the test that reads every delivery so).
 var bigFile int64 = 48 << 20
 
-// quarantine is why a file cannot be taken in.
-type quarantine struct{ kind, reason string }
+// quarantine is why a file cannot be taken in; detail is a library's own (English)
+// words on it, for the log only.
+type quarantine struct {
+	kind, reason string
+	detail       string
+}
 
 func (q *quarantine) Error() string { return q.reason }
 
@@ -123,7 +155,7 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 			return j
 		}
 		if f.bad != nil {
-			j.err = &quarantine{source.KindBadName, f.bad.Error()}
+			j.err = &quarantine{kind: source.KindBadName, reason: f.bad.Error()}
 			return j
 		}
 		j.o, j.err = r.read(f, j.entry, pz)
@@ -195,7 +227,7 @@ func (r *run) finish(j *job) error {
 		r.lake.Record(entry)
 		r.sum.Quarantined = append(r.sum.Quarantined, Quarantined{Name: name, Kind: q.kind, Reason: q.reason})
 		r.moves = append(r.moves, r.moveFor(f, true, q.kind, q.reason, j.stamp))
-		r.opt.Log.Warn("file quarantined", "file", name, "kind", q.kind)
+		r.opt.Log.Warn("file quarantined", "file", name, "kind", q.kind, "detail", q.detail)
 		return nil
 	}
 	if j.err != nil {
@@ -219,7 +251,7 @@ func (r *run) moveFor(f file, quarantined bool, kind, reason string, stamp stamp
 // read reads and validates one file into an outcome, or says why it is quarantined.
 func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcome, error) {
 	e := f.d.Export
-	o := &outcome{entry: entry, rejected: map[int]bool{}, flagged: map[int]bool{}}
+	o := newOutcome(entry, r.lake.Root(), 0)
 	if e.Snapshot {
 		o.states = map[string]pipeline.Record{}
 	} else {
@@ -242,11 +274,20 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	if err := checkEncoding(e, head); err != nil {
 		if hp := foreignHead(e, head); hp != nil {
 			// Another table in another encoding: what staff must ask for is the right table.
-			return o, &quarantine{hp.Kind, hp.Reason + " (außerdem in einer anderen Zeichenkodierung als " + e.Encoding.String() + " gespeichert)"}
+			return o, &quarantine{kind: hp.Kind, reason: hp.Reason + " (außerdem in einer anderen Zeichenkodierung als " + e.Encoding.String() + " gespeichert)"}
 		}
 		return o, asQuarantine(e, err)
 	}
-	rd, err := open(e, f.path)
+	tmp := ""
+	if e.Format == source.XLSX {
+		// The workbook's large parts are unpacked in a folder in the lake, not in the system's
+		// temporary folder: a crash leaves them to the next start's sweep.
+		if tmp, err = os.MkdirTemp(r.lake.Root(), atomicfile.TempPrefix+"xlsx-"); err != nil {
+			return o, err
+		}
+		defer os.RemoveAll(tmp)
+	}
+	rd, err := open(e, f.path, tmp)
 	if err != nil {
 		return o, asQuarantine(e, err)
 	}
@@ -268,7 +309,7 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	}
 	var hp *source.HeaderProblem
 	if errors.As(err, &hp) {
-		return o, &quarantine{hp.Kind, hp.Reason}
+		return o, &quarantine{kind: hp.Kind, reason: hp.Reason}
 	}
 	if err != nil {
 		return o, err
@@ -289,16 +330,16 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 		// JSON Lines or XML none of whose records holds a field of the contract: another
 		// kind of data, as a CSV file with a foreign header is, not a file of bad rows.
 		hp := e.Foreign(rd.Extra(), 0)
-		return o, &quarantine{hp.Kind, hp.Reason}
+		return o, &quarantine{kind: hp.Kind, reason: hp.Reason}
 	}
 	if x, ok := rd.(interface{ RootAttrs() map[string]string }); ok && f.d.Kreis != "" {
 		if k := x.RootAttrs()["kreis"]; k != f.d.Kreis {
-			return o, &quarantine{source.KindUnreadable, fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
+			return o, &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
 		}
 	}
 	o.entry.Extra = append(b.Extra, rd.Extra()...)
 	if pipeline.TooManyRejects(o.entry.Rejected, o.entry.RowsRead, r.opt.Share, r.opt.MinRejects) {
-		return o, &quarantine{source.KindTooManyRejects, fmt.Sprintf(
+		return o, &quarantine{kind: source.KindTooManyRejects, reason: fmt.Sprintf(
 			"%d von %d Zeilen abgewiesen (mehr als %s %%): das Exportformat hat sich vermutlich geändert",
 			o.entry.Rejected, o.entry.RowsRead, strings.TrimSuffix(fmt.Sprintf("%.1f", r.opt.Share*100), ".0"))}
 	}
@@ -327,17 +368,17 @@ func checkKind(e *source.Export, head []byte) *quarantine {
 	k := read.Sniff(head)
 	switch {
 	case e.Format == source.XLSX && k != read.KindZIP:
-		return &quarantine{source.KindWrongFormat, fmt.Sprintf("die Datei ist keine Excel-Arbeitsmappe (.xlsx), sondern %s; erwartet: %s", k.Describe(), e.Expected())}
+		return &quarantine{kind: source.KindWrongFormat, reason: fmt.Sprintf("die Datei ist keine Excel-Arbeitsmappe (.xlsx), sondern %s; erwartet: %s", k.Describe(), e.Expected())}
 	case e.Format == source.XLSX:
 		return nil
 	case e.Format == source.XML && k == read.KindUTF16:
-		return &quarantine{source.KindBadEncoding, "die Datei ist in UTF-16 gespeichert; erwartet ist UTF-8 oder ISO-8859-1, wie die XML-Deklaration sagt: in der richtigen Kodierung neu exportieren lassen"}
+		return &quarantine{kind: source.KindBadEncoding, reason: "die Datei ist in UTF-16 gespeichert; erwartet ist UTF-8 oder ISO-8859-1, wie die XML-Deklaration sagt: in der richtigen Kodierung neu exportieren lassen"}
 	case k == read.KindZIP || k == read.KindXLS || k == read.KindPDF || k == read.KindBinary:
-		return &quarantine{source.KindWrongFormat, fmt.Sprintf("die Datei ist keine Textdatei, sondern %s; erwartet: %s", k.Describe(), e.Expected())}
+		return &quarantine{kind: source.KindWrongFormat, reason: fmt.Sprintf("die Datei ist keine Textdatei, sondern %s; erwartet: %s", k.Describe(), e.Expected())}
 	case e.Format == source.XML:
 		t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
 		if len(t) > 0 && t[0] != '<' {
-			return &quarantine{source.KindWrongFormat, "die Datei ist kein XML-Dokument, sondern eine andere Textdatei; erwartet: " + e.Expected()}
+			return &quarantine{kind: source.KindWrongFormat, reason: "die Datei ist kein XML-Dokument, sondern eine andere Textdatei; erwartet: " + e.Expected()}
 		}
 	}
 	return nil
@@ -398,9 +439,11 @@ func foreignHead(e *source.Export, head []byte) *source.HeaderProblem {
 	return nil
 }
 
-func open(e *source.Export, path string) (read.Reader, error) {
+// open opens a delivery with its format's reader; tmp is where a workbook's large parts
+// are unpacked.
+func open(e *source.Export, path, tmp string) (read.Reader, error) {
 	if e.Format == source.XLSX {
-		return read.OpenXLSX(path, read.XLSXOptions{Sheet: e.Sheet, DateColumns: e.DateColumns()})
+		return read.OpenXLSX(path, read.XLSXOptions{Sheet: e.Sheet, DateColumns: e.DateColumns(), TmpDir: tmp})
 	}
 	fh, err := os.Open(path)
 	if err != nil {
@@ -438,7 +481,7 @@ func genesisStichtag(found, want string) *quarantine {
 		shown = t.Format("02.01.2006")
 	}
 	w, _ := time.Parse("2006-01-02", want)
-	return &quarantine{source.KindUnreadable, fmt.Sprintf("die Tabelle hat den Stichtag %s (Spalte time), der Dateiname %s: Datei mit dem richtigen Stichtag im Namen neu liefern",
+	return &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("die Tabelle hat den Stichtag %s (Spalte time), der Dateiname %s: Datei mit dem richtigen Stichtag im Namen neu liefern",
 		shown, w.Format("02.01.2006"))}
 }
 
@@ -447,23 +490,23 @@ func asQuarantine(e *source.Export, err error) error {
 	var ft *read.ForeignTableError
 	if errors.As(err, &ft) && e.Format == source.Genesis {
 		hp := e.ForeignTable(ft.Found)
-		return &quarantine{hp.Kind, hp.Reason}
+		return &quarantine{kind: hp.Kind, reason: hp.Reason}
 	}
 	var fe *read.FileError
 	if errors.As(err, &fe) {
 		if fe.Found != nil {
 			hp := e.Foreign(fe.Found, 0)
-			return &quarantine{hp.Kind, hp.Reason}
+			return &quarantine{kind: hp.Kind, reason: hp.Reason}
 		}
 		if strings.HasPrefix(fe.Reason, "keine Kopfzeile") || strings.Contains(fe.Reason, "falsches Trennzeichen") {
-			return &quarantine{source.KindWrongHeader, fe.Error() + "; erwartet: " + e.Expected()}
+			return &quarantine{kind: source.KindWrongHeader, reason: fe.Error() + "; erwartet: " + e.Expected()}
 		}
 		kind := source.KindUnreadable
 		if fe.Encoding || strings.Contains(fe.Reason, "ungültig sind") || strings.Contains(fe.Reason, "Zeichensatz") ||
 			strings.Contains(fe.Reason, "invalid UTF-8") || strings.Contains(fe.Reason, "UTF-16") {
 			kind = source.KindBadEncoding
 		}
-		return &quarantine{kind, fe.Error()}
+		return &quarantine{kind: kind, reason: fe.Error(), detail: fe.Detail}
 	}
 	return err
 }
@@ -484,7 +527,7 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 	header := b.Header()
 	subs := make([]*outcome, len(chunks))
 	for i := range chunks {
-		subs[i] = &outcome{entry: o.entry, rejected: map[int]bool{}, flagged: map[int]bool{}, seq: i << 40}
+		subs[i] = newOutcome(o.entry, r.lake.Root(), i<<40)
 		if i == 0 {
 			subs[0].parts = o.parts
 			continue
@@ -513,40 +556,36 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 		v := b.NewValidator(o.entry.Name, f.d.Kreis, pz)
 		errs[i] = r.rows(e, rd, v, subs[i], subs[i].parts[0])
 	}).Wait()
+	// The chunks' findings follow the file's own (none: its header is bound already).
+	o.findings = o.findings[:1]
+	for _, s := range subs {
+		o.findings = append(o.findings, s.findings...)
+	}
 	for i, s := range subs {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		o.findings = append(o.findings, s.findings...)
-		for l := range s.rejected {
-			o.rejected[l] = true
-		}
-		for l := range s.flagged {
-			o.flagged[l] = true
-		}
+		s.count()
 		o.entry.RowsRead += s.entry.RowsRead
 		o.entry.Orphans += s.entry.Orphans
+		o.entry.Rejected += s.entry.Rejected
+		o.entry.Flagged += s.entry.Flagged
 	}
-	o.count()
+	o.entry.Accepted = o.entry.RowsRead - o.entry.Rejected
 	return nil
 }
 
 // count completes the entry's counts from the rows read.
 func (o *outcome) count() {
-	o.entry.Rejected = len(o.rejected)
+	o.entry.Rejected, o.entry.Flagged = o.marks.counts()
 	o.entry.Accepted = o.entry.RowsRead - o.entry.Rejected
-	o.entry.Flagged = 0
-	for l := range o.flagged {
-		if !o.rejected[l] {
-			o.entry.Flagged++
-		}
-	}
 }
 
 // rows reads and validates every row of rd; valid rows of a delta go to part. Rows are
 // counted by their ordinal, not their line: several XML records may share a line.
 func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *outcome, part *lake.PartWriter) error {
 	var rec pipeline.Record
+	var found []pipeline.Finding // the row's
 	keyCol, clientCol := -1, -1
 	if e.Snapshot {
 		keyCol = e.KeyColumn()
@@ -554,9 +593,7 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 	if !e.ClientMaster() {
 		clientCol = e.ClientColumn() // its clients are checked against the client master's
 	}
-	type seen struct{ line, ord int }
-	first := map[string]seen{} // snapshot keys: the first row that carried each
-	dup := map[string]bool{}
+	first := newKeyIndex()          // snapshot keys: the first row that carried each
 	clientOf := map[string]string{} // snapshot keys: the client token of the accepted row
 	for {
 		row, err := rd.Next()
@@ -575,32 +612,35 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 			return asQuarantine(e, err)
 		}
 		o.entry.RowsRead++
-		n := len(o.findings)
-		rec, o.findings = v.Row(row, rec, o.findings)
+		rec, found = v.Row(row, rec, found[:0])
 		if rec == nil {
-			o.rejectedKreis(e, v.RejectedKreis(o.findings[n:]))
+			o.rejectedKreis(e, v.RejectedKreis(found))
 		}
-		for _, f := range o.findings[n:] {
+		for _, f := range found {
+			o.finding(f)
 			if f.Rejected {
-				o.rejected[ord] = true
+				o.marks.reject(ord)
 			} else {
-				o.flagged[ord] = true
+				o.marks.flagged(ord)
 			}
 		}
 		if e.Snapshot && v.Valid(keyCol) {
 			// Every row with a duplicated key is rejected, also where another cell
 			// rejected it already.
 			key := v.Token(keyCol)
-			if s, ok := first[key]; ok {
-				if !dup[key] {
-					o.reject(duplicate(o, e, keyCol, s.line), s.ord)
+			if s, ok := first.get(key); ok {
+				if !s.dup() {
+					o.reject(duplicate(o, e, keyCol, int(s.line)), int(s.ord))
 					delete(o.states, key)
-					dup[key] = true
+					first.put(key, seen{s.line, s.ord | seenDup})
 				}
 				o.reject(duplicate(o, e, keyCol, row.Line), ord)
 				continue
 			}
-			first[key] = seen{row.Line, ord}
+			if row.Line > math.MaxUint32 || ord >= seenDup {
+				return &quarantine{kind: source.KindUnreadable, reason: "mehr als 2.147.483.647 Zeilen: für einen Bestand zu groß; die Lieferung aufteilen lassen"}
+			}
+			first.put(key, seen{uint32(row.Line), uint32(ord)})
 			if rec != nil {
 				o.states[key] = append(pipeline.Record(nil), rec...)
 				if clientCol >= 0 {
@@ -628,14 +668,61 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 			keys = append(keys, k)
 		}
 	}
-	sort.Slice(keys, func(a, b int) bool { return first[keys[a]].ord < first[keys[b]].ord })
+	sort.Slice(keys, func(a, b int) bool { return first.at(keys[a]).ord < first.at(keys[b]).ord })
 	for _, k := range keys {
-		o.orphan(e, clientCol, first[k].line, first[k].ord)
+		s := first.at(k)
+		o.orphan(e, clientCol, int(s.line), int(s.ord&^seenDup))
+	}
+	if err := o.findings[len(o.findings)-1].err; err != nil {
+		return err // the findings could not be written aside (a full disk)
 	}
 	if part != nil {
 		return part.Finish() // its buffers go now, not when the delivery is committed
 	}
 	return nil
+}
+
+// seen is the first row that carried a snapshot key (its line and ordinal), and whether
+// another one did (the ordinal's top bit). 8 bytes: a hostile snapshot of millions of
+// rejected rows with a key each is held by this index.
+type seen struct{ line, ord uint32 }
+
+const seenDup = 1 << 31
+
+func (s seen) dup() bool { return s.ord&seenDup != 0 }
+
+// keyIndex maps a snapshot's keys to the first row that carried each. A key is a token,
+// held as the 16 bytes of its hash (protect.Digest): some 40 bytes a key, where its text
+// in a map took 100.
+type keyIndex struct {
+	kind  byte // of the tokens in digests
+	sums  map[[16]byte]seen
+	texts map[string]seen // keys that are no tokens, or tokens of another kind
+}
+
+func newKeyIndex() *keyIndex { return &keyIndex{sums: map[[16]byte]seen{}, texts: map[string]seen{}} }
+
+func (k *keyIndex) get(key string) (seen, bool) {
+	if kind, sum, ok := protect.Digest(key); ok && kind == k.kind {
+		s, ok := k.sums[sum]
+		return s, ok
+	}
+	s, ok := k.texts[key]
+	return s, ok
+}
+
+func (k *keyIndex) at(key string) seen { s, _ := k.get(key); return s }
+
+func (k *keyIndex) put(key string, s seen) {
+	kind, sum, ok := protect.Digest(key)
+	if ok && len(k.sums) == 0 && len(k.texts) == 0 {
+		k.kind = kind
+	}
+	if ok && kind == k.kind {
+		k.sums[sum] = s
+		return
+	}
+	k.texts[key] = s
 }
 
 func duplicate(o *outcome, e *source.Export, keyCol, line int) pipeline.Finding {
@@ -645,9 +732,9 @@ func duplicate(o *outcome, e *source.Export, keyCol, line int) pipeline.Finding 
 
 // orphan flags a kept row whose person the client master has never held.
 func (o *outcome) orphan(e *source.Export, clientCol, line, ord int) {
-	o.findings = append(o.findings, pipeline.Finding{File: o.entry.Name, Line: line, Column: e.Columns[clientCol].Name,
+	o.finding(pipeline.Finding{File: o.entry.Name, Line: line, Column: e.Columns[clientCol].Name,
 		Kind: source.KindOrphan, Reason: "Person fehlt im Kundenbestand: Zeile übernommen"})
-	o.flagged[ord] = true
+	o.marks.flagged(ord)
 	o.entry.Orphans++
 }
 
@@ -668,8 +755,8 @@ func (o *outcome) rejectedKreis(e *source.Export, kreis string) {
 
 func (o *outcome) reject(f pipeline.Finding, ord int) {
 	f.Rejected = true
-	o.findings = append(o.findings, f)
-	o.rejected[ord] = true
+	o.finding(f)
+	o.marks.reject(ord)
 }
 
 // isClient reports whether the client master knows a token. Workers call it while the
@@ -681,6 +768,7 @@ func (r *run) isClient(tok string) bool {
 // commit puts an outcome into the lake.
 func (r *run) commit(f file, o *outcome, st stamp) error {
 	e := f.d.Export
+	defer o.release()
 	// Conservation: every row read is accepted or rejected, never both, never neither.
 	if o.entry.RowsRead != o.entry.Accepted+o.entry.Rejected {
 		return fmt.Errorf("conservation violated: %d read, %d accepted, %d rejected", o.entry.RowsRead, o.entry.Accepted, o.entry.Rejected)
@@ -714,13 +802,17 @@ func (r *run) commit(f file, o *outcome, st stamp) error {
 		return err
 	}
 	o.entry.Findings = map[string]int{}
-	for _, fd := range o.findings {
-		if err := fw.Write(lake.FindingRecord(fd)); err != nil {
-			fw.Abort()
-			return err
-		}
+	byKind := map[string]int64{}
+	if err := o.eachFinding(func(fd pipeline.Finding) error {
 		o.entry.Findings[fd.Kind]++
-		r.sum.ByKind[fd.Kind]++
+		byKind[fd.Kind]++
+		return fw.Write(lake.FindingRecord(fd))
+	}); err != nil {
+		fw.Abort()
+		return err
+	}
+	for k, n := range byKind {
+		r.sum.ByKind[k] += n
 	}
 	if err := fw.Commit(); err != nil {
 		return err

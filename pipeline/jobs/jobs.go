@@ -105,6 +105,10 @@ type Runner struct {
 	// Announce, if set, is told of the run when it starts (End zero) and when it has
 	// ended and been recorded: the staff-facing lines with time and run id.
 	Announce func(r runs.Run)
+	// Explain, if set, says a failure in German for staff: what the run history, status
+	// and the notice show. The error's own text (the operating system's or DuckDB's,
+	// often English) goes to the log only.
+	Explain func(error) string
 }
 
 // Job is a job being run: its record and its clock.
@@ -143,6 +147,9 @@ func (r *Runner) Run(ctx context.Context, job, trigger string, fn func(ctx conte
 	rec.Outcome = Outcome(rec.ExitCode, err)
 	if err != nil && rec.ExitCode != ExitProblems {
 		rec.Error = err.Error()
+		if r.Explain != nil {
+			rec.Error = r.Explain(err)
+		}
 	}
 	var p PanicError
 	if errors.As(err, &p) {
@@ -170,7 +177,7 @@ func (r *Runner) Run(ctx context.Context, job, trigger string, fn func(ctx conte
 	attrs := []any{"id", rec.ID, "job", job, "outcome", rec.Outcome, "exit_code", rec.ExitCode,
 		"duration_s", rec.Duration().Seconds(), "files", rec.Files, "rows", rec.Rows, "rejected", rec.Rejected}
 	if rec.Error != "" {
-		attrs = append(attrs, "err", rec.Error) // the detail staff do not see
+		attrs = append(attrs, "err", err.Error()) // the detail staff do not see
 	}
 	log.Log(ctx, level, "run finished", attrs...)
 	if r.Announce != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ type world struct {
 	out      bytes.Buffer
 	stale    string
 	failed   []string // the warehouse's failed checks
+	missing  []string // exports the warehouse built as empty
 	newFiles int
 	fail     map[string]error
 }
@@ -70,7 +72,7 @@ func (w *world) steps() *Steps {
 				return nil, err
 			}
 			w.stale = ""
-			return &TransformResult{Failed: w.failed}, nil
+			return &TransformResult{Failed: w.failed, Missing: w.missing}, nil
 		},
 		Reports: func(context.Context) ([]Report, error) {
 			return []Report{{Path: "w.html", Period: "KW 13/2026", Weekly: true}, {Path: "m.html"}}, call("reports")
@@ -194,6 +196,47 @@ func TestNightlyProblemsFailuresAndRecovery(t *testing.T) {
 	}
 }
 
+// TestNightlyNamesExportsNotDelivered: a new installation's night builds what it can;
+// an export never delivered ends it with problems and a to-do naming the export.
+func TestNightlyNamesExportsNotDelivered(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	w.newFiles, w.missing = 5, []string{"beratungen (Beratungen)", "ki_schutzsuchende (Schutzsuchende)"}
+	err := r.Run(ctx, "run", "manuell", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, w.steps(), false) })
+	var p ProblemsError
+	if !errors.As(err, &p) || p.Msg != "noch keine Lieferung von beratungen (Beratungen), ki_schutzsuchende (Schutzsuchende)" {
+		t.Fatalf("err %v", err)
+	}
+	rec := w.history[0]
+	if got := stages(rec); got != "ingest:ok transform:ok report:ok" || rec.Outcome != runs.Problems || len(rec.Reports) != 2 ||
+		strings.Join(rec.Attention, "|") != "noch keine Lieferung: beratungen (Beratungen)|noch keine Lieferung: ki_schutzsuchende (Schutzsuchende)" {
+		t.Errorf("recorded as %s %+v", got, rec)
+	}
+}
+
+// TestWeeklyInTheFirstDays: on the first Monday of an installation the last complete
+// week began before the first delivery; the weekly job sends nothing and succeeds.
+func TestWeeklyInTheFirstDays(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	s := w.steps()
+	s.Reports = func(context.Context) ([]Report, error) {
+		return []Report{{Weekly: true, Left: "nicht erstellt: KW 12/2026 ist nicht vollständig geliefert"}}, nil
+	}
+	if err := r.Run(ctx, "weekly_report", "zeitplan", func(ctx context.Context, j *Job) error { return Weekly(ctx, j, s) }); err != nil {
+		t.Fatal(err)
+	}
+	rec := w.history[0]
+	if got := stages(rec); got != "report:ok mail:skipped" || rec.Outcome != runs.OK || len(rec.Reports) != 0 ||
+		rec.Stages[0].Note != "nicht erstellt: KW 12/2026 ist nicht vollständig geliefert" || len(w.notices) != 0 ||
+		slices.ContainsFunc(w.calls, func(c string) bool { return strings.HasPrefix(c, "mail") }) {
+		t.Errorf("recorded as %s %+v, calls %v", got, rec, w.calls)
+	}
+	if !strings.Contains(w.out.String(), "Kein Wochenbericht zu versenden (Wochenbericht nicht erstellt: KW 12/2026") {
+		t.Errorf("out %q", w.out.String())
+	}
+}
+
 func TestWeeklyRetentionErase(t *testing.T) {
 	w := newWorld()
 	r, ctx := w.runner(), context.Background()
@@ -284,6 +327,23 @@ func TestLogLevels(t *testing.T) {
 	}
 }
 
+// TestFailureExplained: a failed run records what Explain says for staff (and the
+// notice gets it); the error's own words go to the log only.
+func TestFailureExplained(t *testing.T) {
+	var buf bytes.Buffer
+	w := newWorld()
+	r := w.runner()
+	r.Log = slog.New(slog.NewTextHandler(&buf, nil))
+	r.Explain = func(err error) string { return "Auf Deutsch: " + strings.ToUpper(err.Error()[:1]) }
+	r.Run(context.Background(), "run", "manuell", func(context.Context, *Job) error { return errors.New("disk on fire") })
+	if len(w.history) != 1 || w.history[0].Error != "Auf Deutsch: D" || len(w.notices) != 1 || w.notices[0].Error != "Auf Deutsch: D" {
+		t.Fatalf("recorded %+v, noticed %+v", w.history, w.notices)
+	}
+	if !strings.Contains(buf.String(), `err="disk on fire"`) {
+		t.Errorf("the error's own words are not in the log:\n%s", buf.String())
+	}
+}
+
 // TestRejectsWithinToleranceAreNoProblem: an ingest with rejected rows but nothing
 // for a person ends ok, without a notice; its note says what was rejected.
 func TestRejectsWithinToleranceAreNoProblem(t *testing.T) {
@@ -297,5 +357,62 @@ func TestRejectsWithinToleranceAreNoProblem(t *testing.T) {
 	if err != nil || rec.Outcome != runs.OK || rec.Rejected != 3 || len(w.notices) != 0 ||
 		rec.Stages[0].Note != "1 Dateien; 3 Zeilen abgewiesen (innerhalb der Toleranz)" {
 		t.Errorf("%v %+v, %d notices", err, rec, len(w.notices))
+	}
+}
+
+// TestNightlyMailsAClosedMonthOnce: the nightly run mails the month's reports (not the
+// Wochenbericht) when they are due, after the report stage; a night they are not due
+// records no mail stage; a mail that could not be sent leaves the run with problems,
+// not failed, and the next night tries again.
+func TestNightlyMailsAClosedMonthOnce(t *testing.T) {
+	w := newWorld()
+	r, ctx := w.runner(), context.Background()
+	mailed := map[string]bool{}
+	var got [][]string
+	down := true
+	nightly := func() error {
+		s := w.steps()
+		s.MonthDue = func(reps []Report) bool { return !mailed[reps[0].Path] }
+		s.MonthMail = func(_ context.Context, reps []Report) (string, error) {
+			var paths []string
+			for _, r := range reps {
+				paths = append(paths, r.Path)
+			}
+			got = append(got, paths)
+			if down {
+				return "", ProblemsError{"Monatsbericht nicht versandt: Mailserver nicht erreichbar"}
+			}
+			mailed[reps[0].Path] = true
+			return "an 3 Empfänger", nil
+		}
+		w.stale = "Auswertungsdatenbank von einem früheren Tag"
+		return r.Run(ctx, "run", "zeitplan", func(ctx context.Context, j *Job) error { return Nightly(ctx, j, s, false) })
+	}
+	err := nightly()
+	if ExitCode(ctx, err) != ExitProblems || !strings.Contains(err.Error(), "nicht versandt") {
+		t.Errorf("mail server down: %v", err)
+	}
+	down = false
+	if err := nightly(); err != nil {
+		t.Errorf("mail server up: %v", err)
+	}
+	if err := nightly(); err != nil {
+		t.Errorf("month already mailed: %v", err)
+	}
+	want := []string{"ingest:ok transform:ok report:ok mail:problems", "ingest:ok transform:ok report:ok mail:ok",
+		"ingest:ok transform:ok report:ok"}
+	for i, rec := range w.history {
+		if s := stages(rec); s != want[i] {
+			t.Errorf("night %d: %s, want %s", i+1, s, want[i])
+		}
+	}
+	if n := w.history[0].Stages[3].Note; !strings.Contains(n, "Mailserver nicht erreichbar") {
+		t.Errorf("the failed mail's note: %q", n)
+	}
+	if len(got) != 2 || len(got[0]) != 1 || got[0][0] != "m.html" {
+		t.Errorf("mailed %v, want m.html twice (the Wochenbericht never)", got)
+	}
+	if len(w.notices) != 1 || w.notices[0].Outcome != runs.Problems {
+		t.Errorf("notices %+v", w.notices)
 	}
 }

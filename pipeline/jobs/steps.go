@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"ipoint/pipeline/runs"
 )
@@ -20,17 +21,24 @@ type IngestResult struct {
 	Note        string   // what the stage's note adds when nothing needs a person (rejected rows within the tolerance)
 }
 
-// TransformResult is what a warehouse build reports: its failed checks, one line each.
+// TransformResult is what a warehouse build reports: its failed checks, one line each,
+// and the exports it built as empty because the lake holds no delivery of them yet
+// (the first nights of an installation), each as "name (Titel)".
 type TransformResult struct {
-	Failed []string
+	Failed  []string
+	Missing []string
 }
 
-// Report is one rendered report.
+// Report is one rendered report, or one the data's Stand chose but left out.
 type Report struct {
-	Path    string
+	Path    string // "" for a report left out
 	Period  string
 	Weekly  bool
+	Kind    string   // wochenbericht, monatsbericht, verlaufsbericht (the archive's file names)
 	Summary []string // key figures and sentences for a mail's body
+	// Left says why the report was left out: its period is not covered by the
+	// deliveries (the first days of an installation).
+	Left string
 }
 
 // Steps is the work a job's stages do, wired by the command line. A job uses the
@@ -49,6 +57,12 @@ type Steps struct {
 	// Mail sends the Wochenbericht; MailConfigured says whether a list is configured.
 	Mail           func(ctx context.Context, r Report) (note string, err error)
 	MailConfigured bool
+	// MonthDue says whether the nightly run's reports hold a closed month's reports
+	// (the Monatsbericht and the Verlaufsbericht) that have not been mailed yet;
+	// MonthMail mails them to their list and records it, so that they go out once.
+	// Both nil: no list configured.
+	MonthDue  func(reports []Report) bool
+	MonthMail func(ctx context.Context, reports []Report) (note string, err error)
 	// Retention deletes what is past its period and says whether the lake changed.
 	Retention func(ctx context.Context) (deletions int, lakeChanged bool, err error)
 	// Erase removes one person; WarehouseExists says whether there is a warehouse to rebuild.
@@ -119,17 +133,57 @@ func Nightly(ctx context.Context, j *Job, s *Steps, force bool) error {
 	if err := transformStage(ctx, j, s, why, &problems); err != nil {
 		return err
 	}
+	var done []Report
 	err = j.Stage(ctx, "report", func() (string, error) {
-		done, err := s.Reports(ctx)
+		var err error
+		done, err = s.Reports(ctx)
 		for _, r := range done {
-			j.Rec.Reports = append(j.Rec.Reports, r.Path)
+			if r.Path != "" {
+				j.Rec.Reports = append(j.Rec.Reports, r.Path)
+			}
 		}
-		return fmt.Sprintf("%d Berichte", len(done)), err
+		return fmt.Sprintf("%d Berichte", len(j.Rec.Reports)), err
 	})
 	if err != nil {
 		return err
 	}
+	if err := monthMailStage(ctx, j, s, done, &problems); err != nil {
+		return err
+	}
 	return Problems(problems)
+}
+
+// monthMailStage mails a month's reports when the month has closed, once. A mail that
+// could not be sent is a problem, not a failure: the reports are published, the
+// warehouse is built, and the next night tries again (the month is recorded only once
+// it went out).
+func monthMailStage(ctx context.Context, j *Job, s *Steps, done []Report, problems *[]string) error {
+	if s.MonthDue == nil || s.MonthMail == nil {
+		return nil
+	}
+	var month []Report
+	for _, r := range done {
+		if !r.Weekly && r.Path != "" {
+			month = append(month, r)
+		}
+	}
+	if len(month) == 0 || !s.MonthDue(month) {
+		return nil
+	}
+	err := j.Stage(ctx, "mail", func() (string, error) {
+		note, err := s.MonthMail(ctx, month)
+		var p ProblemsError
+		if errors.As(err, &p) {
+			*problems = append(*problems, p.Msg)
+			return p.Msg, err
+		}
+		return note, err
+	})
+	var p ProblemsError
+	if errors.As(err, &p) {
+		return nil
+	}
+	return err
 }
 
 // transformStage rebuilds the warehouse; failed checks are problems, noted with note.
@@ -140,15 +194,26 @@ func transformStage(ctx context.Context, j *Job, s *Steps, note string, problems
 			return "", err
 		}
 		j.Rec.Checks = len(res.Failed)
+		// An export never delivered is a to-do of its own, named, not only a row of the
+		// freshness check: the agency has to be asked for it.
+		for _, m := range res.Missing {
+			j.Rec.Attention = append(j.Rec.Attention, "noch keine Lieferung: "+m)
+		}
 		for _, f := range res.Failed {
 			j.Rec.Attention = append(j.Rec.Attention, "Prüfung fehlgeschlagen: "+f)
 		}
+		var p []string
+		if len(res.Missing) > 0 {
+			p = append(p, "noch keine Lieferung von "+strings.Join(res.Missing, ", "))
+		}
 		if len(res.Failed) > 0 {
-			p := fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(res.Failed))
+			p = append(p, fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(res.Failed)))
+		}
+		if len(p) > 0 {
 			if problems != nil {
-				*problems = append(*problems, p)
+				*problems = append(*problems, p...)
 			}
-			return p, nil
+			return strings.Join(p, "; "), nil
 		}
 		return note, nil
 	})
@@ -157,23 +222,38 @@ func transformStage(ctx context.Context, j *Job, s *Steps, note string, problems
 // Weekly renders the Wochenbericht of the last complete week and mails it to the
 // list. A Wochenbericht already archived unchanged is mailed again: the job's purpose
 // is that the list has it on Monday morning.
+//
+// In the first days of an installation the last complete week is not covered by the
+// deliveries: the report is left out with its reason, nothing is mailed, and the job
+// succeeds (time, not a person, mends it).
 func Weekly(ctx context.Context, j *Job, s *Steps) error {
 	var weekly *Report
+	left := ""
 	err := j.Stage(ctx, "report", func() (string, error) {
 		done, err := s.Reports(ctx)
 		for i, r := range done {
-			j.Rec.Reports = append(j.Rec.Reports, r.Path)
-			if r.Weekly {
-				weekly = &done[i]
+			switch {
+			case r.Path != "":
+				j.Rec.Reports = append(j.Rec.Reports, r.Path)
+				if r.Weekly {
+					weekly = &done[i]
+				}
+			case r.Weekly:
+				left = r.Left
 			}
 		}
 		if weekly == nil {
-			return "", err
+			return left, err
 		}
 		return weekly.Period, err
 	})
 	if err != nil {
 		return err
+	}
+	if weekly == nil && left != "" {
+		j.Skip("mail", "kein Wochenbericht zu versenden")
+		s.printf("Kein Wochenbericht zu versenden (Wochenbericht %s).\n", left)
+		return nil
 	}
 	if weekly == nil {
 		return errors.New("kein Wochenbericht erstellt: nichts zu versenden")

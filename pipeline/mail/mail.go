@@ -1,5 +1,5 @@
 // Package mail sends e-mail over SMTP: the notice to staff after a nightly run that
-// failed or finished with problems, and the weekly report as an attachment.
+// failed or finished with problems, and the reports as attachments.
 //
 // It wraps one technology, github.com/wneessen/go-mail. The connection must be
 // upgraded with STARTTLS before anything else is said: a server that does not offer
@@ -52,11 +52,14 @@ type Attachment struct {
 	Data        []byte
 }
 
-// Message is one e-mail: a plain-text UTF-8 body and any attachments.
+// Message is one e-mail: a plain-text UTF-8 body, optionally the same content as HTML
+// (the two travel as multipart/alternative, the HTML last, as the one a mail program
+// prefers), and any attachments.
 type Message struct {
 	To          []string
 	Subject     string
 	Body        string
+	HTML        string // a complete HTML document; "": text only
 	Attachments []Attachment
 }
 
@@ -144,8 +147,8 @@ func (c Config) clientOptions(conns *connections) []gomail.Option {
 	return opts
 }
 
-// compose builds the message: subject RFC 2047-encoded, body UTF-8 quoted-printable,
-// attachments base64, a Date from c.Now and a Message-ID in the sender's domain.
+// compose builds the message: subject RFC 2047-encoded, body (and its HTML
+// alternative) UTF-8 quoted-printable, attachments base64, a Date from c.Now and a Message-ID in the sender's domain.
 func (c Config) compose(m Message) (*gomail.Msg, error) {
 	from, err := mail.ParseAddress(c.From)
 	if err != nil {
@@ -167,6 +170,9 @@ func (c Config) compose(m Message) (*gomail.Msg, error) {
 	msg.SetDateWithValue(c.Now())
 	msg.SetMessageIDWithValue(messageID(from.Address))
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
 	for i, a := range m.Attachments {
 		if a.Name == "" {
 			return nil, fmt.Errorf("mail: attachment %d has no name", i+1)

@@ -490,3 +490,58 @@ func assertNoSecret(t *testing.T, err error, secret string) {
 		t.Errorf("error contains the password: %v", err)
 	}
 }
+
+// TestSendTextAndHTML: a message with an HTML alternative travels as multipart/mixed
+// holding multipart/alternative (text first, HTML last) and then the attachment; both
+// bodies arrive exactly, German characters included.
+func TestSendTextAndHTML(t *testing.T) {
+	s := mailtest.Start(t, mailtest.Config{})
+	const page = "<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"utf-8\"></head><body>\n" +
+		"<p>Guten Tag,</p>\n<ul><li>Neue Zugänge: 17 (Siegen-Wittgenstein 12, Olpe 5)</li><li>Größe: 5 €</li></ul>\n</body></html>\n"
+	m := notice("leitung@kreis-si.de")
+	m.HTML = page
+	m.Attachments = []ipmail.Attachment{{Name: "monatsbericht_2026-11.pdf", Data: []byte("%PDF-1.4\n%äöü\n")}}
+	if err := ipmail.Send(context.Background(), config(s), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := s.Messages()
+	if len(got) != 1 {
+		t.Fatalf("%d messages", len(got))
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/mixed" {
+		t.Fatalf("Content-Type %q (%v)", msg.Header.Get("Content-Type"), err)
+	}
+	outer := multipart.NewReader(msg.Body, params["boundary"])
+	alt, err := outer.NextRawPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	amt, aparams, err := mime.ParseMediaType(alt.Header.Get("Content-Type"))
+	if err != nil || amt != "multipart/alternative" {
+		t.Fatalf("first part %q (%v), want multipart/alternative", alt.Header.Get("Content-Type"), err)
+	}
+	bodies := readParts(t, multipart.NewReader(alt, aparams["boundary"]))
+	if len(bodies) != 2 {
+		t.Fatalf("%d alternatives, want text and HTML", len(bodies))
+	}
+	for i, want := range []struct{ mt, body string }{{"text/plain", noticeBody}, {"text/html", page}} {
+		if mt, p, _ := mime.ParseMediaType(bodies[i].header.Get("Content-Type")); mt != want.mt || !strings.EqualFold(p["charset"], "utf-8") {
+			t.Errorf("alternative %d: Content-Type %q, want %s; charset=utf-8", i, bodies[i].header.Get("Content-Type"), want.mt)
+		}
+		if got := strings.ReplaceAll(string(bodies[i].data), "\r\n", "\n"); got != want.body {
+			t.Errorf("alternative %d decodes to\n%q\nwant\n%q", i, got, want.body)
+		}
+	}
+	rest := readParts(t, outer)
+	if len(rest) != 1 || !bytes.Equal(rest[0].data, m.Attachments[0].Data) {
+		t.Fatalf("%d parts after the bodies, want the attachment", len(rest))
+	}
+	if ct, _, _ := mime.ParseMediaType(rest[0].header.Get("Content-Type")); ct != "application/pdf" {
+		t.Errorf("attachment Content-Type %q", rest[0].header.Get("Content-Type"))
+	}
+}

@@ -228,6 +228,20 @@ func (p *Pseudonymizer) sign(kind Kind) string {
 	return string(out[:])
 }
 
+// Digest returns what a token encodes: its kind and its 128-bit keyed hash, 17 bytes
+// instead of 28 characters; a set of millions of tokens of one kind (a snapshot's keys)
+// holds them so. Two tokens are equal exactly when kind and sum are. ok is false for a
+// text that is not a token.
+func Digest(token string) (kind byte, sum [16]byte, ok bool) {
+	if len(token) != 28 || token[1] != '-' {
+		return 0, sum, false
+	}
+	if n, err := b32.Decode(sum[:], []byte(token[2:])); err != nil || n != 16 || b32.EncodeToString(sum[:]) != token[2:] {
+		return 0, sum, false
+	}
+	return token[0], sum, true
+}
+
 // RecordToken returns the token of an agency's record id (an Aufnahme_ID, a Teilnahme_ID,
 // the id of a consultation or a residence decision). Such an id is personal in the same
 // way a Kundennummer is: with the agency's own system, or the archived raw file, it leads

@@ -186,3 +186,40 @@ func TestRecordTokens(t *testing.T) {
 		t.Error("a record id typed like a Kundennummer joins the client")
 	}
 }
+
+// TestDigest: a token's digest stands for it exactly (equal tokens, equal digests;
+// others, others); a text that is no token, or a token in another spelling, has none.
+func TestDigest(t *testing.T) {
+	p := New(testKey(t))
+	type digest struct {
+		kind byte
+		sum  [16]byte
+	}
+	seen := map[digest]string{}
+	for i := range 2000 {
+		for _, tok := range []string{p.Token(Kunde, fmt.Sprintf("975D%06d", i)), p.RecordToken("massnahmen", fmt.Sprintf("TN-%d", i))} {
+			kind, sum, ok := Digest(tok)
+			d := digest{kind, sum}
+			if !ok {
+				t.Fatalf("%q: no digest", tok)
+			}
+			if other, dup := seen[d]; dup && other != tok {
+				t.Fatalf("%q and %q share a digest", tok, other)
+			}
+			seen[d] = tok
+		}
+	}
+	tok := p.Token(Kunde, "975D004711")
+	_, want, _ := Digest(tok)
+	for _, c := range "abcdefghijklmnopqrstuvwxyz234567" { // every spelling of the last character
+		other := tok[:27] + string(c)
+		if _, d, ok := Digest(other); ok && other != tok && d == want {
+			t.Errorf("%q has the digest of %q", other, tok)
+		}
+	}
+	for _, bad := range []string{"", "975D004711", tok[:27], tok + "a", "K_" + tok[2:], strings.ToUpper(tok)} {
+		if _, _, ok := Digest(bad); ok {
+			t.Errorf("%q has a digest", bad)
+		}
+	}
+}

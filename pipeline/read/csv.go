@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // CSVOptions describe a delimited text file.
@@ -140,7 +139,13 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 	c.text = c.text[:0]
 	c.ends = c.ends[:0]
 	var buf []byte
+	tooMany := func() error {
+		return &RowError{Line: line, Reason: fmt.Sprintf("mehr als %s Felder: so viele Spalten hat keine Lieferung", germanInt(maxFields))}
+	}
 	for i := 0; ; {
+		if len(c.ends) >= maxFields {
+			return nil, tooMany()
+		}
 		var field []byte
 		if i < len(raw) && raw[i] == '"' {
 			buf = buf[:0]
@@ -189,6 +194,9 @@ func (c *csvReader) split(raw []byte, line int) ([]string, error) {
 		}
 		i++ // the separator
 		if i == len(raw) {
+			if len(c.ends) >= maxFields {
+				return nil, tooMany()
+			}
 			c.ends = append(c.ends, len(c.text))
 			return c.fields(), nil
 		}
@@ -215,8 +223,12 @@ func (c *csvReader) splitPlain(raw []byte) ([]string, bool) {
 		return nil, false
 	}
 	comma := c.comma // a local: the loop below stores to memory the compiler cannot tell from c
+	n := bytes.Count(raw, []byte{comma}) + 1
+	if n > maxFields {
+		return nil, false // split says so
+	}
 	s := string(raw)
-	out := c.alloc(strings.Count(s, string(rune(comma))) + 1)
+	out := c.alloc(n)
 	k, start := 0, 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == comma {
@@ -265,6 +277,10 @@ func (c *csvReader) alloc(n int) []string {
 	c.slab = c.slab[n:]
 	return out
 }
+
+// maxFields bounds the fields of one record (CSV, statistics table): a record of 60 MB
+// of separators would be 60 million fields, a gigabyte of field headers.
+const maxFields = 10000
 
 // maxRecordBytes bounds one record (CSV, statistics table) or line (JSONL): a quote that
 // is never closed must not pull the rest of the file into memory.

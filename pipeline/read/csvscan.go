@@ -35,9 +35,10 @@ func (c *csvRecords) record() (raw []byte, start int, terminated bool, err error
 	q.reset()
 	for {
 		chunk, err := c.br.ReadSlice('\n')
-		c.rec = append(c.rec, chunk...)
+		var ok bool
+		c.rec, ok = appendRecord(c.rec, chunk, c.unbounded)
 		c.pos += len(chunk)
-		if len(c.rec) > maxRecordBytes && !c.unbounded {
+		if !ok {
 			return nil, 0, false, &FileError{Line: start, Reason: fmt.Sprintf("Datensatz länger als %s (Anführungszeichen nicht geschlossen?)", sizeText(maxRecordBytes))}
 		}
 		q.scan(chunk)
@@ -98,6 +99,26 @@ func (q *quoteState) scan(b []byte) {
 			q.closed, q.fieldStart = false, c == q.comma
 		}
 	}
+}
+
+// appendRecord appends chunk to a record's bytes; false once the record would be longer
+// than maxRecordBytes (unless unbounded: the bytes are in memory already). Its room
+// doubles up to the bound and never beyond it: a record that reaches the bound is held
+// once, not in the larger array append would grow it into.
+func appendRecord(rec, chunk []byte, unbounded bool) ([]byte, bool) {
+	n := len(rec) + len(chunk)
+	if unbounded {
+		return append(rec, chunk...), true
+	}
+	if n > maxRecordBytes {
+		return rec, false
+	}
+	if n > cap(rec) {
+		grown := make([]byte, len(rec), min(max(2*cap(rec), n), maxRecordBytes))
+		copy(grown, rec)
+		rec = grown
+	}
+	return append(rec, chunk...), true
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

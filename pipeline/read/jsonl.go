@@ -72,7 +72,41 @@ func (j *jsonlReader) Next() (*Row, error) {
 	}
 }
 
+// maxJSONKeys bounds the members of one object: a line of 60 MB of "k":0 would be a map
+// of millions of entries.
+const maxJSONKeys = 1000
+
+// tooManyKeys reports whether an object's line has more than maxJSONKeys members at its
+// top level (a ':' outside strings at depth 1), before it is decoded into a map.
+func tooManyKeys(line []byte) bool {
+	depth, n := 0, 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '"':
+			for i++; i < len(line) && line[i] != '"'; i++ {
+				if line[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case ':':
+			if depth == 1 {
+				if n++; n > maxJSONKeys {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 func (j *jsonlReader) object(line []byte) (*Row, error) {
+	if tooManyKeys(line) {
+		return nil, &RowError{Line: j.line, Reason: fmt.Sprintf("JSON-Objekt mit mehr als %s Feldern: so viele hat keine Lieferung", germanInt(maxJSONKeys))}
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil || obj == nil { // obj == nil: the line is null
 		reason := "kein JSON-Objekt"

@@ -26,9 +26,10 @@ func (j *jsonlLines) next() (line []byte, start int, err error) {
 	for {
 		var chunk []byte
 		chunk, err = j.br.ReadSlice('\n')
-		j.buf = append(j.buf, chunk...)
+		var ok bool
+		j.buf, ok = appendRecord(j.buf, chunk, j.unbounded)
 		j.pos += len(chunk)
-		if len(j.buf) > maxRecordBytes && !j.unbounded {
+		if !ok {
 			return nil, 0, &FileError{Line: j.line + 1, Reason: "Zeile länger als " + sizeText(maxRecordBytes)}
 		}
 		if err != bufio.ErrBufferFull {

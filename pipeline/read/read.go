@@ -7,6 +7,8 @@ package read
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // Row is one record of a file.
@@ -62,6 +64,8 @@ type FileError struct {
 	// Found, where set, says the file holds other data than the export's: the names it
 	// uses instead (an XML document's root element). Names, never values.
 	Found []string
+	// Detail is a library's own (English) words on the fault, for the log only.
+	Detail string
 }
 
 // Matcher is a reader of self-describing records (JSON Lines, XML) that knows whether
@@ -75,10 +79,22 @@ type Matcher interface {
 // keys must not make a list of them.
 const maxExtra = 100
 
-// addExtra records a name for Extra while there is room.
+// maxExtraName bounds a name recorded for Extra, in bytes: a JSON key or an XML name
+// may be megabytes long (the manifest keeps 100 bytes of a name, too).
+const maxExtraName = 100
+
+// addExtra records a name for Extra while there is room: cut to maxExtraName bytes and
+// copied, so that it does not keep the line it was read from.
 func addExtra(extra map[string]bool, name string) {
-	if len(extra) < maxExtra || extra[name] {
-		extra[name] = true
+	if len(name) > maxExtraName {
+		cut := maxExtraName - len("…")
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut] + "…"
+	}
+	if len(extra) < maxExtra && !extra[name] {
+		extra[strings.Clone(name)] = true
 	}
 }
 

@@ -2,18 +2,18 @@ package read
 
 import (
 	"archive/zip"
+	"compress/flate"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// unzipLimit bounds the unpacked size of a workbook.
-const unzipLimit = 2 << 30
 
 // maxExcelSerial is the day after Excel's last date, 31.12.9999.
 const maxExcelSerial = 2958466
@@ -22,6 +22,10 @@ const maxExcelSerial = 2958466
 type XLSXOptions struct {
 	Sheet       string   // the data sheet; others are ignored
 	DateColumns []string // columns whose Excel dates are returned as TT.MM.JJJJ
+	// TmpDir is where the worksheets and shared strings larger than 1 MiB are unpacked
+	// while the workbook is read (default: the system's temporary folder). Their text
+	// is the agency's, personal data among it: the ingest gives a folder of its own.
+	TmpDir string
 }
 
 // xlsxReader streams the rows of one sheet. Header in row 1; rows without any value
@@ -53,7 +57,7 @@ func (x *xlsxReader) continuation() (bool, error) {
 	}
 	rows, err := x.f.Rows(name)
 	if err != nil {
-		return false, &FileError{Line: x.line(), Reason: "Tabellenblatt " + strconv.Quote(name) + " nicht lesbar (" + shortErr(err) + ")"}
+		return false, &FileError{Line: x.line(), Reason: "Tabellenblatt " + strconv.Quote(name) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	x.rows.Close()
 	x.offset += x.row
@@ -74,15 +78,15 @@ func (x *xlsxReader) continuation() (bool, error) {
 
 // OpenXLSX opens the workbook at path and reads the header of opt.Sheet.
 func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
-	if err := checkZip(path); err != nil {
+	if err := checkWorkbook(path); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: 16 << 20})
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xlsxPartInMemory, TmpDir: opt.TmpDir})
 	if err != nil {
 		if f != nil {
 			f.Close()
 		}
-		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + shortErr(err) + ")"}
+		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	x := &xlsxReader{f: f, sheet: opt.Sheet}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
@@ -95,7 +99,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 	rows, err := f.Rows(opt.Sheet)
 	if err != nil {
 		f.Close()
-		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " nicht lesbar (" + shortErr(err) + ")"}
+		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	x.rows = rows
 	if rows.Next() {
@@ -103,7 +107,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			x.Close()
-			return nil, &FileError{Line: 1, Reason: "Kopfzeile nicht lesbar (" + shortErr(err) + ")"}
+			return nil, &FileError{Line: 1, Reason: "Kopfzeile nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 		}
 		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 			cells = cells[:len(cells)-1]
@@ -136,7 +140,7 @@ func (x *xlsxReader) Next() (*Row, error) {
 		x.row++
 		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, &FileError{Line: x.line(), Reason: "Zeile nicht lesbar (" + shortErr(err) + ")"}
+			return nil, &FileError{Line: x.line(), Reason: "Zeile nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 		}
 		empty := true
 		for _, c := range cells {
@@ -176,7 +180,7 @@ func (x *xlsxReader) Next() (*Row, error) {
 		return r, nil
 	}
 	if err := x.rows.Error(); err != nil {
-		return nil, &FileError{Line: x.line(), Reason: "Tabellenblatt nicht lesbar (" + shortErr(err) + ")"}
+		return nil, &FileError{Line: x.line(), Reason: "Tabellenblatt nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	if more, err := x.continuation(); err != nil {
 		return nil, err
@@ -186,46 +190,57 @@ func (x *xlsxReader) Next() (*Row, error) {
 	return nil, io.EOF
 }
 
-// checkZip reads every entry of the workbook's ZIP archive once, so that archive/zip
-// verifies its checksum: excelize ignores a damaged entry and would return altered
-// values. A file that is no ZIP archive at all is left to excelize to report.
-func checkZip(path string) error {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil
+// libraryDetail is what the log may say of a library's error: its own words where they
+// are fixed text or name only positions and paths, else its kind alone. A message that
+// quotes the file (an entity's name, a cell reference as written, a name the decoder
+// could not read) may quote a person's name, and the log is outside the quarantine.
+func libraryDetail(err error) string {
+	var se *xml.SyntaxError
+	var pe *fs.PathError
+	var ce flate.CorruptInputError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("XML syntax error on line %d (message withheld: it may quote the file)", se.Line)
+	case errors.Is(err, excelize.ErrMaxRows), errors.Is(err, excelize.ErrColumnNumber), errors.Is(err, excelize.ErrWorkbookFileFormat),
+		errors.Is(err, excelize.ErrWorkbookPassword), errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm),
+		errors.Is(err, zip.ErrChecksum), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ce), errors.As(err, &pe):
+		return err.Error()
 	}
-	defer zr.Close()
-	workbook := false
-	var total int64
-	for _, f := range zr.File {
-		workbook = workbook || strings.EqualFold(f.Name, "xl/workbook.xml")
-		rc, err := f.Open()
-		if err == nil {
-			var n int64
-			n, err = io.Copy(io.Discard, io.LimitReader(rc, unzipLimit-total+1))
-			rc.Close()
-			if total += n; total > unzipLimit {
-				return &FileError{Reason: "Excel-Arbeitsmappe entpackt größer als " + sizeText(unzipLimit)}
-			}
-		}
-		if errors.Is(err, zip.ErrChecksum) {
-			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: Prüfsumme von " + strconv.Quote(f.Name) + " stimmt nicht"}
-		}
-		if err != nil {
-			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: " + strconv.Quote(f.Name) + " nicht lesbar (" + shortErr(err) + ")"}
-		}
-	}
-	if !workbook {
-		return &FileError{Reason: "keine lesbare Excel-Arbeitsmappe: ZIP-Archiv ohne xl/workbook.xml"}
-	}
-	return nil
+	return fmt.Sprintf("%T (message withheld: it may quote the file)", err)
 }
 
-// shortErr keeps a library's message short enough for a reason file.
+// shortErr keeps a library's message short enough for a reason file (the XML reader's
+// decoder messages about markup).
 func shortErr(err error) string {
 	s := err.Error()
 	if len(s) > 120 {
 		s = s[:120] + "…"
 	}
 	return s
+}
+
+// excelizeFault says in German what excelize found wrong with a workbook; its own
+// (English) words go to the log as the FileError's Detail where they quote nothing of
+// the file (libraryDetail). Its messages may quote a cell reference as written, which
+// could be any text, so none is shown.
+func excelizeFault(err error) string {
+	msg := err.Error()
+	var se *xml.SyntaxError
+	switch {
+	case errors.Is(err, excelize.ErrMaxRows):
+		return "mehr als 1.048.576 Zeilen in einem Tabellenblatt, mehr als Excel zulässt"
+	case errors.As(err, &se):
+		return fmt.Sprintf("kein wohlgeformtes XML (Zeile %d des Bestandteils)", se.Line)
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm), errors.Is(err, zip.ErrChecksum):
+		return "ZIP-Archiv beschädigt"
+	case strings.HasPrefix(msg, "unzip size exceeds"):
+		return "entpackt größer als " + sizeText(unzipLimit)
+	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, excelize.ErrWorkbookPassword):
+		return "verschlüsselt oder kein unterstütztes Format"
+	case errors.Is(err, excelize.ErrColumnNumber), strings.HasPrefix(msg, "cannot convert cell"), strings.HasPrefix(msg, "invalid cell name"):
+		return "ungültiger Zellbezug"
+	case strings.HasPrefix(msg, "invalid shared string index"):
+		return "Verweis auf einen gemeinsamen Text (Shared String), den es nicht gibt"
+	}
+	return "Einzelheiten im Protokoll"
 }

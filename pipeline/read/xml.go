@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"golang.org/x/text/encoding/charmap"
@@ -103,7 +104,7 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	case "windows-1252", "cp1252":
 		return charmap.Windows1252.NewDecoder().Reader(in), nil
 	}
-	return nil, fmt.Errorf("Zeichensatz %q wird nicht unterstützt", label)
+	return nil, &FileError{Reason: fmt.Sprintf("Zeichensatz %q wird nicht unterstützt", label), Encoding: true}
 }
 
 func (x *xmlReader) Columns() []string { return x.opt.Fields }
@@ -137,28 +138,64 @@ func (x *xmlReader) fail(err error) error {
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return &FileError{Line: se.Line, Reason: "XML-Dokument endet vorzeitig"}
 		}
-		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + syntaxMessage(se.Msg)}
+		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + syntaxMessage(se.Msg), Detail: libraryDetail(se)}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &FileError{Line: x.lineOf(), Reason: "XML-Dokument endet vorzeitig"}
 	}
-	return &FileError{Line: x.lineOf(), Reason: "XML nicht lesbar: " + err.Error()}
+	var fe *FileError
+	if errors.As(err, &fe) { // ours, German already (an unsupported charset)
+		if fe.Line == 0 {
+			fe.Line = x.lineOf()
+		}
+		return fe
+	}
+	return &FileError{Line: x.lineOf(), Reason: "XML nicht lesbar (Einzelheiten im Protokoll)", Detail: libraryDetail(err)}
 }
 
-// syntaxMessage is what a quarantine reason says of the decoder's message. Two messages
-// quote text of the document that may be a cell's (an entity's name, a name the decoder
-// could not read): they are said without it. The others name markup or characters.
+// syntaxMessage is what a quarantine reason says of the decoder's message, in German.
+// Two messages quote text of the document that may be a cell's (an entity's name, a
+// name the decoder could not read): they are said without it. The others name markup
+// (element names) or characters, which are shown.
 func syntaxMessage(msg string) string {
-	switch {
-	case strings.HasPrefix(msg, "invalid character entity "):
-		return "ungültiger Entitätsverweis"
-	case strings.HasPrefix(msg, "invalid XML name: "):
-		return "ungültiger XML-Name"
+	for _, m := range syntaxMessages {
+		if sub := m.re.FindStringSubmatch(msg); sub != nil {
+			args := make([]any, len(sub)-1)
+			for i := range args {
+				args[i] = sub[i+1]
+			}
+			return shortErr(fmt.Errorf(m.german, args...))
+		}
 	}
-	if len(msg) > 120 {
-		return shortErr(errors.New(msg))
-	}
-	return msg
+	return "Syntaxfehler"
+}
+
+// syntaxMessages are encoding/xml's messages and what a reason says of them.
+var syntaxMessages = []struct {
+	re     *regexp.Regexp
+	german string
+}{
+	{regexp.MustCompile(`^invalid character entity `), "ungültiger Entitätsverweis"},
+	{regexp.MustCompile(`^invalid XML name: `), "ungültiger XML-Name"},
+	{regexp.MustCompile(`^unexpected end element </(.*)>$`), "Endtag </%s> ohne Starttag"},
+	{regexp.MustCompile(`^element <(.*)> closed by </(.*)>$`), "Element <%s> durch </%s> geschlossen"},
+	{regexp.MustCompile(`^element <(.*)> in space .* closed by </(.*)> in space .*$`), "Element <%s> durch </%s> eines anderen Namensraums geschlossen"},
+	{regexp.MustCompile(`^expected element name after </$`), "Elementname nach </ fehlt"},
+	{regexp.MustCompile(`^invalid characters between </(.*) and >$`), "ungültige Zeichen im Endtag </%s>"},
+	{regexp.MustCompile(`^expected target name after <\?$`), "Name der Verarbeitungsanweisung nach <? fehlt"},
+	{regexp.MustCompile(`^invalid sequence <!- not part of <!--$`), "Folge <!- ohne Kommentar"},
+	{regexp.MustCompile(`^invalid sequence "--" not allowed in comments$`), "-- in einem Kommentar"},
+	{regexp.MustCompile(`^invalid <!\[ sequence$`), "ungültige Folge <!["},
+	{regexp.MustCompile(`^expected element name after <$`), "Elementname nach < fehlt"},
+	{regexp.MustCompile(`^expected /> in element$`), "/> im Element erwartet"},
+	{regexp.MustCompile(`^expected attribute name in element$`), "Attributname im Element fehlt"},
+	{regexp.MustCompile(`^attribute name without = in element$`), "Attribut ohne = im Element"},
+	{regexp.MustCompile(`^unquoted or missing attribute value in element$`), "Attributwert fehlt oder steht nicht in Anführungszeichen"},
+	{regexp.MustCompile(`^unexpected EOF in CDATA section$`), "Dokument endet in einem CDATA-Abschnitt"},
+	{regexp.MustCompile(`^unescaped \]\]> not in CDATA section$`), "]]> außerhalb eines CDATA-Abschnitts"},
+	{regexp.MustCompile(`^unescaped < inside quoted string$`), "< in einem Attributwert"},
+	{regexp.MustCompile(`^invalid UTF-8$`), "Bytes, die in UTF-8 ungültig sind"},
+	{regexp.MustCompile(`^illegal character code (U\+[0-9A-F]+)$`), "unzulässiges Zeichen %s"},
 }
 
 func (x *xmlReader) Next() (*Row, error) {

@@ -140,6 +140,9 @@ func Compute(in Input) Status {
 				OutcomeGerman(last.Outcome), last.Error))
 		}
 	}
+	if todo := monthMailTodo(in.Runs, loc); todo != "" {
+		s.Todo = append(s.Todo, todo)
+	}
 	newest := Newest(in.Manifest)
 	empty := emptyNewest(in.Manifest)
 	for _, e := range source.All() {
@@ -190,6 +193,26 @@ func Compute(in Input) Status {
 		s.Todo = append(s.Todo, "Prüfung fehlgeschlagen: "+c)
 	}
 	return s
+}
+
+// monthMailTodo is the to-do of a month's reports that the nightly run could not mail
+// ("" if none): the newest nightly run that tried (its stage "mail") did not get
+// through. A night that sends them clears it.
+func monthMailTodo(all []runs.Run, loc *time.Location) string {
+	var mail runs.Stage
+	last, ok := runs.Last(all, "run", func(r runs.Run) bool {
+		for _, st := range r.Stages {
+			if st.Name == "mail" {
+				mail = st
+				return true
+			}
+		}
+		return false
+	})
+	if !ok || mail.Outcome == "ok" || mail.Outcome == "skipped" {
+		return ""
+	}
+	return fmt.Sprintf("Versand im nächtlichen Lauf (%s): %s", last.Start.In(loc).Format("02.01. 15:04"), mail.Note)
 }
 
 // OutcomeGerman is a run's outcome for staff.

@@ -149,3 +149,26 @@ func TestAckLog(t *testing.T) {
 		t.Errorf("acks: %+v %v", a, err)
 	}
 }
+
+// TestMonthMailTodo: a month's reports the nightly run could not mail are a to-do with
+// the run's German reason until a night sends them; nights that had nothing to mail
+// change nothing.
+func TestMonthMailTodo(t *testing.T) {
+	now := time.Date(2026, 12, 9, 7, 0, 0, 0, time.UTC)
+	failed := runs.Run{Job: "run", Start: now.Add(-30 * time.Hour), Outcome: runs.Problems, Stages: []runs.Stage{{Name: "report", Outcome: "ok"},
+		{Name: "mail", Outcome: "problems", Note: "Monatsbericht November 2026 nicht versandt: der Mailserver smtp.kreis.example:587 ist nicht erreichbar"}}}
+	quiet := runs.Run{Job: "run", Start: now.Add(-6 * time.Hour), Outcome: runs.OK, Stages: []runs.Stage{{Name: "report", Outcome: "ok"}}}
+	sent := runs.Run{Job: "run", Start: now.Add(-5 * time.Hour), Outcome: runs.OK, Stages: []runs.Stage{{Name: "mail", Outcome: "ok", Note: "November 2026 an 2 Empfänger, als PDF"}}}
+	weekly := runs.Run{Job: "weekly_report", Start: now.Add(-time.Hour), Outcome: runs.OK, Stages: []runs.Stage{{Name: "mail", Outcome: "ok"}}}
+	todo := func(rs ...runs.Run) string {
+		s := Compute(Input{Now: now, Location: civil.Berlin, Today: civil.Of(now, civil.Berlin), DailyMaxAge: 3, Runs: rs})
+		return strings.Join(s.Todo, "\n")
+	}
+	want := "Versand im nächtlichen Lauf (08.12. 02:00): Monatsbericht November 2026 nicht versandt: der Mailserver smtp.kreis.example:587 ist nicht erreichbar"
+	if got := todo(failed, quiet, weekly); !strings.Contains(got, want) {
+		t.Errorf("a failed monthly mail is no to-do:\n%s", got)
+	}
+	if got := todo(failed, quiet, sent, weekly); strings.Contains(got, "Versand") {
+		t.Errorf("a sent month is still a to-do:\n%s", got)
+	}
+}

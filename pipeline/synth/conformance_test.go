@@ -5,6 +5,7 @@ package synth_test
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -58,7 +59,8 @@ func TestConformanceFiles(t *testing.T) {
 				t.Errorf("truth lists %s, which is not in the inbox", n)
 			}
 		}
-		want := expectedDataFiles(fx.opts.AsOf, fx.opts.Days)
+		deliveries := expectedDataFiles(fx.opts.AsOf, fx.opts.Days)
+		want := maps.Clone(deliveries)
 		nonData := map[string]bool{}
 		for _, n := range fx.names {
 			if listed[n] == 0 {
@@ -71,7 +73,7 @@ func TestConformanceFiles(t *testing.T) {
 				}
 				continue
 			}
-			if !want[n] {
+			if _, ok := want[n]; !ok {
 				t.Errorf("data file %s lies outside the window or is not a documented delivery", n)
 			}
 			delete(want, n)
@@ -93,6 +95,15 @@ func TestConformanceFiles(t *testing.T) {
 			t.Errorf("want both a *.part and a *.tmp file (part=%v tmp=%v)", part, tmp)
 		}
 		for _, f := range fx.truth.Files {
+			// The delivery day: a data file's as the docs say, a file that is not data on
+			// the as-of day.
+			day, ok := deliveries[f.Name]
+			if !ok {
+				day = ymd(fx.opts.AsOf)
+			}
+			if f.Delivered != day {
+				t.Errorf("%s: truth delivered %q, want %s", f.Name, f.Delivered, day)
+			}
 			r := fx.reports[f.Name]
 			if r == nil || r.Export != "" {
 				continue

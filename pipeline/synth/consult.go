@@ -174,7 +174,7 @@ func (c *consultFile) finish(w *world, deliver bool, res *truth) error {
 		c.t.abort()
 		return nil
 	}
-	info := fileInfo{Name: c.t.name, Export: exportConsultations, Stichtag: c.m.last().iso(), Outcome: outcomeIngest}
+	info := fileInfo{Name: c.t.name, Export: exportConsultations, Stichtag: c.m.last().iso(), Delivered: deliveryDay(c.m, 1).iso(), Outcome: outcomeIngest}
 	if w.dirt.on && c.m == w.dirt.consultTruncated && c.last != nil {
 		c.dirt = append(c.dirt, dirtEntry{c.t.name, c.t.lines + 1, "", kindTruncatedRow, handlingReject})
 		c.t.partial(string(c.last[:len(c.last)/2]))

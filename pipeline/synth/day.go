@@ -20,12 +20,16 @@ const (
 )
 
 type fileInfo struct {
-	Name     string   `json:"name"`
-	Export   string   `json:"export,omitempty"`
-	Stichtag string   `json:"stichtag,omitempty"`
-	DataRows int      `json:"data_rows"`
-	Outcome  string   `json:"outcome"`
-	Kinds    []string `json:"kinds"`
+	Name     string `json:"name"`
+	Export   string `json:"export,omitempty"`
+	Stichtag string `json:"stichtag,omitempty"`
+	// Delivered is the day the agency puts the file into the inbox: a daily export on its
+	// Stichtag (the nightly run after it takes it in), a monthly one on its workday after
+	// the month, a file that is not data on the as-of day.
+	Delivered string   `json:"delivered"`
+	DataRows  int      `json:"data_rows"`
+	Outcome   string   `json:"outcome"`
+	Kinds     []string `json:"kinds"`
 }
 
 type monthKind struct {

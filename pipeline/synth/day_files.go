@@ -297,7 +297,7 @@ func (f *dayFiles) close(w *world, d day, res *dayResult) error {
 	dp := w.dirt
 	stichtag := d.iso()
 	// client master
-	vi := fileInfo{Name: f.verbis.name, Export: exportVerbis, Stichtag: stichtag, DataRows: f.verbisRows, Outcome: outcomeIngest}
+	vi := fileInfo{Name: f.verbis.name, Export: exportVerbis, Stichtag: stichtag, Delivered: stichtag, DataRows: f.verbisRows, Outcome: outcomeIngest}
 	if f.verbisExtra {
 		vi.Kinds = append(vi.Kinds, kindExtraColumn)
 	}
@@ -311,7 +311,7 @@ func (f *dayFiles) close(w *world, d day, res *dayResult) error {
 	}
 	res.files = append(res.files, vi)
 	// job starts
-	ji := fileInfo{Name: f.jobs.name, Export: exportJobs, Stichtag: stichtag, DataRows: f.jobsRows, Outcome: outcomeIngest}
+	ji := fileInfo{Name: f.jobs.name, Export: exportJobs, Stichtag: stichtag, Delivered: stichtag, DataRows: f.jobsRows, Outcome: outcomeIngest}
 	switch {
 	case d == dp.jobsEmpty:
 		ji.Kinds = []string{kindEmptyFile}
@@ -333,7 +333,7 @@ func (f *dayFiles) close(w *world, d day, res *dayResult) error {
 	}
 	res.files = append(res.files, ji)
 	// measures
-	mi := fileInfo{Name: f.meas.name, Export: exportMeasures, Stichtag: stichtag, DataRows: f.measRows, Outcome: outcomeIngest}
+	mi := fileInfo{Name: f.meas.name, Export: exportMeasures, Stichtag: stichtag, Delivered: stichtag, DataRows: f.measRows, Outcome: outcomeIngest}
 	trailing := dp.on && unit(hash(w.seed, keyFileDirt, 22, uint64(d))) < 0.2
 	extraSheet := dp.on && unit(hash(w.seed, keyFileDirt, 23, uint64(d))) < 0.1
 	if trailing {
@@ -360,7 +360,7 @@ func (f *dayFiles) close(w *world, d day, res *dayResult) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		ri := fileInfo{Name: name, Export: exportResidence, Stichtag: stichtag, DataRows: len(f.res[kreis]), Outcome: outcomeIngest}
+		ri := fileInfo{Name: name, Export: exportResidence, Stichtag: stichtag, Delivered: stichtag, DataRows: len(f.res[kreis]), Outcome: outcomeIngest}
 		if len(f.res[kreis]) == 0 {
 			ri.Kinds = []string{kindHeaderOnly}
 		}

@@ -230,7 +230,7 @@ func (w *world) writeNonData(t *truth) error {
 		if err := writeAtomic(w.opt.Out, f.name, f.data); err != nil {
 			return err
 		}
-		t.addFile(fileInfo{Name: f.name, Outcome: f.outcome, Kinds: []string{f.kind}})
+		t.addFile(fileInfo{Name: f.name, Delivered: w.asOf.iso(), Outcome: f.outcome, Kinds: []string{f.kind}})
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func (w *world) writePopulation(m month, clients map[[2]string]int, t *truth) (i
 		hdr = append(append([]string{}, hdr...), "Quelle")
 	}
 	f.record(hdr...)
-	info := fileInfo{Name: name, Export: exportPopulation, Stichtag: m.last().iso(), Outcome: outcomeIngest}
+	info := fileInfo{Name: name, Export: exportPopulation, Stichtag: m.last().iso(), Delivered: deliveryDay(m, 3).iso(), Outcome: outcomeIngest}
 	if extra {
 		info.Kinds = []string{kindExtraColumn}
 	}

@@ -291,31 +291,37 @@ func classifyName(name string) (export string, stichtag time.Time, kind string) 
 	return "", time.Time{}, "unknown_name"
 }
 
-// expectedDataFiles lists the data files a window must deliver (docs: "What is delivered").
-func expectedDataFiles(asOf time.Time, days int) map[string]bool {
+// expectedDataFiles lists the data files a window must deliver (docs: "What is
+// delivered"), each with its delivery day (JJJJ-MM-TT).
+func expectedDataFiles(asOf time.Time, days int) map[string]string {
 	first := asOf.AddDate(0, 0, -(days - 1))
-	want := map[string]bool{}
+	want := map[string]string{}
 	for d := first; !d.After(asOf); d = d.AddDate(0, 0, 1) {
 		s := d.Format("20060102")
 		for _, n := range []string{"verbis_kunden_%s.csv", "arbeitsaufnahmen_%s.csv", "massnahmen_%s.xlsx",
 			"abh_aufenthalt_05970_%s.xml", "abh_aufenthalt_05966_%s.xml"} {
-			want[fmt.Sprintf(n, s)] = true
+			want[fmt.Sprintf(n, s)] = ymd(d) // a daily export is delivered on its Stichtag
 		}
 		if d.Equal(lastOfMonth(d.Year(), d.Month())) {
 			// docs: beratungen on the first workday after the month, ki on the third;
 			// only what is delivered by the as-of date is in the inbox
 			m := d.Format("200601")
-			if !workdayAfter(d, 1).After(asOf) {
-				want["beratungen_"+m+".jsonl"] = true
+			if w := workdayAfter(d, 1); !w.After(asOf) {
+				want["beratungen_"+m+".jsonl"] = ymd(w)
 			}
-			if !workdayAfter(d, 3).After(asOf) {
-				want["ki_schutzsuchende_"+m+".csv"] = true
+			if w := workdayAfter(d, 3); !w.After(asOf) {
+				want["ki_schutzsuchende_"+m+".csv"] = ymd(w)
 			}
 		}
 	}
-	// docs: the official statistics of 31.12. of the year before each month of the window
+	// docs: the official statistics of 31.12. of the year before each month of the window,
+	// delivered on the first workday after the Stichtag, but not before the window
 	for y := first.Year() - 1; y < asOf.Year(); y++ {
-		want[fmt.Sprintf("destatis_12531_%d1231.csv", y)] = true
+		d := workdayAfter(time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC), 1)
+		if d.Before(first) {
+			d = first
+		}
+		want[fmt.Sprintf("destatis_12531_%d1231.csv", y)] = ymd(d)
 	}
 	return want
 }

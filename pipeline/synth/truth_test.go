@@ -72,12 +72,13 @@ type truthLanguage struct {
 }
 
 type truthFile struct {
-	Name     string   `json:"name"`
-	Export   string   `json:"export"`
-	Stichtag string   `json:"stichtag"`
-	DataRows int      `json:"data_rows"`
-	Outcome  string   `json:"outcome"`
-	Kinds    []string `json:"kinds"`
+	Name      string   `json:"name"`
+	Export    string   `json:"export"`
+	Stichtag  string   `json:"stichtag"`
+	Delivered string   `json:"delivered"`
+	DataRows  int      `json:"data_rows"`
+	Outcome   string   `json:"outcome"`
+	Kinds     []string `json:"kinds"`
 }
 
 type truthDirt struct {

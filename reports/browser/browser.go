@@ -1,7 +1,9 @@
 // Package browser opens a report in headless Chromium (Debian's package) with the
-// network disabled and reports what rendered: for the tests of the reports, never
-// for production use. It works on a copy of the report with a small harness script
+// network disabled. Check and Print report what rendered and printed, for the tests of
+// the reports; Check works on a copy of the report with a small harness script
 // injected at the start of <head>, so that errors are caught from the first script on.
+// PrintPDF, which Print uses, is also the production's: the PDF attachments of the
+// report mails (Find looks for the browser on a PATH).
 package browser
 
 import (
@@ -98,12 +100,38 @@ func Path() (string, error) {
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return p, nil
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+	for _, name := range names {
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}
 	}
 	return "", errors.New("no Chromium found (install Debian's chromium package; .ci/run does)")
+}
+
+// names are the Chromium binaries Find and Path look for, in this order.
+var names = []string{"chromium", "chromium-browser", "google-chrome"}
+
+// Find looks for Chromium in the directories of pathList (a PATH value), as the shell
+// would, and returns its path.
+func Find(pathList string) (string, error) {
+	for _, name := range names {
+		for _, dir := range filepath.SplitList(pathList) {
+			if dir == "" || !filepath.IsAbs(dir) {
+				continue // like exec.LookPath, never the current directory
+			}
+			p := filepath.Join(dir, name)
+			if Executable(p) {
+				return p, nil
+			}
+		}
+	}
+	return "", errors.New("no Chromium on the PATH")
+}
+
+// Executable says whether path is a regular file someone may execute.
+func Executable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
 }
 
 func flags(profile string) []string {
@@ -211,29 +239,54 @@ type Printed struct {
 	Text  string // the PDF's text in reading order (pdftotext), charts included: they print as SVG
 }
 
-// Print prints the report at path to pdf with headless Chromium (the page's own print
-// layout: @page A4, its beforeprint handler) and reads the PDF back with poppler's
-// pdftotext and pdfinfo; if pages is not empty, page images (pdftoppm, PNG) go there.
+// PrintPDF prints the report at path to the file pdf with the Chromium at bin: the
+// page's own print layout (@page A4, its beforeprint handler that draws the charts as
+// SVG), no header or footer, the network disabled. Chromium's profile, and its HOME,
+// are a temporary folder that is removed afterwards, so that nothing lands in the
+// caller's home. It fails unless the file written is a PDF.
+func PrintPDF(ctx context.Context, bin, path, pdf string) error {
+	dir, err := os.MkdirTemp("", "ipoint-print-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	args := append(flags(filepath.Join(dir, "profile")), "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+abs)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("chromium --print-to-pdf: %v: %s", err, tail(string(out)))
+	}
+	head := make([]byte, 5)
+	f, err := os.Open(pdf)
+	if err != nil {
+		return fmt.Errorf("chromium wrote no PDF: %w", err)
+	}
+	defer f.Close()
+	if n, _ := f.Read(head); n < 5 || string(head) != "%PDF-" {
+		return fmt.Errorf("chromium wrote no PDF to %s", pdf)
+	}
+	return nil
+}
+
+// Print prints the report at path to pdf with headless Chromium (PrintPDF) and reads
+// the PDF back with poppler's pdftotext and pdfinfo; if pages is not empty, page
+// images (pdftoppm, PNG) go there.
 func Print(ctx context.Context, path, pdf, pages string) (*Printed, error) {
 	bin, err := Path()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "ipoint-print-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	abs, err := filepath.Abs(path)
-	if err != nil {
+	if err := PrintPDF(ctx, bin, path, pdf); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	args := append(flags(filepath.Join(dir, "profile")), "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+abs)
-	if out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("chromium --print-to-pdf: %v: %s", err, out)
-	}
 	text, err := exec.CommandContext(ctx, "pdftotext", pdf, "-").Output()
 	if err != nil {
 		return nil, fmt.Errorf("pdftotext (Debian: poppler-utils): %v", err)

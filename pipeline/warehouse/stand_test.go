@@ -1,0 +1,68 @@
+package warehouse
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ipoint/pipeline/civil"
+	"ipoint/pipeline/ingest"
+	"ipoint/pipeline/protect"
+	"ipoint/pipeline/synth"
+)
+
+// TestStandIsTheNewestDelivery: the Stand of the data is the newest Stichtag delivered,
+// also when that day's client master changed nothing and its job starts are empty (a
+// Sunday): otherwise the Monday night would not see the week just ended as complete,
+// and the weekly job would mail the week before it again.
+func TestStandIsTheNewestDelivery(t *testing.T) {
+	dir := t.TempDir()
+	inbox, lakeDir := filepath.Join(dir, "inbox"), filepath.Join(dir, "lake")
+	friday := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	if _, err := synth.Generate(context.Background(), synth.Options{Out: inbox, Truth: filepath.Join(dir, "truth.json"), Seed: 4,
+		AsOf: friday, Days: 3, Scale: 0.05, DirtRate: -1}); err != nil {
+		t.Fatal(err)
+	}
+	// Saturday: the same clients in the same state, and no job start reported.
+	master, err := os.ReadFile(filepath.Join(inbox, "verbis_kunden_20261120.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts, err := os.ReadFile(filepath.Join(inbox, "arbeitsaufnahmen_20261120.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := starts[:bytes.IndexByte(starts, '\n')+1]
+	for name, data := range map[string][]byte{"verbis_kunden_20261121.csv": master, "arbeitsaufnahmen_20261121.csv": header} {
+		if err := os.WriteFile(filepath.Join(inbox, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key, _ := protect.ParseKey(strings.Repeat("cd", 32))
+	if _, err := ingest.Run(context.Background(), ingest.Options{Inbox: inbox, Quarantine: filepath.Join(dir, "q"), Lake: lakeDir, Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	wh := filepath.Join(dir, "ipoint.duckdb")
+	if _, err := Build(context.Background(), Options{Lake: lakeDir, Path: wh, Day: civil.Date(2026, 11, 22)}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := OpenReadOnly(wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var first, stand, changed time.Time
+	if err := db.QueryRow(`SELECT erster_stichtag, stand, (SELECT max(valid_from) FROM stg_kunden_verlauf) FROM dim_stichtage`).Scan(&first, &stand, &changed); err != nil {
+		t.Fatal(err)
+	}
+	if !changed.Before(friday.AddDate(0, 0, 1)) {
+		t.Fatalf("the Saturday snapshot changed a client (%s): the test proves nothing", changed.Format(time.DateOnly))
+	}
+	if first.Format(time.DateOnly) != "2026-11-18" || stand.Format(time.DateOnly) != "2026-11-21" {
+		t.Errorf("erster_stichtag %s, stand %s; want 2026-11-18 and 2026-11-21", first.Format(time.DateOnly), stand.Format(time.DateOnly))
+	}
+}
