@@ -286,31 +286,3 @@ var officialNote = Note{"Amtliche Statistik", "Schutzsuchende laut Statistischem
 	"Tabelle 12531-0043, jeweils zum 31.12.; gezählt werden Schutzsuchende mit offenem, anerkanntem oder abgelehntem Schutzstatus " +
 	"(die übrigen Kategorien der Tabelle sind Teile davon). Destatis rundet jeden Wert auf ein Vielfaches von 5. " +
 	"Quelle: Statistisches Bundesamt (Destatis), Datenlizenz Deutschland – Namensnennung – Version 2.0."}
-
-// pendingCoverage adds the coverage row to a key table that has no population figures
-// to show: "noch keine Lieferung" in its cell `at` where the population table has never
-// been delivered, or (monthEnd set, the Monatsbericht) not for that month end yet.
-// Nothing is added where it was delivered and the week only lies before the first
-// month end it covers.
-func pendingCoverage(ctx context.Context, db *sql.DB, t *KeyTable, at int, monthEnd time.Time) error {
-	missing, err := undelivered(ctx, db)
-	if err != nil {
-		return err
-	}
-	title, never := missing[exportPopulation]
-	if !never && monthEnd.IsZero() {
-		return nil
-	}
-	if !never {
-		if err := db.QueryRowContext(ctx, `SELECT titel FROM dim_export WHERE export = ?`, exportPopulation).Scan(&title); err != nil {
-			return err
-		}
-		title += " zum " + german.Date(monthEnd)
-	}
-	row := KeyRow{Name: coverageName, Note: "Bestand / Schutzsuchende; Quelle: " + title, Cells: make([]string, len(t.Head)-1)}
-	row.Cells[at] = noDelivery
-	t.Rows = append(t.Rows, row)
-	return nil
-}
-
-const coverageName = "Abdeckung der geflüchteten Bevölkerung"

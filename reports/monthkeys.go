@@ -397,7 +397,7 @@ func (o *monthOverview) keys(quotas [3]string, minis [3]string, cov [3]*coverage
 	mrow.Cells = append(append(mrow.Cells, blank...), minis[0], minis[1], "", minis[2], "", "")
 	t.Rows = append(t.Rows, qrow, mrow)
 	if cov[0] != nil && cov[0].delivered {
-		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: withWhy("betreute Kunden je 100 Schutzsuchende laut Kommunalem Integrationszentrum am "+german.Date(cov[0].stichtag)+"; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze", populationWhy(cov[0]))}
+		row := KeyRow{Name: "Abdeckung der geflüchteten Bevölkerung", Note: withWhy("betreute Kunden je 100 Schutzsuchende am "+german.Date(cov[0].stichtag)+" laut Kommunalem Integrationszentrum; . wenn die Bevölkerungszahl nicht vollständig vorliegt, dann in Klammern die obere Grenze", populationWhy(cov[0]))}
 		for _, kr := range Kreise {
 			row.Cells = append(row.Cells, coverageText(f, cov[0], kr.Key))
 		}

@@ -121,7 +121,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		covs[i] = c
 	}
 	keys := ov.keys(quotaTexts, miniTexts, covs)
-	if covs[0] == nil { // the month end's population table is still to come, or never came
+	if covs[0] == nil || !covs[0].delivered { // the month end's population table is still to come, or never came
 		if err := pendingCoverage(ctx, db, keys, len(Kreise), end); err != nil {
 			return nil, err
 		}

@@ -34,6 +34,13 @@ func (w *world) officialYears() []int {
 	return out
 }
 
+// officialDelivery is the day the official table of a Stichtag is put into the inbox:
+// the first workday after it, but not before the window's first day (the demo has the
+// figure at once; Destatis publishes in the summer after).
+func (w *world) officialDelivery(stichtag day) day {
+	return max(nextWorkday(stichtag+1), w.first)
+}
+
 // officialLeaf is a category of the finest level, drawn from a status group of the
 // integration centre's table. A leaf that is not itself a category of SCHST2 ("" code)
 // counts only in its parent: the rejected who are not (yet) obliged to leave.
@@ -190,13 +197,8 @@ func (w *world) writeOfficialYear(y int, t *truth) error {
 	if err := f.commit(); err != nil {
 		return err
 	}
-	// Delivered on the first workday after its Stichtag, or on the window's first day
-	// when that is later (an installation loads the official figures it starts with).
-	delivered := nextWorkday(stichtag + 1)
-	if delivered < w.first {
-		delivered = w.first
-	}
-	t.addFile(fileInfo{Name: name, Export: exportOfficial, Stichtag: stichtag.iso(), Delivered: delivered.iso(), DataRows: rows, Outcome: outcomeIngest})
+	t.addFile(fileInfo{Name: name, Export: exportOfficial, Stichtag: stichtag.iso(), Delivered: w.officialDelivery(stichtag).iso(),
+		DataRows: rows, Outcome: outcomeIngest})
 	return nil
 }
 

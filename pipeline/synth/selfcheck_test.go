@@ -87,7 +87,8 @@ func TestConformanceSelfCheckSpec(t *testing.T) {
 	// each plan with the official statistics of 31.12.2025; a window reaching back into
 	// 2025 has the one of 31.12.2024 as well
 	if len(expectedDataFiles(day("2026-11-24"), 21)) != 21*5+1 || len(expectedDataFiles(day("2026-11-02"), 5)) != 5*5+1+1 ||
-		len(expectedDataFiles(day("2026-11-04"), 7)) != 7*5+2+1 || expectedDataFiles(day("2026-01-10"), 20)["destatis_12531_20241231.csv"] == "" {
+		len(expectedDataFiles(day("2026-11-04"), 7)) != 7*5+2+1 || expectedDataFiles(day("2026-01-10"), 20)["destatis_12531_20241231.csv"] != "2025-12-22" ||
+		expectedDataFiles(day("2026-01-10"), 20)["destatis_12531_20251231.csv"] != "2026-01-02" {
 		t.Errorf("expected file plan")
 	}
 	r := &fileReport{Export: exAufn, Kinds: map[string]bool{}}

@@ -314,8 +314,8 @@ func expectedDataFiles(asOf time.Time, days int) map[string]string {
 			}
 		}
 	}
-	// docs: the official statistics of 31.12. of the year before each month of the window
-	// (delivered on the first workday after its Stichtag, or on the window's first day)
+	// docs: the official statistics of 31.12. of the year before each month of the window,
+	// delivered on the first workday after the Stichtag, but not before the window
 	for y := first.Year() - 1; y < asOf.Year(); y++ {
 		d := workdayAfter(time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC), 1)
 		if d.Before(first) {
