@@ -7,13 +7,11 @@
 -- * von: erster abgedeckter Tag: der erste Stichtag; bei monatlichen Lieferungen neuer Ereignisse
 --   (Beratungen) der erste Tag ihres Monats; leer, solange nichts geliefert ist
 -- * bis: letzter abgedeckter Tag: der neueste Stichtag
--- * lieferungen: angenommene Lieferungen, deren Zeilen noch im Datensee sind
 CREATE TABLE dim_lieferzeitraum AS
 SELECT e.export,
        CASE WHEN e.turnus = 'monatlich' AND NOT e.bestand THEN date_trunc('month', min(l.stichtag))::DATE
             ELSE min(l.stichtag) END AS von,
-       max(l.stichtag) AS bis,
-       count(l.name) AS lieferungen
+       max(l.stichtag) AS bis
 FROM dim_export e
 LEFT JOIN core_lieferungen l ON l.export = e.export AND l.ergebnis = 'ingested' AND NOT l.abgelaufen
 GROUP BY e.export, e.turnus, e.bestand, e.reihenfolge
