@@ -199,17 +199,7 @@ func populationWhy(c *coverage) string {
 		if c.pop[kr.Key].Valid {
 			continue
 		}
-		var why []string
-		if n := c.rejected[kr.Key]; n > 0 {
-			why = append(why, plural(n, "Zeile", "Zeilen")+" der Lieferung abgewiesen (siehe Datenqualität)")
-		}
-		if n := c.unknownCells[kr.Key]; n > 0 {
-			why = append(why, plural(n, "Wert", "Werte")+" unbekannt oder geheim (.)")
-		}
-		if len(why) == 0 {
-			why = append(why, "keine Zeile für den Kreis geliefert")
-		}
-		out = append(out, kr.Name+": "+strings.Join(why, ", "))
+		out = append(out, kr.Name+": "+unknownBecause(c.rejected[kr.Key], c.unknownCells[kr.Key], false))
 	}
 	if len(out) == 0 {
 		return ""
@@ -225,25 +215,31 @@ func officialWhy(c *coverage) string {
 		if o.pop[kr.Key].Valid {
 			continue
 		}
-		var why []string
-		if n := o.rejected[kr.Key]; n > 0 {
-			why = append(why, plural(n, "Zeile", "Zeilen")+" der Lieferung abgewiesen (siehe Datenqualität)")
-		}
-		if n := o.unknownCells[kr.Key]; n > 0 {
-			why = append(why, plural(n, "Wert", "Werte")+" unbekannt oder geheim (.)")
-		}
-		if o.inconsistent[kr.Key] {
-			why = append(why, "die Teile des anerkannten Schutzstatus passen nicht zu seiner Summe")
-		}
-		if len(why) == 0 {
-			why = append(why, "keine Zeile für den Kreis geliefert")
-		}
-		out = append(out, kr.Name+": "+strings.Join(why, ", "))
+		out = append(out, kr.Name+": "+unknownBecause(o.rejected[kr.Key], o.unknownCells[kr.Key], o.inconsistent[kr.Key]))
 	}
 	if len(out) == 0 {
 		return ""
 	}
 	return "amtliche Zahl unbekannt: " + strings.Join(out, "; ")
+}
+
+// unknownBecause says why a Kreis's population from a table is unknown: rejected rows,
+// unknown cells, parts that do not fit their sum (the official hierarchy), or no row.
+func unknownBecause(rejected, unknownCells int64, inconsistent bool) string {
+	var why []string
+	if rejected > 0 {
+		why = append(why, plural(rejected, "Zeile", "Zeilen")+" der Lieferung abgewiesen (siehe Datenqualität)")
+	}
+	if unknownCells > 0 {
+		why = append(why, plural(unknownCells, "Wert", "Werte")+" unbekannt oder geheim (.)")
+	}
+	if inconsistent {
+		why = append(why, "die Teile des anerkannten Schutzstatus passen nicht zu seiner Summe")
+	}
+	if len(why) == 0 {
+		why = append(why, "keine Zeile für den Kreis geliefert")
+	}
+	return strings.Join(why, ", ")
 }
 
 // plural is "1 Zeile", "2 Zeilen".
