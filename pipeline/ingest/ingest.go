@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"runtime"
 	"sort"
 	"sync"
@@ -261,7 +262,9 @@ func (r *run) phase(ctx context.Context, files []file, prog *Progress) error {
 	next := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	wg := r.spawn(next, func(i int, pz *protect.Pseudonymizer) { jobs[i] <- r.prepare(files[i], pz) })
+	wg := r.spawn(next, func(i int, pz *protect.Pseudonymizer) {
+		stage(ctx, files[i], "read", func() { jobs[i] <- r.prepare(files[i], pz) })
+	})
 	go func() {
 		defer close(next)
 		for i := range files {
@@ -292,7 +295,8 @@ func (r *run) phase(ctx context.Context, files []file, prog *Progress) error {
 		if r.opt.Progress != nil {
 			r.opt.Progress(*prog)
 		}
-		err := r.finish(j)
+		var err error
+		stage(ctx, j.f, "commit", func() { err = r.finish(j) })
 		close(r.ack[i])
 		if err != nil {
 			cancel()
@@ -304,7 +308,8 @@ func (r *run) phase(ctx context.Context, files []file, prog *Progress) error {
 		prog.Rows = r.sum.RowsRead
 		r.done++
 		if r.done%r.opt.Batch == 0 {
-			if err := r.checkpoint(); err != nil {
+			stage(ctx, j.f, "checkpoint", func() { err = r.checkpoint() })
+			if err != nil {
 				cancel()
 				drain(jobs[i+1:])
 				return err
@@ -316,6 +321,17 @@ func (r *run) phase(ctx context.Context, files []file, prog *Progress) error {
 		}
 	}
 	return nil
+}
+
+// stage runs fn with profiler labels naming the file's export and the stage, so that a
+// CPU profile of an ingest (IPOINT_CPUPROFILE, docs/performance.md) can be split by
+// them; without a profile they cost a few allocations a file.
+func stage(ctx context.Context, f file, name string, fn func()) {
+	export := "?"
+	if f.d != nil && f.d.Export != nil {
+		export = f.d.Export.Name
+	}
+	pprof.Do(ctx, pprof.Labels("export", export, "stage", name, "export_stage", export+" "+name), func(context.Context) { fn() })
 }
 
 // spawn starts the run's workers on the indexes sent to next; each has a pseudonymizer

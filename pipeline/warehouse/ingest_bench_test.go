@@ -43,6 +43,9 @@ func TestMain(m *testing.M) {
 	if home := os.Getenv(nationalChild); home != "" {
 		os.Exit(childNational(home))
 	}
+	if home := os.Getenv(loadChild); home != "" {
+		os.Exit(childLoad(home))
+	}
 	if mode := os.Getenv(childMode); mode != "" {
 		os.Exit(child(mode))
 	}
