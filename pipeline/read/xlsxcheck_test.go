@@ -245,30 +245,38 @@ func TestWorkbookLimits(t *testing.T) {
 	}
 }
 
-// TestWorkbookTmpDir: a worksheet larger than 1 MiB is unpacked into the folder the
-// caller gives, not the system's, and removed when the reader is closed.
+// TestWorkbookTmpDir: a worksheet larger than 1 MiB that excelize reads (here: the fast
+// path hands it over for a comment) is unpacked into the folder the caller gives, not
+// the system's, and removed when the reader is closed; the fast path unpacks nothing.
 func TestWorkbookTmpDir(t *testing.T) {
-	data := handWorkbook(t, func(w io.Writer) {
-		for i := 2; i < 40000; i++ {
-			fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>TN-%d</t></is></c></row>`, i, i, i)
+	for _, fast := range []bool{false, true} {
+		data := handWorkbook(t, func(w io.Writer) {
+			if !fast {
+				io.WriteString(w, "<!-- excelize -->")
+			}
+			for i := 2; i < 40000; i++ {
+				fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>TN-%d</t></is></c></row>`, i, i, i)
+			}
+		}, nil)
+		tmp := t.TempDir()
+		r, err := OpenXLSX(writeTemp(t, "massnahmen_20261124.xlsx", data), XLSXOptions{Sheet: "Teilnahmen", TmpDir: tmp})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}, nil)
-	tmp := t.TempDir()
-	r, err := OpenXLSX(writeTemp(t, "massnahmen_20261124.xlsx", data), XLSXOptions{Sheet: "Teilnahmen", TmpDir: tmp})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if row, err := r.Next(); err != nil || row.Fields[0] != "TN-2" {
-		t.Fatalf("first row %v, %v", row, err)
-	}
-	if entries, _ := os.ReadDir(tmp); len(entries) == 0 {
-		t.Error("the worksheet was not unpacked into TmpDir")
-	}
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
-		t.Errorf("left in TmpDir: %v", entries)
+		if row, err := r.Next(); err != nil || row.Fields[0] != "TN-2" {
+			t.Fatalf("first row %v, %v", row, err)
+		}
+		if entries, _ := os.ReadDir(tmp); fast && len(entries) != 0 {
+			t.Errorf("the fast path unpacked into TmpDir: %v", entries)
+		} else if !fast && len(entries) == 0 {
+			t.Error("the worksheet was not unpacked into TmpDir")
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+			t.Errorf("left in TmpDir: %v", entries)
+		}
 	}
 }
 
