@@ -361,7 +361,7 @@ func (r *fastRows) Columns() ([]string, error) {
 		case evCell:
 			c := &r.sc.cell
 			col++
-			if c.r != "" {
+			if len(c.r) != 0 {
 				var err error
 				if col, err = cellColumn(c.r); err != nil {
 					return cells, err
@@ -385,7 +385,7 @@ func (r *fastRows) Columns() ([]string, error) {
 // shared string index outside the table is excelize's error, which its row iterator
 // drops: the cell is empty.
 func (r *fastRows) value(c *scannedCell) string {
-	switch c.t {
+	switch string(c.t) {
 	case "s":
 		if len(c.v) == 0 {
 			return ""
@@ -405,7 +405,7 @@ func (r *fastRows) value(c *scannedCell) string {
 
 // cellColumn is the column of a cell reference, as excelize.CellNameToCoordinates
 // gives it (which is asked where the reference is not a plain A1).
-func cellColumn(ref string) (int, error) {
+func cellColumn(ref []byte) (int, error) {
 	i, col := 0, 0
 	for i < len(ref) && i < 3 && ref[i] >= 'A' && ref[i] <= 'Z' {
 		col = col*26 + int(ref[i]-'A'+1)
@@ -420,7 +420,7 @@ func cellColumn(ref string) (int, error) {
 	if i > 0 && j > i && j == len(ref) && ref[i] != '0' && col <= excelize.MaxColumns && row <= excelize.TotalRows {
 		return col, nil
 	}
-	col, _, err := excelize.CellNameToCoordinates(ref)
+	col, _, err := excelize.CellNameToCoordinates(string(ref))
 	return col, err
 }
 

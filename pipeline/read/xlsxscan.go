@@ -56,7 +56,7 @@ const (
 
 // scannedCell is a cell as excelize's cell handler sees it.
 type scannedCell struct {
-	r, t          string
+	r, t          []byte
 	hasR, hasT    bool
 	v             []byte // the text of <v>
 	hasF, hasIS   bool
@@ -322,6 +322,13 @@ func xmlChar(r rune) bool {
 // asciiName reports whether b is a name of ASCII letters, digits, '_', '.', '-', with at
 // most one ':' between a prefix and a local name.
 func asciiName(b []byte) bool {
+	plain := len(b) > 0 && nameStart[b[0]]
+	for _, c := range b {
+		plain = plain && nameChar[c]
+	}
+	if plain {
+		return true
+	}
 	colon := false
 	start := true
 	for i, c := range b {
@@ -346,7 +353,31 @@ func asciiName(b []byte) bool {
 	return len(b) > 0 && !start
 }
 
+// nameStart and nameChar are the bytes a name without a prefix starts with and consists of.
+var nameStart, nameChar = func() (start, char [256]bool) {
+	for c := 0; c < 256; c++ {
+		start[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		char[c] = start[c] || c >= '0' && c <= '9' || c == '.' || c == '-'
+	}
+	return
+}()
+
+// attrPlain are the bytes an attribute value holds as they are.
+var attrPlain = func() (plain [256]bool) {
+	for c := 0; c < 0x80; c++ {
+		plain[c] = c >= 0x20 && c != '&' && c != '<' || c == '\t' || c == '\n'
+	}
+	return
+}()
+
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func trimSpaceRight(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
 
 // parseAttrs reads the attributes of a start tag into s.attrs.
 func (s *ooxmlScanner) parseAttrs(a []byte) error {
@@ -367,11 +398,20 @@ func (s *ooxmlScanner) parseAttrs(a []byte) error {
 		if eq < 0 {
 			return fallback("an attribute without a value")
 		}
-		name := bytes.TrimRight(a[:eq], " \t\r\n")
+		name := a[:eq]
+		if eq == 0 {
+			return fallback("an attribute without a name")
+		}
+		if isSpace(name[len(name)-1]) {
+			name = trimSpaceRight(name)
+		}
 		if !asciiName(name) {
 			return fallback("an attribute's name")
 		}
-		a = bytes.TrimLeft(a[eq+1:], " \t\r\n")
+		a = a[eq+1:]
+		for len(a) > 0 && isSpace(a[0]) {
+			a = a[1:]
+		}
 		if len(a) == 0 || a[0] != '"' && a[0] != '\'' {
 			return fallback("an attribute value without quotes")
 		}
@@ -383,7 +423,7 @@ func (s *ooxmlScanner) parseAttrs(a []byte) error {
 		for i := 0; i < len(v); {
 			c := v[i]
 			switch {
-			case c >= 0x20 && c < 0x80 && c != '&' && c != '<' || c == '\t' || c == '\n':
+			case attrPlain[c]:
 				i++
 			case c >= 0x80:
 				r, size := utf8.DecodeRune(v[i:])
@@ -415,7 +455,7 @@ func (s *ooxmlScanner) tag(t []byte) (int, error) {
 	case '!':
 		return 0, fallback("a comment, CDATA or a declaration")
 	case '/':
-		name := bytes.TrimRight(t[2:len(t)-1], " \t\r\n")
+		name := trimSpaceRight(t[2 : len(t)-1])
 		if len(s.stack) == 0 {
 			return 0, fallback("an end tag without its start")
 		}
@@ -449,7 +489,7 @@ func (s *ooxmlScanner) tag(t []byte) (int, error) {
 		return 0, err
 	}
 	s.qname = qname
-	ev, ctx, err := s.start(string(localName(qname)))
+	ev, ctx, err := s.start(localName(qname))
 	if err != nil {
 		return 0, err
 	}
@@ -468,7 +508,7 @@ func (s *ooxmlScanner) tag(t []byte) (int, error) {
 
 // declaration checks the XML declaration's pseudo-attributes: version 1.0, UTF-8.
 func (s *ooxmlScanner) declaration(b []byte) error {
-	if err := s.parseAttrs(bytes.TrimRight(b, " \t\r\n")); err != nil {
+	if err := s.parseAttrs(trimSpaceRight(b)); err != nil {
 		return err
 	}
 	for _, a := range s.attrs {
@@ -495,7 +535,7 @@ func (s *ooxmlScanner) declaration(b []byte) error {
 }
 
 // start takes a start tag by its local name: the event it makes and the context it opens.
-func (s *ooxmlScanner) start(local string) (int, byte, error) {
+func (s *ooxmlScanner) start(local []byte) (int, byte, error) {
 	ctx := ctxOther
 	if len(s.stack) > 0 {
 		ctx = s.stack[len(s.stack)-1]
@@ -505,7 +545,7 @@ func (s *ooxmlScanner) start(local string) (int, byte, error) {
 	}
 	switch ctx {
 	case ctxOther:
-		switch local {
+		switch string(local) {
 		case "row":
 			return 0, 0, fallback("a row outside the sheet data")
 		case "sheetData":
@@ -517,7 +557,7 @@ func (s *ooxmlScanner) start(local string) (int, byte, error) {
 		}
 		return 0, ctxOther, nil
 	case ctxSheetData:
-		if local != "row" {
+		if string(local) != "row" {
 			return 0, 0, fallback("an element other than a row in the sheet data")
 		}
 		s.rowR, s.hasRowR = "", false
@@ -531,11 +571,11 @@ func (s *ooxmlScanner) start(local string) (int, byte, error) {
 		}
 		return evRow, ctxRow, nil
 	case ctxRow:
-		if local != "c" {
+		if string(local) != "c" {
 			return 0, 0, fallback("an element other than a cell in a row")
 		}
 		c := &s.cell
-		c.r, c.t, c.hasR, c.hasT = "", "", false, false
+		c.r, c.t, c.hasR, c.hasT = c.r[:0], c.t[:0], false, false
 		c.v, c.isT, c.runs = c.v[:0], c.isT[:0], c.runs[:0]
 		c.hasV, c.hasF, c.hasIS, c.hasIST = false, false, false, false
 		hasS := false
@@ -545,15 +585,15 @@ func (s *ooxmlScanner) start(local string) (int, byte, error) {
 				if c.hasR {
 					return 0, 0, fallback("a cell's reference twice")
 				}
-				c.r, c.hasR = string(a.value), true
+				c.r, c.hasR = append(c.r, a.value...), true
 			case "t":
 				if c.hasT {
 					return 0, 0, fallback("a cell's type twice")
 				}
-				c.t, c.hasT = string(a.value), true
+				c.t, c.hasT = append(c.t, a.value...), true
 			case "s":
 				// excelize stops reading a cell whose style is no number.
-				if _, err := strconv.ParseInt(string(a.value), 10, 64); err != nil || hasS {
+				if !isInt64(a.value) || hasS {
 					return 0, 0, fallback("a cell's style")
 				}
 				hasS = true
@@ -561,7 +601,7 @@ func (s *ooxmlScanner) start(local string) (int, byte, error) {
 		}
 		return 0, ctxCell, nil
 	case ctxCell:
-		switch local {
+		switch string(local) {
 		case "v":
 			if s.cell.hasV {
 				return 0, 0, fallback("a value twice")
@@ -589,19 +629,19 @@ func (s *ooxmlScanner) start(local string) (int, byte, error) {
 }
 
 // startString opens an element in a string item (<is>, <si>) or one of its runs.
-func (s *ooxmlScanner) startString(ctx byte, local string) (int, byte, error) {
+func (s *ooxmlScanner) startString(ctx byte, local []byte) (int, byte, error) {
 	c := s.cur()
 	switch {
-	case ctx == ctxIS && local == "t":
+	case ctx == ctxIS && string(local) == "t":
 		if c.hasIST {
 			return 0, 0, fallback("a string item's text twice")
 		}
 		c.hasIST = true
 		return 0, ctxT, nil
-	case ctx == ctxIS && local == "r":
+	case ctx == ctxIS && string(local) == "r":
 		c.runT = false
 		return 0, ctxR, nil
-	case ctx == ctxR && local == "t":
+	case ctx == ctxR && string(local) == "t":
 		if c.runT {
 			return 0, 0, fallback("a run's text twice")
 		}
@@ -611,10 +651,10 @@ func (s *ooxmlScanner) startString(ctx byte, local string) (int, byte, error) {
 	return 0, 0, fallback("formatting or a phonetic reading in a string item")
 }
 
-func (s *ooxmlScanner) startSST(ctx byte, local string) (int, byte, error) {
+func (s *ooxmlScanner) startSST(ctx byte, local []byte) (int, byte, error) {
 	switch {
 	case len(s.stack) == 0:
-		if string(s.qname) != "sst" {
+		if string(local) != "sst" || len(local) != len(s.qname) {
 			return 0, 0, fallback("the shared strings' root")
 		}
 		ns := false
@@ -632,7 +672,7 @@ func (s *ooxmlScanner) startSST(ctx byte, local string) (int, byte, error) {
 			return 0, 0, fallback("the shared strings' namespace")
 		}
 		return 0, ctxSST, nil
-	case ctx == ctxSST && local == "si":
+	case ctx == ctxSST && string(local) == "si":
 		s.str.isT, s.str.runs, s.str.hasIST = s.str.isT[:0], s.str.runs[:0], false
 		return 0, ctxIS, nil
 	case ctx == ctxIS || ctx == ctxR:
@@ -683,4 +723,19 @@ func (s *ooxmlScanner) closeElem() (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// isInt64 reports whether strconv.ParseInt(b, 10, 64) succeeds.
+func isInt64(b []byte) bool {
+	if len(b) > 0 && len(b) < 19 {
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				_, err := strconv.ParseInt(string(b), 10, 64)
+				return err == nil
+			}
+		}
+		return true
+	}
+	_, err := strconv.ParseInt(string(b), 10, 64)
+	return err == nil
 }
