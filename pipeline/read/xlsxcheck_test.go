@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // handWorkbook writes a workbook part by part: the sheet Teilnahmen with the rows given
@@ -299,5 +300,28 @@ func TestWorkbookFaultWithheld(t *testing.T) {
 	}
 	if strings.Contains(fe.Reason+fe.Detail, "ller") || fe.Detail == "" {
 		t.Errorf("reason %q, detail %q", fe.Reason, fe.Detail)
+	}
+}
+
+// TestScanPartChunks: the limits pre-scan finds the same whatever the reads' sizes (it
+// skips through tags in bulk within a read and byte by byte across reads).
+func TestScanPartChunks(t *testing.T) {
+	parts := []string{
+		diffSheetHead + diffHeaderRow + `<row r="2" x='a>b"c'><c r="A2" t="inlineStr"><is><t>x</t></is></c><c/></row>` + diffSheetTail,
+		`<?xml version="1.0"?><!-- a > comment --><worksheet><![CDATA[<row>]]><sheetData><row><c><f>A1&amp;"x"</f><v>1</v></c></row></sheetData></worksheet>`,
+		`<row r="2">` + strings.Repeat(`<c/>`, maxRowCells+1) + `</row>`,
+		`<worksheet><sheetData><row><c><v>` + strings.Repeat("ü", maxCellChars+1) + `</v></c></row></sheetData></worksheet>`,
+		`<worksheet x="` + strings.Repeat("a", maxWorkbookToken) + `"/>`,
+		strings.Repeat("<x>", maxXMLDepth+1),
+		`<sst><si><t>a</t><rPh><t>` + strings.Repeat("b", maxCellChars+1) + `</t></rPh></si></sst>`,
+	}
+	for i, p := range parts {
+		for _, kind := range []xmlPartKind{worksheetPart, sharedStringsKind, otherPart} {
+			n1, err1 := scanPart(strings.NewReader(p), "x.xml", kind)
+			n2, err2 := scanPart(iotest.OneByteReader(strings.NewReader(p)), "x.xml", kind)
+			if err1 == nil && n1 != n2 || fmt.Sprint(err1) != fmt.Sprint(err2) { // n counts to the fault in its read
+				t.Errorf("part %d, kind %d: whole %d %v, byte by byte %d %v", i, kind, n1, err1, n2, err2)
+			}
+		}
 	}
 }

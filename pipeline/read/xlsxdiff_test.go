@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,22 +66,12 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// fastUsed reports whether OpenXLSX read the workbook at path on the fast path to the end.
-func fastUsed(t testing.TB, path string, opt XLSXOptions) bool {
-	r, err := OpenXLSX(path, opt)
-	if err != nil {
+// onFastPath reports whether r (read to its end) stayed on the fast path.
+func onFastPath(r Reader) bool {
+	x, ok := r.(*xlsxReader)
+	if !ok {
 		return false
 	}
-	defer r.Close()
-	for range 2 * maxCalls {
-		if _, err := r.Next(); err != nil {
-			var re *RowError
-			if !errors.As(err, &re) {
-				break
-			}
-		}
-	}
-	x := r.(*xlsxReader)
 	_, fast := x.book.(*fastBook)
 	return fast && x.slow == nil
 }
@@ -93,12 +84,13 @@ func differ(t testing.TB, name string, data []byte, opt XLSXOptions) bool {
 	if err := os.WriteFile(p, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got := transcript(OpenXLSX(p, opt))
+	r, err := OpenXLSX(p, opt)
+	got := transcript(r, err)
+	fast := err == nil && onFastPath(r)
 	want := transcript(oracleXLSX(p, opt))
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("%s: the fast path differs from excelize\nfast:\n%s\nexcelize:\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	fast := fastUsed(t, p, opt)
 	if tt, ok := t.(*testing.T); ok && testing.Verbose() {
 		tt.Logf("%s: fast path %v", name, fast)
 	}
@@ -170,6 +162,7 @@ var diffRows = []struct{ name, rows string }{
 	{"entities and character references", `<row r="2"><c r="A2" t="inlineStr"><is><t>&amp;&lt;&gt;&quot;&apos;&#65;&#x42;&#X43;</t></is></c></row>`},
 	{"entities", `<row r="2"><c r="A2" t="inlineStr"><is><t>&amp;&lt;&gt;&quot;&apos;&#65;&#x42;&#0067;&#xe4;</t></is></c><c r="B2"><v>&#x1F600;</v></c></row>`},
 	{"line ends", "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>a\r\nb\rc\nd&#13;e</t></is></c></row>"},
+	{"CDATA end in text", `<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>a]]>b</t></is></c></row>`},
 	{"CDATA", `<row r="2"><c r="A2" t="inlineStr"><is><t><![CDATA[x<y & z]]></t></is></c><c r="B2"><v>1<![CDATA[2]]>3</v></c></row>`},
 	{"comment and processing instruction", `<row r="2"><!-- note --><c r="A2"><v>1<!--x-->2</v></c><?pi x?></row>`},
 	{"formulas", `<row r="2"><c r="A2"><f>1+1</f><v>2</v></c><c r="B2" t="str"><f t="shared" ref="B2:B3" si="0">A2&amp;"x"</f><v>2x</v></c><c r="C2"><f/></c></row><row r="3"><c r="A3"><f ca="1">NOW()</f></c><c r="B3"><f si="x"/><v>3</v></c></row>`},
@@ -364,6 +357,8 @@ func TestXLSXDifferentialWritten(t *testing.T) {
 
 func boolPtr(b bool) *bool { return &b }
 
+var manyDigits = regexp.MustCompile(`[0-9]{6}`)
+
 // FuzzXLSXSheet mutates the worksheet's XML (and the shared strings'): the fast path
 // and excelize must agree on every one.
 func FuzzXLSXSheet(f *testing.F) {
@@ -374,8 +369,8 @@ func FuzzXLSXSheet(f *testing.F) {
 		f.Add([]byte(c.sheet), []byte(diffSST))
 	}
 	f.Fuzz(func(t *testing.T, sheet, sst []byte) {
-		if len(sheet) > 64<<10 || len(sst) > 16<<10 || bytes.Contains(sheet, []byte("<row r=\"1048")) {
-			return
+		if len(sheet) > 64<<10 || len(sst) > 16<<10 || manyDigits.Match(sheet) {
+			return // a row number far down takes a million calls of Next to reach
 		}
 		opt := XLSXOptions{Sheet: "Teilnahmen", DateColumns: []string{"Beginn"}}
 		differ(t, "fuzzed", sheetWorkbook(t, string(sheet), string(sst)), opt)

@@ -230,6 +230,9 @@ func (s *ooxmlScanner) cur() *scannedCell {
 // appendXMLText appends the text b means (entities resolved, line ends normalised as
 // encoding/xml does) to dst; false where the text is not plainly well-formed.
 func appendXMLText(dst, b []byte) ([]byte, bool) {
+	if bytes.Contains(b, []byte("]]>")) {
+		return dst, false // an error outside CDATA
+	}
 	for i := 0; i < len(b); {
 		j := i
 		for j < len(b) {
