@@ -247,8 +247,10 @@ func (x *xlsxReader) Next() (*Row, error) {
 // handOver gives the workbook to excelize where the fast path gave up: it reads it from
 // the start and skips the results the fast path has given.
 func (x *xlsxReader) handOver() (*Row, error) {
-	x.rows.Close()
-	x.rows = nil
+	if x.rows != nil {
+		x.rows.Close()
+		x.rows = nil
+	}
 	slow, err := openExcelize(x.path, x.opt)
 	if err != nil {
 		return nil, err
@@ -266,7 +268,10 @@ func (x *xlsxReader) handOver() (*Row, error) {
 }
 
 func (x *xlsxReader) next() (*Row, error) {
-	for x.rows != nil && x.rows.Next() {
+	if x.rows == nil {
+		return nil, nil // a hand-over that failed: handOver tries again
+	}
+	for x.rows.Next() {
 		x.row++
 		cells, err := x.rows.Columns()
 		if x.book.failed() != nil {

@@ -3,7 +3,6 @@ package read
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -422,10 +421,4 @@ func cellColumn(ref []byte) (int, error) {
 	}
 	col, _, err := excelize.CellNameToCoordinates(string(ref))
 	return col, err
-}
-
-// isFallback reports whether err says the fast path gave up.
-func isFallback(err error) bool {
-	var fb *errFallback
-	return errors.As(err, &fb)
 }

@@ -56,14 +56,14 @@ const (
 
 // scannedCell is a cell as excelize's cell handler sees it.
 type scannedCell struct {
-	r, t          []byte
-	hasR, hasT    bool
-	v             []byte // the text of <v>
-	hasF, hasIS   bool
-	isT           []byte // the string item's <t>
-	runs          []byte // its runs' <t>, concatenated
-	hasV, hasIST  bool
-	runT, runOpen bool
+	r, t         []byte
+	hasR, hasT   bool
+	v            []byte // the text of <v>
+	hasF, hasIS  bool
+	isT          []byte // the string item's <t>
+	runs         []byte // its runs' <t>, concatenated
+	hasV, hasIST bool
+	runT         bool // the open run has its <t>
 }
 
 type ooxmlScanner struct {
