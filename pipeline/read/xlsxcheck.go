@@ -256,20 +256,30 @@ func (s *partScanner) feed(b []byte) error {
 		}
 		for i < len(b) && s.inTag { // inside markup, up to its end
 			if s.special == 0 && len(s.tag) >= 2 {
-				// In a start or end tag only quotes and '>' matter: the bytes up to the
-				// next one are counted and kept as the loop below would.
-				j := i
-				if s.quote != 0 {
-					if k := bytes.IndexByte(b[i:], s.quote); k >= 0 {
-						j += k
-					} else {
-						j = len(b)
+				// In a start or end tag only quotes and the '>' outside them matter: the
+				// bytes up to that '>' are counted and kept as the loop below would,
+				// quoted values skipped whole.
+				j, q := i, s.quote
+				for j < len(b) {
+					if q != 0 {
+						k := bytes.IndexByte(b[j:], q)
+						if k < 0 {
+							j = len(b)
+							break
+						}
+						j, q = j+k+1, 0
+						continue
 					}
-				} else {
-					for j < len(b) && b[j] != '"' && b[j] != '\'' && b[j] != '>' {
-						j++
+					c := b[j]
+					if c == '>' {
+						break
 					}
+					if c == '"' || c == '\'' {
+						q = c
+					}
+					j++
 				}
+				s.quote = q
 				if n := j - i; n > 0 {
 					if s.tagLen += n; s.tagLen > maxWorkbookToken {
 						return s.tooLong()
