@@ -85,14 +85,14 @@ type ooxmlScanner struct {
 	// the current string item (shared strings)
 	str scannedCell
 	// attributes of the tag being read
-	attrs []attr
-	qname []byte // the name of the start tag being read
+	attrs    []attr
+	attrSrc  []byte
+	prefixed bool // the start tag being read has a prefix
 }
 
-type attr struct {
-	local []byte
-	value []byte
-}
+// attr is an attribute: where its local name and its value are in s.attrSrc (offsets,
+// not slices: no pointers to write for each attribute).
+type attr struct{ ls, le, vs, ve int32 }
 
 func newOOXMLScanner(r io.Reader, sst bool) *ooxmlScanner {
 	return &ooxmlScanner{r: r, buf: make([]byte, 64<<10), sst: sst}
@@ -385,35 +385,41 @@ func trimSpaceRight(b []byte) []byte {
 // parseAttrs reads the attributes of a start tag into s.attrs.
 func (s *ooxmlScanner) parseAttrs(a []byte) error {
 	s.attrs = s.attrs[:0]
+	src, off := a, 0
 	for {
 		n := 0
 		for n < len(a) && isSpace(a[n]) {
 			n++
 		}
 		if n == len(a) {
+			if len(s.attrs) > 0 {
+				s.attrSrc = src
+			}
 			return nil
 		}
 		if n == 0 {
 			return fallback("attributes not separated by space")
 		}
-		a = a[n:]
+		a, off = a[n:], off+n
 		eq := bytes.IndexByte(a, '=')
-		if eq < 0 {
-			return fallback("an attribute without a value")
+		if eq <= 0 {
+			return fallback("an attribute without a name or a value")
 		}
 		name := a[:eq]
-		if eq == 0 {
-			return fallback("an attribute without a name")
-		}
 		if isSpace(name[len(name)-1]) {
 			name = trimSpaceRight(name)
 		}
 		if !asciiName(name) {
 			return fallback("an attribute's name")
 		}
-		a = a[eq+1:]
+		ls := off
+		if k := bytes.IndexByte(name, ':'); k >= 0 {
+			ls += k + 1
+		}
+		le := off + len(name)
+		a, off = a[eq+1:], off+eq+1
 		for len(a) > 0 && isSpace(a[0]) {
-			a = a[1:]
+			a, off = a[1:], off+1
 		}
 		if len(a) == 0 || a[0] != '"' && a[0] != '\'' {
 			return fallback("an attribute value without quotes")
@@ -438,10 +444,14 @@ func (s *ooxmlScanner) parseAttrs(a []byte) error {
 				return fallback("an attribute value with a reference or a line end")
 			}
 		}
-		s.attrs = append(s.attrs, attr{localName(name), v})
-		a = a[end+2:]
+		s.attrs = append(s.attrs, attr{int32(ls), int32(le), int32(off + 1), int32(off + 1 + end)})
+		a, off = a[end+2:], off+end+2
 	}
 }
+
+// local and value are an attribute's local name and value as written.
+func (s *ooxmlScanner) local(a attr) []byte { return s.attrSrc[a.ls:a.le] }
+func (s *ooxmlScanner) value(a attr) []byte { return s.attrSrc[a.vs:a.ve] }
 
 // tag takes a tag (from '<' to '>'); it returns an event or 0.
 func (s *ooxmlScanner) tag(t []byte) (int, error) {
@@ -491,8 +501,9 @@ func (s *ooxmlScanner) tag(t []byte) (int, error) {
 	if err := s.parseAttrs(inner[n:]); err != nil {
 		return 0, err
 	}
-	s.qname = qname
-	ev, ctx, err := s.start(localName(qname))
+	local := localName(qname)
+	s.prefixed = len(local) != len(qname)
+	ev, ctx, err := s.start(local)
 	if err != nil {
 		return 0, err
 	}
@@ -515,13 +526,13 @@ func (s *ooxmlScanner) declaration(b []byte) error {
 		return err
 	}
 	for _, a := range s.attrs {
-		switch string(a.local) {
+		switch string(s.local(a)) {
 		case "version":
-			if string(a.value) != "1.0" {
+			if string(s.value(a)) != "1.0" {
 				return fallback("XML version")
 			}
 		case "encoding":
-			if !strings.EqualFold(string(a.value), "utf-8") {
+			if !strings.EqualFold(string(s.value(a)), "utf-8") {
 				return fallback("an encoding other than UTF-8")
 			}
 		case "standalone":
@@ -565,11 +576,11 @@ func (s *ooxmlScanner) start(local []byte) (int, byte, error) {
 		}
 		s.rowR, s.hasRowR = "", false
 		for _, a := range s.attrs {
-			if string(a.local) == "r" {
+			if string(s.local(a)) == "r" {
 				if s.hasRowR {
 					return 0, 0, fallback("a row's number twice")
 				}
-				s.rowR, s.hasRowR = string(a.value), true
+				s.rowR, s.hasRowR = string(s.value(a)), true
 			}
 		}
 		return evRow, ctxRow, nil
@@ -583,20 +594,20 @@ func (s *ooxmlScanner) start(local []byte) (int, byte, error) {
 		c.hasV, c.hasF, c.hasIS, c.hasIST = false, false, false, false
 		hasS := false
 		for _, a := range s.attrs {
-			switch string(a.local) {
+			switch string(s.local(a)) {
 			case "r":
 				if c.hasR {
 					return 0, 0, fallback("a cell's reference twice")
 				}
-				c.r, c.hasR = append(c.r, a.value...), true
+				c.r, c.hasR = append(c.r, s.value(a)...), true
 			case "t":
 				if c.hasT {
 					return 0, 0, fallback("a cell's type twice")
 				}
-				c.t, c.hasT = append(c.t, a.value...), true
+				c.t, c.hasT = append(c.t, s.value(a)...), true
 			case "s":
 				// excelize stops reading a cell whose style is no number.
-				if !isInt64(a.value) || hasS {
+				if !isInt64(s.value(a)) || hasS {
 					return 0, 0, fallback("a cell's style")
 				}
 				hasS = true
@@ -612,7 +623,7 @@ func (s *ooxmlScanner) start(local []byte) (int, byte, error) {
 			s.cell.hasV = true
 			return 0, ctxV, nil
 		case "f":
-			if s.cell.hasF || !formulaAttrs(s.attrs) {
+			if s.cell.hasF || !s.formulaAttrs() {
 				return 0, 0, fallback("a formula twice or its attributes")
 			}
 			s.cell.hasF = true
@@ -657,18 +668,18 @@ func (s *ooxmlScanner) startString(ctx byte, local []byte) (int, byte, error) {
 func (s *ooxmlScanner) startSST(ctx byte, local []byte) (int, byte, error) {
 	switch {
 	case len(s.stack) == 0:
-		if string(local) != "sst" || len(local) != len(s.qname) {
+		if string(local) != "sst" || s.prefixed {
 			return 0, 0, fallback("the shared strings' root")
 		}
 		ns := false
 		for _, a := range s.attrs {
-			switch string(a.local) {
+			switch string(s.local(a)) {
 			case "count", "uniqueCount":
-				if len(a.value) == 0 || len(a.value) > 9 || strings.Trim(string(a.value), "0123456789") != "" {
+				if len(s.value(a)) == 0 || len(s.value(a)) > 9 || strings.Trim(string(s.value(a)), "0123456789") != "" {
 					return 0, 0, fallback("the shared strings' count")
 				}
 			case "xmlns":
-				ns = string(a.value) == "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+				ns = string(s.value(a)) == "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 			}
 		}
 		if !ns {
@@ -686,17 +697,17 @@ func (s *ooxmlScanner) startSST(ctx byte, local []byte) (int, byte, error) {
 
 // formulaAttrs reports whether encoding/xml decodes a formula's attributes without
 // error (excelize's formula has typed ones).
-func formulaAttrs(attrs []attr) bool {
-	for _, a := range attrs {
-		switch string(a.local) {
+func (s *ooxmlScanner) formulaAttrs() bool {
+	for _, a := range s.attrs {
+		switch string(s.local(a)) {
 		case "aca", "dt2D", "dtr", "del1", "del2", "ca":
-			switch string(a.value) {
+			switch string(s.value(a)) {
 			case "0", "1", "true", "false":
 			default:
 				return false
 			}
 		case "si":
-			if len(a.value) == 0 || len(a.value) > 9 || strings.Trim(string(a.value), "0123456789") != "" {
+			if len(s.value(a)) == 0 || len(s.value(a)) > 9 || strings.Trim(string(s.value(a)), "0123456789") != "" {
 				return false
 			}
 		}
