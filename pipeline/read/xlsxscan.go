@@ -108,6 +108,11 @@ func (s *ooxmlScanner) fill() (bool, error) {
 		s.pos, s.end = 0, n
 	}
 	if s.end == len(s.buf) {
+		// A token fits in the buffer whole: checkWorkbook has bounded tokens to
+		// maxWorkbookToken, and this bound stands should that ever change.
+		if len(s.buf) > 2*maxWorkbookToken {
+			return false, fallback("a token beyond the limits")
+		}
 		s.buf = append(s.buf, make([]byte, len(s.buf))...)
 	}
 	for {
