@@ -18,6 +18,9 @@ import (
 // maxExcelSerial is the day after Excel's last date, 31.12.9999.
 const maxExcelSerial = 2958466
 
+// maxDateCache bounds xlsxReader.dates: 4,096 days, some eleven years of dates.
+const maxDateCache = 4096
+
 // XLSXOptions describe the sheet to read.
 type XLSXOptions struct {
 	Sheet       string   // the data sheet; others are ignored
@@ -41,6 +44,9 @@ type xlsxReader struct {
 	sheet    string // the data sheet's name
 	part     int    // 0: the data sheet; n: its continuation sheet "NAME (n+1)"
 	offset   int    // rows of the sheets before the current one
+	// dates holds the dates converted so far, by the serial as written: an export's
+	// dates repeat, and the conversion was a tenth of the reader's time.
+	dates map[string]string
 	// the fast path (xlsxfast.go): where it gives up, the workbook is handed over to
 	// excelize, which reads it from the start; calls is how many of its results to skip.
 	path  string
@@ -206,6 +212,7 @@ func openSheet(book sheetBook, opt XLSXOptions) (*xlsxReader, error) {
 		x.header = cells
 	}
 	x.isDate = make([]bool, len(x.header))
+	x.dates = map[string]string{}
 	for i, h := range x.header {
 		for _, d := range opt.DateColumns {
 			if h == d {
@@ -298,12 +305,19 @@ func (x *xlsxReader) next() (*Row, error) {
 			if !x.isDate[i] || r.Fields[i] == "" {
 				continue
 			}
-			if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil && !math.IsNaN(serial) && !math.IsInf(serial, 0) {
+			if d, ok := x.dates[r.Fields[i]]; ok {
+				r.Fields[i] = d
+			} else if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil && !math.IsNaN(serial) && !math.IsInf(serial, 0) {
 				t, err := excelize.ExcelDateToTime(serial, x.date1904)
 				if err != nil || serial >= maxExcelSerial {
 					return nil, &RowError{Line: x.line(), Column: x.header[i], Reason: "Excel-Datum außerhalb des gültigen Bereichs"}
 				}
-				r.Fields[i] = t.Format("02.01.2006")
+				d := t.Format("02.01.2006")
+				if len(x.dates) >= maxDateCache {
+					clear(x.dates)
+				}
+				x.dates[r.Fields[i]] = d
+				r.Fields[i] = d
 			} else {
 				r.Notes = append(r.Notes, Note{Column: i, Kind: NoteTextDate})
 			}
