@@ -18,6 +18,9 @@ import (
 // maxExcelSerial is the day after Excel's last date, 31.12.9999.
 const maxExcelSerial = 2958466
 
+// maxDateCache bounds xlsxReader.dates: 4,096 days, some eleven years of dates.
+const maxDateCache = 4096
+
 // XLSXOptions describe the sheet to read.
 type XLSXOptions struct {
 	Sheet       string   // the data sheet; others are ignored
@@ -32,8 +35,8 @@ type XLSXOptions struct {
 // (trailing empty rows) are skipped. In date columns an Excel date (a serial number) is
 // returned as TT.MM.JJJJ and a date typed as text is returned as it is, with a note.
 type xlsxReader struct {
-	f        *excelize.File
-	rows     *excelize.Rows
+	book     sheetBook
+	rows     rowIter
 	header   []string
 	isDate   []bool
 	row      int // row in the current sheet
@@ -41,6 +44,63 @@ type xlsxReader struct {
 	sheet    string // the data sheet's name
 	part     int    // 0: the data sheet; n: its continuation sheet "NAME (n+1)"
 	offset   int    // rows of the sheets before the current one
+	// dates holds the dates converted so far, by the serial as written: an export's
+	// dates repeat, and the conversion was a tenth of the reader's time.
+	dates map[string]string
+	// the fast path (xlsxfast.go): where it gives up, the workbook is handed over to
+	// excelize, which reads it from the start; calls is how many of its results to skip.
+	path  string
+	opt   XLSXOptions
+	calls int
+	slow  *xlsxReader
+}
+
+// rowIter is a sheet's rows: excelize's row iterator, or fastRows, which walks them the
+// same way.
+type rowIter interface {
+	Next() bool
+	Columns() ([]string, error)
+	Error() error
+	Close() error
+}
+
+// sheetBook is a workbook: excelize's, or the fast path's.
+type sheetBook interface {
+	workbookProps() (excelize.WorkbookPropsOptions, error)
+	hasSheet(name string) bool
+	rows(name string) (rowIter, error)
+	failed() error // the fast path gave up (nil for excelize)
+	Close() error
+}
+
+// excelizeBook is a workbook read by excelize alone.
+type excelizeBook struct{ f *excelize.File }
+
+func (b excelizeBook) workbookProps() (excelize.WorkbookPropsOptions, error) {
+	return b.f.GetWorkbookProps()
+}
+
+func (b excelizeBook) hasSheet(name string) bool {
+	idx, err := b.f.GetSheetIndex(name)
+	return err == nil && idx >= 0
+}
+
+func (b excelizeBook) rows(name string) (rowIter, error) {
+	rows, err := b.f.Rows(name)
+	if err != nil {
+		return nil, err
+	}
+	return excelizeRows{rows}, nil
+}
+
+func (b excelizeBook) failed() error { return nil }
+func (b excelizeBook) Close() error  { return b.f.Close() }
+
+// excelizeRows reads raw cell values.
+type excelizeRows struct{ *excelize.Rows }
+
+func (r excelizeRows) Columns() ([]string, error) {
+	return r.Rows.Columns(excelize.Options{RawCellValue: true})
 }
 
 // line is the row's number counted across the data sheet and its continuation sheets:
@@ -52,10 +112,10 @@ func (x *xlsxReader) line() int { return x.offset + x.row }
 // ..., each with the same header in row 1.
 func (x *xlsxReader) continuation() (bool, error) {
 	name := fmt.Sprintf("%s (%d)", x.sheet, x.part+2)
-	if idx, err := x.f.GetSheetIndex(name); err != nil || idx < 0 {
+	if !x.book.hasSheet(name) {
 		return false, nil
 	}
-	rows, err := x.f.Rows(name)
+	rows, err := x.book.rows(name)
 	if err != nil {
 		return false, &FileError{Line: x.line(), Reason: "Tabellenblatt " + strconv.Quote(name) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
@@ -66,9 +126,12 @@ func (x *xlsxReader) continuation() (bool, error) {
 		return true, nil
 	}
 	x.row = 1
-	cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+	cells, err := rows.Columns()
 	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 		cells = cells[:len(cells)-1]
+	}
+	if x.book.failed() != nil {
+		return false, nil
 	}
 	if err != nil || strings.Join(cells, "\x00") != strings.Join(x.header, "\x00") {
 		return false, &FileError{Line: x.line(), Reason: "Fortsetzungsblatt " + strconv.Quote(name) + " hat eine andere Kopfzeile"}
@@ -81,6 +144,28 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 	if err := checkWorkbook(path); err != nil {
 		return nil, err
 	}
+	if b, err := openFastBook(path, opt); err == nil {
+		x, err := openSheet(b, opt)
+		if err == nil && b.fail == nil {
+			x.path, x.opt = path, opt
+			return x, nil
+		}
+		if x != nil {
+			x.Close()
+		}
+		if b.fail == nil {
+			return nil, err
+		}
+	}
+	x, err := openExcelize(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// openExcelize opens a workbook that checkWorkbook has passed with excelize alone.
+func openExcelize(path string, opt XLSXOptions) (*xlsxReader, error) {
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xlsxPartInMemory, TmpDir: opt.TmpDir})
 	if err != nil {
 		if f != nil {
@@ -88,26 +173,38 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 		}
 		return nil, &FileError{Reason: "keine lesbare Excel-Arbeitsmappe (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
-	x := &xlsxReader{f: f, sheet: opt.Sheet}
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+	x, err := openSheet(excelizeBook{f}, opt)
+	if err != nil {
+		if x != nil {
+			x.Close()
+		}
+		return nil, err
+	}
+	return x, nil
+}
+
+// openSheet finds the data sheet and reads its header. Where it returns an error, the
+// caller closes the reader, or where there is none, openSheet has closed the book.
+func openSheet(book sheetBook, opt XLSXOptions) (*xlsxReader, error) {
+	x := &xlsxReader{book: book, sheet: opt.Sheet}
+	if props, err := book.workbookProps(); err == nil && props.Date1904 != nil {
 		x.date1904 = *props.Date1904
 	}
-	if idx, err := f.GetSheetIndex(opt.Sheet); err != nil || idx < 0 {
-		f.Close()
+	if !book.hasSheet(opt.Sheet) {
+		book.Close()
 		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " fehlt"}
 	}
-	rows, err := f.Rows(opt.Sheet)
+	rows, err := book.rows(opt.Sheet)
 	if err != nil {
-		f.Close()
+		book.Close()
 		return nil, &FileError{Reason: "Tabellenblatt " + strconv.Quote(opt.Sheet) + " nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
 	x.rows = rows
 	if rows.Next() {
 		x.row = 1
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		cells, err := rows.Columns()
 		if err != nil {
-			x.Close()
-			return nil, &FileError{Line: 1, Reason: "Kopfzeile nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
+			return x, &FileError{Line: 1, Reason: "Kopfzeile nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 		}
 		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 			cells = cells[:len(cells)-1]
@@ -115,6 +212,7 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 		x.header = cells
 	}
 	x.isDate = make([]bool, len(x.header))
+	x.dates = map[string]string{}
 	for i, h := range x.header {
 		for _, d := range opt.DateColumns {
 			if h == d {
@@ -129,16 +227,63 @@ func (x *xlsxReader) Columns() []string { return x.header }
 func (x *xlsxReader) Extra() []string   { return nil }
 
 func (x *xlsxReader) Close() error {
+	if x.slow != nil {
+		x.slow.Close()
+	}
 	if x.rows != nil {
 		x.rows.Close()
 	}
-	return x.f.Close()
+	return x.book.Close()
 }
 
 func (x *xlsxReader) Next() (*Row, error) {
-	for x.rows != nil && x.rows.Next() {
+	if x.slow != nil {
+		return x.slow.Next()
+	}
+	row, err := x.next()
+	if x.book.failed() != nil {
+		return x.handOver()
+	}
+	var re *RowError
+	if err == nil || errors.As(err, &re) {
+		x.calls++
+	}
+	return row, err
+}
+
+// handOver gives the workbook to excelize where the fast path gave up: it reads it from
+// the start and skips the results the fast path has given.
+func (x *xlsxReader) handOver() (*Row, error) {
+	if x.rows != nil {
+		x.rows.Close()
+		x.rows = nil
+	}
+	slow, err := openExcelize(x.path, x.opt)
+	if err != nil {
+		return nil, err
+	}
+	x.slow = slow
+	for range x.calls {
+		if _, err := slow.Next(); err != nil {
+			var re *RowError
+			if !errors.As(err, &re) {
+				return nil, err
+			}
+		}
+	}
+	return slow.Next()
+}
+
+func (x *xlsxReader) next() (*Row, error) {
+	if x.rows == nil {
+		return nil, nil // a hand-over that failed: handOver tries again
+	}
+	for x.rows.Next() {
 		x.row++
-		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+		cells, err := x.rows.Columns()
+		if x.book.failed() != nil {
+			return nil, nil
+		}
 		if err != nil {
 			return nil, &FileError{Line: x.line(), Reason: "Zeile nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 		}
@@ -160,12 +305,19 @@ func (x *xlsxReader) Next() (*Row, error) {
 			if !x.isDate[i] || r.Fields[i] == "" {
 				continue
 			}
-			if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil && !math.IsNaN(serial) && !math.IsInf(serial, 0) {
+			if d, ok := x.dates[r.Fields[i]]; ok {
+				r.Fields[i] = d
+			} else if serial, err := strconv.ParseFloat(r.Fields[i], 64); err == nil && !math.IsNaN(serial) && !math.IsInf(serial, 0) {
 				t, err := excelize.ExcelDateToTime(serial, x.date1904)
 				if err != nil || serial >= maxExcelSerial {
 					return nil, &RowError{Line: x.line(), Column: x.header[i], Reason: "Excel-Datum außerhalb des gültigen Bereichs"}
 				}
-				r.Fields[i] = t.Format("02.01.2006")
+				d := t.Format("02.01.2006")
+				if len(x.dates) >= maxDateCache {
+					clear(x.dates)
+				}
+				x.dates[r.Fields[i]] = d
+				r.Fields[i] = d
 			} else {
 				r.Notes = append(r.Notes, Note{Column: i, Kind: NoteTextDate})
 			}
@@ -179,13 +331,16 @@ func (x *xlsxReader) Next() (*Row, error) {
 		}
 		return r, nil
 	}
+	if x.book.failed() != nil {
+		return nil, nil
+	}
 	if err := x.rows.Error(); err != nil {
 		return nil, &FileError{Line: x.line(), Reason: "Tabellenblatt nicht lesbar (" + excelizeFault(err) + ")", Detail: libraryDetail(err)}
 	}
-	if more, err := x.continuation(); err != nil {
+	if more, err := x.continuation(); err != nil || x.book.failed() != nil {
 		return nil, err
 	} else if more {
-		return x.Next()
+		return x.next()
 	}
 	return nil, io.EOF
 }

@@ -255,6 +255,50 @@ func (s *partScanner) feed(b []byte) error {
 			s.inTag, s.tag, s.tagLen, s.quote, s.special, s.prev, s.prev2 = true, s.tag[:0], 0, 0, 0, 0, 0
 		}
 		for i < len(b) && s.inTag { // inside markup, up to its end
+			if s.special == 0 && len(s.tag) >= 2 {
+				// In a start or end tag only quotes and the '>' outside them matter: the
+				// bytes up to that '>' are counted and kept as the loop below would,
+				// quoted values skipped whole.
+				j, q := i, s.quote
+				for j < len(b) {
+					if q != 0 {
+						k := bytes.IndexByte(b[j:], q)
+						if k < 0 {
+							j = len(b)
+							break
+						}
+						j, q = j+k+1, 0
+						continue
+					}
+					c := b[j]
+					if c == '>' {
+						break
+					}
+					if c == '"' || c == '\'' {
+						q = c
+					}
+					j++
+				}
+				s.quote = q
+				if n := j - i; n > 0 {
+					if s.tagLen += n; s.tagLen > maxWorkbookToken {
+						return s.tooLong()
+					}
+					s.off += int64(n)
+					if room := cap(s.tag) - len(s.tag); room > 0 {
+						s.tag = append(s.tag, b[i:i+min(n, room)]...)
+					}
+					if n >= 2 {
+						s.prev2, s.prev = b[j-2], b[j-1]
+					} else {
+						s.prev2, s.prev = s.prev, b[i]
+					}
+					i = j
+					if i == len(b) {
+						break
+					}
+				}
+			}
 			c := b[i]
 			i++
 			s.off++
@@ -362,8 +406,11 @@ func (s *partScanner) element(empty bool) error {
 	if end {
 		name = name[1:]
 	}
-	if k := bytes.IndexAny(name, " \t\r\n/>"); k >= 0 {
-		name = name[:k]
+	for k, c := range name {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>' {
+			name = name[:k]
+			break
+		}
 	}
 	if k := bytes.IndexByte(name, ':'); k >= 0 {
 		name = name[k+1:]

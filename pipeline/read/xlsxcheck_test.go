@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // handWorkbook writes a workbook part by part: the sheet Teilnahmen with the rows given
@@ -245,30 +246,38 @@ func TestWorkbookLimits(t *testing.T) {
 	}
 }
 
-// TestWorkbookTmpDir: a worksheet larger than 1 MiB is unpacked into the folder the
-// caller gives, not the system's, and removed when the reader is closed.
+// TestWorkbookTmpDir: a worksheet larger than 1 MiB that excelize reads (here: the fast
+// path hands it over for a comment) is unpacked into the folder the caller gives, not
+// the system's, and removed when the reader is closed; the fast path unpacks nothing.
 func TestWorkbookTmpDir(t *testing.T) {
-	data := handWorkbook(t, func(w io.Writer) {
-		for i := 2; i < 40000; i++ {
-			fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>TN-%d</t></is></c></row>`, i, i, i)
+	for _, fast := range []bool{false, true} {
+		data := handWorkbook(t, func(w io.Writer) {
+			if !fast {
+				io.WriteString(w, "<!-- excelize -->")
+			}
+			for i := 2; i < 40000; i++ {
+				fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>TN-%d</t></is></c></row>`, i, i, i)
+			}
+		}, nil)
+		tmp := t.TempDir()
+		r, err := OpenXLSX(writeTemp(t, "massnahmen_20261124.xlsx", data), XLSXOptions{Sheet: "Teilnahmen", TmpDir: tmp})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}, nil)
-	tmp := t.TempDir()
-	r, err := OpenXLSX(writeTemp(t, "massnahmen_20261124.xlsx", data), XLSXOptions{Sheet: "Teilnahmen", TmpDir: tmp})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if row, err := r.Next(); err != nil || row.Fields[0] != "TN-2" {
-		t.Fatalf("first row %v, %v", row, err)
-	}
-	if entries, _ := os.ReadDir(tmp); len(entries) == 0 {
-		t.Error("the worksheet was not unpacked into TmpDir")
-	}
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
-		t.Errorf("left in TmpDir: %v", entries)
+		if row, err := r.Next(); err != nil || row.Fields[0] != "TN-2" {
+			t.Fatalf("first row %v, %v", row, err)
+		}
+		if entries, _ := os.ReadDir(tmp); fast && len(entries) != 0 {
+			t.Errorf("the fast path unpacked into TmpDir: %v", entries)
+		} else if !fast && len(entries) == 0 {
+			t.Error("the worksheet was not unpacked into TmpDir")
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+			t.Errorf("left in TmpDir: %v", entries)
+		}
 	}
 }
 
@@ -291,5 +300,28 @@ func TestWorkbookFaultWithheld(t *testing.T) {
 	}
 	if strings.Contains(fe.Reason+fe.Detail, "ller") || fe.Detail == "" {
 		t.Errorf("reason %q, detail %q", fe.Reason, fe.Detail)
+	}
+}
+
+// TestScanPartChunks: the limits pre-scan finds the same whatever the reads' sizes (it
+// skips through tags in bulk within a read and byte by byte across reads).
+func TestScanPartChunks(t *testing.T) {
+	parts := []string{
+		diffSheetHead + diffHeaderRow + `<row r="2" x='a>b"c'><c r="A2" t="inlineStr"><is><t>x</t></is></c><c/></row>` + diffSheetTail,
+		`<?xml version="1.0"?><!-- a > comment --><worksheet><![CDATA[<row>]]><sheetData><row><c><f>A1&amp;"x"</f><v>1</v></c></row></sheetData></worksheet>`,
+		`<row r="2">` + strings.Repeat(`<c/>`, maxRowCells+1) + `</row>`,
+		`<worksheet><sheetData><row><c><v>` + strings.Repeat("ü", maxCellChars+1) + `</v></c></row></sheetData></worksheet>`,
+		`<worksheet x="` + strings.Repeat("a", maxWorkbookToken) + `"/>`,
+		strings.Repeat("<x>", maxXMLDepth+1),
+		`<sst><si><t>a</t><rPh><t>` + strings.Repeat("b", maxCellChars+1) + `</t></rPh></si></sst>`,
+	}
+	for i, p := range parts {
+		for _, kind := range []xmlPartKind{worksheetPart, sharedStringsKind, otherPart} {
+			n1, err1 := scanPart(strings.NewReader(p), "x.xml", kind)
+			n2, err2 := scanPart(iotest.OneByteReader(strings.NewReader(p)), "x.xml", kind)
+			if err1 == nil && n1 != n2 || fmt.Sprint(err1) != fmt.Sprint(err2) { // n counts to the fault in its read
+				t.Errorf("part %d, kind %d: whole %d %v, byte by byte %d %v", i, kind, n1, err1, n2, err2)
+			}
+		}
 	}
 }
