@@ -141,7 +141,9 @@ func (x *xlsxReader) continuation() (bool, error) {
 
 // OpenXLSX opens the workbook at path and reads the header of opt.Sheet.
 func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
-	if err := checkWorkbook(path); err != nil {
+	// The worksheets are checked as the fast path reads them; before a hand-over to
+	// excelize, with the rest.
+	if err := checkWorkbook(path, false); err != nil {
 		return nil, err
 	}
 	if b, err := openFastBook(path, opt); err == nil {
@@ -153,8 +155,11 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 		if x != nil {
 			x.Close()
 		}
+		var fe *FileError
 		if b.fail == nil {
 			return nil, err
+		} else if errors.As(b.fail, &fe) {
+			return nil, fe
 		}
 	}
 	x, err := openExcelize(path, opt)
@@ -164,8 +169,12 @@ func OpenXLSX(path string, opt XLSXOptions) (Reader, error) {
 	return x, nil
 }
 
-// openExcelize opens a workbook that checkWorkbook has passed with excelize alone.
+// openExcelize opens a workbook with excelize alone, once checkWorkbook has passed
+// all of it.
 func openExcelize(path string, opt XLSXOptions) (*xlsxReader, error) {
+	if err := checkWorkbook(path, true); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xlsxPartInMemory, TmpDir: opt.TmpDir})
 	if err != nil {
 		if f != nil {
@@ -241,7 +250,11 @@ func (x *xlsxReader) Next() (*Row, error) {
 		return x.slow.Next()
 	}
 	row, err := x.next()
-	if x.book.failed() != nil {
+	if fail := x.book.failed(); fail != nil {
+		var fe *FileError
+		if errors.As(fail, &fe) {
+			return nil, fe // a limit or a damaged part: no hand-over
+		}
 		return x.handOver()
 	}
 	var re *RowError

@@ -47,8 +47,10 @@ const sharedStringsPart = "xl/sharedstrings.xml"
 // checkWorkbook reads every part of the workbook at path once: archive/zip verifies its
 // checksum (excelize ignores a damaged part and would return altered values), and the
 // limits above are checked. A file that is no ZIP archive at all is left to excelize to
-// report.
-func checkWorkbook(path string) error {
+// report. Without sheets, the worksheets are left out: the fast path reads them once,
+// checking the same limits as it goes (checkedPart), and runs this with sheets before
+// it hands a workbook over to excelize.
+func checkWorkbook(path string, sheets bool) error {
 	if err := checkZipDirectory(path); err != nil {
 		return err
 	}
@@ -63,6 +65,9 @@ func checkWorkbook(path string) error {
 		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
 		workbook = workbook || name == "xl/workbook.xml"
 		streamed := name == sharedStringsPart || strings.HasPrefix(name, "xl/worksheets/sheet")
+		if !sheets && streamed && name != sharedStringsPart {
+			continue
+		}
 		if !streamed && f.UncompressedSize64 > maxHeldPart {
 			return &FileError{Reason: fmt.Sprintf("Excel-Arbeitsmappe mit einem Bestandteil %s, entpackt größer als %s", strconv.Quote(f.Name), sizeText(maxHeldPart))}
 		}
@@ -81,16 +86,8 @@ func checkWorkbook(path string) error {
 			}
 			rc.Close()
 		}
-		var fe *FileError
-		switch {
-		case errors.As(err, &fe):
-			return fe
-		case errors.Is(err, zip.ErrChecksum):
-			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: Prüfsumme von " + strconv.Quote(f.Name) + " stimmt nicht"}
-		case errors.Is(err, zip.ErrAlgorithm):
-			return &FileError{Reason: "Excel-Arbeitsmappe mit einem unbekannten Komprimierungsverfahren in " + strconv.Quote(f.Name)}
-		case err != nil:
-			return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: " + strconv.Quote(f.Name) + " nicht lesbar (Daten nicht entpackbar)", Detail: libraryDetail(err)}
+		if err != nil {
+			return partError(f.Name, err)
 		}
 		if total += n; total > unzipLimit {
 			return &FileError{Reason: "Excel-Arbeitsmappe entpackt größer als " + sizeText(unzipLimit)}
@@ -108,6 +105,52 @@ func checkWorkbook(path string) error {
 		return &FileError{Reason: "keine lesbare Excel-Arbeitsmappe: ZIP-Archiv ohne xl/workbook.xml"}
 	}
 	return nil
+}
+
+// partError says in German why a part could not be read through.
+func partError(part string, err error) error {
+	var fe *FileError
+	switch {
+	case errors.As(err, &fe):
+		return fe
+	case errors.Is(err, zip.ErrChecksum):
+		return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: Prüfsumme von " + strconv.Quote(part) + " stimmt nicht"}
+	case errors.Is(err, zip.ErrAlgorithm):
+		return &FileError{Reason: "Excel-Arbeitsmappe mit einem unbekannten Komprimierungsverfahren in " + strconv.Quote(part)}
+	}
+	return &FileError{Reason: "Excel-Arbeitsmappe beschädigt: " + strconv.Quote(part) + " nicht lesbar (Daten nicht entpackbar)", Detail: libraryDetail(err)}
+}
+
+// checkedPart reads a worksheet for the fast path and checks it on the way, as
+// checkWorkbook would have before: the partScanner sees every byte before the sheet
+// scanner does, the unpacked size is bounded, and archive/zip's checksum error at the
+// end of the part is reported. Its errors are *FileError: the fast path ends with them
+// instead of handing the workbook over.
+type checkedPart struct {
+	r    io.Reader
+	name string
+	s    *partScanner
+	left *int64 // bytes the archive may still unpack, shared by its sheets
+}
+
+func newCheckedPart(r io.Reader, name string, left *int64) *checkedPart {
+	return &checkedPart{r: r, name: name, s: newPartScanner(name, worksheetPart), left: left}
+}
+
+func (c *checkedPart) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		if *c.left -= int64(n); *c.left < 0 {
+			return 0, &FileError{Reason: "Excel-Arbeitsmappe entpackt größer als " + sizeText(unzipLimit)}
+		}
+		if ferr := c.s.feed(p[:n]); ferr != nil {
+			return 0, ferr
+		}
+	}
+	if err != nil && err != io.EOF {
+		return n, partError(c.name, err)
+	}
+	return n, err
 }
 
 // checkZipDirectory reads the end of the archive for the size of its table of contents
@@ -207,7 +250,7 @@ type partScanner struct {
 
 // scanPart reads a part through, checking its limits; it returns the bytes read.
 func scanPart(r io.Reader, part string, kind xmlPartKind) (int64, error) {
-	s := &partScanner{part: part, kind: kind, rowAt: -1, cellAt: -1, siAt: -1, tag: make([]byte, 0, 64)}
+	s := newPartScanner(part, kind)
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := r.Read(buf)
@@ -223,6 +266,10 @@ func scanPart(r io.Reader, part string, kind xmlPartKind) (int64, error) {
 			return s.off, err
 		}
 	}
+}
+
+func newPartScanner(part string, kind xmlPartKind) *partScanner {
+	return &partScanner{part: part, kind: kind, rowAt: -1, cellAt: -1, siAt: -1, tag: make([]byte, 0, 64)}
 }
 
 func (s *partScanner) fail(format string, args ...any) error {

@@ -24,7 +24,7 @@ import (
 
 // oracleXLSX reads the workbook at path the old way, excelize alone.
 func oracleXLSX(path string, opt XLSXOptions) (Reader, error) {
-	if err := checkWorkbook(path); err != nil {
+	if err := checkWorkbook(path, true); err != nil {
 		return nil, err
 	}
 	x, err := openExcelize(path, opt)

@@ -32,7 +32,8 @@ type fastBook struct {
 	meta  *excelize.File       // the archive without the worksheets' and shared strings' content
 	parts map[string]*zip.File // the worksheets, by the marker their stand-in in meta holds
 	sst   []string
-	fail  error // why the fast path gave up (an *errFallback, or a read error)
+	fail  error // why the fast path gave up (an *errFallback, or a read error); a *FileError ends the reading
+	left  int64 // bytes the worksheets may still unpack (checkedPart)
 }
 
 // openFastBook opens the workbook at path for the fast path; an error means it is not
@@ -42,7 +43,7 @@ func openFastBook(path string, opt XLSXOptions) (*fastBook, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &fastBook{zr: zr, parts: map[string]*zip.File{}}
+	b := &fastBook{zr: zr, parts: map[string]*zip.File{}, left: unzipLimit}
 	if err := b.open(opt); err != nil {
 		b.Close()
 		return nil, err
@@ -153,7 +154,7 @@ func (b *fastBook) rows(name string) (rowIter, error) {
 		b.fail = err
 		return emptyRows{}, nil
 	}
-	return &fastRows{book: b, rc: rc, sc: newOOXMLScanner(rc, false)}, nil
+	return &fastRows{book: b, rc: rc, sc: newOOXMLScanner(newCheckedPart(rc, f.Name, &b.left), false)}, nil
 }
 
 // readSharedStrings reads the shared strings part: each item's text as excelize gives it.
