@@ -105,6 +105,10 @@ type Validator struct {
 	pz    *protect.Pseudonymizer
 	codes []map[string]bool
 	ctx   RowContext
+	// full is the record Row returns where each column has an output field: the row's
+	// line (a delta's source_line), then ctx.val itself, so that the values are not
+	// copied once more. nil otherwise.
+	full pipeline.Record
 }
 
 // NewValidator returns a validator for the rows of file, bound by b.
@@ -119,7 +123,20 @@ func (b *Binding) NewValidator(file, kreis string, pz *protect.Pseudonymizer) *V
 			}
 		}
 	}
-	v.ctx = RowContext{e: e, File: file, raw: make([]string, len(e.Columns)), val: make([]pipeline.Value, len(e.Columns)),
+	val := make([]pipeline.Value, len(e.Columns))
+	direct := true
+	for _, c := range e.Columns {
+		direct = direct && c.Out != ""
+	}
+	if direct {
+		lead := 0
+		if !e.Snapshot {
+			lead = 1
+		}
+		v.full = make(pipeline.Record, lead+len(e.Columns))
+		val = v.full[lead:]
+	}
+	v.ctx = RowContext{e: e, File: file, raw: make([]string, len(e.Columns)), val: val,
 		ok: make([]bool, len(e.Columns)), pz: pz, Kreis: kreis}
 	return v
 }
@@ -138,7 +155,8 @@ func (v *Validator) ReadError(err error) (pipeline.Finding, bool) {
 }
 
 // Row validates one row. It returns the record (nil if the row is rejected) and
-// appends the row's findings to findings.
+// appends the row's findings to findings. The record holds until the next call: it is
+// rec, or where each column has an output field the validator's own.
 func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.Finding) (pipeline.Record, []pipeline.Finding) {
 	e, ctx := v.b.e, &v.ctx
 	ctx.Line = row.Line
@@ -180,6 +198,12 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 	}
 	if rejected {
 		return nil, findings
+	}
+	if v.full != nil {
+		if !e.Snapshot {
+			v.full[0] = pipeline.Value{I: int64(row.Line)}
+		}
+		return v.full, findings
 	}
 	rec = rec[:0]
 	if !e.Snapshot {
