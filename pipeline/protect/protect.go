@@ -109,43 +109,77 @@ var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(bas
 // Pseudonymizer makes tokens. It is not safe for concurrent use: give each goroutine
 // its own (they are cheap and agree with each other).
 //
-// An HMAC costs two SHA-256 blocks; a file repeats identifiers, so tokens are cached,
-// in two caches of fixed size. A client's rows mostly follow one another: a small
-// direct-mapped cache catches those repeats. Employers, households and residence
-// numbers recur all over a file: a two-way cache keeps them, apart from the stream of
-// clients that would evict them. A cache slot holds its input in place: a hit
+// An HMAC costs two SHA-256 blocks; a file repeats identifiers, so tokens are kept for
+// reuse. A client's rows, a household's members and a job start's versions mostly follow
+// one another: the last value of each kind and its token are kept, and a repeat costs a
+// comparison. Beyond that, tokens are cached in two caches of fixed size: a direct-
+// mapped one for Kundennummern and other values, and a two-way one for employers,
+// households and residence numbers, which recur all over a file, apart from the stream
+// of clients that would evict them. A cache slot holds its input in place: a hit
 // allocates nothing, a miss the token.
 //
 // Both caches are small enough to stay in a core's own cache (512 KB each). A cache
 // that holds every employer of a large file (150,000 in 5 million job starts) is not:
 // its hit was a miss in memory for the slot and another for the token it points to,
 // dearer than the HMAC it saved (BenchmarkIngestVsDuckDB: a fifth of the ingest's CPU
-// time with 8 MB per worker). A small one still keeps the large employers, whom many
-// rows name, and a job start's versions, which follow one another.
+// time with 8 MB per worker).
 //
-// Where clients do not repeat (a bulk file of millions of distinct clients), the direct-
-// mapped cache only adds a memory miss to every HMAC. Its hit rate is judged over
-// windows of twice its size, counting only the second half, when the cache is warm
-// again: a client who comes back within a cache's length is a hit there. When fewer
-// than one lookup in eight of that half hits, the cache is passed by for some windows,
-// then tried again.
+// Where values do not recur within a cache's reach (a bulk file of millions of distinct
+// clients, whose repeats follow one another), a cache only adds a miss to every HMAC.
+// Each cache's hit rate is judged over windows of twice its size, counting only the
+// second half, when the cache is warm again: a value that comes back within a cache's
+// length is a hit there. When fewer than one lookup in eight of that half hits, the
+// cache is passed by for some windows, then tried again.
 type Pseudonymizer struct {
 	mac    hash.Hash
 	sum    []byte
 	buf    []byte
 	seed   maphash.Seed
-	recent []cacheSlot // direct-mapped: Kundennummern and other values
-	known  []cacheSlot // two-way (slots 2i and 2i+1): the recurring kinds; allocated on first use
+	last   [8]lastToken // by kind&7 (kinds may share one; its kind tells)
+	recent []cacheSlot  // direct-mapped: Kundennummern and other values
+	known  []cacheSlot  // two-way (slots 2i and 2i+1): the recurring kinds; allocated on first use
 
-	probes, hits int // lookups in recent in the current window, and hits in its second half
-	skip         int // lookups that pass recent by
+	recentUse, knownUse use // how well each cache hits
 
 	lastScope, lastRecord, lastRecordToken string // RecordToken's last id and its token
 }
 
+// lastToken is the last value of a kind and its token.
+type lastToken struct {
+	kind         Kind // 0: none yet
+	value, token string
+}
+
+// use judges a cache's hit rate over windows of twice its n entries.
+type use struct {
+	probes, hits int // lookups in the current window, and hits in its second half
+	skip         int // lookups that pass the cache by
+}
+
+// pass reports whether a lookup passes the cache by, because it hit too rarely.
+func (u *use) pass() bool {
+	if u.skip > 0 {
+		u.skip--
+		return true
+	}
+	return false
+}
+
+// look counts a lookup in a cache of n entries; it reports whether the lookup lies in
+// the second half of its window, where a hit counts.
+func (u *use) look(n int) bool {
+	if u.probes++; u.probes == 2*n {
+		if u.hits < n/8 {
+			u.skip = skipWindows * 2 * n
+		}
+		u.probes, u.hits = 0, 0
+	}
+	return u.probes > n
+}
+
 const (
 	probeWindow = 2 * recentSlots // lookups in recent over which its hit rate is judged
-	skipWindows = 8               // windows recent is passed by when it hits too rarely
+	skipWindows = 8               // windows a cache is passed by when it hits too rarely
 )
 
 // cacheSlot is 32 bytes: two of them share a cache line.
@@ -172,34 +206,43 @@ func New(key Key) *Pseudonymizer {
 // Token returns the token of value: the kind's letter, '-', and 26 base32 characters
 // (130 bits of the HMAC). Equal values of a kind give equal tokens under one key.
 func (p *Pseudonymizer) Token(kind Kind, value string) string {
+	last := &p.last[kind&7]
+	if last.kind == kind && last.value == value {
+		return last.token
+	}
+	t := p.cached(kind, value)
+	*last = lastToken{kind: kind, value: value, token: t}
+	return t
+}
+
+// cached returns the token of value from a cache, or makes it and keeps it there.
+func (p *Pseudonymizer) cached(kind Kind, value string) string {
 	if len(value) >= slotBytes {
 		return p.token(kind, value)
 	}
 	recent := kind == Kunde || kind == Value
-	if recent && p.skip > 0 {
-		p.skip--
+	u, n := &p.knownUse, knownSlots
+	if recent {
+		u, n = &p.recentUse, recentSlots
+	}
+	if u.pass() {
 		return p.token(kind, value)
 	}
 	var key [slotBytes]byte
 	key[0] = byte(kind)
-	n := uint8(1 + copy(key[1:], value))
-	h := maphash.Bytes(p.seed, key[:n])
+	k := uint8(1 + copy(key[1:], value))
+	h := maphash.Bytes(p.seed, key[:k])
+	counts := u.look(n)
 	if recent {
-		if p.probes++; p.probes == probeWindow {
-			if p.hits < (probeWindow-recentSlots)/8 {
-				p.skip = skipWindows * probeWindow
-			}
-			p.probes, p.hits = 0, 0
-		}
 		slot := &p.recent[h&(recentSlots-1)]
-		if slot.n == n && slot.in == key {
-			if p.probes > recentSlots {
-				p.hits++
+		if slot.n == k && slot.in == key {
+			if counts {
+				u.hits++
 			}
 			return slot.token
 		}
 		t := p.token(kind, value)
-		*slot = cacheSlot{n: n, in: key, token: t}
+		*slot = cacheSlot{n: k, in: key, token: t}
 		return t
 	}
 	if p.known == nil {
@@ -207,16 +250,19 @@ func (p *Pseudonymizer) Token(kind Kind, value string) string {
 	}
 	set := p.known[h&(knownSlots-2) : h&(knownSlots-2)+2]
 	for i := range set {
-		if set[i].n == n && set[i].in == key {
+		if set[i].n == k && set[i].in == key {
 			if i == 1 { // the way used last comes first: the other is evicted next
 				set[0], set[1] = set[1], set[0]
+			}
+			if counts {
+				u.hits++
 			}
 			return set[0].token
 		}
 	}
 	t := p.token(kind, value)
 	set[1] = set[0]
-	set[0] = cacheSlot{n: n, in: key, token: t}
+	set[0] = cacheSlot{n: k, in: key, token: t}
 	return t
 }
 
