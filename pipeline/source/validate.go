@@ -164,7 +164,7 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 	for i := range e.Columns {
 		raw := ""
 		if j := v.b.index[i]; j >= 0 && j < len(row.Fields) {
-			raw = strings.TrimSpace(row.Fields[j])
+			raw = trimSpace(row.Fields[j])
 		}
 		ctx.raw[i] = raw
 		f := v.cell(i, &e.Columns[i], raw, &ctx.val[i])
@@ -215,6 +215,16 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 		}
 	}
 	return rec, findings
+}
+
+// trimSpace is strings.TrimSpace, without the call for the common cell that neither
+// starts nor ends with a space: white space, ASCII or not, starts with a byte up to ' '
+// or from 0x80 on, and ends with one.
+func trimSpace(s string) string {
+	if n := len(s); n == 0 || s[0] > ' ' && s[0] < 0x80 && s[n-1] > ' ' && s[n-1] < 0x80 {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 // cell parses one cell into *out; a nil finding means valid.
