@@ -128,8 +128,12 @@ var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(bas
 // clients, whose repeats follow one another), a cache only adds a miss to every HMAC.
 // Each cache's hit rate is judged over windows of twice its size, counting only the
 // second half, when the cache is warm again: a value that comes back within a cache's
-// length is a hit there. When fewer than one lookup in eight of that half hits, the
-// cache is passed by for some windows, then tried again.
+// length is a hit there. When too few lookups of that half hit, the cache is passed by
+// for some windows, then tried again: fewer than one in eight for the clients' cache,
+// fewer than one in two for the two-way cache. Its lookup, spread over the whole cache,
+// mostly misses in the core's own cache and costs about half an HMAC; employers spread
+// over a file as in the bulk file of BenchmarkIngestVsDuckDB (one lookup in five hit)
+// made it cost more than it saved.
 type Pseudonymizer struct {
 	mac    hash.Hash
 	sum    []byte
@@ -165,11 +169,12 @@ func (u *use) pass() bool {
 	return false
 }
 
-// look counts a lookup in a cache of n entries; it reports whether the lookup lies in
-// the second half of its window, where a hit counts.
-func (u *use) look(n int) bool {
+// look counts a lookup in a cache of n entries that pays from need hits in the n
+// lookups of a window's second half on; it reports whether the lookup lies in that
+// half, where a hit counts.
+func (u *use) look(n, need int) bool {
 	if u.probes++; u.probes == 2*n {
-		if u.hits < n/8 {
+		if u.hits < need {
 			u.skip = skipWindows * 2 * n
 		}
 		u.probes, u.hits = 0, 0
@@ -221,9 +226,9 @@ func (p *Pseudonymizer) cached(kind Kind, value string) string {
 		return p.token(kind, value)
 	}
 	recent := kind == Kunde || kind == Value
-	u, n := &p.knownUse, knownSlots
+	u, n, need := &p.knownUse, knownSlots, knownSlots/2
 	if recent {
-		u, n = &p.recentUse, recentSlots
+		u, n, need = &p.recentUse, recentSlots, recentSlots/8
 	}
 	if u.pass() {
 		return p.token(kind, value)
@@ -232,7 +237,7 @@ func (p *Pseudonymizer) cached(kind Kind, value string) string {
 	key[0] = byte(kind)
 	k := uint8(1 + copy(key[1:], value))
 	h := maphash.Bytes(p.seed, key[:k])
-	counts := u.look(n)
+	counts := u.look(n, need)
 	if recent {
 		slot := &p.recent[h&(recentSlots-1)]
 		if slot.n == k && slot.in == key {
