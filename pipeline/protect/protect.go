@@ -121,7 +121,7 @@ var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(bas
 // Both caches are small enough to stay in a core's own cache (512 KB each). A cache
 // that holds every employer of a large file (150,000 in 5 million job starts) is not:
 // its hit was a miss in memory for the slot and another for the token it points to,
-// dearer than the HMAC it saved (BenchmarkIngestVsDuckDB: a fifth of the ingest's CPU
+// dearer than the HMAC it saved (BenchmarkIngestVsDuckDB: a sixth of the ingest's CPU
 // time with 8 MB per worker).
 //
 // Where values do not recur within a cache's reach (a bulk file of millions of distinct
@@ -132,7 +132,7 @@ var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(bas
 // for some windows, then tried again: fewer than one in eight for the clients' cache,
 // fewer than one in two for the two-way cache. Its lookup, spread over the whole cache,
 // mostly misses in the core's own cache and costs about half an HMAC; employers spread
-// over a file as in the bulk file of BenchmarkIngestVsDuckDB (one lookup in five hit)
+// over a file as in the bulk file of BenchmarkIngestVsDuckDB (one lookup in nine hit)
 // made it cost more than it saved.
 type Pseudonymizer struct {
 	mac    hash.Hash
