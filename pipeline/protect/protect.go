@@ -109,34 +109,82 @@ var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(bas
 // Pseudonymizer makes tokens. It is not safe for concurrent use: give each goroutine
 // its own (they are cheap and agree with each other).
 //
-// An HMAC costs two SHA-256 blocks; a file repeats identifiers, so tokens are cached,
-// in two caches of fixed size. A client's rows mostly follow one another: a small
-// direct-mapped cache catches those repeats. Employers, households and residence
-// numbers recur all over a file (150,000 employers in 5 million job starts): a large
-// two-way cache keeps them, apart from the stream of clients that would evict them.
-// A cache slot holds its input in place: a hit allocates nothing, a miss the token.
+// An HMAC costs two SHA-256 blocks; a file repeats identifiers, so tokens are kept for
+// reuse. A client's rows, a household's members and a job start's versions mostly follow
+// one another: the last value of each kind and its token are kept, and a repeat costs a
+// comparison. Beyond that, tokens are cached in two caches of fixed size: a direct-
+// mapped one for Kundennummern and other values, and a two-way one for employers,
+// households and residence numbers, which recur all over a file, apart from the stream
+// of clients that would evict them. A cache slot holds its input in place: a hit
+// allocates nothing, a miss the token.
 //
-// Where clients do not repeat (a bulk file of millions of distinct clients), the direct-
-// mapped cache only adds a memory miss to every HMAC. Its hit rate is judged over
-// windows of twice its size, counting only the second half, when the cache is warm
-// again: a client who comes back within a cache's length is a hit there. When fewer
-// than one lookup in eight of that half hits, the cache is passed by for some windows,
-// then tried again.
+// Both caches are small enough to stay in a core's own cache (512 KB each). A cache
+// that holds every employer of a large file (150,000 in 5 million job starts) is not:
+// its hit was a miss in memory for the slot and another for the token it points to,
+// dearer than the HMAC it saved (BenchmarkIngestVsDuckDB: a sixth of the ingest's CPU
+// time with 8 MB per worker).
+//
+// Where values do not recur within a cache's reach (a bulk file of millions of distinct
+// clients, whose repeats follow one another), a cache only adds a miss to every HMAC.
+// Each cache's hit rate is judged over windows of twice its size, counting only the
+// second half, when the cache is warm again: a value that comes back within a cache's
+// length is a hit there. When too few lookups of that half hit, the cache is passed by
+// for some windows, then tried again: fewer than one in eight for the clients' cache,
+// fewer than one in two for the two-way cache. Its lookup, spread over the whole cache,
+// mostly misses in the core's own cache and costs about half an HMAC; employers spread
+// over a file as in the bulk file of BenchmarkIngestVsDuckDB (one lookup in nine hit)
+// made it cost more than it saved.
 type Pseudonymizer struct {
 	mac    hash.Hash
 	sum    []byte
 	buf    []byte
 	seed   maphash.Seed
-	recent []cacheSlot // direct-mapped: Kundennummern and other values
-	known  []cacheSlot // two-way (slots 2i and 2i+1): the recurring kinds; allocated on first use
+	last   [8]lastToken // by kind&7 (kinds may share one; its kind tells)
+	recent []cacheSlot  // direct-mapped: Kundennummern and other values
+	known  []cacheSlot  // two-way (slots 2i and 2i+1): the recurring kinds; allocated on first use
 
-	probes, hits int // lookups in recent in the current window, and hits in its second half
-	skip         int // lookups that pass recent by
+	recentUse, knownUse use // how well each cache hits
+
+	lastScope, lastRecord, lastRecordToken string // RecordToken's last id and its token
+}
+
+// lastToken is the last value of a kind and its token.
+type lastToken struct {
+	kind         Kind // 0: none yet
+	value, token string
+}
+
+// use judges a cache's hit rate over windows of twice its n entries.
+type use struct {
+	probes, hits int // lookups in the current window, and hits in its second half
+	skip         int // lookups that pass the cache by
+}
+
+// pass reports whether a lookup passes the cache by, because it hit too rarely.
+func (u *use) pass() bool {
+	if u.skip > 0 {
+		u.skip--
+		return true
+	}
+	return false
+}
+
+// look counts a lookup in a cache of n entries that pays from need hits in the n
+// lookups of a window's second half on; it reports whether the lookup lies in that
+// half, where a hit counts.
+func (u *use) look(n, need int) bool {
+	if u.probes++; u.probes == 2*n {
+		if u.hits < need {
+			u.skip = skipWindows * 2 * n
+		}
+		u.probes, u.hits = 0, 0
+	}
+	return u.probes > n
 }
 
 const (
 	probeWindow = 2 * recentSlots // lookups in recent over which its hit rate is judged
-	skipWindows = 8               // windows recent is passed by when it hits too rarely
+	skipWindows = 8               // windows a cache is passed by when it hits too rarely
 )
 
 // cacheSlot is 32 bytes: two of them share a cache line.
@@ -149,7 +197,7 @@ type cacheSlot struct {
 const (
 	slotBytes   = 15      // the kind and a value of up to 14 bytes: every identifier
 	recentSlots = 1 << 14 // 512 KB
-	knownSlots  = 1 << 18 // 8 MB, and the tokens
+	knownSlots  = 1 << 14 // 512 KB, and the tokens
 )
 
 // New returns a pseudonymizer for key.
@@ -163,34 +211,43 @@ func New(key Key) *Pseudonymizer {
 // Token returns the token of value: the kind's letter, '-', and 26 base32 characters
 // (130 bits of the HMAC). Equal values of a kind give equal tokens under one key.
 func (p *Pseudonymizer) Token(kind Kind, value string) string {
+	last := &p.last[kind&7]
+	if last.kind == kind && last.value == value {
+		return last.token
+	}
+	t := p.cached(kind, value)
+	*last = lastToken{kind: kind, value: value, token: t}
+	return t
+}
+
+// cached returns the token of value from a cache, or makes it and keeps it there.
+func (p *Pseudonymizer) cached(kind Kind, value string) string {
 	if len(value) >= slotBytes {
 		return p.token(kind, value)
 	}
 	recent := kind == Kunde || kind == Value
-	if recent && p.skip > 0 {
-		p.skip--
+	u, n, need := &p.knownUse, knownSlots, knownSlots/2
+	if recent {
+		u, n, need = &p.recentUse, recentSlots, recentSlots/8
+	}
+	if u.pass() {
 		return p.token(kind, value)
 	}
 	var key [slotBytes]byte
 	key[0] = byte(kind)
-	n := uint8(1 + copy(key[1:], value))
-	h := maphash.Bytes(p.seed, key[:n])
+	k := uint8(1 + copy(key[1:], value))
+	h := maphash.Bytes(p.seed, key[:k])
+	counts := u.look(n, need)
 	if recent {
-		if p.probes++; p.probes == probeWindow {
-			if p.hits < (probeWindow-recentSlots)/8 {
-				p.skip = skipWindows * probeWindow
-			}
-			p.probes, p.hits = 0, 0
-		}
 		slot := &p.recent[h&(recentSlots-1)]
-		if slot.n == n && slot.in == key {
-			if p.probes > recentSlots {
-				p.hits++
+		if slot.n == k && slot.in == key {
+			if counts {
+				u.hits++
 			}
 			return slot.token
 		}
 		t := p.token(kind, value)
-		*slot = cacheSlot{n: n, in: key, token: t}
+		*slot = cacheSlot{n: k, in: key, token: t}
 		return t
 	}
 	if p.known == nil {
@@ -198,16 +255,19 @@ func (p *Pseudonymizer) Token(kind Kind, value string) string {
 	}
 	set := p.known[h&(knownSlots-2) : h&(knownSlots-2)+2]
 	for i := range set {
-		if set[i].n == n && set[i].in == key {
+		if set[i].n == k && set[i].in == key {
 			if i == 1 { // the way used last comes first: the other is evicted next
 				set[0], set[1] = set[1], set[0]
+			}
+			if counts {
+				u.hits++
 			}
 			return set[0].token
 		}
 	}
 	t := p.token(kind, value)
 	set[1] = set[0]
-	set[0] = cacheSlot{n: n, in: key, token: t}
+	set[0] = cacheSlot{n: k, in: key, token: t}
 	return t
 }
 
@@ -248,11 +308,17 @@ func Digest(token string) (kind byte, sum [16]byte, ok bool) {
 // to the person. Its tokens are of kind Record and are scoped: the HMAC covers scope (the
 // export's name) as well, so an id never gives the token of a client, household,
 // employer or value of the same text, nor of an equal id of another export. Record ids
-// only need to join within their export (the versions of one job start). No cache: a
-// record id recurs only across deliveries, not within a file.
+// only need to join within their export (the versions of one job start). Within a file
+// a record id recurs only where an initial load lists a record's versions one after the
+// other: the last id's token is kept for those, and there is no cache beyond it.
 func (p *Pseudonymizer) RecordToken(scope, value string) string {
+	if value == p.lastRecord && scope == p.lastScope && p.lastRecordToken != "" {
+		return p.lastRecordToken
+	}
 	p.buf = append(append(append(append(p.buf[:0], byte(Record), 0), scope...), 0), value...)
-	return p.sign(Record)
+	t := p.sign(Record)
+	p.lastScope, p.lastRecord, p.lastRecordToken = scope, value, t
+	return t
 }
 
 // Fingerprint identifies a key without revealing it: a keyed hash of a fixed text. The

@@ -102,7 +102,7 @@ func TestTokenCacheAgrees(t *testing.T) {
 		seen = append(seen, v)
 		check("distinct client", Kunde, v)
 	}
-	if p.skip == 0 {
+	if p.recentUse.skip == 0 {
 		t.Fatal("distinct clients: the cache is not passed by")
 	}
 	// Each client twice, 6,000 lookups apart: a third of a cache's length, the cache pays
@@ -110,7 +110,7 @@ func TestTokenCacheAgrees(t *testing.T) {
 	p = New(k)
 	for i := range 4 * skipWindows * probeWindow {
 		check("returning client", Kunde, fmt.Sprintf("975C%06d", (i/12000)*6000+i%6000))
-		if p.skip != 0 {
+		if p.recentUse.skip != 0 {
 			t.Fatalf("clients coming back 6,000 lookups later: the cache is passed by after %d lookups", i+1)
 		}
 	}
@@ -122,6 +122,29 @@ func TestTokenCacheAgrees(t *testing.T) {
 		if p.Token(Betrieb, w) == p.Token(Kunde, w) {
 			t.Fatalf("employer %s: the same token as a client's", w)
 		}
+	}
+	if p.knownUse.skip != 0 {
+		t.Fatal("300 employers over and over: their cache is passed by")
+	}
+	// Distinct employers, each named by a few rows in a row, between clients whose rows
+	// follow one another too: the last token of each kind serves the repeats, the
+	// employers' cache is passed by.
+	p = New(k)
+	for i := range 6 * knownSlots {
+		c, w := fmt.Sprintf("975E%06d", i/4), fmt.Sprintf("%08d", i/3)
+		check("client in a row", Kunde, c)
+		check("employer in a row", Betrieb, w)
+		check("the employer's digits as a client", Kunde, w)
+		check("the client again", Kunde, c)
+	}
+	if p.knownUse.skip == 0 {
+		t.Fatal("distinct employers: their cache is not passed by")
+	}
+	// Kinds that keep their last token in one place: each gets its own token.
+	for _, v := range []string{"12345BG0000001", "12345BG0000001", "x"} {
+		check("household", BG, v)
+		check("record id as a kind", Record, v)
+		check("household again", BG, v)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // CSVOptions describe a delimited text file.
@@ -219,45 +220,56 @@ func (c *csvReader) fields() []string {
 // with UTF-8), no quotes, no null byte. It reports false for any other record, which
 // split then reads byte by byte.
 func (c *csvReader) splitPlain(raw []byte) ([]string, bool) {
-	if !plain(raw) {
-		return nil, false
-	}
-	comma := c.comma // a local: the loop below stores to memory the compiler cannot tell from c
-	n := bytes.Count(raw, []byte{comma}) + 1
-	if n > maxFields {
-		return nil, false // split says so
+	ends, ok := plainSeparators(raw, c.comma, c.ends[:0])
+	c.ends = ends
+	if !ok || len(ends) >= maxFields {
+		return nil, false // split reads the record, or says why it cannot
 	}
 	s := string(raw)
-	out := c.alloc(n)
-	k, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == comma {
-			out[k], k, start = s[start:i], k+1, i+1
-		}
+	out := c.alloc(len(ends) + 1)
+	start := 0
+	for k, i := range ends {
+		out[k], start = s[start:i], i+1
 	}
-	out[k] = s[start:]
+	out[len(ends)] = s[start:]
 	return out, true
 }
 
-// plain reports whether b is ASCII without '"' and without a null byte, eight bytes at a
-// time: a byte of 0x80 or more has its high bit set, and x^'"' and x are zero exactly
-// where the byte is '"' or 0, which (x - 0x01) &^ x marks with the high bit.
-func plain(b []byte) bool {
-	const ones, highs, quotes = 0x0101010101010101, 0x8080808080808080, 0x2222222222222222
-	for len(b) >= 8 {
-		w := binary.LittleEndian.Uint64(b)
+const ones, lows, highs = 0x0101010101010101, 0x7F7F7F7F7F7F7F7F, 0x8080808080808080
+
+// plainSeparators appends the offsets of the separators comma (ASCII) in b to at, if b
+// is plain (ASCII without '"' and without a null byte), and reports whether it is; it
+// stops at maxFields separators or more, where the record is not read as plain. It
+// reads eight bytes at a time: a byte of 0x80 or more has its high bit set, and x^'"'
+// and x are zero exactly where the byte is '"' or 0, which (x - 0x01) &^ x marks with
+// the high bit. Within plain bytes (all below 0x80) x^comma is zero exactly where
+// x^comma + 0x7F has no high bit, with no carry into the next byte.
+func plainSeparators(b []byte, comma byte, at []int) ([]int, bool) {
+	const quotes = 0x2222222222222222
+	commas := ones * uint64(comma)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
 		q := w ^ quotes
 		if (w|(w-ones)&^w|(q-ones)&^q)&highs != 0 {
-			return false
+			return at, false
 		}
-		b = b[8:]
-	}
-	for _, x := range b {
-		if x >= 0x80 || x == '"' || x == 0 {
-			return false
+		for m := ^((w ^ commas) + lows) & highs; m != 0; m &= m - 1 {
+			at = append(at, i+bits.TrailingZeros64(m)>>3)
+		}
+		if len(at) >= maxFields {
+			return at, true // too many fields: split says so, without a list of millions
 		}
 	}
-	return true
+	for ; i < len(b); i++ {
+		switch x := b[i]; {
+		case x >= 0x80 || x == '"' || x == 0:
+			return at, false
+		case x == comma:
+			at = append(at, i)
+		}
+	}
+	return at, true
 }
 
 // alloc returns room for n fields, carved from a block shared by the next rows: one

@@ -307,21 +307,52 @@ func (f *failAfter) Read(p []byte) (int, error) {
 }
 
 // TestPlainFindsEveryByte: the eight-bytes-at-a-time test of splitPlain agrees with a
-// byte-by-byte one for every byte value at every position, in words and in the tail.
+// byte-by-byte one for every byte value at every position, in words and in the tail,
+// and finds every separator, also next to another one and across a word's border.
 func TestPlainFindsEveryByte(t *testing.T) {
-	for n := 1; n <= 20; n++ {
-		for pos := 0; pos < n; pos++ {
-			for x := 0; x < 256; x++ {
-				b := bytes.Repeat([]byte{'a'}, n)
-				b[pos] = byte(x)
-				want := x < 0x80 && x != '"' && x != 0
-				if got := plain(b); got != want {
-					t.Fatalf("plain(%q) = %v, want %v", b, got, want)
-				}
+	naive := func(b []byte, comma byte) ([]int, bool) {
+		var at []int
+		for i, x := range b {
+			if x >= 0x80 || x == '"' || x == 0 {
+				return nil, false
+			}
+			if x == comma {
+				at = append(at, i)
 			}
 		}
+		return at, true
 	}
-	if !plain(nil) || !plain([]byte("AU-2022-364369;975H931348;SVB_TZ;10.08.2022;")) {
-		t.Error("plain text not recognised")
+	check := func(b []byte, comma byte) {
+		t.Helper()
+		want, wantOK := naive(b, comma)
+		got, ok := plainSeparators(b, comma, nil)
+		if ok != wantOK || ok && fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("plainSeparators(%q, %q) = %v, %v, want %v, %v", b, comma, got, ok, want, wantOK)
+		}
+	}
+	for _, comma := range []byte{';', ',', '\t'} {
+		for n := 1; n <= 20; n++ {
+			for pos := 0; pos < n; pos++ {
+				for x := 0; x < 256; x++ {
+					b := bytes.Repeat([]byte{'a'}, n)
+					b[pos] = byte(x)
+					check(b, comma)
+				}
+				for pos2 := pos + 1; pos2 < n; pos2++ {
+					for _, x := range []byte{comma, comma + 1, comma - 1, 0x7F, 0x01} {
+						b := bytes.Repeat([]byte{comma ^ 0x40}, n)
+						b[pos], b[pos2] = comma, x
+						check(b, comma)
+					}
+				}
+			}
+			check(bytes.Repeat([]byte{comma}, n), comma)
+		}
+	}
+	if at, ok := plainSeparators([]byte("AU-2022-364369;975H931348;SVB_TZ;10.08.2022;"), ';', nil); !ok || fmt.Sprint(at) != "[14 25 32 43]" {
+		t.Errorf("plain text: %v, %v", at, ok)
+	}
+	if _, ok := plainSeparators(nil, ';', nil); !ok {
+		t.Error("no bytes: not plain")
 	}
 }

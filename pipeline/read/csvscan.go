@@ -23,8 +23,8 @@ type csvRecords struct {
 
 // record reads one record: a line, or several where a quoted field spans line ends. It
 // returns the record without its line end and the line it starts on (c.at: its
-// offset). A '"' opens a quoted field only at the start of a field, as in split;
-// elsewhere it is data.
+// offset); the bytes hold until the next call. A '"' opens a quoted field only at the
+// start of a field, as in split; elsewhere it is data.
 func (c *csvRecords) record() (raw []byte, start int, terminated bool, err error) {
 	if c.eof {
 		return nil, 0, false, io.EOF
@@ -35,13 +35,19 @@ func (c *csvRecords) record() (raw []byte, start int, terminated bool, err error
 	q.reset()
 	for {
 		chunk, err := c.br.ReadSlice('\n')
+		c.pos += len(chunk)
+		q.scan(chunk)
+		if err == nil && len(c.rec) == 0 && !q.inQuotes && (len(chunk) <= maxRecordBytes || c.unbounded) {
+			// The whole record is in the reader's buffer (the common case): it is
+			// returned from there, not copied.
+			c.line++
+			return trimLineEnd(chunk), start, true, nil
+		}
 		var ok bool
 		c.rec, ok = appendRecord(c.rec, chunk, c.unbounded)
-		c.pos += len(chunk)
 		if !ok {
 			return nil, 0, false, &FileError{Line: start, Reason: fmt.Sprintf("Datensatz länger als %s (Anführungszeichen nicht geschlossen?)", sizeText(maxRecordBytes))}
 		}
-		q.scan(chunk)
 		if err == bufio.ErrBufferFull {
 			continue
 		}
@@ -60,12 +66,17 @@ func (c *csvRecords) record() (raw []byte, start int, terminated bool, err error
 		if q.inQuotes { // inside a quoted field: the line end is data
 			continue
 		}
-		rec := c.rec[:len(c.rec)-1]
-		if n := len(rec); n > 0 && rec[n-1] == '\r' {
-			rec = rec[:n-1]
-		}
-		return rec, start, true, nil
+		return trimLineEnd(c.rec), start, true, nil
 	}
+}
+
+// trimLineEnd cuts the line end ('\n' or "\r\n") off a line that has one.
+func trimLineEnd(line []byte) []byte {
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line
 }
 
 // quoteState follows the quoting of one record: a '"' opens a quoted field only at the

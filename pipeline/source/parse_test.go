@@ -2,6 +2,7 @@ package source
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -44,6 +45,16 @@ func TestDecimalMatchesParseFloat(t *testing.T) {
 		}
 		if got != want {
 			t.Fatalf("%s: %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestTrimSpace: the shortcut trims exactly as strings.TrimSpace does, ASCII and
+// Unicode white space alike.
+func TestTrimSpace(t *testing.T) {
+	for _, s := range []string{"", "a", " a", "a ", "\ta\r", "\u00a0a", "a\u00a0", "\u3000a\u2029", "ä", "äb ä", "\x85", "a\u0085", "~", "\x7f a \x7f", "\v", " "} {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("trimSpace(%q) = %q, strings.TrimSpace %q", s, got, want)
 		}
 	}
 }

@@ -105,6 +105,10 @@ type Validator struct {
 	pz    *protect.Pseudonymizer
 	codes []map[string]bool
 	ctx   RowContext
+	// full is the record Row returns where each column has an output field: the row's
+	// line (a delta's source_line), then ctx.val itself, so that the values are not
+	// copied once more. nil otherwise.
+	full pipeline.Record
 }
 
 // NewValidator returns a validator for the rows of file, bound by b.
@@ -119,7 +123,20 @@ func (b *Binding) NewValidator(file, kreis string, pz *protect.Pseudonymizer) *V
 			}
 		}
 	}
-	v.ctx = RowContext{e: e, File: file, raw: make([]string, len(e.Columns)), val: make([]pipeline.Value, len(e.Columns)),
+	val := make([]pipeline.Value, len(e.Columns))
+	direct := true
+	for _, c := range e.Columns {
+		direct = direct && c.Out != ""
+	}
+	if direct {
+		lead := 0
+		if !e.Snapshot {
+			lead = 1
+		}
+		v.full = make(pipeline.Record, lead+len(e.Columns))
+		val = v.full[lead:]
+	}
+	v.ctx = RowContext{e: e, File: file, raw: make([]string, len(e.Columns)), val: val,
 		ok: make([]bool, len(e.Columns)), pz: pz, Kreis: kreis}
 	return v
 }
@@ -138,7 +155,8 @@ func (v *Validator) ReadError(err error) (pipeline.Finding, bool) {
 }
 
 // Row validates one row. It returns the record (nil if the row is rejected) and
-// appends the row's findings to findings.
+// appends the row's findings to findings. The record holds until the next call: it is
+// rec, or where each column has an output field the validator's own.
 func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.Finding) (pipeline.Record, []pipeline.Finding) {
 	e, ctx := v.b.e, &v.ctx
 	ctx.Line = row.Line
@@ -146,7 +164,7 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 	for i := range e.Columns {
 		raw := ""
 		if j := v.b.index[i]; j >= 0 && j < len(row.Fields) {
-			raw = strings.TrimSpace(row.Fields[j])
+			raw = trimSpace(row.Fields[j])
 		}
 		ctx.raw[i] = raw
 		f := v.cell(i, &e.Columns[i], raw, &ctx.val[i])
@@ -181,6 +199,12 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 	if rejected {
 		return nil, findings
 	}
+	if v.full != nil {
+		if !e.Snapshot {
+			v.full[0] = pipeline.Value{I: int64(row.Line)}
+		}
+		return v.full, findings
+	}
 	rec = rec[:0]
 	if !e.Snapshot {
 		rec = append(rec, pipeline.Value{I: int64(row.Line)})
@@ -191,6 +215,16 @@ func (v *Validator) Row(row *read.Row, rec pipeline.Record, findings []pipeline.
 		}
 	}
 	return rec, findings
+}
+
+// trimSpace is strings.TrimSpace, without the call for the common cell that neither
+// starts nor ends with a space: white space, ASCII or not, starts with a byte up to ' '
+// or from 0x80 on, and ends with one.
+func trimSpace(s string) string {
+	if n := len(s); n == 0 || s[0] > ' ' && s[0] < 0x80 && s[n-1] > ' ' && s[n-1] < 0x80 {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 // cell parses one cell into *out; a nil finding means valid.
