@@ -109,11 +109,20 @@ func Generate(ctx context.Context, opt Options) (*Summary, error) {
 		c.abort()
 		return nil, firstErr
 	}
+	written := len(t.files)
 	if err := w.writeOfficial(t); err != nil {
 		return nil, err
 	}
 	if err := w.writeNonData(t); err != nil {
 		return nil, err
+	}
+	if opt.Delivered != nil {
+		for _, f := range t.files[written:] {
+			c.held = append(c.held, f.Name)
+		}
+		if err := opt.Delivered(w.asOf.time(), c.held); err != nil {
+			return nil, err
+		}
 	}
 	if err := t.write(opt.Truth); err != nil {
 		return nil, err
@@ -135,6 +144,7 @@ type collector struct {
 	pending map[day]*dayResult
 	next    day
 	consult *consultFile
+	held    []string // names of files not yet handed to opt.Delivered
 }
 
 func (c *collector) take(r *dayResult) error {
@@ -145,7 +155,11 @@ func (c *collector) take(r *dayResult) error {
 			return nil
 		}
 		delete(c.pending, c.next)
+		written := len(c.t.files)
 		if err := c.process(r); err != nil {
+			return err
+		}
+		if err := c.deliver(r.d, written); err != nil {
 			return err
 		}
 		c.next++
@@ -194,6 +208,25 @@ func (c *collector) process(r *dayResult) error {
 		c.consult = nil
 	}
 	return nil
+}
+
+// deliver hands the files completed with day d (those recorded in the truth from index
+// written on) to opt.Delivered. Files completed before the first delivered day go with
+// it; the last day's wait for what Generate writes after the days.
+func (c *collector) deliver(d day, written int) error {
+	w := c.w
+	if w.opt.Delivered == nil {
+		return nil
+	}
+	for _, f := range c.t.files[written:] {
+		c.held = append(c.held, f.Name)
+	}
+	if d < w.first || d == w.asOf {
+		return nil
+	}
+	files := c.held
+	c.held = nil
+	return w.opt.Delivered(d.time(), files)
 }
 
 func (c *collector) abort() {
