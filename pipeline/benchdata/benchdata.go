@@ -56,10 +56,7 @@ func NationalHome(ctx context.Context, logf func(format string, args ...any)) (s
 	if err := os.RemoveAll(home); err != nil {
 		return "", err
 	}
-	key, err := protect.ParseKey(strings.Repeat("ab", 32))
-	if err != nil {
-		return "", err
-	}
+	key := NationalKey()
 	inbox := filepath.Join(home, "inbox")
 	if _, err := synth.Generate(ctx, synth.Options{Out: inbox, Truth: filepath.Join(home, "synth", "truth.json"),
 		Seed: 1, AsOf: time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC), Days: 5, Scale: 300}); err != nil {
@@ -73,4 +70,91 @@ func NationalHome(ctx context.Context, logf func(format string, args ...any)) (s
 		return "", err
 	}
 	return home, nil
+}
+
+// Year is a national lake built as the nightly runs would build it: the generator's
+// files of each delivered day are taken in right after that day is complete, then
+// deleted with the archived copies, so that the disk holds a few days of exports and the
+// lake, never a year of exports (a year at scale 300 is some 57 GB of them).
+type Year struct {
+	Home  string    // folder of the lake (Home/lake); emptied first
+	Scale float64   // the generator's --scale
+	Days  int       // daily deliveries ending with AsOf
+	AsOf  time.Time // the newest Stichtag
+	// Log, when set, is told of every day taken in.
+	Log func(format string, args ...any)
+}
+
+// YearStats is what building a Year took.
+type YearStats struct {
+	Days     int           // days taken in
+	Rows     int64         // rows read by the ingest
+	Ingest   time.Duration // in the ingest runs
+	Generate time.Duration // the rest: generating
+	Files    int           // files handed over by the generator
+}
+
+// NationalKey is the fixed key the benchmarks' lakes are taken in with.
+func NationalKey() protect.Key {
+	key, err := protect.ParseKey(strings.Repeat("ab", 32))
+	if err != nil {
+		panic(err)
+	}
+	return key
+}
+
+// BuildYear generates y's window and takes in every day as it is complete.
+func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
+	if err := os.RemoveAll(y.Home); err != nil {
+		return nil, err
+	}
+	out := filepath.Join(y.Home, "generated") // the generator's folder
+	take := filepath.Join(y.Home, "inbox")    // one day's files, as the nightly run finds them
+	archive := filepath.Join(y.Home, "archive")
+	quarantine := filepath.Join(y.Home, "quarantine")
+	for _, d := range []string{out, take} {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return nil, err
+		}
+	}
+	st := &YearStats{}
+	start := time.Now()
+	deliver := func(day time.Time, files []string) error {
+		for _, f := range files {
+			if err := os.Rename(filepath.Join(out, f), filepath.Join(take, f)); err != nil {
+				return err
+			}
+		}
+		st.Files += len(files)
+		t0 := time.Now()
+		s, err := ingest.Run(ctx, ingest.Options{Inbox: take, Archive: archive, Quarantine: quarantine,
+			Lake: filepath.Join(y.Home, "lake"), Key: NationalKey()})
+		if err != nil {
+			return fmt.Errorf("ingest of %s: %w", day.Format("2006-01-02"), err)
+		}
+		st.Ingest += time.Since(t0)
+		st.Rows += s.RowsRead
+		st.Days++
+		// The exports go once taken in: the archive, the quarantine, what the inbox
+		// keeps (files that are no exports).
+		for _, d := range []string{archive, quarantine, take} {
+			if err := os.RemoveAll(d); err != nil {
+				return err
+			}
+		}
+		if err := os.MkdirAll(take, 0o750); err != nil {
+			return err
+		}
+		if y.Log != nil {
+			y.Log("%s: %d files, %d rows taken in in %.1f s (%d days, %d rows, %.0f s so far)", day.Format("2006-01-02"),
+				len(files), s.RowsRead, time.Since(t0).Seconds(), st.Days, st.Rows, time.Since(start).Seconds())
+		}
+		return nil
+	}
+	if _, err := synth.Generate(ctx, synth.Options{Out: out, Truth: filepath.Join(y.Home, "synth", "truth.json"),
+		Seed: 1, AsOf: y.AsOf, Days: y.Days, Scale: y.Scale, Delivered: deliver}); err != nil {
+		return nil, fmt.Errorf("national year: %w", err)
+	}
+	st.Generate = time.Since(start) - st.Ingest
+	return st, nil
 }

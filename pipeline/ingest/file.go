@@ -26,11 +26,11 @@ import (
 // outcome of reading one file.
 type outcome struct {
 	entry    lake.Entry
-	findings []*spool                   // the findings in the order found (a chunked file: one spool per chunk)
-	states   map[string]pipeline.Record // snapshot exports: state per key
-	parts    []*lake.PartWriter         // delta exports: the delivery's records
-	marks    rowMarks                   // rejected rows, rows kept with a remark
-	seq      int                        // the next row's ordinal
+	findings []*spool              // the findings in the order found (a chunked file: one spool per chunk)
+	states   map[string]lake.State // snapshot exports: state per key, packed
+	parts    []*lake.PartWriter    // delta exports: the delivery's records
+	marks    rowMarks              // rejected rows, rows kept with a remark
+	seq      int                   // the next row's ordinal
 }
 
 // newOutcome starts the outcome of a file (or of a chunk of it, whose rows are
@@ -253,7 +253,7 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	e := f.d.Export
 	o := newOutcome(entry, r.lake.Root(), 0)
 	if e.Snapshot {
-		o.states = map[string]pipeline.Record{}
+		o.states = map[string]lake.State{}
 	} else {
 		part, err := lake.Create(r.lake.DeltaPath(e.Name, entry.Stichtag, entry.Name, 0), e.Name, e.Fields())
 		if err != nil {
@@ -642,7 +642,7 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 			}
 			first.put(key, seen{uint32(row.Line), uint32(ord)})
 			if rec != nil {
-				o.states[key] = append(pipeline.Record(nil), rec...)
+				o.states[key] = lake.Pack(rec)
 				if clientCol >= 0 {
 					clientOf[key] = v.Token(clientCol)
 				}
@@ -784,9 +784,9 @@ func (r *run) commit(f file, o *outcome, st stamp) error {
 		s, _ := time.Parse("2006-01-02", o.entry.Stichtag)
 		if prev := r.lake.Manifest().Find(o.entry.Name); prev != nil && prev.Outcome == lake.Ingested {
 			// A corrected delivery replaces the earlier one of the same day as a whole.
-			h.Retract(day(s), o.states)
+			h.RetractPacked(day(s), o.states)
 		}
-		h.Apply(day(s), r.nextStichtag(e.Name, o.entry.Stichtag), o.states)
+		h.ApplyPacked(day(s), r.nextStichtag(e.Name, o.entry.Stichtag), o.states)
 	} else {
 		for _, p := range o.parts {
 			if err := p.Commit(); err != nil {

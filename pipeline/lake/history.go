@@ -26,7 +26,7 @@ type History struct {
 
 type point struct {
 	from  int64 // Stichtag, days since 1970-01-01
-	state pipeline.Record
+	state State
 }
 
 // History table columns beyond the export's own.
@@ -48,7 +48,7 @@ func loadHistory(path string, fields []pipeline.Field, key int) (*History, error
 	h := newHistory(fields, key)
 	err := ReadTable(path, h.tableFields(), func(rec pipeline.Record) error {
 		k := rec[key].S
-		h.points[k] = append(h.points[k], point{from: rec[len(fields)].I, state: rec[:len(fields):len(fields)]})
+		h.points[k] = append(h.points[k], point{from: rec[len(fields)].I, state: Pack(rec[:len(fields)])})
 		return nil
 	})
 	if errors.Is(err, os.ErrNotExist) {
@@ -86,7 +86,7 @@ func (h *History) StateAt(key string, d int64) pipeline.Record {
 	if i < 0 {
 		return nil
 	}
-	return ps[i].state
+	return ps[i].state.Record()
 }
 
 // Apply records the snapshot of day s: the state of every key it holds. next is the
@@ -94,7 +94,20 @@ func (h *History) StateAt(key string, d int64) pipeline.Record {
 // arrives late, or a corrected one, must not change what later snapshots observed.
 func (h *History) Apply(s int64, next int64, states map[string]pipeline.Record) {
 	for k, rec := range states {
-		h.set(k, s, next, rec)
+		if ps := h.points[k]; len(ps) > 0 {
+			// Most keys keep their state: compared packed, it is not packed again.
+			if i := sort.Search(len(ps), func(i int) bool { return ps[i].from > s }) - 1; i >= 0 && ps[i].state.equalRecord(rec) {
+				continue
+			}
+		}
+		h.set(k, s, next, Pack(rec))
+	}
+}
+
+// ApplyPacked is Apply for a snapshot held packed.
+func (h *History) ApplyPacked(s int64, next int64, states map[string]State) {
+	for k, st := range states {
+		h.set(k, s, next, st)
 	}
 }
 
@@ -102,8 +115,17 @@ func (h *History) Apply(s int64, next int64, states map[string]pipeline.Record) 
 // delivery of the same day does not hold (absent, or rejected): their state from s on is
 // again what it was before s. Apply the correction's states after it.
 func (h *History) Retract(s int64, keep map[string]pipeline.Record) {
+	h.retract(s, func(k string) bool { _, ok := keep[k]; return ok })
+}
+
+// RetractPacked is Retract for a correction held packed.
+func (h *History) RetractPacked(s int64, keep map[string]State) {
+	h.retract(s, func(k string) bool { _, ok := keep[k]; return ok })
+}
+
+func (h *History) retract(s int64, keep func(string) bool) {
 	for k, ps := range h.points {
-		if _, ok := keep[k]; ok {
+		if keep(k) {
 			continue
 		}
 		i := sort.Search(len(ps), func(i int) bool { return ps[i].from >= s })
@@ -120,25 +142,26 @@ func (h *History) Retract(s int64, keep map[string]pipeline.Record) {
 	}
 }
 
-func (h *History) set(k string, s, next int64, rec pipeline.Record) {
+func (h *History) set(k string, s, next int64, rec State) {
 	ps := h.points[k]
 	i := sort.Search(len(ps), func(i int) bool { return ps[i].from > s }) - 1 // last point at or before s
-	var old pipeline.Record
-	if i >= 0 {
+	var old State
+	hadOld := i >= 0
+	if hadOld {
 		old = ps[i].state
-		if equal(old, rec) {
+		if old.equalState(rec) {
 			return
 		}
 	}
 	if i >= 0 && ps[i].from == s {
-		ps[i].state = clone(rec) // a corrected snapshot of the same day
+		ps[i].state = rec // a corrected snapshot of the same day
 	} else {
 		i++
-		ps = insert(ps, i, point{s, clone(rec)})
+		ps = insert(ps, i, point{s, rec})
 	}
 	// The next snapshot saw the old state (where there was one and no change came in
 	// between): keep it from there on.
-	if old != nil && next > s && (i+1 >= len(ps) || ps[i+1].from > next) {
+	if hadOld && next > s && (i+1 >= len(ps) || ps[i+1].from > next) {
 		ps = insert(ps, i+1, point{next, old})
 	}
 	h.points[k] = merge(ps)
@@ -156,7 +179,7 @@ func insert(ps []point, i int, p point) []point {
 func merge(ps []point) []point {
 	out := ps[:1]
 	for _, p := range ps[1:] {
-		if equal(out[len(out)-1].state, p.state) {
+		if out[len(out)-1].state.equalState(p.state) {
 			continue
 		}
 		out = append(out, p)
@@ -193,7 +216,7 @@ func (h *History) write(path, name string) error {
 	for _, k := range keys {
 		ps := h.points[k]
 		for i, pt := range ps {
-			rec := append(clone(pt.state), pipeline.Value{I: pt.from}, pipeline.Value{Null: true})
+			rec := append(pt.state.appendTo(make(pipeline.Record, 0, len(h.fields)+2)), pipeline.Value{I: pt.from}, pipeline.Value{Null: true})
 			if i+1 < len(ps) {
 				rec[len(rec)-1] = pipeline.Value{I: ps[i+1].from}
 			}
@@ -224,7 +247,7 @@ func (h *History) Expire(cutoff int64, ended func(pipeline.Record) (int64, bool)
 		for drop+1 < len(ps) && ps[drop+1].from <= cutoff {
 			drop++
 		}
-		if d, ok := ended(ps[len(ps)-1].state); ok && d < cutoff {
+		if d, ok := ended(ps[len(ps)-1].state.Record()); ok && d < cutoff {
 			drop = len(ps)
 		}
 		if drop == 0 {

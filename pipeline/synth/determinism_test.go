@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+	"time"
 
 	"ipoint/pipeline/synth"
 )
@@ -125,5 +126,56 @@ func TestConformanceTruthInsideOutRefused(t *testing.T) {
 	o.Out, o.Truth = out, filepath.Join(root, "inbox2", "groundtruth.json")
 	if _, err := synth.Generate(context.Background(), o); err != nil {
 		t.Errorf("Truth in a sibling folder refused: %v", err)
+	}
+}
+
+// TestDeliveredDayByDay: with Delivered taking every day's files out of the inbox as
+// they come, each file is handed over once, complete, in day order, and what was taken
+// out is byte for byte the inbox of a generation without it; nothing is left behind.
+func TestDeliveredDayByDay(t *testing.T) {
+	root := t.TempDir()
+	a := smallOptions(filepath.Join(root, "a"))
+	b := smallOptions(filepath.Join(root, "b"))
+	taken := filepath.Join(root, "taken")
+	if err := os.MkdirAll(taken, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	var days []string
+	b.Delivered = func(d time.Time, files []string) error {
+		if n := len(days); n > 0 && days[n-1] >= d.Format("2006-01-02") {
+			t.Errorf("day %s handed over after %s", d.Format("2006-01-02"), days[n-1])
+		}
+		days = append(days, d.Format("2006-01-02"))
+		if len(files) == 0 {
+			t.Errorf("%s: no files", d.Format("2006-01-02"))
+		}
+		for _, f := range files {
+			if _, err := os.Stat(filepath.Join(taken, f)); err == nil {
+				t.Errorf("%s handed over twice", f)
+			}
+			if err := os.Rename(filepath.Join(b.Out, f), filepath.Join(taken, f)); err != nil {
+				t.Error(err)
+			}
+		}
+		return nil
+	}
+	for _, o := range []synth.Options{a, b} {
+		if _, err := synth.Generate(context.Background(), o); err != nil {
+			t.Fatalf("generate %s: %v", o.Out, err)
+		}
+	}
+	if len(days) != a.Days {
+		t.Errorf("%d days handed over, want %d", len(days), a.Days)
+	}
+	if left := listDir(t, b.Out); len(left) != 0 {
+		t.Errorf("left in the inbox: %v", left)
+	}
+	b.Out = taken
+	sameTree(t, "day by day", a, b)
+	// An error of Delivered stops the generation with it.
+	c := smallOptions(filepath.Join(root, "c"))
+	c.Delivered = func(time.Time, []string) error { return os.ErrClosed }
+	if _, err := synth.Generate(context.Background(), c); err != os.ErrClosed {
+		t.Errorf("Delivered's error: generation said %v", err)
 	}
 }

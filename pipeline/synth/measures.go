@@ -1,7 +1,10 @@
 package synth
 
 import (
+	"archive/zip"
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -129,10 +132,22 @@ func (m *measuresFile) commit(stichtag day, rows int, extraSheet bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.f.WriteTo(tmp); err != nil {
+	// excelize assembles a workbook in memory before it writes it out (at scale 1,000
+	// some 275 MB, growing by doubling: the generator's memory grew with the scale). Its
+	// zip writer, given the file instead, writes the same bytes straight to disk. (In
+	// memory excelize would mark entries above 4 GB as zip64 afterwards; a sheet of at
+	// most excelRows rows stays far below.)
+	out := bufio.NewWriterSize(tmp, 1<<20)
+	m.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(out) })
+	if _, err := m.f.WriteToBuffer(); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return fmt.Errorf("%s: %w", m.name, err)
+	}
+	if err := out.Flush(); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())

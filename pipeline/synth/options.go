@@ -21,6 +21,13 @@ type Options struct {
 	DirtRate float64   // share of rows with injected dirt (default 0.002; negative means none)
 	Workers  int       // parallel day writers (default 2)
 	Log      *slog.Logger
+	// Delivered, when set, is called in day order for every delivered day with the names
+	// (in Out) of the files the generation completed for it; with the last day also the
+	// files written after the days (the official statistics, what is no export), and
+	// after it Generate writes nothing more into Out. It may take the files away (ingest
+	// and delete them), so that a long window needs the disk of a few days only: the
+	// generation waits for it, a few days ahead at most. An error stops the generation.
+	Delivered func(day time.Time, files []string) error
 }
 
 // Defaults for Options.
