@@ -71,9 +71,16 @@ race: npm assets
 	$(GO) test -race -count=1 ./pipeline/ingest ./pipeline/jobs ./pipeline/schedule/... ./pipeline/mail/...
 	$(GO) test -race -count=1 -run '^TestDeterminism$$' ./pipeline/synth
 
-## bench: speed and memory, measured by Go benchmarks.
+## bench: speed and memory, measured by Go benchmarks (docs/performance.md). Several
+## build cached data first (the national lake: minutes) and the package
+## pipeline/warehouse alone runs for tens of minutes, hence no timeout. The national
+## year runs NATIONAL_DAYS days at NATIONAL_SCALE: a week by default; the issue's full
+## year (NATIONAL_DAYS=365) takes half a day to a day on two cores.
+NATIONAL_SCALE ?= 300
+NATIONAL_DAYS  ?= 7
 bench: npm assets
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
+	IPOINT_BENCH_NATIONAL_SCALE=$(NATIONAL_SCALE) IPOINT_BENCH_NATIONAL_DAYS=$(NATIONAL_DAYS) \
+		$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 0 ./...
 
 ## fuzz: every reader's fuzz target, briefly; the seed corpora also run in make test.
 ## The targets run a count of inputs, not a time: with a time box the go tool now and
