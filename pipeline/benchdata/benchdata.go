@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"ipoint/pipeline/civil"
@@ -33,43 +32,20 @@ func NationalHome(ctx context.Context, logf func(format string, args ...any)) (s
 	if home == "" {
 		home = filepath.Join(os.TempDir(), "ipoint-bench", "national")
 	}
-	complete := filepath.Join(home, ".complete")
-	if _, err := os.Stat(complete); err == nil {
-		return home, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(home), 0o750); err != nil {
-		return "", err
-	}
-	lock, err := os.OpenFile(home+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return "", err
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return "", err
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if _, err := os.Stat(complete); err == nil { // built while this one waited
-		return home, nil
-	}
-	logf("building the national lake in %s (once; takes minutes)", home)
-	if err := os.RemoveAll(home); err != nil {
-		return "", err
-	}
-	key := NationalKey()
-	inbox := filepath.Join(home, "inbox")
-	if _, err := synth.Generate(ctx, synth.Options{Out: inbox, Truth: filepath.Join(home, "synth", "truth.json"),
-		Seed: 1, AsOf: time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC), Days: 5, Scale: 300}); err != nil {
-		return "", fmt.Errorf("national lake: generate: %w", err)
-	}
-	if _, err := ingest.Run(ctx, ingest.Options{Inbox: inbox, Quarantine: filepath.Join(home, "quarantine"),
-		Lake: filepath.Join(home, "lake"), Key: key}); err != nil {
-		return "", fmt.Errorf("national lake: ingest: %w", err)
-	}
-	if err := os.WriteFile(complete, nil, 0o600); err != nil {
-		return "", err
-	}
-	return home, nil
+	err := Cached(home, func() error {
+		logf("building the national lake in %s (once; takes minutes)", home)
+		inbox := filepath.Join(home, "inbox")
+		if _, err := synth.Generate(ctx, synth.Options{Out: inbox, Truth: filepath.Join(home, "synth", "truth.json"),
+			Seed: 1, AsOf: time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC), Days: 5, Scale: 300}); err != nil {
+			return fmt.Errorf("national lake: generate: %w", err)
+		}
+		if _, err := ingest.Run(ctx, ingest.Options{Inbox: inbox, Quarantine: filepath.Join(home, "quarantine"),
+			Lake: filepath.Join(home, "lake"), Key: NationalKey()}); err != nil {
+			return fmt.Errorf("national lake: ingest: %w", err)
+		}
+		return nil
+	})
+	return home, err
 }
 
 // Year is a national lake built as the nightly runs would build it: the generator's

@@ -154,27 +154,15 @@ func md5File(path string) ([md5.Size]byte, int64, error) {
 	return sum, n, nil
 }
 
-// copyHead writes the first n bytes of the file at from as name in dir (atomically).
+// copyHead writes the first n bytes of the file at from as name in dir (atomically;
+// n is at most the file's size).
 func copyHead(from, dir, name string, n int64) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	f, err := os.CreateTemp(dir, ".synth-*")
-	if err != nil {
-		return err
-	}
-	if _, err := io.CopyN(f, src, n); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), filepath.Join(dir, name))
+	return copyAtomic(dir, name, io.LimitReader(src, n))
 }
 
 // collector takes day results in day order: it merges the truth and writes the monthly

@@ -2,7 +2,9 @@ package synth
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,11 +124,16 @@ func (t *textFile) abort() {
 
 // writeAtomic writes data under name in dir via a temporary file.
 func writeAtomic(dir, name string, data []byte) error {
+	return copyAtomic(dir, name, bytes.NewReader(data))
+}
+
+// copyAtomic writes what r holds under name in dir via a temporary file.
+func copyAtomic(dir, name string, r io.Reader) error {
 	f, err := os.CreateTemp(dir, ".synth-*")
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	if _, err := io.Copy(f, r); err != nil {
 		f.Close()
 		os.Remove(f.Name())
 		return err

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -73,18 +72,9 @@ func childLoad(home string) int {
 // runLoad runs childLoad on home and returns its result, peak RSS in bytes and CPU time
 // (user and system: on a machine shared with other work the steadier figure).
 func runLoad(b *testing.B, home string, profile string) (loadResult, int64, time.Duration) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), loadChild+"="+home, "IPOINT_BENCH_LOAD_PROFILE="+profile)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		b.Fatalf("load child: %v", err)
-	}
 	var res loadResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		b.Fatalf("load child said %s", out)
-	}
-	return res, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	c := runJSONChild(b, &res, loadChild+"="+home, "IPOINT_BENCH_LOAD_PROFILE="+profile)
+	return res, c.peak, c.cpu
 }
 
 // linkInbox links the files of the demo year's inbox that keep says into home/inbox.

@@ -9,12 +9,10 @@ import (
 	"ipoint/pipeline/lake"
 	"ipoint/pipeline/read"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -219,17 +217,8 @@ func runChild(b *testing.B, mode, input, out string, env ...string) (time.Durati
 // runChildCPU is runChild that also returns the child's CPU time (user and system): on
 // a machine shared with other work it varies less than the wall time.
 func runChildCPU(b *testing.B, mode, input, out string, env ...string) (time.Duration, int64, time.Duration, string) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), childMode+"="+mode, childInput+"="+input, childOut+"="+out), env...)
-	cmd.Stderr = os.Stderr
-	start := time.Now()
-	stdout, err := cmd.Output()
-	if err != nil {
-		b.Fatalf("%s: %v", mode, err)
-	}
-	wall := time.Since(start)
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return wall, ru.Maxrss * 1024, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), string(stdout)
+	c := runBenchChild(b, append([]string{childMode + "=" + mode, childInput + "=" + input, childOut + "=" + out}, env...)...)
+	return c.wall, c.peak, c.cpu, string(c.stdout)
 }
 
 func BenchmarkIngestVsDuckDB(b *testing.B) {

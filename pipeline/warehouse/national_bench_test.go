@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"ipoint/pipeline/benchdata"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -69,25 +67,9 @@ func BenchmarkNationalWarehouse(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := 0; i < b.N; i++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), nationalChild+"="+home)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			b.Fatal(err)
-		}
 		var res nationalResult
-		if err := json.Unmarshal(out, &res); err != nil {
-			b.Fatalf("child said %s", out)
-		}
-		peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
-		slowest, slowestName := 0.0, ""
-		for n, s := range res.Queries {
-			if s > slowest {
-				slowest, slowestName = s, n
-			}
-			b.Logf("%-50s %.3f s", n, s)
-		}
+		peak := runJSONChild(b, &res, nationalChild+"="+home).peak
+		slowest, slowestName := slowestQuery(b, res.Queries)
 		b.ReportMetric(res.Transform, "transform-s")
 		b.ReportMetric(slowest, "slowest-query-s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")

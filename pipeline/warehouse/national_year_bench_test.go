@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -116,22 +114,6 @@ func procMemory() (rss, hwm int64) {
 	return rss, hwm
 }
 
-// runChild runs the test binary as a child with env added; it decodes the child's
-// standard output into res and returns the child's peak resident memory.
-func runYearChild(b *testing.B, res any, env ...string) int64 {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := json.Unmarshal(out, res); err != nil {
-		b.Fatalf("child said %s", out)
-	}
-	return cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
-}
-
 func dirSize(dir string) int64 {
 	var n int64
 	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
@@ -157,17 +139,11 @@ func BenchmarkNationalYear(b *testing.B) {
 	b.Logf("national year: scale %g, %d days up to %s, in %s", scale, days, yearAsOf.Format("2006-01-02"), home)
 	for i := 0; i < b.N; i++ {
 		var load yearLoad
-		loadPeak := runYearChild(b, &load, yearChild+"=1", nationalChild+"="+home)
+		loadPeak := runJSONChild(b, &load, yearChild+"=1", nationalChild+"="+home).peak
 		lake := dirSize(filepath.Join(home, "lake"))
 		var res nationalResult
-		peak := runYearChild(b, &res, nationalChild+"="+home)
-		slowest, slowestName := 0.0, ""
-		for n, s := range res.Queries {
-			if s > slowest {
-				slowest, slowestName = s, n
-			}
-			b.Logf("%-50s %.3f s", n, s)
-		}
+		peak := runJSONChild(b, &res, nationalChild+"="+home).peak
+		slowest, slowestName := slowestQuery(b, res.Queries)
 		b.ReportMetric(load.Load, "load-s")
 		b.ReportMetric(load.Generate, "generate-s")
 		b.ReportMetric(load.Ingest, "ingest-s")
