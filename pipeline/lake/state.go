@@ -7,14 +7,24 @@ import (
 	"ipoint/pipeline"
 )
 
-// State is a snapshot row held packed in one string: per value a byte of flags (null;
-// has text, integer, float), then the text (its length as a uvarint, its bytes), the
-// integer (a varint) and the float (its 8 bytes). A history holds every state of every
+// State is a snapshot row held packed in one string: a header byte, then per value a
+// byte of flags (null; has text, integer, float), the text (its length as a uvarint,
+// its bytes), the integer (a varint) and the float (its 8 bytes). The header is
+// stPlain unless a float is NaN or a negative zero, the only values whose packed bytes
+// do not tell pipeline.Value.Equal: two plain states are equal exactly when their bytes
+// are, which is how a history compares a day's state with the one before (most keys
+// keep theirs). An empty record packs to "". A history holds every state of every
 // key of a year's snapshots, and an ingest holds a whole snapshot before it applies it:
 // packed, a client's state takes some 150 bytes where a pipeline.Record of 20 values
 // takes 960 and its strings besides. Packing is exact: Record gives back the values
 // bit for bit.
 type State string
+
+// The header byte.
+const (
+	stPlain = 0 // every float is neither NaN nor -0: bytes equal iff values equal
+	stOdd   = 1 // a float is NaN or -0: compare value by value
+)
 
 const (
 	stNull = 1 << iota
@@ -25,7 +35,10 @@ const (
 
 // Pack packs rec.
 func Pack(rec pipeline.Record) State {
-	n := 0
+	if len(rec) == 0 {
+		return ""
+	}
+	n := 1
 	for _, v := range rec {
 		n += 1 + len(v.S) + binary.MaxVarintLen64
 		if v.I != 0 {
@@ -35,7 +48,8 @@ func Pack(rec pipeline.Record) State {
 			n += 8
 		}
 	}
-	b := make([]byte, 0, n)
+	b := make([]byte, 1, n)
+	b[0] = stPlain
 	for _, v := range rec {
 		var flags byte
 		if v.Null {
@@ -50,6 +64,9 @@ func Pack(rec pipeline.Record) State {
 		fb := math.Float64bits(v.F)
 		if fb != 0 {
 			flags |= stFloat
+			if v.F != v.F || v.F == 0 { // NaN, or -0
+				b[0] = stOdd
+			}
 		}
 		b = append(b, flags)
 		if v.S != "" {
@@ -66,7 +83,15 @@ func Pack(rec pipeline.Record) State {
 	return State(b)
 }
 
-// next unpacks the first value of s; its text shares s's bytes.
+// body is s without its header: the values.
+func (s State) body() State {
+	if len(s) == 0 {
+		return s
+	}
+	return s[1:]
+}
+
+// next unpacks the first value of a body; its text shares s's bytes.
 func (s State) next() (pipeline.Value, State) {
 	var v pipeline.Value
 	flags := s[0]
@@ -107,7 +132,7 @@ func (s State) Record() pipeline.Record { return s.appendTo(nil) }
 
 // appendTo appends s's values to rec.
 func (s State) appendTo(rec pipeline.Record) pipeline.Record {
-	for len(s) > 0 {
+	for s = s.body(); len(s) > 0; {
 		var v pipeline.Value
 		v, s = s.next()
 		rec = append(rec, v)
@@ -117,6 +142,7 @@ func (s State) appendTo(rec pipeline.Record) pipeline.Record {
 
 // equalRecord reports whether s holds the values of rec (pipeline.Value.Equal each).
 func (s State) equalRecord(rec pipeline.Record) bool {
+	s = s.body()
 	for _, w := range rec {
 		if len(s) == 0 {
 			return false
@@ -132,7 +158,10 @@ func (s State) equalRecord(rec pipeline.Record) bool {
 
 // equalState reports whether s and t hold equal values (pipeline.Value.Equal each).
 func (s State) equalState(t State) bool {
-	for len(s) > 0 && len(t) > 0 {
+	if len(s) == 0 || len(t) == 0 || s[0] == stPlain && t[0] == stPlain {
+		return s == t
+	}
+	for s, t = s.body(), t.body(); len(s) > 0 && len(t) > 0; {
 		var v, w pipeline.Value
 		v, s = s.next()
 		w, t = t.next()

@@ -47,3 +47,31 @@ func TestPackExact(t *testing.T) {
 		t.Error("an empty record does not pack to nothing")
 	}
 }
+
+// TestPackedEquality: for every pair of records drawn from values that differ in each
+// way a value can (null, text, integer, float, +0 and -0, NaN), the packed comparison
+// says what pipeline.Value.Equal says value by value, on the fast path (plain states
+// compared as bytes) and the slow one (a NaN or -0 in either).
+func TestPackedEquality(t *testing.T) {
+	values := []pipeline.Value{{}, {Null: true}, {S: "a"}, {S: "b"}, {I: 1}, {I: -1}, {F: 1.5},
+		{F: 0}, {F: math.Copysign(0, -1)}, {F: math.NaN()}, {S: "a", I: 1}, {Null: true, F: 2}}
+	var recs []pipeline.Record
+	for _, v := range values {
+		for _, w := range values {
+			recs = append(recs, pipeline.Record{v, w}, pipeline.Record{{S: "K-1"}, v, {I: 3}, w})
+		}
+		recs = append(recs, pipeline.Record{v})
+	}
+	for _, a := range recs {
+		pa := Pack(a)
+		for _, b := range recs {
+			want := equal(a, b)
+			if got := pa.equalState(Pack(b)); got != want {
+				t.Fatalf("%+v and %+v: equalState %v, Value.Equal %v", a, b, got, want)
+			}
+			if got := pa.equalRecord(b); got != want {
+				t.Fatalf("%+v and %+v: equalRecord %v, Value.Equal %v", a, b, got, want)
+			}
+		}
+	}
+}
