@@ -300,6 +300,13 @@ func Run(ctx context.Context, opt Options, kundennummer string) (*Result, error)
 		}
 	}
 
+	// The warehouse build's compaction cache holds copies of the lake's delta rows: it
+	// goes first (the next build writes it anew from what the erasure leaves).
+	if lk != nil {
+		if err := lake.DropCompact(opt.Lake); err != nil {
+			return nil, err
+		}
+	}
 	// The lake first (its findings are found by the lines of the raw files), then the
 	// manifest, then the raw files.
 	for _, f := range tables {

@@ -2,6 +2,7 @@ package lake
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -16,12 +17,21 @@ import (
 //	export=NAME/stichtag=JJJJ-MM-TT/SOURCE[.pN].parquet      a delta export's delivery (N: a chunk)
 //	export=NAME/history.parquet                              a snapshot export's history
 //	findings/export=NAME/stichtag=JJJJ-MM-TT/SOURCE.parquet  rejected and flagged rows
+//	_compact/NAME/JJJJ-MM.DIGEST.parquet                     derived: a closed month of a delta export
+//	                                                         in one file, for the warehouse build
+//
+// The compaction cache (_compact) is written and checked by the warehouse build, which
+// reads a month's many small files from it; the leading underscore hides it from the
+// partition discovery of other engines (Spark, Trino, Hive), and ParsePath does not
+// know it. Erasure and retention remove it whole (DropCompact).
 //
 // Raw files: the inbox's archive/ keeps every file taken in, quarantine/ every file that
 // was not; a second file under a name already there gets ".<12 hex digits of its
 // SHA-256>" appended, and a quarantined file's reason lies beside it in NAME.grund.txt.
 
 const (
+	// CompactDir holds the compaction cache of the warehouse build.
+	CompactDir = "_compact"
 	// FindingsDir holds the findings, partitioned like the rows.
 	FindingsDir = "findings"
 	// HistoryName is a snapshot export's history file.
@@ -39,6 +49,12 @@ const (
 	exportPrefix   = "export="
 	stichtagPrefix = "stichtag="
 )
+
+// DropCompact removes the compaction cache of the lake at root (erasure and retention
+// call it before they change the lake: the cache must not keep rows the lake lost).
+func DropCompact(root string) error {
+	return os.RemoveAll(filepath.Join(root, CompactDir))
+}
 
 // ExportDir is an export's folder, relative to the root.
 func ExportDir(export string) string { return exportPrefix + export }

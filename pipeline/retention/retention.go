@@ -105,6 +105,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		if err := l.Checkpoint(); err != nil {
 			return res, err
 		}
+		// The warehouse build's compaction cache holds copies of the delta rows; the
+		// next build writes it anew from the partitions that stay.
+		if len(doomed) > 0 {
+			if err := lake.DropCompact(opt.Lake); err != nil {
+				return res, err
+			}
+		}
 		for _, dir := range doomed {
 			if err := ctx.Err(); err != nil {
 				return res, err

@@ -45,6 +45,8 @@ func world(t *testing.T) (Options, map[string]string) {
 	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
 	l.Record(lake.Entry{Name: "Kunden.csv", Outcome: lake.Quarantined, IngestedAt: at("2026-11-14T22:30:00Z")})
 	l.Record(lake.Entry{Name: "Kunden2.csv", Outcome: lake.Quarantined, IngestedAt: at("2026-11-14T23:30:00Z")})
+	// The warehouse build's compaction cache goes with any expired partition.
+	put("compaction cache", filepath.Join(opt.Lake, lake.CompactDir, "arbeitsaufnahmen", "2026-09.0123.parquet"))
 	// The newest delivery of beratungen is older than the period: it stays.
 	put("lake beratungen", filepath.Join(opt.Lake, "export=beratungen", "stichtag=2026-08-31", "b.parquet"))
 	l.Record(lake.Entry{Name: "beratungen_202608.jsonl", Export: "beratungen", Stichtag: "2026-08-31", Outcome: lake.Ingested})
@@ -76,7 +78,7 @@ func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 func TestRetention(t *testing.T) {
 	opt, files := world(t)
 	gone := []string{"lake 2026-09-01", "findings 2026-09-01", "archive old", "quarantine old", "quarantine reason",
-		"undated old", "undated old second"}
+		"undated old", "undated old second", "compaction cache"}
 	kept := []string{"lake 2026-11-20", "findings 2026-11-20", "lake beratungen", "archive new", "quarantine new",
 		"undated new", "unknown"}
 

@@ -34,6 +34,8 @@ type Options struct {
 	// Day is the civil day the warehouse is built for ("today" in the configured zone):
 	// freshness is measured to it, and the warehouse records it. Required.
 	Day civil.Day
+
+	noCompact bool // tests: read every delivered file, not the compaction cache (compact.go)
 }
 
 // Result reports a build.
@@ -187,6 +189,9 @@ func build(ctx context.Context, path string, opt Options, roots map[string]strin
 		if _, err := conn.ExecContext(ctx, set.q, set.v); err != nil {
 			return nil, err
 		}
+	}
+	if err := lakeViews(ctx, conn, lake, roots, opt.Day, !opt.noCompact); err != nil {
+		return nil, err
 	}
 	if err := catalogTable(ctx, conn, opt.MaxAgeDays); err != nil {
 		return nil, err

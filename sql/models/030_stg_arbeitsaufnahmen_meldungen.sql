@@ -8,7 +8,7 @@
 -- * fassung: 1 für die gültige Fassung der Aufnahme, 2 für die davor usw. (spätestes Meldedatum,
 --   bei Gleichstand die spätere Lieferung, dann die spätere Zeile)
 CREATE TABLE stg_arbeitsaufnahmen_meldungen AS
-SELECT * EXCLUDE (source_line, export),
+SELECT * EXCLUDE (filename, source_line, export),
        row_number() OVER (PARTITION BY aufnahme_id
                           ORDER BY meldedatum DESC, stichtag DESC, source_line DESC) AS fassung
-FROM read_parquet(getvariable('glob_arbeitsaufnahmen'), hive_partitioning = true);
+FROM lake_arbeitsaufnahmen;

@@ -12,4 +12,4 @@
 CREATE TABLE stg_aufenthalt AS
 SELECT * EXCLUDE (filename, source_line, export) RENAME (status AS aufenthaltsstatus),
        lead(gueltig_ab) OVER (PARTITION BY azr_token ORDER BY gueltig_ab, stichtag, filename, source_line) AS ersetzt_ab
-FROM read_parquet(getvariable('glob_abh_aufenthalt'), hive_partitioning = true, filename = true);
+FROM lake_abh_aufenthalt;

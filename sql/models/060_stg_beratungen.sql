@@ -6,5 +6,5 @@
 -- * kanal: PERSOENLICH, TELEFON, VIDEO
 -- * dauer_min: Dauer in Minuten
 CREATE TABLE stg_beratungen AS
-SELECT * EXCLUDE (source_line, export)
-FROM read_parquet(getvariable('glob_beratungen'), hive_partitioning = true);
+SELECT * EXCLUDE (filename, source_line, export)
+FROM lake_beratungen;

@@ -6,4 +6,4 @@
 --   niemals als null gezählt
 CREATE TABLE stg_schutzsuchende AS
 SELECT stichtag::DATE AS stichtag, kreis, ags AS gemeinde, statusgruppe, anzahl
-FROM read_parquet(getvariable('glob_ki_schutzsuchende'), hive_partitioning = true);
+FROM lake_ki_schutzsuchende;

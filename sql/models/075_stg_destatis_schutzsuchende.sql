@@ -13,4 +13,4 @@
 --   meldet (unbekannt oder geheim), niemals als null gezählt. Werte 0 liefert Destatis nicht (keine Zeile).
 CREATE TABLE stg_destatis_schutzsuchende AS
 SELECT stichtag::DATE AS stichtag, kreis, schutzstatus, geschlecht, staatsangehoerigkeit, staatsangehoerigkeit_name, anzahl
-FROM read_parquet(getvariable('glob_destatis_12531'), hive_partitioning = true);
+FROM lake_destatis_12531;
