@@ -253,7 +253,7 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 	e := f.d.Export
 	o := newOutcome(entry, r.lake.Root(), 0)
 	if e.Snapshot {
-		o.states = map[string]lake.State{}
+		o.states = make(map[string]lake.State, r.sizeHint(e))
 	} else {
 		part, err := lake.Create(r.lake.DeltaPath(e.Name, entry.Stichtag, entry.Name, 0), e.Name, e.Fields())
 		if err != nil {
@@ -593,11 +593,18 @@ func (r *run) rows(e *source.Export, rd read.Reader, v *source.Validator, o *out
 	if !e.ClientMaster() {
 		clientCol = e.ClientColumn() // its clients are checked against the client master's
 	}
-	first := newKeyIndex()          // snapshot keys: the first row that carried each
-	clientOf := map[string]string{} // snapshot keys: the client token of the accepted row
+	n := r.sizeHint(e)
+	first := newKeyIndex(n)        // snapshot keys: the first row that carried each
+	var clientOf map[string]string // snapshot keys: the client token of the accepted row
+	if clientCol >= 0 {
+		clientOf = make(map[string]string, n)
+	}
 	for {
 		row, err := rd.Next()
 		if err == io.EOF {
+			if c := r.sizes[e.Name]; c != nil {
+				c.Store(int64(len(o.states)))
+			}
 			break
 		}
 		ord := o.seq
@@ -700,7 +707,10 @@ type keyIndex struct {
 	texts map[string]seen // keys that are no tokens, or tokens of another kind
 }
 
-func newKeyIndex() *keyIndex { return &keyIndex{sums: map[[16]byte]seen{}, texts: map[string]seen{}} }
+// newKeyIndex makes an index for about n keys.
+func newKeyIndex(n int) *keyIndex {
+	return &keyIndex{sums: make(map[[16]byte]seen, n), texts: map[string]seen{}}
+}
 
 func (k *keyIndex) get(key string) (seen, bool) {
 	if kind, sum, ok := protect.Digest(key); ok && kind == k.kind {
