@@ -85,7 +85,8 @@ func compactedView(ctx context.Context, conn *sql.Conn, lake, export string, day
 		if !ok || p.Stichtag == "" || strings.HasPrefix(p.File, lakepkg.TempPrefix) {
 			continue
 		}
-		if m := p.Stichtag[:7]; m < open {
+		if len(p.Stichtag) == len("2006-01-02") && p.Stichtag[:7] < open {
+			m := p.Stichtag[:7]
 			months[m] = append(months[m], f)
 		} else {
 			loose = append(loose, f)
