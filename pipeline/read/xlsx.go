@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,13 +54,14 @@ type xlsxReader struct {
 	opt   XLSXOptions
 	calls int
 	slow  *xlsxReader
+	slab  []string // fields for the next rows (fields)
 }
 
 // rowIter is a sheet's rows: excelize's row iterator, or fastRows, which walks them the
 // same way.
 type rowIter interface {
 	Next() bool
-	Columns() ([]string, error)
+	Columns() ([]string, error) // the list is valid until the next call, its strings for good
 	Error() error
 	Close() error
 }
@@ -101,6 +103,18 @@ type excelizeRows struct{ *excelize.Rows }
 
 func (r excelizeRows) Columns() ([]string, error) {
 	return r.Rows.Columns(excelize.Options{RawCellValue: true})
+}
+
+// fields returns room for a row's fields, carved from a block shared by the next rows
+// (as the CSV reader's alloc): one allocation for many rows, none handed out twice.
+func (x *xlsxReader) fields() []string {
+	n := len(x.header)
+	if len(x.slab) < n {
+		x.slab = make([]string, max(n, 1024))
+	}
+	out := x.slab[:n:n]
+	x.slab = x.slab[n:]
+	return out
 }
 
 // line is the row's number counted across the data sheet and its continuation sheets:
@@ -218,7 +232,7 @@ func openSheet(book sheetBook, opt XLSXOptions) (*xlsxReader, error) {
 		for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 			cells = cells[:len(cells)-1]
 		}
-		x.header = cells
+		x.header = slices.Clone(cells) // the fast path hands its list out again
 	}
 	x.isDate = make([]bool, len(x.header))
 	x.dates = map[string]string{}
@@ -257,11 +271,17 @@ func (x *xlsxReader) Next() (*Row, error) {
 		}
 		return x.handOver()
 	}
-	var re *RowError
-	if err == nil || errors.As(err, &re) {
+	if err == nil || isRowError(err) {
 		x.calls++
 	}
 	return row, err
+}
+
+// isRowError reports whether err is a *RowError (apart from Next: the variable
+// errors.As is given escapes, an allocation a row where it was declared there).
+func isRowError(err error) bool {
+	var re *RowError
+	return errors.As(err, &re)
 }
 
 // handOver gives the workbook to excelize where the fast path gave up: it reads it from
@@ -310,7 +330,7 @@ func (x *xlsxReader) next() (*Row, error) {
 		if empty {
 			continue
 		}
-		r := &Row{Line: x.line(), Fields: make([]string, len(x.header))}
+		r := &Row{Line: x.line(), Fields: x.fields()}
 		for i := range r.Fields {
 			if i < len(cells) {
 				r.Fields[i] = cells[i]

@@ -283,21 +283,42 @@ func (s *partScanner) tooLong() error {
 func (s *partScanner) feed(b []byte) error {
 	for i := 0; i < len(b); {
 		if !s.inTag {
-			j := bytes.IndexByte(b[i:], '<')
-			text := b[i:]
-			if j >= 0 {
-				text = b[i : i+j]
-			}
-			if err := s.text(text); err != nil {
-				return err
-			}
-			s.off += int64(len(text))
-			i += len(text)
-			if j < 0 {
-				return nil
+			j := 0 // most tags follow one another without text
+			if b[i] != '<' {
+				j = bytes.IndexByte(b[i:], '<')
+				text := b[i:]
+				if j >= 0 {
+					text = b[i : i+j]
+				}
+				if err := s.text(text); err != nil {
+					return err
+				}
+				s.off += int64(len(text))
+				i += len(text)
+				if j < 0 {
+					return nil
+				}
 			}
 			if err := s.boundary(); err != nil { // a tag begins
 				return err
+			}
+			if i+1 < len(b) && b[i+1] != '!' && b[i+1] != '?' {
+				// A start or end tag whole in this read (most are) is taken in one
+				// step, as the byte loop below would take it: up to the first '>'
+				// outside quotes.
+				if k := tagClose(b[i:]); k >= 0 {
+					n := k + 1
+					if n > maxWorkbookToken {
+						return s.tooLong()
+					}
+					s.off += int64(n)
+					s.tagLen = n
+					if err := s.element(b[i:i+min(n, cap(s.tag))], b[i+k-1] == '/'); err != nil {
+						return err
+					}
+					i += n
+					continue
+				}
 			}
 			s.inTag, s.tag, s.tagLen, s.quote, s.special, s.prev, s.prev2 = true, s.tag[:0], 0, 0, 0, 0, 0
 		}
@@ -386,7 +407,7 @@ func (s *partScanner) feed(b []byte) error {
 					s.quote = c
 				case c == '>':
 					done = true
-					if err := s.element(s.prev == '/'); err != nil {
+					if err := s.element(s.tag, s.prev == '/'); err != nil {
 						return err
 					}
 				}
@@ -408,17 +429,19 @@ func (s *partScanner) text(t []byte) error {
 	if len(t) == 0 || s.skip > 0 || s.cellAt < 0 && s.siAt < 0 {
 		return nil
 	}
+	chars, entity := s.chars, s.entity
 	for _, c := range t {
 		switch {
 		case c == '&':
-			s.entity = true
-			s.chars++ // a reference stands for one character
-		case s.entity:
-			s.entity = c != ';'
+			entity = true
+			chars++ // a reference stands for one character
+		case entity:
+			entity = c != ';'
 		case utf8.RuneStart(c):
-			s.chars++
+			chars++
 		}
 	}
+	s.chars, s.entity = chars, entity
 	if s.chars > maxCellChars {
 		what := "eine Zelle"
 		if s.siAt >= 0 {
@@ -446,32 +469,77 @@ func (s *partScanner) boundary() error {
 	return nil
 }
 
-// element takes a complete start or end tag (empty: it ends itself, <c/>).
-func (s *partScanner) element(empty bool) error {
-	name := s.tag[1:]
+// tagClose is where the tag b begins with ends: the index of its first '>' outside
+// quotes (from b[1] on, as feed's byte loop reads it), or -1.
+func tagClose(b []byte) int {
+	var q byte
+	for k := 1; k < len(b); k++ {
+		c := b[k]
+		if !tagStop[c] {
+			continue
+		}
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '>':
+			return k
+		default:
+			q = c
+		}
+	}
+	return -1
+}
+
+// nameEnd are the bytes element looks for in a tag's name: where it ends, and ':'.
+var nameEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, '/': true, '>': true, ':': true}
+
+// tagStop are the bytes tagClose looks at.
+var tagStop = [256]bool{'>': true, '"': true, '\'': true}
+
+// element takes a complete start or end tag, of which tag holds the first bytes (at
+// most cap(s.tag)); empty: it ends itself, <c/>.
+func (s *partScanner) element(tag []byte, empty bool) error {
+	name := tag[1:]
 	end := len(name) > 0 && name[0] == '/'
 	if end {
 		name = name[1:]
 	}
+	// The name ends at a space, '/' or '>'; its local part follows the first ':'.
+	from, to := 0, len(name)
 	for k, c := range name {
-		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/' || c == '>' {
-			name = name[:k]
-			break
+		if nameEnd[c] {
+			if c != ':' {
+				to = k
+				break
+			}
+			if from == 0 {
+				from = k + 1
+			}
 		}
 	}
-	if k := bytes.IndexByte(name, ':'); k >= 0 {
-		name = name[k+1:]
-	}
+	name = name[from:to]
 	code := elOther
-	switch {
-	case s.kind == worksheetPart && string(name) == "row":
-		code = elRow
-	case s.kind == worksheetPart && string(name) == "c":
-		code = elCell
-	case s.kind == worksheetPart && string(name) == "f", string(name) == "rPh":
-		code = elSkip
-	case s.kind == sharedStringsKind && string(name) == "si":
-		code = elSI
+	switch len(name) {
+	case 1:
+		switch {
+		case s.kind == worksheetPart && name[0] == 'c':
+			code = elCell
+		case s.kind == worksheetPart && name[0] == 'f':
+			code = elSkip
+		}
+	case 2:
+		if s.kind == sharedStringsKind && string(name) == "si" {
+			code = elSI
+		}
+	case 3:
+		switch {
+		case s.kind == worksheetPart && string(name) == "row":
+			code = elRow
+		case string(name) == "rPh":
+			code = elSkip
+		}
 	}
 	if end {
 		if len(s.stack) > 0 {

@@ -168,6 +168,37 @@ func TestWorkbookLimits(t *testing.T) {
 				io.WriteString(w, `-->`)
 			}, nil)
 		}, want: "Text oder Element länger als 1 MiB"},
+		{name: "a CDATA section longer than the token limit", data: func(t testing.TB) []byte {
+			return handWorkbook(t, func(w io.Writer) {
+				io.WriteString(w, `<row r="2"><c r="A2"><v>1</v></c></row><extLst><![CDATA[`)
+				repeatTo(w, "]>", maxWorkbookToken/2+1)
+				io.WriteString(w, `]]></extLst>`)
+			}, nil)
+		}, want: "Text oder Element länger als 1 MiB"},
+		{name: "a cell of 32,768 characters in CDATA", data: func(t testing.TB) []byte {
+			return handWorkbook(t, func(w io.Writer) {
+				io.WriteString(w, `<row r="2"><c r="A2" t="inlineStr"><is><t>TN-1</t></is></c><c r="B2" t="str"><v><![CDATA[`)
+				repeatTo(w, "x", 32768)
+				io.WriteString(w, `]]></v></c></row>`)
+			}, nil)
+		}, want: "eine Zelle mit mehr als 32.767 Zeichen"},
+		{name: "a comment in a cell is not its text", data: func(t testing.TB) []byte {
+			return handWorkbook(t, func(w io.Writer) {
+				io.WriteString(w, `<row r="2"><c r="A2" t="inlineStr"><is><t>TN-1</t></is></c><c r="B2" t="str"><!--`)
+				repeatTo(w, "x", 40000)
+				io.WriteString(w, `--><v>`)
+				repeatTo(w, "v", 30000)
+				io.WriteString(w, `</v></c></row>`)
+			}, nil)
+		}, runes: 30000},
+		{name: "elements nested deeper than 100 after the sheet data", data: func(t testing.TB) []byte {
+			return handWorkbook(t, func(w io.Writer) {
+				io.WriteString(w, `<row r="2"><c r="A2"><v>1</v></c></row></sheetData><x>`)
+				repeatTo(w, "<x>", 99)
+				repeatTo(w, "</x>", 100)
+				io.WriteString(w, `<sheetData>`)
+			}, nil)
+		}, want: "Elemente mehr als 100 Ebenen tief verschachtelt"},
 		{name: "a row of more cells than Excel has columns", data: func(t testing.TB) []byte {
 			return handWorkbook(t, func(w io.Writer) {
 				io.WriteString(w, `<row r="2">`)
@@ -215,10 +246,12 @@ func TestWorkbookLimits(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			path := writeTemp(t, "massnahmen_20261124.xlsx", c.data(t))
+			data := c.data(t)
+			path := writeTemp(t, "massnahmen_20261124.xlsx", data)
 			if c.want != "" {
 				// A limit of the data sheet is found as the sheet is read (the fast
-				// path checks it on the way), the others when the workbook is opened.
+				// path checks it on the way), the others when the workbook is opened;
+				// the check before a hand-over to excelize finds the same.
 				err := readThrough(path)
 				if err == nil {
 					t.Fatalf("read, want %q", c.want)
@@ -226,6 +259,16 @@ func TestWorkbookLimits(t *testing.T) {
 				checkEnd(t, err, c.want)
 				if strings.Contains(err.Error(), "xxxx") || strings.Contains(err.Error(), "Müller") {
 					t.Errorf("the reason quotes data: %q", err)
+				}
+				if whole := checkWorkbook(path, true); fmt.Sprint(whole) != fmt.Sprint(err) {
+					t.Errorf("checkWorkbook: %v, the fast path: %v", whole, err)
+				}
+				if len(data) < 8<<20 {
+					// Stored, the sheet comes in other reads than deflated.
+					stored := writeTemp(t, "massnahmen_20261124.xlsx", storedCopy(t, data))
+					if err2 := readThrough(stored); fmt.Sprint(err2) != fmt.Sprint(err) {
+						t.Errorf("stored: %v, deflated: %v", err2, err)
+					}
 				}
 				return
 			}

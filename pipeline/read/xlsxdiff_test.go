@@ -376,3 +376,60 @@ func FuzzXLSXSheet(f *testing.F) {
 		differ(t, "fuzzed", sheetWorkbook(t, string(sheet), string(sst)), opt)
 	})
 }
+
+// TestBstrDecodeInPlace: the escapes of an inline string are resolved in the row's
+// buffer as bstrDecode resolves them in a string.
+func TestBstrDecodeInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 2))
+	parts := []string{"_x", "_x0041_", "_x005F_", "_x005f_", "_xD800_", "_x00e4_", "_X0041_", "_x00", "41_", "_", "x", "a", "ü", "_x1F60_", "__x0041_"}
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		buf := []byte(s)
+		if got, want := string(buf[:bstrDecodeInPlace(buf)]), bstrDecode(s); got != want {
+			t.Fatalf("%q: %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestXLSXRowsKept: the rows the fast path gives stay as they were while it reads on
+// (it hands out its list of cells again and cuts values from a buffer it reuses), and
+// the header stays the header.
+func TestXLSXRowsKept(t *testing.T) {
+	opt := XLSXOptions{Sheet: "Teilnahmen", DateColumns: []string{"Beginn"}}
+	var sheets []string
+	for _, c := range diffRows {
+		sheets = append(sheets, diffSheetHead+diffHeaderRow+c.rows+diffSheetTail)
+	}
+	sheets = append(sheets, diffSheetHead+diffHeaderRow+strings.Repeat(`<row><c t="inlineStr"><is><t>a_x0041_</t></is></c><c><v>2</v></c><c t="s"><v>2</v></c></row>`, 300)+diffSheetTail)
+	for i, sheet := range sheets {
+		p := writeTemp(t, "massnahmen_20261124.xlsx", sheetWorkbook(t, sheet, diffSST))
+		r, err := OpenXLSX(p, opt)
+		if err != nil {
+			continue
+		}
+		header := fmt.Sprintf("%q", r.Columns())
+		var rows []*Row
+		var now []string
+		for {
+			row, err := r.Next()
+			if err != nil {
+				break
+			}
+			rows = append(rows, row)
+			now = append(now, fmt.Sprintf("%d %q", row.Line, row.Fields))
+		}
+		if got := fmt.Sprintf("%q", r.Columns()); got != header {
+			t.Errorf("sheet %d: header %s after reading, %s before", i, got, header)
+		}
+		r.Close()
+		for k, row := range rows {
+			if got := fmt.Sprintf("%d %q", row.Line, row.Fields); got != now[k] {
+				t.Errorf("sheet %d: row %s after reading on, %s when read", i, got, now[k])
+			}
+		}
+	}
+}

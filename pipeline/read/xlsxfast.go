@@ -211,6 +211,37 @@ func stringItem(c *scannedCell) string {
 	return bstrDecode(string(c.isT) + string(c.runs))
 }
 
+// appendStringItem appends the text of a string item, as stringItem gives it.
+func appendStringItem(dst []byte, c *scannedCell) []byte {
+	start := len(dst)
+	dst = append(append(dst, c.isT...), c.runs...)
+	return dst[:start+bstrDecodeInPlace(dst[start:])]
+}
+
+// bstrDecodeInPlace is bstrDecode on b, written over b (the text never grows): the
+// length of the result.
+func bstrDecodeInPlace(b []byte) int {
+	i := bytes.Index(b, []byte("_x"))
+	if i < 0 {
+		return len(b)
+	}
+	w := i
+	for i < len(b) {
+		if i+7 <= len(b) && b[i] == '_' && b[i+1] == 'x' && b[i+6] == '_' && isHex4(string(b[i+2:i+6])) {
+			n, _ := strconv.ParseUint(string(b[i+2:i+6]), 16, 32)
+			if r := rune(n); utf8.ValidRune(r) {
+				w += utf8.EncodeRune(b[w:], r) // at most 4 bytes where 7 were read
+			}
+			i += 7
+			continue
+		}
+		b[w] = b[i]
+		w++
+		i++
+	}
+	return w
+}
+
 // bstrDecode resolves the escapes ECMA-376 writes characters XML cannot hold in
 // (_x000D_; _x005F_ is an underscore), as excelize does: each _xHHHH_ from the left,
 // not overlapping, becomes its character, or nothing where it is no character.
@@ -265,11 +296,19 @@ type fastRows struct {
 	sc              *ooxmlScanner
 	curRow, seekRow int
 	pending         bool // a row element read and not yet taken (excelize's rows.token)
-	pendR           string
+	pendR           []byte
 	pendHasR        bool
 	err             error // excelize.ErrMaxRows
-	width           int   // cells of the last row: the next one's capacity
+	// the row Columns gathers: cells is handed out again by the next call; the values
+	// not taken from the shared strings are written to text and become one string
+	// when the row is complete (spans: where each is).
+	cells []string
+	text  []byte
+	spans []cellSpan
 }
+
+// cellSpan is a cell's value in fastRows.text.
+type cellSpan struct{ cell, start, end int }
 
 func (r *fastRows) Close() error { return r.rc.Close() }
 func (r *fastRows) Error() error { return r.err }
@@ -288,11 +327,11 @@ func (r *fastRows) event() int {
 }
 
 // rowNumber is excelize's attrValToInt for a row's r.
-func rowNumber(v string, has bool) (int, error) {
+func rowNumber(v []byte, has bool) (int, error) {
 	if !has {
 		return 0, nil
 	}
-	return strconv.Atoi(v)
+	return strconv.Atoi(string(v))
 }
 
 func (r *fastRows) Next() bool {
@@ -317,17 +356,19 @@ func (r *fastRows) Next() bool {
 			if n != 0 {
 				r.curRow = n
 			}
-			r.pending, r.pendR, r.pendHasR = true, r.sc.rowR, r.sc.hasRowR
+			r.pending, r.pendR, r.pendHasR = true, append(r.pendR[:0], r.sc.rowR...), r.sc.hasRowR
 			return true
 		}
 	}
 }
 
+// Columns returns the row's values; the list is valid until the next call (its
+// strings stay valid).
 func (r *fastRows) Columns() ([]string, error) {
 	if r.curRow > r.seekRow {
 		return nil, nil
 	}
-	var cells []string // nil for a row without values, as excelize's
+	r.cells, r.text, r.spans = r.cells[:0], r.text[:0], r.spans[:0]
 	col := 0
 	for {
 		ev, fromPending := evRow, r.pending
@@ -336,8 +377,7 @@ func (r *fastRows) Columns() ([]string, error) {
 		}
 		switch ev {
 		case evEOF, evSheetEnd:
-			r.width = len(cells)
-			return cells, nil
+			return r.row(), nil
 		case evRow:
 			v, has := r.sc.rowR, r.sc.hasRowR
 			if fromPending {
@@ -347,7 +387,7 @@ func (r *fastRows) Columns() ([]string, error) {
 			switch {
 			case n > excelize.TotalRows:
 				r.err, r.pending = excelize.ErrMaxRows, false
-				return cells, r.err
+				return r.row(), r.err
 			case n != 0:
 				r.curRow = n
 			case !fromPending:
@@ -355,8 +395,7 @@ func (r *fastRows) Columns() ([]string, error) {
 			}
 			r.pending = false
 			if r.curRow > r.seekRow || err != nil {
-				r.width = len(cells)
-				return cells, err
+				return r.row(), err
 			}
 		case evCell:
 			c := &r.sc.cell
@@ -364,24 +403,42 @@ func (r *fastRows) Columns() ([]string, error) {
 			if len(c.r) != 0 {
 				var err error
 				if col, err = cellColumn(c.r); err != nil {
-					return cells, err
+					return r.row(), err
 				}
 			}
-			if val := r.value(c); val != "" || c.hasF {
-				if cells == nil {
-					cells = make([]string, 0, max(r.width, col))
+			start := len(r.text)
+			val := r.value(c)
+			if val != "" || len(r.text) > start || c.hasF {
+				for i := len(r.cells) + 1; i < col; i++ {
+					r.cells = append(r.cells, "")
 				}
-				for i := len(cells) + 1; i < col; i++ {
-					cells = append(cells, "")
+				if len(r.text) > start {
+					r.spans = append(r.spans, cellSpan{len(r.cells), start, len(r.text)})
 				}
-				cells = append(cells, val)
+				r.cells = append(r.cells, val)
 			}
 		}
 	}
 }
 
+// row is the row gathered: nil for a row without values, as excelize's; the values
+// written to r.text are cut from one string.
+func (r *fastRows) row() []string {
+	if len(r.cells) == 0 {
+		return nil
+	}
+	if len(r.spans) > 0 {
+		s := string(r.text)
+		for _, sp := range r.spans {
+			r.cells[sp.cell] = s[sp.start:sp.end]
+		}
+	}
+	return r.cells
+}
+
 // value is a cell's raw value as excelize returns it (xlsxC.getValueFrom with
 // RawCellValue): a shared string's or an inline string's text, else <v> as written. A
+// shared string's is returned; any other is appended to r.text (and "" returned). A
 // shared string index outside the table is excelize's error, which its row iterator
 // drops: the cell is empty.
 func (r *fastRows) value(c *scannedCell) string {
@@ -390,17 +447,19 @@ func (r *fastRows) value(c *scannedCell) string {
 		if len(c.v) == 0 {
 			return ""
 		}
-		idx, _ := strconv.Atoi(strings.TrimSpace(string(c.v)))
+		idx, _ := strconv.Atoi(string(bytes.TrimSpace(c.v)))
 		if idx < 0 || idx >= len(r.book.sst) {
 			return ""
 		}
 		return r.book.sst[idx]
 	case "inlineStr":
 		if c.hasIS {
-			return stringItem(c)
+			r.text = appendStringItem(r.text, c)
+			return ""
 		}
 	}
-	return string(c.v)
+	r.text = append(r.text, c.v...)
+	return ""
 }
 
 // cellColumn is the column of a cell reference, as excelize.CellNameToCoordinates

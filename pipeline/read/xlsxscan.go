@@ -80,7 +80,7 @@ type ooxmlScanner struct {
 	sst     bool   // the shared strings part, not a worksheet
 	phase   int    // worksheet: 0 before the sheet data, 1 in it, 2 after it
 	cell    scannedCell
-	rowR    string
+	rowR    []byte // the row's r as written, valid until the next row
 	hasRowR bool
 	// the current string item (shared strings)
 	str scannedCell
@@ -579,13 +579,13 @@ func (s *ooxmlScanner) start(local []byte) (int, byte, error) {
 		if string(local) != "row" {
 			return 0, 0, fallback("an element other than a row in the sheet data")
 		}
-		s.rowR, s.hasRowR = "", false
+		s.rowR, s.hasRowR = s.rowR[:0], false
 		for _, a := range s.attrs {
 			if string(s.local(a)) == "r" {
 				if s.hasRowR {
 					return 0, 0, fallback("a row's number twice")
 				}
-				s.rowR, s.hasRowR = string(s.value(a)), true
+				s.rowR, s.hasRowR = append(s.rowR, s.value(a)...), true
 			}
 		}
 		return evRow, ctxRow, nil
