@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"ipoint/pipeline/ingest"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -14,6 +15,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ingest.TuneGC()
 	stopProfile := startProfile(os.Getenv("IPOINT_CPUPROFILE"))
 	code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now})
 	stopProfile()

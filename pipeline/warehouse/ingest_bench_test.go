@@ -48,6 +48,10 @@ var benchKey = strings.Repeat("ab", 32)
 var peerScript = filepath.Join("..", "..", "testdata", "bench", "duckdb_same_work.sql")
 
 func TestMain(m *testing.M) {
+	// The benchmarks' children run ipoint's jobs with ipoint's collector settings.
+	if os.Getenv(nationalChild) != "" || os.Getenv(loadChild) != "" || os.Getenv(childMode) != "" {
+		ingest.TuneGC()
+	}
 	if home := os.Getenv(nationalChild); home != "" {
 		os.Exit(childNational(home))
 	}
