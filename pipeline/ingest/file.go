@@ -798,6 +798,11 @@ func (r *run) commit(f file, o *outcome, st stamp) error {
 		}
 		h.ApplyPacked(day(s), r.nextStichtag(e.Name, o.entry.Stichtag), o.states)
 	} else {
+		// A corrected delivery replaces the day's rows: the warehouse build's cache of
+		// the day's month must not keep the replaced ones until the next build.
+		if err := lake.DropCompactMonth(r.lake.Root(), e.Name, o.entry.Stichtag); err != nil {
+			return err
+		}
 		for _, p := range o.parts {
 			if err := p.Commit(); err != nil {
 				return err

@@ -138,7 +138,26 @@ func TestCorrectedRedeliveryReplaces(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(h.inbox(), name), corrected, 0o640); err != nil {
 		t.Fatal(err)
 	}
+	// The warehouse build's cache of the day's month holds the replaced rows: it goes
+	// with the correction; another month's stays.
+	first, _ := lake.ReadManifest(h.lake())
+	month := first.Find(name).Stichtag[:7]
+	cacheDir := filepath.Join(h.lake(), lake.CompactDir, "arbeitsaufnahmen")
+	if err := os.MkdirAll(cacheDir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{month, "1999-01"} {
+		if err := os.WriteFile(filepath.Join(cacheDir, m+".0123.5.parquet"), []byte("rows"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s := h.ingest(t)
+	if _, err := os.Stat(filepath.Join(cacheDir, month+".0123.5.parquet")); !os.IsNotExist(err) {
+		t.Errorf("the cache of the corrected day's month is still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cacheDir, "1999-01.0123.5.parquet")); err != nil {
+		t.Errorf("the cache of another month went: %v", err)
+	}
 	if s.Ingested != 1 {
 		t.Fatalf("corrected delivery: %d files ingested", s.Ingested)
 	}

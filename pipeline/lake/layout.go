@@ -17,7 +17,7 @@ import (
 //	export=NAME/stichtag=JJJJ-MM-TT/SOURCE[.pN].parquet      a delta export's delivery (N: a chunk)
 //	export=NAME/history.parquet                              a snapshot export's history
 //	findings/export=NAME/stichtag=JJJJ-MM-TT/SOURCE.parquet  rejected and flagged rows
-//	_compact/NAME/JJJJ-MM.DIGEST.parquet                     derived: a closed month of a delta export
+//	_compact/NAME/JJJJ-MM.DIGEST.ROWS.parquet                derived: a closed month of a delta export
 //	                                                         in one file, for the warehouse build
 //
 // The compaction cache (_compact) is written and checked by the warehouse build, which
@@ -51,9 +51,49 @@ const (
 )
 
 // DropCompact removes the compaction cache of the lake at root (erasure and retention
-// call it before they change the lake: the cache must not keep rows the lake lost).
+// call it before they change the lake: the cache must not keep rows the lake lost). A
+// cache folder that is a symbolic link (moved to another disk) is emptied where it
+// points, and the link goes too.
 func DropCompact(root string) error {
-	return os.RemoveAll(filepath.Join(root, CompactDir))
+	dir := filepath.Join(root, CompactDir)
+	if info, err := os.Lstat(dir); err == nil && info.Mode()&os.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(dir)
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		if target != "" {
+			entries, err := os.ReadDir(target)
+			if err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			for _, e := range entries {
+				if err := os.RemoveAll(filepath.Join(target, e.Name())); err != nil {
+					return err
+				}
+			}
+		}
+		return os.Remove(dir)
+	}
+	return os.RemoveAll(dir)
+}
+
+// DropCompactMonth removes the compaction cache's file of export's month that holds the
+// Stichtag day (JJJJ-MM-TT): the ingest calls it before it writes a delivery of that
+// day, which may replace rows the cache holds (a corrected delivery).
+func DropCompactMonth(root, export, day string) error {
+	if len(day) < len("2006-01") {
+		return nil
+	}
+	files, err := filepath.Glob(filepath.Join(root, CompactDir, export, day[:7]+".*"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // ExportDir is an export's folder, relative to the root.

@@ -92,3 +92,56 @@ func TestManifestLongLinesAndCaps(t *testing.T) {
 		t.Errorf("open with a long line: %v", err)
 	}
 }
+
+// TestDropCompact: the compaction cache goes whole, also where its folder is a link to
+// another disk (the files there go, and the link); DropCompactMonth takes one month.
+func TestDropCompact(t *testing.T) {
+	root, elsewhere := t.TempDir(), t.TempDir()
+	put := func(dir, name string) string {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("rows"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cache := filepath.Join(root, CompactDir)
+	oct := put(filepath.Join(cache, "abh_aufenthalt"), "2026-10.0123.5.parquet")
+	sep := put(filepath.Join(cache, "abh_aufenthalt"), "2026-09.0123.5.parquet")
+	if err := DropCompactMonth(root, "abh_aufenthalt", "2026-10-14"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(oct); !os.IsNotExist(err) {
+		t.Errorf("October's cache file is still there: %v", err)
+	}
+	if _, err := os.Stat(sep); err != nil {
+		t.Errorf("September's cache file went: %v", err)
+	}
+	if err := DropCompact(root); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cache); !os.IsNotExist(err) {
+		t.Errorf("the cache is still there: %v", err)
+	}
+
+	// The cache moved to another disk, linked into the lake.
+	moved := put(filepath.Join(elsewhere, "compact", "arbeitsaufnahmen"), "2026-09.0123.5.parquet")
+	if err := os.Symlink(filepath.Join(elsewhere, "compact"), cache); err != nil {
+		t.Fatal(err)
+	}
+	if err := DropCompact(root); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(moved); !os.IsNotExist(err) {
+		t.Errorf("the linked cache's file is still there: %v", err)
+	}
+	if _, err := os.Lstat(cache); !os.IsNotExist(err) {
+		t.Errorf("the link is still there: %v", err)
+	}
+	if err := DropCompact(root); err != nil {
+		t.Errorf("no cache to drop: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"ipoint/pipeline/atomicfile"
@@ -29,18 +30,34 @@ import (
 // (lakepkg.CompactDir), and the view reads those and the files of the open months.
 //
 // The cache is derived and checked, never trusted: a month's file is named by a digest
-// of its sources (their paths and contents), so a file delivered late, a corrected
-// delivery, an erasure or the retention's removal changes the digest, and the build
-// writes the month anew and removes every cache file it does not use. Erasure and
-// retention remove the whole cache as well (lakepkg.DropCompact): the rows of a person
-// or of an expired day must not wait for the next build to disappear.
+// of its sources (their paths and contents, the cache's format and DuckDB's version)
+// and the rows written, so a file delivered late, a corrected delivery, an erasure or
+// the retention's removal changes the name, and a file whose footer does not count its
+// rows (cut short) is written anew; the build removes every cache file it does not
+// read. Erasure and retention remove the whole cache as well (lakepkg.DropCompact), and
+// the ingest the month of a day it writes (lakepkg.DropCompactMonth): the rows of a
+// person, of an expired day or of a replaced delivery must not wait for the next build
+// to disappear.
+
+// cacheFormat changes whenever what a cache file holds changes (the view's columns, how
+// they are read): it is part of every file's digest, with DuckDB's version, so that a
+// cache written by an earlier ipoint or DuckDB is written anew, never read.
+const cacheFormat = "ipoint compact 1"
 
 // lakeViews creates the view lake_<export> of every delta export; root[export] is where
 // the export's files lie (the lake, or the empty stand-in of an export not delivered
 // yet). With compact, closed months are read from the compaction cache (written where
 // it is missing or stale); without, or where the cache cannot be written, from the
-// delivered files.
+// delivered files. Every read unites the files' columns by name, so that files written
+// before and after a change of an export's columns read alike, cached or not.
 func lakeViews(ctx context.Context, conn *sql.Conn, lake string, roots map[string]string, day civil.Day, compact bool) error {
+	var version string
+	if compact {
+		if err := conn.QueryRowContext(ctx, "SELECT version()").Scan(&version); err != nil {
+			return err
+		}
+	}
+	cached := map[string]bool{}
 	for _, e := range source.All() {
 		if e.Snapshot {
 			continue
@@ -51,9 +68,10 @@ func lakeViews(ctx context.Context, conn *sql.Conn, lake string, roots map[strin
 		}
 		rel := fmt.Sprintf("* REPLACE (substr(filename, length(%s) + 2) AS filename)", quote(filepath.ToSlash(root)))
 		glob := filepath.ToSlash(root) + "/" + lakepkg.Glob(e.Name, false)
-		view := fmt.Sprintf("SELECT %s FROM read_parquet(%s, hive_partitioning = true, filename = true)", rel, quote(glob))
+		view := fmt.Sprintf("SELECT %s FROM read_parquet(%s, %s)", rel, quote(glob), deltaOptions)
 		if compact && root == lake {
-			v, err := compactedView(ctx, conn, lake, e.Name, day, rel)
+			cached[e.Name] = true
+			v, err := compactedView(ctx, conn, lake, e.Name, day, rel, version)
 			if err != nil {
 				return err
 			}
@@ -65,13 +83,28 @@ func lakeViews(ctx context.Context, conn *sql.Conn, lake string, roots map[strin
 			return err
 		}
 	}
+	if compact {
+		// The cache of an export the build did not compact (not delivered any more, or
+		// no longer in the catalog) goes.
+		entries, _ := os.ReadDir(filepath.Join(lake, lakepkg.CompactDir))
+		for _, d := range entries {
+			if !cached[d.Name()] {
+				os.RemoveAll(filepath.Join(lake, lakepkg.CompactDir, d.Name()))
+			}
+		}
+	}
 	return nil
 }
 
+// deltaOptions are read_parquet's options for a delta export's delivered files.
+const deltaOptions = "hive_partitioning = true, filename = true, union_by_name = true"
+
 // compactedView returns the view of export whose closed months come from the cache,
 // or "" where no month is closed with more than one file, or where the cache cannot be
-// written (a lake the build may only read): then the delivered files are read.
-func compactedView(ctx context.Context, conn *sql.Conn, lake, export string, day civil.Day, rel string) (string, error) {
+// written (a lake the build may only read): then the delivered files are read, and the
+// export's cache is removed. Either way no file of the export's cache stays that the
+// view does not read.
+func compactedView(ctx context.Context, conn *sql.Conn, lake, export string, day civil.Day, rel, version string) (view string, err error) {
 	files, err := filepath.Glob(filepath.Join(lake, filepath.FromSlash(lakepkg.Glob(export, false))))
 	if err != nil {
 		return "", err
@@ -94,49 +127,73 @@ func compactedView(ctx context.Context, conn *sql.Conn, lake, export string, day
 	}
 	dir := filepath.Join(lake, lakepkg.CompactDir, export)
 	keep := map[string]bool{}
+	defer func() {
+		// What the view does not read goes: stale months, strays, and on a fallback
+		// the whole cache of the export.
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if view == "" || !keep[e.Name()] {
+				os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		}
+	}()
 	var compacted []string
 	for m, fs := range months {
 		if len(fs) < 2 {
 			loose = append(loose, fs...)
 			continue
 		}
-		sum, err := digest(lake, fs)
+		sum, err := digest(lake, fs, version)
 		if err != nil {
 			return "", err
 		}
-		name := m + "." + sum + ".parquet"
-		target := filepath.Join(dir, name)
-		if _, err := os.Stat(target); err != nil {
-			if err := writeCompacted(ctx, conn, target, fs, rel); err != nil {
+		prefix := m + "." + sum + "."
+		target, ok := cachedMonth(ctx, conn, dir, prefix)
+		if !ok {
+			if target, err = writeCompacted(ctx, conn, dir, prefix, fs, rel); err != nil {
 				return "", nil // the delivered files are read instead
 			}
 		}
-		keep[name] = true
+		keep[filepath.Base(target)] = true
 		compacted = append(compacted, target)
-	}
-	if entries, err := os.ReadDir(dir); err == nil {
-		for _, e := range entries {
-			if !keep[e.Name()] {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
 	}
 	if len(compacted) == 0 {
 		return "", nil
 	}
 	sort.Strings(compacted)
 	sort.Strings(loose)
-	view := fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = false)", quoteList(compacted))
+	view = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = false, union_by_name = true)", quoteList(compacted))
 	if len(loose) > 0 {
-		view += fmt.Sprintf(" UNION ALL BY NAME SELECT %s FROM read_parquet(%s, hive_partitioning = true, filename = true)", rel, quoteList(loose))
+		view += fmt.Sprintf(" UNION ALL BY NAME SELECT %s FROM read_parquet(%s, %s)", rel, quoteList(loose), deltaOptions)
 	}
 	return view, nil
 }
 
-// digest names a month's sources: their paths relative to the lake and their contents.
-func digest(lake string, files []string) (string, error) {
+// cachedMonth finds the cache file of a month, named prefix<rows>.parquet, and checks
+// it: its footer must be readable and count the rows its name says were written.
+func cachedMonth(ctx context.Context, conn *sql.Conn, dir, prefix string) (string, bool) {
+	found, _ := filepath.Glob(filepath.Join(dir, prefix+"*.parquet"))
+	if len(found) != 1 {
+		return "", false
+	}
+	want, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(found[0]), prefix), ".parquet"), 10, 64)
+	if err != nil {
+		return "", false
+	}
+	var rows int64
+	err = conn.QueryRowContext(ctx, fmt.Sprintf("SELECT num_rows FROM parquet_file_metadata(%s)", quote(filepath.ToSlash(found[0])))).Scan(&rows)
+	if err != nil || rows != want {
+		return "", false
+	}
+	return found[0], true
+}
+
+// digest names a month's sources: the cache's format, DuckDB's version, and the files'
+// paths relative to the lake and contents.
+func digest(lake string, files []string, version string) (string, error) {
 	sort.Strings(files)
 	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", cacheFormat, version)
 	for _, f := range files {
 		r, _ := filepath.Rel(lake, f)
 		fh, err := os.Open(f)
@@ -156,32 +213,41 @@ func digest(lake string, files []string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }
 
-// writeCompacted writes files' rows, as the view reads them, to target: through a
-// temporary file that is synced before it takes the target's name.
-func writeCompacted(ctx context.Context, conn *sql.Conn, target string, files []string, rel string) error {
-	if err := os.MkdirAll(filepath.Dir(target), 0o750); err != nil {
-		return err
+// writeCompacted writes files' rows, as the view reads them, to dir/prefix<rows>.parquet:
+// through a temporary file that is made private and synced before it takes its name.
+func writeCompacted(ctx context.Context, conn *sql.Conn, dir, prefix string, files []string, rel string) (string, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", err
 	}
-	tmp := filepath.Join(filepath.Dir(target), atomicfile.TempPrefix+filepath.Base(target))
+	tmp := filepath.Join(dir, atomicfile.TempPrefix+prefix+"parquet")
 	defer os.Remove(tmp)
-	q := fmt.Sprintf("COPY (SELECT %s FROM read_parquet(%s, hive_partitioning = true, filename = true)) TO %s (FORMAT parquet, COMPRESSION zstd)",
-		rel, quoteList(files), quote(filepath.ToSlash(tmp)))
-	if _, err := conn.ExecContext(ctx, q); err != nil {
-		return err
+	q := fmt.Sprintf("COPY (SELECT %s FROM read_parquet(%s, %s)) TO %s (FORMAT parquet, COMPRESSION zstd)",
+		rel, quoteList(files), deltaOptions, quote(filepath.ToSlash(tmp)))
+	res, err := conn.ExecContext(ctx, q)
+	if err != nil {
+		return "", err
+	}
+	rows, err := res.RowsAffected()
+	if err != nil {
+		return "", err
 	}
 	f, err := os.Open(tmp)
 	if err != nil {
-		return err
+		return "", err
 	}
-	err = f.Sync()
+	err = f.Chmod(0o600) // as every file of the lake
+	if err == nil {
+		err = f.Sync()
+	}
 	f.Close()
 	if err != nil {
-		return err
+		return "", err
 	}
+	target := filepath.Join(dir, prefix+strconv.FormatInt(rows, 10)+".parquet")
 	if err := os.Rename(tmp, target); err != nil {
-		return err
+		return "", err
 	}
-	return atomicfile.SyncDir(filepath.Dir(target))
+	return target, atomicfile.SyncDir(dir)
 }
 
 // quote writes s as an SQL string literal.

@@ -122,6 +122,53 @@ func TestCompactionCache(t *testing.T) {
 	if changed != 1 || len(after) != len(first) {
 		t.Errorf("%d cache files replaced, %d files now: want October's decisions replaced, %d files", changed, len(after), len(first))
 	}
+
+	// A cache file cut short (a partial restore, a copy tool) is not read: it is written
+	// anew.
+	var september string
+	for n := range after {
+		if strings.Contains(n, "arbeitsaufnahmen/2026-09.") {
+			september = filepath.Join(lake, filepath.FromSlash(n))
+		}
+	}
+	b, err := os.ReadFile(september)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(september, b[:len(b)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sameTables(t, "build after a cache file was cut short", plain2, build("compacted3", true))
+	if info, err := os.Stat(september); err != nil || info.Size() != int64(len(b)) {
+		t.Errorf("the cut cache file was not written anew: %v", err)
+	}
+
+	// Files of one export with different columns (an export's contract changed between
+	// two deliveries): the build reads them alike with and without the cache, the
+	// columns united by name.
+	db, err := OpenMemory(1, "1GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	september2, _ := filepath.Glob(filepath.Join(lake, lakepkg.PartitionDir("arbeitsaufnahmen", "2026-09-2*"), "*.parquet"))
+	october2, _ := filepath.Glob(filepath.Join(lake, lakepkg.PartitionDir("arbeitsaufnahmen", "2026-10-1*"), "*.parquet"))
+	if len(september2) == 0 || len(october2) == 0 {
+		t.Fatal("no job starts in late September or mid October")
+	}
+	for _, q := range []string{
+		`COPY (SELECT *, 'neu' AS zusatz FROM read_parquet('` + september2[0] + `')) TO '` + filepath.Join(filepath.Dir(september2[0]), "zusatz.parquet") + `' (FORMAT parquet)`,
+		`COPY (SELECT * EXCLUDE (meldedatum) FROM read_parquet('` + october2[0] + `')) TO '` + filepath.Join(filepath.Dir(october2[0]), "ohne.parquet") + `' (FORMAT parquet)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain3 := build("plain3", false)
+	if plain3["stg_arbeitsaufnahmen_meldungen"] == plain2["stg_arbeitsaufnahmen_meldungen"] {
+		t.Fatal("the files with other columns did not change the job starts: the test proves nothing")
+	}
+	sameTables(t, "build with files of other columns", plain3, build("compacted4", true))
 }
 
 // tableDigests returns an md5 of every table of the warehouse at path, its rows sorted.
