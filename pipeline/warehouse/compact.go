@@ -138,6 +138,8 @@ func compactedView(ctx context.Context, conn *sql.Conn, lake, export string, day
 		}
 	}()
 	var compacted []string
+	prefixes := map[string]string{} // month: its cache file's name up to the rows
+	var found []string              // cache files named as a month's sources say
 	for m, fs := range months {
 		if len(fs) < 2 {
 			loose = append(loose, fs...)
@@ -147,8 +149,15 @@ func compactedView(ctx context.Context, conn *sql.Conn, lake, export string, day
 		if err != nil {
 			return "", err
 		}
-		prefix := m + "." + sum + "."
-		target, ok := cachedMonth(ctx, conn, dir, prefix)
+		prefixes[m] = m + "." + sum + "."
+		if f, _ := filepath.Glob(filepath.Join(dir, prefixes[m]+"*.parquet")); len(f) == 1 {
+			found = append(found, f[0])
+		}
+	}
+	good := checkCached(ctx, conn, found)
+	for m, prefix := range prefixes {
+		fs := months[m]
+		target, ok := good[prefix]
 		if !ok {
 			if target, err = writeCompacted(ctx, conn, dir, prefix, fs, rel); err != nil {
 				return "", nil // the delivered files are read instead
@@ -169,23 +178,51 @@ func compactedView(ctx context.Context, conn *sql.Conn, lake, export string, day
 	return view, nil
 }
 
-// cachedMonth finds the cache file of a month, named prefix<rows>.parquet, and checks
-// it: its footer must be readable and count the rows its name says were written.
-func cachedMonth(ctx context.Context, conn *sql.Conn, dir, prefix string) (string, bool) {
-	found, _ := filepath.Glob(filepath.Join(dir, prefix+"*.parquet"))
-	if len(found) != 1 {
-		return "", false
+// checkCached checks cache files, each named MONTH.DIGEST.ROWS.parquet: its footer must
+// be readable and count the rows its name says were written. It returns the good ones
+// by the name up to the rows. The footers are read in one query; where that fails (a
+// file cut short), one by one.
+func checkCached(ctx context.Context, conn *sql.Conn, files []string) map[string]string {
+	good := map[string]string{}
+	if len(files) == 0 {
+		return good
 	}
-	want, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(found[0]), prefix), ".parquet"), 10, 64)
-	if err != nil {
-		return "", false
+	take := func(file string, rows int64) {
+		name := strings.TrimSuffix(filepath.Base(file), ".parquet")
+		i := strings.LastIndexByte(name, '.')
+		if want, err := strconv.ParseInt(name[i+1:], 10, 64); err == nil && want == rows {
+			good[name[:i+1]] = file
+		}
 	}
-	var rows int64
-	err = conn.QueryRowContext(ctx, fmt.Sprintf("SELECT num_rows FROM parquet_file_metadata(%s)", quote(filepath.ToSlash(found[0])))).Scan(&rows)
-	if err != nil || rows != want {
-		return "", false
+	counts := func(files []string) error {
+		rs, err := conn.QueryContext(ctx, fmt.Sprintf("SELECT file_name, num_rows FROM parquet_file_metadata(%s)", quoteList(files)))
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		byPath := map[string]string{}
+		for _, f := range files {
+			byPath[filepath.ToSlash(f)] = f
+		}
+		for rs.Next() {
+			var name string
+			var rows int64
+			if err := rs.Scan(&name, &rows); err != nil {
+				return err
+			}
+			if f, ok := byPath[name]; ok {
+				take(f, rows)
+			}
+		}
+		return rs.Err()
 	}
-	return found[0], true
+	if counts(files) != nil {
+		clear(good)
+		for _, f := range files {
+			counts([]string{f})
+		}
+	}
+	return good
 }
 
 // digest names a month's sources: the cache's format, DuckDB's version, and the files'

@@ -146,8 +146,9 @@ func BenchmarkNightly(b *testing.B) {
 	}
 	// The lake of all nights but the last, built once, and the warehouse built on it: the
 	// lake as the last night finds it, with the build's compaction cache of closed months
-	// (the name's "-2": a lake cached before there was one would not show a night).
-	base := filepath.Join(filepath.Dir(inbox), "lake-before-last-night-2")
+	// (cacheFormat in the name: a lake cached with another format, or none, would make
+	// the night write the cache anew).
+	base := filepath.Join(filepath.Dir(inbox), "lake-before-last-night-"+strings.ReplaceAll(cacheFormat, " ", "-"))
 	err = benchdata.Cached(base, func() error {
 		b.Logf("taking in the demo year but its last night (once)")
 		linkInbox(b, inbox, base, func(name string) bool { return !lastNight(name) })
