@@ -181,8 +181,12 @@ func build(ctx context.Context, path string, opt Options, roots map[string]strin
 		v any
 	}{{"SET VARIABLE lake = ?", lake}, {"SET VARIABLE today = ?::DATE", opt.Day.String()},
 		{"SET VARIABLE max_age_days = ?", opt.MaxAgeDays}, {"SET VARIABLE datenversion = ?", version}}
-	// The staging models read each export's files through a glob from the lake's layout.
+	// The staging models read a snapshot export's history through a glob from the
+	// lake's layout, a delta export's files through its view (lakeViews).
 	for _, e := range source.All() {
+		if !e.Snapshot {
+			continue
+		}
 		root := lake
 		if r, ok := roots[e.Name]; ok {
 			root = r
@@ -190,7 +194,7 @@ func build(ctx context.Context, path string, opt Options, roots map[string]strin
 		sets = append(sets, struct {
 			q string
 			v any
-		}{fmt.Sprintf("SET VARIABLE glob_%s = ?", e.Name), filepath.ToSlash(root) + "/" + lakepkg.Glob(e.Name, e.Snapshot)})
+		}{fmt.Sprintf("SET VARIABLE glob_%s = ?", e.Name), filepath.ToSlash(root) + "/" + lakepkg.Glob(e.Name, true)})
 	}
 	for _, set := range sets {
 		if _, err := conn.ExecContext(ctx, set.q, set.v); err != nil {

@@ -66,9 +66,9 @@ func lakeViews(ctx context.Context, conn *sql.Conn, lake string, roots map[strin
 		if r, ok := roots[e.Name]; ok {
 			root = r
 		}
-		rel := fmt.Sprintf("* REPLACE (substr(filename, length(%s) + 2) AS filename)", quote(filepath.ToSlash(root)))
+		rel := fmt.Sprintf("* REPLACE (substr(filename, length(%s) + 2) AS filename)", quoteLiteral(filepath.ToSlash(root)))
 		glob := filepath.ToSlash(root) + "/" + lakepkg.Glob(e.Name, false)
-		view := fmt.Sprintf("SELECT %s FROM read_parquet(%s, %s)", rel, quote(glob), deltaOptions)
+		view := fmt.Sprintf("SELECT %s FROM read_parquet(%s, %s)", rel, quoteLiteral(glob), deltaOptions)
 		if compact && root == lake {
 			cached[e.Name] = true
 			v, err := compactedView(ctx, conn, lake, e.Name, day, rel, version)
@@ -259,7 +259,7 @@ func writeCompacted(ctx context.Context, conn *sql.Conn, dir, prefix string, fil
 	tmp := filepath.Join(dir, atomicfile.TempPrefix+prefix+"parquet")
 	defer os.Remove(tmp)
 	q := fmt.Sprintf("COPY (SELECT %s FROM read_parquet(%s, %s)) TO %s (FORMAT parquet, COMPRESSION zstd)",
-		rel, quoteList(files), deltaOptions, quote(filepath.ToSlash(tmp)))
+		rel, quoteList(files), deltaOptions, quoteLiteral(filepath.ToSlash(tmp)))
 	res, err := conn.ExecContext(ctx, q)
 	if err != nil {
 		return "", err
@@ -287,14 +287,11 @@ func writeCompacted(ctx context.Context, conn *sql.Conn, dir, prefix string, fil
 	return target, atomicfile.SyncDir(dir)
 }
 
-// quote writes s as an SQL string literal.
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 // quoteList writes paths as an SQL list of string literals.
 func quoteList(paths []string) string {
 	q := make([]string, len(paths))
 	for i, p := range paths {
-		q[i] = quote(filepath.ToSlash(p))
+		q[i] = quoteLiteral(filepath.ToSlash(p))
 	}
 	return "[" + strings.Join(q, ", ") + "]"
 }
