@@ -5,7 +5,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,5 +179,88 @@ func TestDeliveredDayByDay(t *testing.T) {
 	c.Delivered = func(time.Time, []string) error { return os.ErrClosed }
 	if _, err := synth.Generate(context.Background(), c); err != os.ErrClosed {
 		t.Errorf("Delivered's error: generation said %v", err)
+	}
+}
+
+// TestResumedGeneration: a generation resumed at a day writes and hands over, from that
+// day on, the same files byte for byte and day by day as the whole generation, and
+// nothing before it; October's consultation file (whose month began before the resumed
+// day) included.
+func TestResumedGeneration(t *testing.T) {
+	root := t.TempDir()
+	from := day("2026-10-29")
+	run := func(name string, resume time.Time) (map[string][]string, string) {
+		o := smallOptions(filepath.Join(root, name))
+		o.Days = 10 // 2026-10-26..2026-11-04
+		o.From = resume
+		taken := filepath.Join(root, name, "taken")
+		if err := os.MkdirAll(taken, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		byDay := map[string][]string{}
+		o.Delivered = func(d time.Time, files []string) error {
+			for _, f := range files {
+				if err := os.Rename(filepath.Join(o.Out, f), filepath.Join(taken, f)); err != nil {
+					return err
+				}
+			}
+			if !d.Before(from) {
+				byDay[d.Format(time.DateOnly)] = append([]string(nil), files...)
+			} else {
+				for _, f := range files {
+					if err := os.Remove(filepath.Join(taken, f)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		if _, err := synth.Generate(context.Background(), o); err != nil {
+			t.Fatalf("generate %s: %v", name, err)
+		}
+		return byDay, taken
+	}
+	wholeDays, whole := run("whole", time.Time{})
+	resumedDays, resumed := run("resumed", from)
+	if len(wholeDays) != 7 || len(resumedDays) != len(wholeDays) {
+		t.Fatalf("days handed over from %s: whole %d, resumed %d, want 7", from.Format(time.DateOnly), len(wholeDays), len(resumedDays))
+	}
+	consult := false
+	for d, files := range wholeDays {
+		sort.Strings(files)
+		got := resumedDays[d]
+		sort.Strings(got)
+		if !slices.Equal(files, got) {
+			t.Errorf("%s: whole generation handed over %v, resumed %v", d, files, got)
+		}
+		for _, f := range files {
+			consult = consult || strings.HasPrefix(f, "beratungen_")
+		}
+	}
+	if !consult {
+		t.Error("no consultation file handed over from the resumed day on")
+	}
+	sameFiles(t, whole, resumed)
+	// A day outside the window is refused.
+	o := smallOptions(filepath.Join(root, "outside"))
+	o.From = day("2026-10-30")
+	if _, err := synth.Generate(context.Background(), o); err == nil || !strings.Contains(err.Error(), "outside the window") {
+		t.Errorf("resuming before the window: %v", err)
+	}
+}
+
+// sameFiles compares two folders' files by name and bytes.
+func sameFiles(t *testing.T, a, b string) {
+	t.Helper()
+	na, nb := listDir(t, a), listDir(t, b)
+	if !slices.Equal(na, nb) {
+		t.Fatalf("%s holds %v, %s holds %v", a, na, b, nb)
+	}
+	for _, n := range na {
+		x, err1 := os.ReadFile(filepath.Join(a, n))
+		y, err2 := os.ReadFile(filepath.Join(b, n))
+		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+			t.Errorf("%s differs (%d vs %d bytes; %v %v)", n, len(x), len(y), err1, err2)
+		}
 	}
 }

@@ -66,7 +66,7 @@ func Generate(ctx context.Context, opt Options) (*Summary, error) {
 			for i := range jobs {
 				d := days[i]
 				select {
-				case results <- w.runDay(d, d >= w.first):
+				case results <- w.runDay(d, d >= w.from):
 				case <-ctx.Done():
 					return
 				}
@@ -250,7 +250,7 @@ func (c *collector) deliver(d day, written int) error {
 	for _, f := range c.t.files[written:] {
 		c.held = append(c.held, f.Name)
 	}
-	if d < w.first || d == w.asOf {
+	if d < w.from || d == w.asOf {
 		return nil
 	}
 	files := c.held

@@ -28,6 +28,13 @@ type Options struct {
 	// and delete them), so that a long window needs the disk of a few days only: the
 	// generation waits for it, a few days ahead at most. An error stops the generation.
 	Delivered func(day time.Time, files []string) error
+	// From, when set, resumes a long generation at that Stichtag (within the window): the
+	// files of every day from From on are byte for byte those of the whole generation and
+	// are handed to Delivered as it would; nothing of an earlier day is written or handed
+	// over. The days of From's month before it are simulated only for the month's
+	// consultation file, the days before that month not at all, so the ground truth
+	// counts from From's month on only (its "resumed_from" says so).
+	From time.Time
 }
 
 // Defaults for Options.
@@ -65,6 +72,13 @@ func (o *Options) normalise() error {
 	}
 	if o.Days < 1 || o.Days > 3660 {
 		return fmt.Errorf("synth: days %d out of range 1..3660", o.Days)
+	}
+	if !o.From.IsZero() {
+		o.From = time.Date(o.From.Year(), o.From.Month(), o.From.Day(), 0, 0, 0, 0, time.UTC)
+		if first := o.AsOf.AddDate(0, 0, 1-o.Days); o.From.Before(first) || o.From.After(o.AsOf) {
+			return fmt.Errorf("synth: resuming day %s outside the window %s..%s", o.From.Format(time.DateOnly),
+				first.Format(time.DateOnly), o.AsOf.Format(time.DateOnly))
+		}
 	}
 	if o.Scale == 0 {
 		o.Scale = DefaultScale

@@ -219,6 +219,9 @@ func (t *truth) write(path string) error {
 		"weeks":       weeks, "months": months, "language_results": langs, "files": t.files,
 		"official_population": append([]officialTruth{}, t.official...),
 	}
+	if w.from > w.first {
+		head["resumed_from"] = w.from.iso()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".groundtruth-*")
 	if err != nil {
 		return err

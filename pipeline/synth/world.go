@@ -11,6 +11,7 @@ type world struct {
 	opt       Options
 	seed      uint64
 	first     day     // first delivered Stichtag
+	from      day     // first Stichtag whose files are written (Options.From; else first)
 	asOf      day     // last delivered Stichtag
 	simStart  day     // first simulated registration
 	cum       []int64 // cum[i]: persons registered before simStart+i
@@ -22,6 +23,10 @@ func newWorld(opt Options) *world {
 	w := &world{opt: opt, seed: opt.Seed}
 	w.asOf = dayOf(opt.AsOf)
 	w.first = w.asOf - day(opt.Days) + 1
+	w.from = w.first
+	if !opt.From.IsZero() {
+		w.from = dayOf(opt.From)
+	}
 	w.simStart = w.first.monday() - day(windowMonths*31+stayMaxDays+14)
 	w.employers = int64(math.Max(50, 500*opt.Scale))
 
@@ -82,10 +87,14 @@ func (w *world) eachClient(d day, p *life, fn func(*life)) {
 func (w *world) build(p *life) { p.build(w.seed, w.employers) }
 
 // days lists the simulated days: the window, preceded by the days of its first ISO week
-// (for the weekly truth) and of its first month (for a complete consultation log).
+// (for the weekly truth) and of its first month (for a complete consultation log); a
+// resumed generation (Options.From) starts with From's month instead.
 func (w *world) days() []day {
 	var out []day
 	from := min(w.first.monday(), monthOf(w.first).first())
+	if w.from > w.first { // resumed: From's month, for its consultation file
+		from = monthOf(w.from).first()
+	}
 	for d := from; d <= w.asOf; d++ {
 		out = append(out, d)
 	}
