@@ -24,12 +24,15 @@ import (
 // the ten analyst queries in another (childNational): the peak resident memory of each
 // is its own. The lake is built anew every time (it is what is measured) and removed
 // afterwards unless IPOINT_BENCH_KEEP is set. A year at scale 300 takes hours:
-// docs/performance.md says what was measured.
+// IPOINT_BENCH_NATIONAL_RESUME=1 keeps the lake and goes on where a stopped run ended
+// (benchdata.Year.Resume), its figures summed over the runs. docs/performance.md says
+// what was measured.
 
 const (
 	yearChild    = "IPOINT_BENCH_NATIONAL_YEAR" // set in the child that builds the lake
 	yearScaleEnv = "IPOINT_BENCH_NATIONAL_SCALE"
 	yearDaysEnv  = "IPOINT_BENCH_NATIONAL_DAYS"
+	yearResume   = "IPOINT_BENCH_NATIONAL_RESUME"
 )
 
 // yearAsOf is the year's newest Stichtag: the national warehouse's day is the day after.
@@ -42,6 +45,8 @@ type yearLoad struct {
 	Load     float64 `json:"load_s"`
 	Generate float64 `json:"generate_s"`
 	Ingest   float64 `json:"ingest_s"`
+	Peak     int64   `json:"peak"` // the highest peak of all runs (resumed)
+	Runs     int     `json:"runs"`
 }
 
 // yearSize reads the scale and the number of days from the environment.
@@ -72,8 +77,9 @@ func childYearLoad(home string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	start := time.Now()
 	st, err := benchdata.BuildYear(context.Background(), benchdata.Year{Home: home, Scale: scale, Days: days, AsOf: yearAsOf,
+		Resume: os.Getenv(yearResume) != "",
+		Peak:   func() int64 { _, hwm := procMemory(); return hwm },
 		Log: func(format string, args ...any) {
 			var m runtime.MemStats
 			runtime.ReadMemStats(&m)
@@ -85,8 +91,8 @@ func childYearLoad(home string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	json.NewEncoder(os.Stdout).Encode(yearLoad{Days: st.Days, Files: st.Files, Rows: st.Rows,
-		Load: time.Since(start).Seconds(), Generate: st.Generate.Seconds(), Ingest: st.Ingest.Seconds()})
+	json.NewEncoder(os.Stdout).Encode(yearLoad{Days: st.Days, Files: st.Files, Rows: st.Rows, Load: st.Elapsed.Seconds(),
+		Generate: st.Generate.Seconds(), Ingest: st.Ingest.Seconds(), Peak: st.Peak, Runs: st.Runs})
 	return 0
 }
 
@@ -133,13 +139,14 @@ func BenchmarkNationalYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	home := filepath.Join(os.TempDir(), "ipoint-bench", fmt.Sprintf("national-year-%g-%d", scale, days))
-	if os.Getenv("IPOINT_BENCH_KEEP") == "" {
+	if os.Getenv("IPOINT_BENCH_KEEP") == "" && os.Getenv(yearResume) == "" {
 		defer os.RemoveAll(home)
 	}
 	b.Logf("national year: scale %g, %d days up to %s, in %s", scale, days, yearAsOf.Format("2006-01-02"), home)
 	for i := 0; i < b.N; i++ {
 		var load yearLoad
 		loadPeak := runJSONChild(b, &load, yearChild+"=1", nationalChild+"="+home).peak
+		loadPeak = max(loadPeak, load.Peak)
 		lake := dirSize(filepath.Join(home, "lake"))
 		var res nationalResult
 		peak := runJSONChild(b, &res, nationalChild+"="+home).peak
@@ -153,9 +160,9 @@ func BenchmarkNationalYear(b *testing.B) {
 		b.ReportMetric(res.Transform, "transform-s")
 		b.ReportMetric(slowest, "slowest-query-s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
-		b.Logf("national year (scale %g, %d days, %d files, %d rows): generate %.0f s and ingest %.0f s, peak %d MiB; lake %d MiB; "+
+		b.Logf("national year (scale %g, %d days, %d files, %d rows, %d runs): generate %.0f s and ingest %.0f s, peak %d MiB; lake %d MiB; "+
 			"caseload %d; transform %.1f s; slowest query %.3f s (%s); peak %d MiB",
-			scale, load.Days, load.Files, load.Rows, load.Generate, load.Ingest, loadPeak>>20, lake>>20,
+			scale, load.Days, load.Files, load.Rows, load.Runs, load.Generate, load.Ingest, loadPeak>>20, lake>>20,
 			res.Caseload, res.Transform, slowest, slowestName, peak>>20)
 	}
 }
