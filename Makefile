@@ -9,7 +9,7 @@ DEMO        := demo
 # freshness check would fail on an older one). Same day, same seed: the same demo.
 DEMO_AS_OF  ?= $(shell TZ=Europe/Berlin date -d yesterday +%F)
 
-.PHONY: build demo test race bench lint fmt clean npm fuzz assets
+.PHONY: build demo test race bench bench-year lint fmt clean npm fuzz assets
 
 NODECLIENT  := testdata/nodeclient
 ASSETS      := reports/assets
@@ -81,6 +81,15 @@ NATIONAL_DAYS  ?= 7
 bench: npm assets
 	IPOINT_BENCH_NATIONAL_SCALE=$(NATIONAL_SCALE) IPOINT_BENCH_NATIONAL_DAYS=$(NATIONAL_DAYS) \
 		$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 0 ./...
+
+## bench-year: the issue's national year alone (BenchmarkNationalYear, YEAR_DAYS days at
+## NATIONAL_SCALE), resumable: stopped (a machine switched off, a session's end), the same
+## command goes on after the last day taken in (its lake and progress.json stay in
+## TMPDIR/ipoint-bench/national-year-SCALE-DAYS), the figures summed over the runs.
+YEAR_DAYS ?= 365
+bench-year: npm assets
+	IPOINT_BENCH_NATIONAL_RESUME=1 IPOINT_BENCH_NATIONAL_SCALE=$(NATIONAL_SCALE) IPOINT_BENCH_NATIONAL_DAYS=$(YEAR_DAYS) \
+		$(GO) test -run '^$$' -bench '^BenchmarkNationalYear$$' -benchtime 1x -timeout 0 ./pipeline/warehouse
 
 ## fuzz: every reader's fuzz target, briefly; the seed corpora also run in make test.
 ## The targets run a count of inputs, not a time: with a time box the go tool now and
