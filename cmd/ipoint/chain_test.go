@@ -3,12 +3,15 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"html"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,9 +32,26 @@ func TestChain(t *testing.T) {
 	if r := call(t, vars, "ingest"); r.code != exitProblems {
 		t.Fatalf("ingest: %d %s", r.code, r.stderr)
 	}
-	r := call(t, vars, "transform", "--max-age-days", "30")
+	r := call(t, vars, "transform", "--max-age-days", "30", "--timings", "3")
 	if r.code != exitOK || !strings.Contains(r.stdout, "Prüfungen") || !strings.Contains(r.stdout, "in Ordnung") {
 		t.Fatalf("transform: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// --timings 3: the three slowest steps, each with its time, the slowest first.
+	_, steps, _ := strings.Cut(r.stdout, "Langsamste Schritte:\n")
+	var secs []float64
+	for _, line := range strings.Split(strings.TrimSpace(steps), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || f[2] != "s" {
+			t.Fatalf("step line %q", line)
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(f[1], ",", "."), 64)
+		if err != nil {
+			t.Fatalf("step line %q: %v", line, err)
+		}
+		secs = append(secs, v)
+	}
+	if len(secs) != 3 || !slices.IsSortedFunc(secs, func(a, b float64) int { return cmp.Compare(b, a) }) {
+		t.Errorf("slowest steps: %v\n%s", secs, r.stdout)
 	}
 	checkReports(t, vars, home)
 	q := "SELECT kreis, sum(zugaenge) AS zugaenge FROM mart_woche_kreis GROUP BY kreis ORDER BY kreis"

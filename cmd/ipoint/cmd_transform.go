@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"ipoint/pipeline/source"
@@ -24,6 +26,7 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 	threads := fs.Int("threads", defaultThreads, "Threads für DuckDB")
 	memory := fs.String("memory-limit", defaultMemory, "Speichergrenze für DuckDB")
 	maxAge := fs.Int("max-age-days", defaultMaxAge, "so alt darf die neueste tägliche Lieferung sein (Tage)")
+	timings := fs.Int("timings", 0, "die so vielen langsamsten Schritte des Aufbaus (Modelle, Prüfungen) mit ihrer Dauer ausgeben")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -46,6 +49,7 @@ wenn sie vollständig ist; wer gerade abfragt, wird nicht gestört.`, e)
 		return err
 	}
 	printTransform(e.stdout, h, res)
+	printSteps(e.stdout, res.Steps, *timings)
 	if f := res.Failed(); len(f) > 0 {
 		return problemsError{Msg: fmt.Sprintf("%d Prüfungen fehlgeschlagen", len(f))}
 	}
@@ -86,6 +90,19 @@ func printTransform(w io.Writer, h home, res *warehouse.Result) {
 			state = fmt.Sprintf("Hinweis: %s Zeilen", german.Int(c.Rows))
 		}
 		fmt.Fprintf(w, "  %-22s %-64s %s\n", c.Name, c.Description, state)
+	}
+}
+
+// printSteps lists a build's n slowest steps, the slowest first.
+func printSteps(w io.Writer, steps []warehouse.Step, n int) {
+	if n <= 0 {
+		return
+	}
+	steps = slices.Clone(steps)
+	slices.SortStableFunc(steps, func(a, b warehouse.Step) int { return cmp.Compare(b.Duration, a.Duration) })
+	fmt.Fprintln(w, "Langsamste Schritte:")
+	for _, s := range steps[:min(n, len(steps))] {
+		fmt.Fprintf(w, "  %-48s %8s s\n", s.Name, german.Decimal(s.Duration.Seconds(), 2))
 	}
 }
 

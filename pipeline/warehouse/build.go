@@ -43,6 +43,15 @@ type Result struct {
 	Checks   []CheckResult
 	Duration time.Duration
 	Missing  []string // exports not delivered yet: built as empty
+	// Steps is the time each step of the build took, in order: every model by its file,
+	// then "checks" and "checkpoint" (what to look at when a build grows slow).
+	Steps []Step
+}
+
+// Step is one step of a build and its time.
+type Step struct {
+	Name     string
+	Duration time.Duration
 }
 
 // Failed returns the checks that failed.
@@ -201,9 +210,16 @@ func build(ctx context.Context, path string, opt Options, roots map[string]strin
 			return nil, err
 		}
 	}
+	res := &Result{}
+	t := time.Now()
+	step := func(name string) {
+		res.Steps = append(res.Steps, Step{name, time.Since(t)})
+		t = time.Now()
+	}
 	if err := lakeViews(ctx, conn, lake, roots, opt.Day, !opt.noCompact); err != nil {
 		return nil, err
 	}
+	step("views") // the compaction cache's work included
 	if err := catalogTable(ctx, conn, opt.MaxAgeDays); err != nil {
 		return nil, err
 	}
@@ -211,19 +227,22 @@ func build(ctx context.Context, path string, opt Options, roots map[string]strin
 	if err != nil {
 		return nil, err
 	}
+	step("catalog")
 	for _, m := range models {
 		if _, err := conn.ExecContext(ctx, m.SQL); err != nil {
 			return nil, fmt.Errorf("model %s: %w", m.File, err)
 		}
+		step(m.File)
 	}
-	checks, err := runChecks(ctx, conn)
-	if err != nil {
+	if res.Checks, err = runChecks(ctx, conn); err != nil {
 		return nil, err
 	}
+	step("checks")
 	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		return nil, err
 	}
-	return &Result{Checks: checks}, nil
+	step("checkpoint")
+	return res, nil
 }
 
 // missingExports lists the exports of the catalog that have no data in the lake yet.

@@ -1,12 +1,14 @@
 package warehouse
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"ipoint/pipeline/benchdata"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -32,11 +34,13 @@ func childNational(home string) int {
 	wh := filepath.Join(os.TempDir(), fmt.Sprintf("ipoint-national-%d.duckdb", os.Getpid()))
 	defer os.Remove(wh)
 	start := time.Now()
-	if _, err := Build(context.Background(), Options{Lake: filepath.Join(home, "lake"), Path: wh, Threads: 2, MemoryLimit: "1536MB",
-		Day: benchdata.NationalDay}); err != nil {
+	built, err := Build(context.Background(), Options{Lake: filepath.Join(home, "lake"), Path: wh, Threads: 2, MemoryLimit: "1536MB",
+		Day: benchdata.NationalDay})
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	logSlowSteps(built.Steps, 8)
 	res := nationalResult{Transform: time.Since(start).Seconds(), Queries: map[string]float64{}}
 	db, err := OpenAnalyst(wh, 2, "1536MB")
 	if err != nil {
@@ -75,5 +79,14 @@ func BenchmarkNationalWarehouse(b *testing.B) {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 		b.Logf("national scale: caseload %d; transform %.1f s; slowest query %.3f s (%s); peak %d MiB",
 			res.Caseload, res.Transform, slowest, slowestName, peak>>20)
+	}
+}
+
+// logSlowSteps writes a build's n slowest steps to stderr.
+func logSlowSteps(steps []Step, n int) {
+	steps = slices.Clone(steps)
+	slices.SortFunc(steps, func(a, b Step) int { return cmp.Compare(b.Duration, a.Duration) })
+	for _, s := range steps[:min(n, len(steps))] {
+		fmt.Fprintf(os.Stderr, "build step %-40s %6.2f s\n", s.Name, s.Duration.Seconds())
 	}
 }

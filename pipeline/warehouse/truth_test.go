@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,29 @@ func TestMartsEqualTruth(t *testing.T) {
 	}
 	if st, err := ReadStamp(ctx, wh); err != nil || st.Stand.IsZero() || st.DataVersion != version {
 		t.Errorf("stamp %+v: %v", st, err)
+	}
+	// The build names its steps in order: the views, the catalog, every model, the
+	// checks, the checkpoint, and they add up to no more than the build took.
+	models, err := Models()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSteps := []string{"views", "catalog"}
+	for _, m := range models {
+		wantSteps = append(wantSteps, m.File)
+	}
+	wantSteps = append(wantSteps, "checks", "checkpoint")
+	var steps []string
+	var sum time.Duration
+	for _, s := range res.Steps {
+		steps = append(steps, s.Name)
+		sum += s.Duration
+	}
+	if !slices.Equal(steps, wantSteps) {
+		t.Errorf("steps %v, want %v", steps, wantSteps)
+	}
+	if sum <= 0 || sum > res.Duration {
+		t.Errorf("steps took %v, the build %v", sum, res.Duration)
 	}
 	// The generated data pass every check; orphans are counted as a notice.
 	for _, c := range res.Checks {
