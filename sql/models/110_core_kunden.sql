@@ -5,7 +5,10 @@
 CREATE TABLE core_kunden AS
 SELECT v.* EXCLUDE (valid_from, valid_to),
        herkunftsgruppe(staatsangehoerigkeit) AS herkunftsgruppe,
-       f.erster_stichtag
+       least(f.erster_stichtag, v.valid_from) AS erster_stichtag
 FROM stg_kunden_verlauf v
-JOIN (SELECT kunde_token, min(valid_from) AS erster_stichtag FROM stg_kunden_verlauf GROUP BY 1) f USING (kunde_token)
+-- Nur abgelöste Zustände sind älter als der jetzige (valid_to leer): nur ihre Kunden brauchen
+-- die Suche nach dem ersten, die übrigen stehen seit ihrem einzigen Zustand im Bestand.
+LEFT JOIN (SELECT kunde_token, min(valid_from) AS erster_stichtag FROM stg_kunden_verlauf
+           WHERE valid_to IS NOT NULL GROUP BY 1) f USING (kunde_token)
 WHERE v.valid_to IS NULL;
