@@ -71,6 +71,9 @@ type Year struct {
 	Log func(format string, args ...any)
 	// Peak, when set, returns the process's peak memory so far, kept over resumed runs.
 	Peak func() int64
+	// CPU, when set, returns the process's CPU time so far (user and system): summed
+	// over resumed runs, it is the figure that other work on the machine does not change.
+	CPU func() time.Duration
 }
 
 // YearStats is what building a Year took, over all its runs when resumed.
@@ -82,6 +85,7 @@ type YearStats struct {
 	Elapsed  time.Duration // in all
 	Files    int           // files handed over by the generator
 	Peak     int64         // the highest Year.Peak of all runs (0 without Peak)
+	CPU      time.Duration // Year.CPU's time, summed over the runs (0 without CPU)
 	Runs     int           // processes that built it (1 unless resumed)
 }
 
@@ -148,7 +152,11 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 	}
 	st := &p.Stats
 	st.Runs++
-	before := st.Elapsed
+	before, cpuBefore := st.Elapsed, st.CPU
+	var cpu0 time.Duration
+	if y.CPU != nil {
+		cpu0 = y.CPU()
+	}
 	start := time.Now()
 	deliver := func(day time.Time, files []string) error {
 		for _, f := range files {
@@ -183,13 +191,16 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 		if y.Peak != nil {
 			st.Peak = max(st.Peak, y.Peak())
 		}
+		if y.CPU != nil {
+			st.CPU = cpuBefore + y.CPU() - cpu0
+		}
 		p.Done = day.Format(time.DateOnly)
 		if err := writeProgress(y, p); err != nil {
 			return err
 		}
 		if y.Log != nil {
-			y.Log("%s: %d files, %d rows taken in in %.1f s (%d days, %d rows, %.0f s so far)", day.Format("2006-01-02"),
-				len(files), s.RowsRead, time.Since(t0).Seconds(), st.Days, st.Rows, st.Elapsed.Seconds())
+			y.Log("%s: %d files, %d rows taken in in %.1f s (%d days, %d rows, %.0f s and %.0f s of CPU so far)", day.Format("2006-01-02"),
+				len(files), s.RowsRead, time.Since(t0).Seconds(), st.Days, st.Rows, st.Elapsed.Seconds(), st.CPU.Seconds())
 		}
 		return nil
 	}
@@ -213,6 +224,9 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 	}
 	st.Elapsed = before + time.Since(start)
 	st.Generate = st.Elapsed - st.Ingest
+	if y.CPU != nil {
+		st.CPU = cpuBefore + y.CPU() - cpu0
+	}
 	return st, writeProgress(y, p)
 }
 

@@ -29,7 +29,12 @@ func TestYearResumed(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	var taken []string
-	part := Year{Home: filepath.Join(root, "resumed"), Scale: 0.2, Days: 4, AsOf: asOf, Resume: true,
+	// A CPU clock that advances a second each time it is read: the first run reads it at
+	// its start and after each of its two days (2 s), the second at its start, after its
+	// two days and at its end (3 s).
+	var cpuReads time.Duration
+	cpu := func() time.Duration { cpuReads++; return cpuReads * time.Second }
+	part := Year{Home: filepath.Join(root, "resumed"), Scale: 0.2, Days: 4, AsOf: asOf, Resume: true, CPU: cpu,
 		Log: func(format string, args ...any) {
 			if line := format; strings.HasPrefix(line, "%s: %d files") {
 				taken = append(taken, args[0].(string))
@@ -51,7 +56,7 @@ func TestYearResumed(t *testing.T) {
 	if len(taken) != 4 || taken[2] != "2026-11-03" {
 		t.Errorf("days taken in: %v, want the third and fourth after the stop", taken)
 	}
-	if rs.Days != 4 || rs.Runs != 2 || rs.Rows != ws.Rows || rs.Files != ws.Files {
+	if rs.Days != 4 || rs.Runs != 2 || rs.Rows != ws.Rows || rs.Files != ws.Files || rs.CPU != 5*time.Second {
 		t.Errorf("resumed: %+v; in one go: %+v", rs, ws)
 	}
 	sameTree(t, filepath.Join(whole.Home, "lake"), filepath.Join(part.Home, "lake"))

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,7 +46,8 @@ type yearLoad struct {
 	Load     float64 `json:"load_s"`
 	Generate float64 `json:"generate_s"`
 	Ingest   float64 `json:"ingest_s"`
-	Peak     int64   `json:"peak"` // the highest peak of all runs (resumed)
+	CPU      float64 `json:"cpu_s"` // user and system time of all runs
+	Peak     int64   `json:"peak"`  // the highest peak of all runs (resumed)
 	Runs     int     `json:"runs"`
 }
 
@@ -80,6 +82,7 @@ func childYearLoad(home string) int {
 	st, err := benchdata.BuildYear(context.Background(), benchdata.Year{Home: home, Scale: scale, Days: days, AsOf: yearAsOf,
 		Resume: os.Getenv(yearResume) != "",
 		Peak:   func() int64 { _, hwm := procMemory(); return hwm },
+		CPU:    processCPU,
 		Log: func(format string, args ...any) {
 			var m runtime.MemStats
 			runtime.ReadMemStats(&m)
@@ -92,7 +95,7 @@ func childYearLoad(home string) int {
 		return 1
 	}
 	json.NewEncoder(os.Stdout).Encode(yearLoad{Days: st.Days, Files: st.Files, Rows: st.Rows, Load: st.Elapsed.Seconds(),
-		Generate: st.Generate.Seconds(), Ingest: st.Ingest.Seconds(), Peak: st.Peak, Runs: st.Runs})
+		Generate: st.Generate.Seconds(), Ingest: st.Ingest.Seconds(), CPU: st.CPU.Seconds(), Peak: st.Peak, Runs: st.Runs})
 	return 0
 }
 
@@ -118,6 +121,15 @@ func procMemory() (rss, hwm int64) {
 		}
 	}
 	return rss, hwm
+}
+
+// processCPU returns the process's user and system time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func dirSize(dir string) int64 {
@@ -152,6 +164,7 @@ func BenchmarkNationalYear(b *testing.B) {
 		peak := runJSONChild(b, &res, nationalChild+"="+home).peak
 		slowest, slowestName := slowestQuery(b, res.Queries)
 		b.ReportMetric(load.Load, "load-s")
+		b.ReportMetric(load.CPU, "load-cpu-s")
 		b.ReportMetric(load.Generate, "generate-s")
 		b.ReportMetric(load.Ingest, "ingest-s")
 		b.ReportMetric(float64(load.Rows), "rows")
@@ -160,9 +173,9 @@ func BenchmarkNationalYear(b *testing.B) {
 		b.ReportMetric(res.Transform, "transform-s")
 		b.ReportMetric(slowest, "slowest-query-s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
-		b.Logf("national year (scale %g, %d days, %d files, %d rows, %d runs): generate %.0f s and ingest %.0f s, peak %d MiB; lake %d MiB; "+
+		b.Logf("national year (scale %g, %d days, %d files, %d rows, %d runs): generate %.0f s and ingest %.0f s (%.0f s of CPU), peak %d MiB; lake %d MiB; "+
 			"caseload %d; transform %.1f s; slowest query %.3f s (%s); peak %d MiB",
-			scale, load.Days, load.Files, load.Rows, load.Runs, load.Generate, load.Ingest, loadPeak>>20, lake>>20,
+			scale, load.Days, load.Files, load.Rows, load.Runs, load.Generate, load.Ingest, load.CPU, loadPeak>>20, lake>>20,
 			res.Caseload, res.Transform, slowest, slowestName, peak>>20)
 	}
 }
