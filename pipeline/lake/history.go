@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"sort"
+	"strings"
 
 	"ipoint/pipeline"
 )
@@ -46,11 +47,28 @@ func (h *History) tableFields() []pipeline.Field {
 
 func loadHistory(path string, fields []pipeline.Field, key int) (*History, error) {
 	h := newHistory(fields, key)
-	err := ReadTable(path, h.tableFields(), func(rec pipeline.Record) error {
-		k := rec[key].S
-		h.points[k] = append(h.points[k], point{from: rec[len(fields)].I, state: Pack(rec[:len(fields)])})
+	// The records are borrowed (readTable): the state packs a copy, and the key is
+	// cloned before the map holds it (an assignment also replaces the key stored). The
+	// file is sorted by key, so a key's states come together: one clone and one
+	// assignment a key; a file in another order still reads right.
+	var cur string
+	var ps []point
+	keep := func() {
+		if ps != nil {
+			h.points[cur] = ps
+		}
+	}
+	sized := func(rows int64) { h.points = make(map[string][]point, rows) } // keys: at most one a row
+	err := readTable(path, h.tableFields(), true, sized, func(rec pipeline.Record) error {
+		if ps == nil || rec[key].S != cur {
+			keep()
+			cur = strings.Clone(rec[key].S)
+			ps = h.points[cur]
+		}
+		ps = append(ps, point{from: rec[len(fields)].I, state: Pack(rec[:len(fields)])})
 		return nil
 	})
+	keep()
 	if errors.Is(err, os.ErrNotExist) {
 		return h, nil
 	}
@@ -213,10 +231,11 @@ func (h *History) write(path, name string) error {
 		return err
 	}
 	tw := NewTableWriter(p, name, h.tableFields(), nil)
+	rec := make(pipeline.Record, 0, len(h.fields)+2) // the writer keeps no record
 	for _, k := range keys {
 		ps := h.points[k]
 		for i, pt := range ps {
-			rec := append(pt.state.appendTo(make(pipeline.Record, 0, len(h.fields)+2)), pipeline.Value{I: pt.from}, pipeline.Value{Null: true})
+			rec = append(pt.state.appendTo(rec[:0]), pipeline.Value{I: pt.from}, pipeline.Value{Null: true})
 			if i+1 < len(ps) {
 				rec[len(rec)-1] = pipeline.Value{I: ps[i+1].from}
 			}

@@ -1,7 +1,11 @@
 package lake
 
 import (
+	"cmp"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"ipoint/pipeline"
@@ -128,4 +132,86 @@ func TestHistoryExpire(t *testing.T) {
 	if !h.dirty {
 		t.Error("an expired history must be written at the next checkpoint")
 	}
+}
+
+// TestHistoryLoadsLargeAndUnsorted: a history is read with borrowed records (the
+// reader's bytes, which parquet-go may reuse for the next rows), so every key and state
+// the history keeps must be its own copy. A large history round-trips through write and load; one whose
+// file holds its rows in another order (a key's states apart, out of date order) loads
+// the same states.
+func TestHistoryLoadsLargeAndUnsorted(t *testing.T) {
+	const keys, days = 20000, 3 // far more rows than one read of the reader's buffer
+	key := func(i int) string { return fmt.Sprintf("K-%06d-%s", i, strings.Repeat("x", i%40)) }
+	status := func(i, d int) string { return fmt.Sprintf("S%d-%d", (i*7+d)%5, i%3) }
+	h := newHistory(histFields, 0)
+	for d := range days {
+		snap := map[string]pipeline.Record{}
+		for i := range keys {
+			snap[key(i)] = st(key(i), status(i, d))
+		}
+		h.Apply(int64(10+d), 0, snap)
+	}
+	check := func(label string, g *History) {
+		t.Helper()
+		if g.Len() != h.Len() {
+			t.Errorf("%s: %d states, want %d", label, g.Len(), h.Len())
+		}
+		for i := range keys {
+			for d := range days {
+				if got, want := statusAt(g, key(i), int64(10+d)), status(i, d); got != want {
+					t.Fatalf("%s: %s on day %d: %s, want %s", label, key(i), 10+d, got, want)
+				}
+			}
+		}
+		n := 0
+		g.Keys(func(k string) {
+			if !h.Has(k) {
+				t.Errorf("%s: unknown key %q", label, k)
+			}
+			n++
+		})
+		if n != keys {
+			t.Errorf("%s: %d keys, want %d", label, n, keys)
+		}
+	}
+	dir := t.TempDir()
+	sorted := filepath.Join(dir, "sorted.parquet")
+	if err := h.write(sorted, "t"); err != nil {
+		t.Fatal(err)
+	}
+	g, err := loadHistory(sorted, histFields, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("sorted", g)
+
+	// The same rows, newest day first and the keys interleaved.
+	var rows []pipeline.Record
+	ReadTable(sorted, h.tableFields(), func(r pipeline.Record) error {
+		rows = append(rows, r)
+		return nil
+	})
+	slices.SortStableFunc(rows, func(a, b pipeline.Record) int { return cmp.Compare(b[2].I, a[2].I) })
+	unsorted := filepath.Join(dir, "unsorted.parquet")
+	p, err := create(unsorted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := NewTableWriter(p, "t", h.tableFields(), nil)
+	for _, r := range rows {
+		if err := tw.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	u, err := loadHistory(unsorted, histFields, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("unsorted", u)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -13,6 +14,15 @@ import (
 
 // ReadTable reads all records of a Parquet file written with fields (by name).
 func ReadTable(path string, fields []pipeline.Field, fn func(pipeline.Record) error) error {
+	return readTable(path, fields, false, nil, fn)
+}
+
+// readTable is ReadTable; with borrow, fn gets the same record every time and its
+// strings are the file's bytes as read: valid only until fn returns, for a caller
+// that copies what it keeps (a history packing its states). A history of millions of
+// rows is then read without a record and a string a value for each row. rows, when
+// set, is told the file's number of rows before the first.
+func readTable(path string, fields []pipeline.Field, borrow bool, rows func(int64), fn func(pipeline.Record) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -34,22 +44,34 @@ func ReadTable(path string, fields []pipeline.Field, fn func(pipeline.Record) er
 		}
 		index[i] = leaf.ColumnIndex
 	}
+	if rows != nil {
+		rows(pf.NumRows())
+	}
 	r := parquet.NewReader(pf)
 	defer r.Close()
 	buf := make([]parquet.Row, 256)
+	shared := make(pipeline.Record, len(fields))
 	for {
 		n, err := r.ReadRows(buf)
 		for _, row := range buf[:n] {
-			rec := make(pipeline.Record, len(fields))
+			rec := shared
+			if !borrow {
+				rec = make(pipeline.Record, len(fields))
+			}
 			for i, fl := range fields {
 				v := row[index[i]]
+				rec[i] = pipeline.Value{}
 				if v.IsNull() {
 					rec[i] = pipeline.Value{Null: true}
 					continue
 				}
 				switch fl.Type {
 				case pipeline.String:
-					rec[i] = pipeline.Value{S: string(v.ByteArray())}
+					if b := v.ByteArray(); borrow && len(b) > 0 {
+						rec[i] = pipeline.Value{S: unsafe.String(&b[0], len(b))}
+					} else {
+						rec[i] = pipeline.Value{S: string(b)}
+					}
 				case pipeline.Date, pipeline.Int32:
 					rec[i] = pipeline.Value{I: int64(v.Int32())}
 				case pipeline.Int64:

@@ -3,6 +3,7 @@ package lake
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
 
 	"ipoint/pipeline"
 )
@@ -80,7 +81,8 @@ func Pack(rec pipeline.Record) State {
 			b = binary.LittleEndian.AppendUint64(b, fb)
 		}
 	}
-	return State(b)
+	// b is never written again: the state takes its bytes without a copy.
+	return State(unsafe.String(&b[0], len(b)))
 }
 
 // body is s without its header: the values.
