@@ -139,6 +139,10 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	}
 	for _, e := range l.Manifest().Entries {
 		r.known[e.Name+" "+e.SHA256] = true
+		// A night's first snapshot of an export is about as large as the last one taken in.
+		if c := r.sizes[e.Export]; c != nil && e.Accepted > 0 && !e.Superseded {
+			c.Store(int64(e.Accepted))
+		}
 	}
 	prog := Progress{Files: len(files)}
 	for _, f := range files {
@@ -226,9 +230,10 @@ type run struct {
 	known   map[string]bool // "name sha256" of every file taken in before this run
 	done    int
 	ack     []chan struct{} // closed as each file of the phase is committed
-	// sizes holds, per snapshot export, the keys of its last snapshot read: the next
-	// one's maps are made that large at once instead of growing (and rehashing) from
-	// nothing, which took a tenth of a snapshot's reading.
+	// sizes holds, per snapshot export, the keys of its last snapshot read (at the
+	// start, the rows accepted of the last one in the manifest): the next one's maps are
+	// made that large at once instead of growing (and rehashing) from nothing, which
+	// took a tenth of a snapshot's reading.
 	sizes map[string]*atomic.Int64
 }
 
