@@ -16,6 +16,7 @@ import (
 	"ipoint/pipeline/atomicfile"
 	"ipoint/pipeline/civil"
 	"ipoint/pipeline/ingest"
+	"ipoint/pipeline/lake"
 	"ipoint/pipeline/protect"
 	"ipoint/pipeline/synth"
 )
@@ -79,7 +80,7 @@ type Year struct {
 // YearStats is what building a Year took, over all its runs when resumed.
 type YearStats struct {
 	Days     int           // days taken in
-	Rows     int64         // rows read by the ingest
+	Rows     int64         // rows read by the ingest runs (a file that a stopped run had committed is not read again)
 	Ingest   time.Duration // in the ingest runs
 	Generate time.Duration // the rest: generating
 	Elapsed  time.Duration // in all
@@ -117,6 +118,10 @@ func resumed(y Year) (*yearProgress, error) {
 	if p.Scale != y.Scale || p.Days != y.Days || p.AsOf != y.AsOf.Format(time.DateOnly) || p.Done == "" {
 		return nil, nil
 	}
+	// A record without its lake (removed, or another build's) starts anew.
+	if _, err := os.Stat(filepath.Join(y.Home, "lake", lake.ManifestName)); err != nil {
+		return nil, nil
+	}
 	return &p, nil
 }
 
@@ -139,8 +144,9 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 	take := filepath.Join(y.Home, "inbox")    // one day's files, as the nightly run finds them
 	archive := filepath.Join(y.Home, "archive")
 	quarantine := filepath.Join(y.Home, "quarantine")
-	// What a stopped run left besides the lake goes: its next day is generated anew.
-	for _, d := range []string{out, take, archive, quarantine} {
+	// What a stopped run left besides the lake goes: its next day is generated anew (and
+	// the generator's ground truth with its spool).
+	for _, d := range []string{out, take, archive, quarantine, filepath.Join(y.Home, "synth")} {
 		if err := os.RemoveAll(d); err != nil {
 			return nil, err
 		}
@@ -151,6 +157,9 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 		}
 	}
 	st := &p.Stats
+	if p.Done == y.AsOf.Format(time.DateOnly) {
+		return st, nil // complete
+	}
 	st.Runs++
 	before, cpuBefore := st.Elapsed, st.CPU
 	var cpu0 time.Duration
@@ -210,9 +219,6 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 		done, err := time.Parse(time.DateOnly, p.Done)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", progressPath(y), err)
-		}
-		if !done.Before(y.AsOf) {
-			return st, nil // complete
 		}
 		opt.From = done.AddDate(0, 0, 1)
 		if y.Log != nil {

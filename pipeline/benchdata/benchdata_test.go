@@ -67,9 +67,21 @@ func TestYearResumed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(taken) != n || again.Days != 4 {
+	if len(taken) != n || again.Days != 4 || again.Runs != 2 {
 		t.Errorf("a finished build resumed took in %v (%+v)", taken[n:], again)
 	}
+	// A record whose lake is gone: the build starts anew.
+	if err := os.RemoveAll(filepath.Join(part.Home, "lake")); err != nil {
+		t.Fatal(err)
+	}
+	anew, err := BuildYear(context.Background(), part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if anew.Runs != 1 || anew.Days != 4 {
+		t.Errorf("resumed without a lake: %+v", anew)
+	}
+	sameTree(t, filepath.Join(whole.Home, "lake"), filepath.Join(part.Home, "lake"))
 	// Another number of days: the lake is built anew.
 	other := part
 	other.Days = 2

@@ -139,9 +139,10 @@ func Run(ctx context.Context, opt Options) (*Summary, error) {
 	}
 	for _, e := range l.Manifest().Entries {
 		r.known[e.Name+" "+e.SHA256] = true
-		// A night's first snapshot of an export is about as large as the last one taken in.
-		if c := r.sizes[e.Export]; c != nil && e.Accepted > 0 && !e.Superseded {
-			c.Store(int64(e.Accepted))
+		// A night's first snapshot of an export is about as large as the last one taken in
+		// (bounded: the hint allocates up front).
+		if c := r.sizes[e.Export]; c != nil && e.Outcome == lake.Ingested && e.Accepted > 0 && !e.Superseded {
+			c.Store(int64(min(e.Accepted, maxSizeHint)))
 		}
 	}
 	prog := Progress{Files: len(files)}
@@ -236,6 +237,10 @@ type run struct {
 	// took a tenth of a snapshot's reading.
 	sizes map[string]*atomic.Int64
 }
+
+// maxSizeHint bounds the size hint taken from the manifest: some 16 million keys, three
+// times the client master of scale 1,000 (docs/performance.md).
+const maxSizeHint = 1 << 24
 
 // sizeHint is how many keys a snapshot of e will likely hold (0 for a delta export).
 func (r *run) sizeHint(e *source.Export) int {

@@ -58,8 +58,10 @@ func loadHistory(path string, fields []pipeline.Field, key int) (*History, error
 			h.points[cur] = ps
 		}
 	}
-	sized := func(rows int64) { h.points = make(map[string][]point, rows) } // keys: at most one a row
-	err := readTable(path, h.tableFields(), true, sized, func(rec pipeline.Record) error {
+	// The map grows as it reads: sized by the file's rows it would be too large by the
+	// states per key (some 1.5 to 2 after a year), and a history's memory counts more
+	// than the rehashing's time.
+	err := readTable(path, h.tableFields(), true, func(rec pipeline.Record) error {
 		if ps == nil || rec[key].S != cur {
 			keep()
 			cur = strings.Clone(rec[key].S)

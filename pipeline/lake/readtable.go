@@ -14,15 +14,14 @@ import (
 
 // ReadTable reads all records of a Parquet file written with fields (by name).
 func ReadTable(path string, fields []pipeline.Field, fn func(pipeline.Record) error) error {
-	return readTable(path, fields, false, nil, fn)
+	return readTable(path, fields, false, fn)
 }
 
 // readTable is ReadTable; with borrow, fn gets the same record every time and its
 // strings are the file's bytes as read: valid only until fn returns, for a caller
 // that copies what it keeps (a history packing its states). A history of millions of
-// rows is then read without a record and a string a value for each row. rows, when
-// set, is told the file's number of rows before the first.
-func readTable(path string, fields []pipeline.Field, borrow bool, rows func(int64), fn func(pipeline.Record) error) error {
+// rows is then read without a record and a string a value for each row.
+func readTable(path string, fields []pipeline.Field, borrow bool, fn func(pipeline.Record) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -43,9 +42,6 @@ func readTable(path string, fields []pipeline.Field, borrow bool, rows func(int6
 			return fmt.Errorf("%s: column %s missing", path, fl.Name)
 		}
 		index[i] = leaf.ColumnIndex
-	}
-	if rows != nil {
-		rows(pf.NumRows())
 	}
 	r := parquet.NewReader(pf)
 	defer r.Close()

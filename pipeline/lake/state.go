@@ -3,6 +3,7 @@ package lake
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"unsafe"
 
 	"ipoint/pipeline"
@@ -39,16 +40,7 @@ func Pack(rec pipeline.Record) State {
 	if len(rec) == 0 {
 		return ""
 	}
-	n := 1
-	for _, v := range rec {
-		n += 1 + len(v.S) + binary.MaxVarintLen64
-		if v.I != 0 {
-			n += binary.MaxVarintLen64
-		}
-		if v.F != 0 {
-			n += 8
-		}
-	}
+	n := packedSize(rec)
 	b := make([]byte, 1, n)
 	b[0] = stPlain
 	for _, v := range rec {
@@ -81,9 +73,31 @@ func Pack(rec pipeline.Record) State {
 			b = binary.LittleEndian.AppendUint64(b, fb)
 		}
 	}
-	// b is never written again: the state takes its bytes without a copy.
+	// b is exactly as long as its capacity and never written again: the state takes its
+	// bytes without a copy, and holds no more memory than they need.
 	return State(unsafe.String(&b[0], len(b)))
 }
+
+// packedSize is the length of rec packed: Pack allocates exactly that much.
+func packedSize(rec pipeline.Record) int {
+	n := 1
+	for _, v := range rec {
+		n++
+		if v.S != "" {
+			n += uvarintLen(uint64(len(v.S))) + len(v.S)
+		}
+		if v.I != 0 {
+			n += uvarintLen(uint64(v.I)<<1 ^ uint64(v.I>>63)) // zigzag, as binary.AppendVarint
+		}
+		if math.Float64bits(v.F) != 0 {
+			n += 8
+		}
+	}
+	return n
+}
+
+// uvarintLen is the length of u as a uvarint.
+func uvarintLen(u uint64) int { return (bits.Len64(u|1) + 6) / 7 }
 
 // body is s without its header: the values.
 func (s State) body() State {

@@ -48,6 +48,36 @@ func TestPackExact(t *testing.T) {
 	}
 }
 
+// TestPackAllocatesExactly: Pack's buffer is exactly as long as the packed state (the
+// state keeps the buffer: any slack would be held by every state of a history), for
+// every length class of texts and integers (the varints' boundaries) and floats.
+func TestPackAllocatesExactly(t *testing.T) {
+	var values []pipeline.Value
+	for _, n := range []int{0, 1, 127, 128, 16383, 16384, 70000} {
+		values = append(values, pipeline.Value{S: strings.Repeat("y", n)})
+	}
+	for shift := range 64 {
+		for _, i := range []int64{1 << shift, 1<<shift - 1, -(1 << shift), -(1 << shift) + 1} {
+			values = append(values, pipeline.Value{I: i})
+		}
+	}
+	values = append(values, pipeline.Value{I: math.MinInt64}, pipeline.Value{I: math.MaxInt64}, pipeline.Value{F: 1.5},
+		pipeline.Value{F: math.Copysign(0, -1)}, pipeline.Value{F: math.NaN()}, pipeline.Value{Null: true},
+		pipeline.Value{S: "é", I: -300, F: 2, Null: true})
+	for i, v := range values {
+		for _, rec := range []pipeline.Record{{v}, {values[(i+1)%len(values)], v, {}}} {
+			if got, want := len(Pack(rec)), packedSize(rec); got != want {
+				t.Errorf("%+v: packed %d bytes, allocated %d", rec, got, want)
+			}
+		}
+	}
+	// And without a copy: one allocation a state.
+	rec := pipeline.Record{{S: "K-0123456789abcdef"}, {I: 42}, {F: 0.5}}
+	if n := testing.AllocsPerRun(100, func() { _ = Pack(rec) }); n != 1 {
+		t.Errorf("Pack: %v allocations, want 1", n)
+	}
+}
+
 // TestPackedEquality: for every pair of records drawn from values that differ in each
 // way a value can (null, text, integer, float, +0 and -0, NaN), the packed comparison
 // says what pipeline.Value.Equal says value by value, on the fast path (plain states

@@ -185,13 +185,14 @@ func TestDeliveredDayByDay(t *testing.T) {
 // TestResumedGeneration: a generation resumed at a day writes and hands over, from that
 // day on, the same files byte for byte and day by day as the whole generation, and
 // nothing before it; October's consultation file (whose month began before the resumed
-// day) included.
+// day) included. The window starts in September, which the resumed run does not
+// simulate at all.
 func TestResumedGeneration(t *testing.T) {
 	root := t.TempDir()
 	from := day("2026-10-29")
 	run := func(name string, resume time.Time) (map[string][]string, string) {
 		o := smallOptions(filepath.Join(root, name))
-		o.Days = 10 // 2026-10-26..2026-11-04
+		o.Days = 40 // 2026-09-26..2026-11-04: the resumed run skips September
 		o.From = resume
 		taken := filepath.Join(root, name, "taken")
 		if err := os.MkdirAll(taken, 0o750); err != nil {

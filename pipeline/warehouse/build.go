@@ -43,8 +43,9 @@ type Result struct {
 	Checks   []CheckResult
 	Duration time.Duration
 	Missing  []string // exports not delivered yet: built as empty
-	// Steps is the time each step of the build took, in order: every model by its file,
-	// then "checks" and "checkpoint" (what to look at when a build grows slow).
+	// Steps is the time each step of the build took, in order: "views" (the lake's views
+	// and the compaction cache), "catalog", every model by its file, then "checks" and
+	// "checkpoint" (what to look at when a build grows slow).
 	Steps []Step
 }
 
