@@ -75,7 +75,7 @@ race: npm assets
 ## build cached data first (the national lake: minutes) and the package
 ## pipeline/warehouse alone runs for tens of minutes, hence no timeout. The national
 ## year runs NATIONAL_DAYS days at NATIONAL_SCALE: a week by default; the issue's full
-## year (NATIONAL_DAYS=365) takes half a day to a day on two cores.
+## year (make bench-year) takes some five hours on two cores.
 NATIONAL_SCALE ?= 300
 NATIONAL_DAYS  ?= 7
 bench: npm assets
