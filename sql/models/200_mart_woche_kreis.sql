@@ -47,21 +47,50 @@ abgaenge AS (
            count(*) FILTER (abgangsgrund = 'UNBEKANNT') AS unbekannt
     FROM abgaenge_einzeln GROUP BY ALL
 ),
-bestand AS (
-    SELECT w.montag, v.kreis,
-           count(*) AS n,
-           count(*) FILTER (v.status = 'AL') AS al,
-           count(*) FILTER (v.status = 'AS') AS as_,
-           count(*) FILTER (v.status = 'MASSN') AS massn,
-           count(*) FILTER (v.status = 'IK') AS ik,
-           count(*) FILTER (v.status = 'ERW') AS erw,
-           count(*) FILTER (v.status = 'NA') AS na,
-           count(*) FILTER (v.foerderbedarf) AS foerder
-    FROM wochen w
-    JOIN stg_kunden_verlauf v
-      ON v.valid_from <= w.stichtag AND (v.valid_to IS NULL OR v.valid_to > w.stichtag)
-     AND v.zugang_ip <= w.stichtag AND (v.abgang_ip IS NULL OR v.abgang_ip > w.stichtag)
+-- Der Bestand einer Woche: wer an ihrem Stichtag registriert ist, in dem Zustand, der an
+-- diesem Tag gilt. Ein Zustand zählt von greatest(valid_from, zugang_ip) bis vor
+-- least(valid_to, abgang_ip); gezählt wird über diese Anfangs- und Endtage (je Kreis,
+-- Status und Förderbedarf ein laufender Stand, je Woche der am Stichtag geltende), statt
+-- jede Woche mit jedem Zustand zu verbinden: das wüchse mit den Wochen mal den Zuständen.
+spannen AS (
+    SELECT kreis, status, foerderbedarf,
+           greatest(valid_from, zugang_ip) AS von, least(valid_to, abgang_ip) AS bis
+    FROM stg_kunden_verlauf
+    WHERE zugang_ip IS NOT NULL
+),
+wechsel AS (
+    SELECT kreis, status, foerderbedarf, tag, sum(d) AS d
+    FROM (SELECT kreis, status, foerderbedarf, von AS tag, 1 AS d FROM spannen WHERE bis IS NULL OR bis > von
+          UNION ALL
+          SELECT kreis, status, foerderbedarf, bis, -1 FROM spannen WHERE bis > von)
     GROUP BY ALL
+),
+laufend AS (
+    SELECT kreis, status, foerderbedarf, tag,
+           sum(d) OVER (PARTITION BY kreis, status, foerderbedarf ORDER BY tag) AS n
+    FROM wechsel
+),
+bestand_teile AS (
+    SELECT w.montag, g.kreis, g.status, g.foerderbedarf, l.n
+    FROM wochen w
+    CROSS JOIN (SELECT DISTINCT kreis, status, foerderbedarf FROM wechsel) g
+    ASOF JOIN laufend l
+      ON l.kreis IS NOT DISTINCT FROM g.kreis AND l.status IS NOT DISTINCT FROM g.status
+     AND l.foerderbedarf IS NOT DISTINCT FROM g.foerderbedarf AND l.tag <= w.stichtag
+),
+bestand AS (
+    SELECT montag, kreis,
+           sum(n)::BIGINT AS n,
+           coalesce(sum(n) FILTER (status = 'AL'), 0)::BIGINT AS al,
+           coalesce(sum(n) FILTER (status = 'AS'), 0)::BIGINT AS as_,
+           coalesce(sum(n) FILTER (status = 'MASSN'), 0)::BIGINT AS massn,
+           coalesce(sum(n) FILTER (status = 'IK'), 0)::BIGINT AS ik,
+           coalesce(sum(n) FILTER (status = 'ERW'), 0)::BIGINT AS erw,
+           coalesce(sum(n) FILTER (status = 'NA'), 0)::BIGINT AS na,
+           coalesce(sum(n) FILTER (foerderbedarf), 0)::BIGINT AS foerder
+    FROM bestand_teile
+    GROUP BY ALL
+    HAVING sum(n) > 0
 )
 SELECT isoyear(w.montag) AS iso_jahr, week(w.montag) AS kw, w.montag, w.stichtag, k.kreis,
        coalesce(z.n, 0) AS zugaenge,
