@@ -167,6 +167,14 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 		cpu0 = y.CPU()
 	}
 	start := time.Now()
+	// tally brings the run's clocks into the figures summed over the runs.
+	tally := func() {
+		st.Elapsed = before + time.Since(start)
+		st.Generate = st.Elapsed - st.Ingest
+		if y.CPU != nil {
+			st.CPU = cpuBefore + y.CPU() - cpu0
+		}
+	}
 	deliver := func(day time.Time, files []string) error {
 		for _, f := range files {
 			if err := os.Rename(filepath.Join(out, f), filepath.Join(take, f)); err != nil {
@@ -195,13 +203,9 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 		if err := os.MkdirAll(take, 0o750); err != nil {
 			return err
 		}
-		st.Elapsed = before + time.Since(start)
-		st.Generate = st.Elapsed - st.Ingest
+		tally()
 		if y.Peak != nil {
 			st.Peak = max(st.Peak, y.Peak())
-		}
-		if y.CPU != nil {
-			st.CPU = cpuBefore + y.CPU() - cpu0
 		}
 		p.Done = day.Format(time.DateOnly)
 		if err := writeProgress(y, p); err != nil {
@@ -228,11 +232,7 @@ func BuildYear(ctx context.Context, y Year) (*YearStats, error) {
 	if _, err := synth.Generate(ctx, opt); err != nil {
 		return nil, fmt.Errorf("national year: %w", err)
 	}
-	st.Elapsed = before + time.Since(start)
-	st.Generate = st.Elapsed - st.Ingest
-	if y.CPU != nil {
-		st.CPU = cpuBefore + y.CPU() - cpu0
-	}
+	tally()
 	return st, writeProgress(y, p)
 }
 
