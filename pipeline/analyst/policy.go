@@ -1,8 +1,11 @@
 package analyst
 
 import (
+	"errors"
 	"regexp"
 	"strings"
+
+	"ipoint/pipeline/warehouse"
 )
 
 // Refusals: what the analysts' door does not do, in German, with what to do instead.
@@ -16,6 +19,8 @@ const (
 	msgOnlySelect   = "Im Analysezugang sind nur Abfragen erlaubt (SELECT, WITH, EXPLAIN, SHOW, DESCRIBE)"
 	msgUnavailable  = "Die Auswertungsdatenbank ist gerade nicht verfügbar (sie wird vielleicht neu aufgebaut); gleich noch einmal versuchen"
 	msgOneStatement = "Eine Anweisung nach der anderen senden: dieser Text enthält mehr als eine Anweisung"
+	msgPivot        = "PIVOT im Analysezugang nur mit den Werten der Spalten: PIVOT … ON spalte IN ('a', 'b') USING …; ohne sie legt DuckDB zuerst einen Typ an"
+	msgExplain      = "EXPLAIN im Analysezugang nur als EXPLAIN oder EXPLAIN ANALYZE vor einer Abfrage, ohne Optionen in Klammern"
 )
 
 // refusal is a statement the door will not run, with the PostgreSQL SQLSTATE.
@@ -47,7 +52,8 @@ var deniedFunctions = map[string]bool{"enable_logging": true, "disable_logging":
 	"duckdb_logs": true, "duckdb_log_contexts": true, "enable_profiling": true, "disable_profiling": true,
 	"enable_object_cache": true, "disable_object_cache": true, "query": true, "query_table": true, "getenv": true,
 	"checkpoint": true, "force_checkpoint": true, "install_extension": true, "load_extension": true,
-	"duckdb_secrets": true, "which_secret": true}
+	"duckdb_secrets": true, "which_secret": true, "json_execute_serialized_sql": true, "enable_peg_parser": true,
+	"disable_peg_parser": true, "check_peg_parser": true}
 
 // calledNames lists the names in q that are called (followed by "(" after white space
 // and comments), outside literals and comments: bare words lower-cased, quoted
@@ -86,7 +92,7 @@ func calledNames(q string) []string {
 			i = j
 			continue
 		case c == '\'':
-			i = skipQuoted(q, i, '\'', i > 0 && (q[i-1] == 'E' || q[i-1] == 'e'))
+			i = skipQuoted(q, i, '\'', escapeString(q, i))
 		case c == '$' && (i == 0 || !inIdent(q[i-1])):
 			i = skipDollar(q, i)
 		case isIdent(c) || c == '$':
@@ -119,13 +125,120 @@ func check(q string) error {
 	return nil
 }
 
-// checkKind refuses what DuckDB's parser says is not a query.
-func checkKind(kind string) error {
-	switch kind {
-	case "SELECT", "EXPLAIN":
+// checkKind refuses what DuckDB's parser says is not a query. An EXPLAIN is one only
+// when the door built it (explain): DuckDB runs the statement of an EXPLAIN ANALYZE,
+// and the door's own reading of a text may differ from DuckDB's.
+func checkKind(kind string, explain bool) error {
+	switch {
+	case kind == "SELECT" && !explain, kind == "EXPLAIN" && explain:
 		return nil
 	}
 	return refusalFor(kind)
+}
+
+// allowedTableFunctions are the table functions an analyst may call: rows made up
+// (range, generate_series, unnest, repeat), JSON taken apart, and the catalog's own
+// description of the warehouse. Every other table function of DuckDB reads files,
+// changes the process (checkpoints, logging, profiling, the parser), shows other
+// sessions, the configuration or the machine, reads memory by address (arrow_scan),
+// or runs SQL text the door has not read (query, query_table,
+// json_execute_serialized_sql): refused, including the ones a later DuckDB adds.
+var allowedTableFunctions = map[string]bool{"range": true, "generate_series": true, "unnest": true, "repeat": true,
+	"repeat_row": true, "json_each": true, "json_tree": true, "duckdb_columns": true, "duckdb_constraints": true,
+	"duckdb_dependencies": true, "duckdb_functions": true, "duckdb_indexes": true, "duckdb_keywords": true,
+	"duckdb_schemas": true, "duckdb_tables": true, "duckdb_types": true, "duckdb_views": true, "duckdb_sequences": true,
+	"pragma_table_info": true, "pragma_show": true, "pragma_version": true, "pragma_collations": true,
+	"pg_timezone_names": true, "icu_calendar_names": true}
+
+// deniedScalars are the scalar functions refused besides the table functions:
+// the process's environment and settings, SQL text planned or logged on the side.
+var deniedScalars = map[string]bool{"getenv": true, "current_setting": true, "json_serialize_plan": true,
+	"write_log": true}
+
+// checkCalls refuses, by DuckDB's own parse tree, a text that is not exactly one query
+// or that calls a function the door does not allow.
+func checkCalls(q string) error {
+	names, tables, err := warehouse.Calls(q)
+	switch {
+	case errors.Is(err, warehouse.ErrNotQuery):
+		if firstWord(q) == "PIVOT" || strings.Contains(strings.ToUpper(q), "PIVOT") {
+			return refusal{"42501", msgPivot}
+		}
+		return refusal{"42501", msgOnlySelect}
+	case errors.Is(err, warehouse.ErrNotOneStatement):
+		return refusal{"42601", msgOneStatement}
+	case err != nil:
+		return refusal{"42601", duckMessage(err)}
+	}
+	for _, n := range names {
+		switch {
+		case tables[n] && !allowedTableFunctions[n] && fileFunction(n):
+			return refusal{"42501", msgFiles}
+		case deniedFunctions[n], deniedScalars[n], tables[n] && !allowedTableFunctions[n]:
+			return refusal{"42501", msgProcedures}
+		}
+	}
+	return nil
+}
+
+// fileFunction says whether a table function reads files (its refusal says so).
+func fileFunction(name string) bool {
+	for _, p := range []string{"read_", "parquet_", "glob", "sniff_csv", "arrow_scan", "seq_scan"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// explain splits "EXPLAIN [ANALYZE] query" into the words the door keeps and the query
+// (ok is false for any other form, EXPLAIN's options in parentheses among them). The
+// statement run is then the door's "EXPLAIN " or "EXPLAIN ANALYZE " and the query that
+// DuckDB has read as one SELECT: never a text of the analyst's beginning with EXPLAIN.
+func explain(q string) (prefix, query string, ok bool) {
+	i := skipSpace(q, 0)
+	word := func() string {
+		j := i
+		for j < len(q) && isIdent(q[j]) {
+			j++
+		}
+		return strings.ToUpper(q[i:j])
+	}
+	if word() != "EXPLAIN" {
+		return "", "", false
+	}
+	i = skipSpace(q, i+len("EXPLAIN"))
+	prefix = "EXPLAIN "
+	if w := word(); w == "ANALYZE" || w == "ANALYSE" {
+		prefix = "EXPLAIN ANALYZE "
+		i = skipSpace(q, i+len(w))
+	}
+	if i >= len(q) || q[i] == '(' && !allowedFirst[firstWord(q[i:])] {
+		return "", "", false
+	}
+	return prefix, q[i:], true
+}
+
+// skipSpace returns the index of the first byte at or after i that is neither white
+// space nor in a comment.
+func skipSpace(q string, i int) int {
+	for i < len(q) {
+		switch {
+		case q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r' || q[i] == '\f':
+			i++
+		case strings.HasPrefix(q[i:], "--"):
+			if j := strings.IndexByte(q[i:], '\n'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(q)
+			}
+		case strings.HasPrefix(q[i:], "/*"):
+			i = skipBlockComment(q, i)
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 func refusalFor(word string) error {

@@ -41,6 +41,7 @@ type prepared struct {
 	desc    warehouse.Statement
 	special *answer  // answered by the door itself (SET, SHOW, BEGIN, …)
 	copy    *copyOut // COPY (query) TO STDOUT
+	explain bool     // the door's EXPLAIN [ANALYZE] of a query (explain)
 	refused error
 }
 
@@ -179,6 +180,26 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 		p.refused = err
 		return p
 	}
+	if firstWord(q) == "EXPLAIN" {
+		prefix, query, ok := explain(q)
+		if !ok {
+			p.refused = refusal{"42501", msgExplain}
+			return p
+		}
+		if err := check(query); err != nil {
+			p.refused = err
+			return p
+		}
+		if err := checkCalls(query); err != nil {
+			p.refused = err
+			return p
+		}
+		q = prefix + query
+		p.query, p.explain = q, true
+	} else if err := checkCalls(q); err != nil {
+		p.refused = err
+		return p
+	}
 	if err := warehouse.OneStatement(q); err != nil {
 		if errors.Is(err, warehouse.ErrNotOneStatement) {
 			p.refused = refusal{"42601", msgOneStatement}
@@ -218,7 +239,7 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 		p.refused = refusal{"42601", duckMessage(err)}
 	default:
 		p.desc = desc
-		p.refused = checkKind(desc.Kind)
+		p.refused = checkKind(desc.Kind, p.explain)
 	}
 	return p
 }

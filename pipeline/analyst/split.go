@@ -30,8 +30,7 @@ func Split(text string) []string {
 		case c == '/' && strings.HasPrefix(text[i:], "/*"):
 			i = skipBlockComment(text, i)
 		case c == '\'':
-			escapes := i > 0 && (text[i-1] == 'E' || text[i-1] == 'e') && (i == 1 || !isIdent(text[i-2]))
-			i = skipQuoted(text, i, '\'', escapes)
+			i = skipQuoted(text, i, '\'', escapeString(text, i))
 		case c == '"':
 			i = skipQuoted(text, i, '"', false)
 		case c == '$' && (i == 0 || !inIdent(text[i-1])):
@@ -42,6 +41,13 @@ func Split(text string) []string {
 	}
 	emit(len(text))
 	return out
+}
+
+// escapeString says whether the quote at i opens an escape string (E'…', backslash
+// escapes): an E or e of its own before it, not the end of a longer name (LIKE'\' is
+// the operator LIKE and a plain literal).
+func escapeString(text string, i int) bool {
+	return i > 0 && (text[i-1] == 'E' || text[i-1] == 'e') && (i == 1 || !inIdent(text[i-2]))
 }
 
 // inIdent reports whether c continues an identifier: DuckDB's identifiers may hold $
@@ -130,7 +136,7 @@ func stripComments(q string) string {
 			i = skipBlockComment(q, i)
 			b.WriteByte(' ')
 		case c == '\'' || c == '"':
-			j := skipQuoted(q, i, c, c == '\'' && i > 0 && (q[i-1] == 'E' || q[i-1] == 'e'))
+			j := skipQuoted(q, i, c, c == '\'' && escapeString(q, i))
 			b.WriteString(q[i:j])
 			i = j
 		case c == '$' && (i == 0 || !inIdent(q[i-1])):

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"ipoint/pipeline/civil"
 	"ipoint/pipeline/ingest"
@@ -145,5 +146,66 @@ func TestAnalystCannotHarm(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out.csv")); err == nil {
 		t.Error("a file was written")
+	}
+}
+
+// TestLockedConnectionsEndWithTheirUser: a connection given back to the analysts' pool
+// is closed, so that nothing one session leaves on it (found by review: temporary views
+// and macros in front of the warehouse's tables, prepared statements, the search path)
+// reaches the next. What a query may leave is the random generator's seed: a second
+// connection must not go on with the first one's sequence.
+func TestLockedConnectionsEndWithTheirUser(t *testing.T) {
+	ctx := context.Background()
+	// seeded returns the first two numbers after setseed(0.42) on one connection.
+	seeded := func(db *sql.DB) (first, second float64) {
+		t.Helper()
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := c.ExecContext(ctx, `SELECT setseed(0.42)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []*float64{&first, &second} {
+			if err := c.QueryRowContext(ctx, `SELECT random()`).Scan(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return first, second
+	}
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	db, err := OpenMemory(1, "1GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`ATTACH '` + path + `' AS w; CREATE TABLE w.t AS SELECT 42 AS x; DETACH w`); err != nil {
+		t.Fatal(err)
+	}
+	first, second := seeded(db)
+	db.Close()
+
+	a, err := OpenLocked(path, Locked{Threads: 1, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	c, err := a.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, next float64
+	if _, err := c.ExecContext(ctx, `SELECT setseed(0.42)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRowContext(ctx, `SELECT random()`).Scan(&got); err != nil || got != first {
+		t.Fatalf("the seed does not hold on a locked connection: %v %v, want %v", err, got, first)
+	}
+	c.Close()
+	if err := a.QueryRowContext(ctx, `SELECT random()`).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	if next == second {
+		t.Errorf("the next user went on with the first one's random sequence (%v): it got the same connection", next)
 	}
 }

@@ -34,7 +34,7 @@ var ErrPathOptions = errors.New("der Pfad der Auswertungsdatenbank enthält \"?\
 // OpenLocked opens the warehouse file at path for analysts: attached read-only, then
 // external access off, the local file system disabled and the configuration locked, in
 // that order, before any analyst's statement can run. Every connection of the returned
-// pool starts in the warehouse's catalog.
+// pool starts in the warehouse's catalog and is closed, not kept, when it is given back.
 func OpenLocked(path string, o Locked) (*sql.DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, ErrPathOptions
@@ -80,6 +80,10 @@ func OpenLocked(path string, o Locked) (*sql.DB, error) {
 		return nil, err
 	}
 	db := sql.OpenDB(c)
+	// A connection is never handed to a second user: what a session leaves on its
+	// connection (temporary objects, prepared statements, variables, the search path)
+	// ends with it.
+	db.SetMaxIdleConns(0)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, err
