@@ -362,10 +362,13 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 	q := p.query // DuckDB read it as one statement in prepare
 	if p.desc.Kind == "SELECT" {
 		// The cap is part of the query, so that DuckDB never materialises more; the
-		// wrapped text is a new text, so DuckDB's parser reads it once more.
+		// wrapped text is a new text, so DuckDB's parser reads and checks it once more.
 		q = "SELECT * FROM (\n" + q + "\n) LIMIT " + strconv.Itoa(limit+1)
 		if err := warehouse.OneStatement(q); err != nil {
 			return 0, refusal{"42601", msgOneStatement}
+		}
+		if err := checkCalls(q); err != nil {
+			return 0, err
 		}
 	}
 	if err := ss.refresh(ctx); err != nil {
