@@ -70,7 +70,30 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if len(months) > 24 {
 		months = months[len(months)-24:]
 	}
-	monthFigures(f, months, nil)
+	// The weeks' figures as the Wochenberichte show them, with their relations (Kreise
+	// and the starts without a Kreis add up to the total): the month's starts are tied
+	// to its weeks, so the weeks' suppressed cells are audited here too. Weeks up to the
+	// one the month ends in, as far as they are delivered.
+	to := monday(r.Stand.AddDate(0, 0, 1)).AddDate(0, 0, -7)
+	if last := monday(end); last.Before(to) {
+		to = last
+	}
+	by, weeks, err := loadWeeks(ctx, db, to.AddDate(0, 0, -371), to)
+	if err != nil {
+		return nil, err
+	}
+	if len(weeks) > 0 {
+		starts, err := weekStarts(ctx, db, weeks[0], to)
+		if err != nil {
+			return nil, err
+		}
+		weeklyFigures(f, by, weeks, starts)
+	}
+	daily, err := dailyStarts(ctx, db, months)
+	if err != nil {
+		return nil, err
+	}
+	monthFigures(f, months, daily)
 	get := func(name string, m monthRow) fig {
 		return f.get(name + "/" + monthKey(m.month))
 	}
@@ -178,7 +201,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	} else {
 		integ.Intro = "Die gleitende Integrationsquote wird ausgewiesen, sobald 12 Monate geliefert sind; ihr Verlauf erscheint ab dem zweiten ausgewiesenen Monat (der aktuelle Wert steht im Überblick)."
 	}
-	sc, err := startsChart(ctx, db, f, end, nil)
+	sc, err := startsChart(ctx, db, f, end)
 
 	if err != nil {
 		return nil, err

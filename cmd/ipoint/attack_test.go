@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -505,6 +506,28 @@ func (a *attacker) equal(terms ...suppress.Term) {
 		a.conflicts = append(a.conflicts, "published figures break an identity: "+strings.Join(names, " "))
 	}
 	a.sys.Equal(terms...)
+}
+
+// atMostZero adds Σ terms ≤ 0, where every term is a figure the attacker has: what he
+// knows without the figures' true values (lessEq knows their slack).
+func (a *attacker) atMostZero(terms ...suppress.Term) {
+	if len(terms) == 0 {
+		return
+	}
+	for _, t := range terms {
+		if !a.figure(t.Key) {
+			return
+		}
+	}
+	a.sys.AtMostTo(0, terms...)
+}
+
+func negate(terms []suppress.Term) []suppress.Term {
+	out := make([]suppress.Term, len(terms))
+	for i, t := range terms {
+		out[i] = suppress.Term{Key: t.Key, Coef: -t.Coef}
+	}
+	return out
 }
 
 func (a *attacker) lessEq(terms ...suppress.Term) {
@@ -1017,26 +1040,37 @@ func (a *attacker) relations() {
 	for mk := range months {
 		a.lessEq(P("k2/"+mk), M("start_monat/svb_vz/"+mk), M("start_monat/svb_tz/"+mk), M("start_monat/ausb/"+mk), M("start_monat/selbst/"+mk))
 	}
-	for _, first := range months {
-		if first.Weekday() != time.Monday {
-			continue
-		}
-		for _, lastM := range months {
-			last := lastM.AddDate(0, 1, -1)
-			if lastM.Before(first) || last.Weekday() != time.Sunday {
-				continue
+	// A run of months holds every start of the weeks wholly inside it, and its starts lie
+	// in the weeks that reach into it (found by review: the first inequality alone
+	// narrowed suppressed weekly cells; where the weeks cover the months exactly, both
+	// make an equation).
+	var ordered []time.Time
+	for _, m := range months {
+		ordered = append(ordered, m)
+	}
+	slices.SortFunc(ordered, func(x, y time.Time) int { return x.Compare(y) })
+	for a0 := range ordered {
+		for b := a0; b < len(ordered) && b < a0+13; b++ {
+			if b > a0 && !ordered[b].Equal(ordered[b-1].AddDate(0, 1, 0)) {
+				break
 			}
+			first, last := ordered[a0], ordered[b].AddDate(0, 1, -1)
 			for j, kinds := range [][]string{{"svb_vz", "svb_tz", "ausb", "selbst"}, {"mini", "prak", "eq"}} {
-				var terms []suppress.Term
-				for w := first; w.Before(last); w = w.AddDate(0, 0, 7) {
-					terms = append(terms, P(weekKey([]string{"start/int", "start/sonst"}[j], "alle", w)))
-				}
-				for mm := first; !mm.After(lastM); mm = mm.AddDate(0, 1, 0) {
-					for _, kind := range kinds {
-						terms = append(terms, M("start_monat/"+kind+"/"+mm.Format("2006-01")))
+				var inside, reach, month []suppress.Term
+				for w := first.AddDate(0, 0, -(int(first.Weekday())+6)%7); !w.After(last); w = w.AddDate(0, 0, 7) {
+					key := weekKey([]string{"start/int", "start/sonst"}[j], "alle", w)
+					reach = append(reach, M(key))
+					if !w.Before(first) && !w.AddDate(0, 0, 6).After(last) && a.figure(key) {
+						inside = append(inside, P(key))
 					}
 				}
-				a.equal(terms...)
+				for mm := first; !mm.After(ordered[b]); mm = mm.AddDate(0, 1, 0) {
+					for _, kind := range kinds {
+						month = append(month, P("start_monat/"+kind+"/"+mm.Format("2006-01")))
+					}
+				}
+				a.atMostZero(append(inside, negate(month)...)...)
+				a.atMostZero(append(month, reach...)...)
 			}
 		}
 	}
