@@ -236,6 +236,16 @@ func TestServe(t *testing.T) {
 			{`SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT * FROM enable_logging()'))`, "gesperrt"},
 			{"SELECT current_setting('secret_directory')", "gesperrt"},
 			{"SELECT * FROM duckdb_settings()", "gesperrt"},
+			// Found by the third review: an aggregate's state forged from bytes read the
+			// server's memory at any address (and this one crashed it), system views
+			// showed settings and paths, a text too wide to bind held a core past every
+			// timeout, and a large row was held whole.
+			{`SELECT finalize(cast_to_type(from_hex('00001000' || '41414141' || '1000000000000000' || '0100000000000000'), ` +
+				`(SELECT first('x'::BLOB) EXPORT_STATE)))`, "Aggregatfunktionen"},
+			{"SELECT name, setting FROM pg_settings", "nicht einsehbar"},
+			{"SELECT * FROM duckdb_logs", "nicht einsehbar"},
+			{"SELECT " + strings.Repeat("[1,2,3],", 2000) + "1", "zu groß"},
+			{"SELECT repeat('x', 33554433) AS gross", "größer als 32 MiB"},
 		} {
 			out, ok := s.psql(t, analystPassword, "-c", c.sql)
 			if ok || !strings.Contains(out, c.want) {
@@ -244,6 +254,11 @@ func TestServe(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(s.home, "x.csv")); err == nil {
 			t.Error("COPY wrote a file")
+		}
+		long := filepath.Join(t.TempDir(), "lang.sql")
+		os.WriteFile(long, []byte("SELECT 1 AS x WHERE 1 IN ("+strings.Repeat("1,", 140_000)+"1);\n"), 0o600)
+		if out, ok := s.psql(t, analystPassword, "-f", long); ok || !strings.Contains(out, "Anweisung zu lang") {
+			t.Errorf("a statement of 280 KB: %v %.300q", ok, out)
 		}
 		// The warehouse is still the read-only file, with its own rows; no table was
 		// made beside it, and sum is DuckDB's own.
@@ -276,7 +291,12 @@ func TestServe(t *testing.T) {
 		defer f.Close()
 		seen := map[string]string{} // statement id -> statement, once its record is read
 		var markerDone, refusedDone bool
-		for sc := bufio.NewScanner(f); sc.Scan(); {
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			if len(sc.Bytes()) > 16<<10 {
+				t.Errorf("an audit record of %d bytes: a statement too long to run is recorded by its beginning and hash", len(sc.Bytes()))
+			}
 			var e map[string]any
 			if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 				t.Fatalf("audit line %q: %v", sc.Text(), err)
@@ -300,6 +320,9 @@ func TestServe(t *testing.T) {
 					refusedDone = true
 				}
 			}
+		}
+		if err := sc.Err(); err != nil {
+			t.Errorf("audit log: %v", err)
 		}
 		if !markerDone || !refusedDone {
 			t.Errorf("audit log lacks the marker (%v) or the refused statement (%v)", markerDone, refusedDone)

@@ -21,6 +21,10 @@ const (
 	msgOneStatement = "Eine Anweisung nach der anderen senden: dieser Text enthält mehr als eine Anweisung"
 	msgPivot        = "PIVOT im Analysezugang nur mit den Werten der Spalten: PIVOT … ON spalte IN ('a', 'b') USING …; ohne sie legt DuckDB zuerst einen Typ an"
 	msgExplain      = "EXPLAIN im Analysezugang nur als EXPLAIN oder EXPLAIN ANALYZE vor einer Abfrage, ohne Optionen in Klammern"
+	msgStates       = "Zustände von Aggregatfunktionen (EXPORT_STATE, finalize, combine, cast_to_type) sind im Analysezugang gesperrt"
+	msgSystem       = "Einstellungen, Protokoll und Speicherorte der Datenbank sind im Analysezugang nicht einsehbar"
+	msgTooLong      = "Anweisung zu lang für den Analysezugang: höchstens 256 KiB"
+	msgTooLarge     = "Abfrage zu groß für den Analysezugang: höchstens 1.664 Spalten und 256 Tabellen, Sichten und Unterabfragen"
 )
 
 // refusal is a statement the door will not run, with the PostgreSQL SQLSTATE.
@@ -150,18 +154,39 @@ var allowedTableFunctions = map[string]bool{"range": true, "generate_series": tr
 	"pragma_table_info": true, "pragma_show": true, "pragma_version": true, "pragma_collations": true,
 	"pg_timezone_names": true, "icu_calendar_names": true}
 
-// deniedScalars are the scalar functions refused besides the table functions:
-// the process's environment and settings, SQL text planned or logged on the side.
+// deniedScalars are the functions refused besides the table functions: the process's
+// environment and settings (get_block_size reads the database's size), SQL text planned
+// or logged on the side, and what turns bytes into DuckDB's internal structures
+// (found by review: an aggregate's state forged from a BLOB with cast_to_type and
+// finalized read the server's memory at any address, or crashed it).
 var deniedScalars = map[string]bool{"getenv": true, "current_setting": true, "json_serialize_plan": true,
-	"write_log": true}
+	"write_log": true, "get_block_size": true, "finalize": true, "combine": true, "cast_to_type": true,
+	"variant_bytes_to_variant": true, "st_geomfromwkb": true}
 
-// checkCalls refuses, by DuckDB's own parse tree, a text that is not exactly one query
-// or that calls a function the door does not allow.
+// deniedRelations are DuckDB's system views that show the settings, the log, the
+// prepared statements or the database files' paths.
+var deniedRelations = map[string]bool{"pg_settings": true, "duckdb_logs": true, "duckdb_databases": true,
+	"pragma_database_list": true, "pg_prepared_statements": true}
+
+// Limits of a query at the door: DuckDB parses and binds a text without looking at a
+// cancel request or the statement timeout (found by review: 100,000 columns held a
+// core for more than 13 minutes), so a text is refused before that when it is too
+// long or too wide. 1,664 columns is PostgreSQL's own limit of a select list.
+const (
+	maxStatementBytes = 256 << 10
+	maxColumns        = 1664
+	maxRefs           = 256
+	maxRowBytes       = 32 << 20 // one row of a result
+)
+
+// checkCalls refuses, by DuckDB's own parse tree, a text that is not exactly one query,
+// that calls a function or names a system view the door does not allow, that handles
+// aggregate states, or that is too wide to bind.
 func checkCalls(q string) error {
-	names, tables, err := warehouse.Calls(q)
+	t, err := warehouse.Parse(q)
 	switch {
 	case errors.Is(err, warehouse.ErrNotQuery):
-		if firstWord(q) == "PIVOT" || strings.Contains(strings.ToUpper(q), "PIVOT") {
+		if strings.Contains(strings.ToUpper(q), "PIVOT") {
 			return refusal{"42501", msgPivot}
 		}
 		return refusal{"42501", msgOnlySelect}
@@ -170,12 +195,32 @@ func checkCalls(q string) error {
 	case err != nil:
 		return refusal{"42601", duckMessage(err)}
 	}
-	for _, n := range names {
+	if t.Columns > maxColumns || t.Refs > maxRefs {
+		return refusal{"54000", msgTooLarge}
+	}
+	if t.States {
+		return refusal{"42501", msgStates}
+	}
+	for _, n := range t.Tables {
 		switch {
-		case tables[n] && !allowedTableFunctions[n] && fileFunction(n):
+		case allowedTableFunctions[n]:
+		case fileFunction(n):
 			return refusal{"42501", msgFiles}
-		case deniedFunctions[n], deniedScalars[n], tables[n] && !allowedTableFunctions[n]:
+		default:
 			return refusal{"42501", msgProcedures}
+		}
+	}
+	for _, n := range t.Functions {
+		switch {
+		case n == "finalize" || n == "combine" || n == "cast_to_type":
+			return refusal{"42501", msgStates}
+		case deniedFunctions[n], deniedScalars[n], strings.HasPrefix(n, "__internal"):
+			return refusal{"42501", msgProcedures}
+		}
+	}
+	for _, n := range t.Relations {
+		if deniedRelations[n] {
+			return refusal{"42501", msgSystem}
 		}
 	}
 	return nil

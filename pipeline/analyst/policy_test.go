@@ -72,7 +72,29 @@ func TestCheckCalls(t *testing.T) {
 		{`PIVOT t ON a USING sum(b)`, "PIVOT im Analysezugang"},
 		{`SELECT * FROM (PIVOT t ON a USING sum(b))`, "PIVOT im Analysezugang"},
 		{`SELECT FROM WHERE`, "syntax error"},
+		// Found by the second review: an aggregate's state forged from bytes read the
+		// server's memory; system views showed settings, paths and the log; a text
+		// too wide to bind held a core past every timeout.
+		{`WITH st AS (SELECT first(s::BLOB) EXPORT_STATE AS st FROM (SELECT 'x' AS s)) ` +
+			`SELECT finalize(cast_to_type(from_hex('00001000' || substr(hex(st::BLOB), 9)), st)) FROM st`, "Aggregatfunktionen"},
+		{`SELECT (sum(x) EXPORT_STATE)::BLOB FROM t`, "Aggregatfunktionen"},
+		{`SELECT finalize(x) FROM t`, "Aggregatfunktionen"},
+		{`SELECT combine(x, y) FROM t`, "Aggregatfunktionen"},
+		{`SELECT __internal_decompress_string(1::UBIGINT)`, "gesperrt"},
+		{`SELECT get_block_size('warehouse')`, "gesperrt"},
+		{`SELECT name, setting FROM pg_settings`, "nicht einsehbar"},
+		{`SUMMARIZE pg_catalog.pg_settings`, "nicht einsehbar"},
+		{`SELECT * FROM duckdb_logs`, "nicht einsehbar"},
+		{`SELECT * FROM main.pragma_database_list`, "nicht einsehbar"},
+		{`SELECT path FROM duckdb_databases`, "nicht einsehbar"},
+		{`SELECT * FROM pg_prepared_statements`, "nicht einsehbar"},
+		{"SELECT " + strings.Repeat("[1,2,3],", 1664) + "1", "zu groß"},
+		{"SELECT * FROM (VALUES (" + strings.Repeat("1,", 1664) + "1))", "zu groß"},
+		{"SELECT 1 FROM " + strings.Repeat("t, ", 256) + "t", "zu groß"},
 		// Queries analysts write.
+		{`SELECT histogram(x) FROM t`, ""},
+		{"SELECT " + strings.Repeat("x,", 1663) + "x FROM t", ""},
+		{`SELECT count(*) FROM information_schema.tables, pg_catalog.pg_class`, ""},
 		{`SELECT kreis, sum(bestand) FROM mart_woche_kreis GROUP BY ALL`, ""},
 		{`SELECT * FROM range(3), generate_series(1, 2), unnest([1, 2])`, ""},
 		{`SELECT table_name FROM duckdb_tables() UNION ALL SELECT column_name FROM pragma_table_info('t')`, ""},

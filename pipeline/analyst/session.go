@@ -2,6 +2,7 @@ package analyst
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -164,6 +165,13 @@ func (ss *session) simpleQuery(ctx context.Context, text string) {
 // prepare classifies a statement: answered by the door, refused, or described by DuckDB.
 func (ss *session) prepare(ctx context.Context, q string) *prepared {
 	p := &prepared{query: q}
+	if len(q) > maxStatementBytes {
+		// The audit log records its beginning, its length and its hash, not the whole.
+		sum := sha256.Sum256([]byte(q))
+		p.query = fmt.Sprintf("%s … [%d Bytes, SHA-256 %x]", strings.ToValidUTF8(q[:4096], ""), len(q), sum)
+		p.refused = refusal{"54000", msgTooLong}
+		return p
+	}
 	if a := ss.special(q); a != nil {
 		p.special = a
 		return p
@@ -408,7 +416,7 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	n := 0
+	n, pending := 0, 0
 	for rows.Next() {
 		if n == limit {
 			cancel()
@@ -418,8 +426,14 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 			return n, err
 		}
 		row := make([][]byte, len(vals))
+		size := 0
 		for i, v := range vals {
 			row[i] = encodeText(v, types[i])
+			size += len(row[i])
+		}
+		if size > maxRowBytes {
+			cancel()
+			return n, refusal{"54000", fmt.Sprintf("eine Zeile des Ergebnisses ist größer als %d MiB (Grenze des Analysezugangs)", maxRowBytes>>20)}
 		}
 		if p.copy != nil {
 			ss.be.Send(&pgproto3.CopyData{Data: p.copy.line(row)})
@@ -427,10 +441,13 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 			ss.be.Send(&pgproto3.DataRow{Values: row})
 		}
 		n++
-		if n%512 == 0 {
+		// Sent on every 512 rows or every MiB, whichever comes first: the door holds
+		// no more of a result than that (found by review: 512 large rows at once).
+		if pending += size; n%512 == 0 || pending >= 1<<20 {
 			if err := ss.be.Flush(); err != nil {
 				return n, err
 			}
+			pending = 0
 		}
 	}
 	if err := rows.Err(); err != nil {

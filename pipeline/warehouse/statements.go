@@ -68,17 +68,16 @@ func OneStatement(q string) error {
 	return nil
 }
 
-// The analysts' door also asks DuckDB's parser which functions a query calls: its own
-// lexer can be led astray (an escape string after an identifier, nested comments, a
-// name inside a literal), DuckDB's parse tree cannot. json_serialize_sql gives that tree
-// for a SELECT and refuses every other kind of statement; it runs on a database of its
-// own that holds nothing, whose configuration is locked before the first text, so that
-// nothing an analyst sends changes how it parses.
-var calls struct {
-	once   sync.Once
-	db     *sql.DB
-	tables map[string]bool // DuckDB's table functions and table macros
-	err    error
+// The analysts' door also asks DuckDB's parser what a query does: its own lexer can be
+// led astray (an escape string after an identifier, nested comments, a name inside a
+// literal), DuckDB's parse tree cannot. json_serialize_sql gives that tree for a SELECT
+// and refuses every other kind of statement; it runs on a database of its own that
+// holds nothing, whose configuration is locked before the first text, so that nothing
+// an analyst sends changes how it parses.
+var parseDB struct {
+	once sync.Once
+	db   *sql.DB
+	err  error
 }
 
 // ErrNotQuery is a text that DuckDB's parser does not read as exactly one query (a
@@ -86,49 +85,44 @@ var calls struct {
 // IN list): EXPLAIN, a PIVOT that first creates a type, any other statement.
 var ErrNotQuery = errors.New("not one query")
 
-func openCalls() {
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		calls.err = err
-		return
-	}
-	db.SetMaxOpenConns(1)
-	for _, q := range []string{"SET enable_external_access = false", "SET lock_configuration = true"} {
-		if _, err := db.Exec(q); err != nil {
-			calls.err = err
-			return
-		}
-	}
-	rows, err := db.Query(`SELECT DISTINCT lower(function_name) FROM duckdb_functions() WHERE function_type IN ('table', 'table_macro')`)
-	if err != nil {
-		calls.err = err
-		return
-	}
-	defer rows.Close()
-	calls.tables = map[string]bool{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			calls.err = err
-			return
-		}
-		calls.tables[name] = true
-	}
-	calls.db, calls.err = db, rows.Err()
+// Query is what DuckDB's parser reads in one query.
+type Query struct {
+	Functions []string // every function called, lower case: scalar, aggregate, window, macro, table
+	Tables    []string // the table functions called in FROM, lower case
+	Relations []string // the tables and views named, lower case, without catalog or schema
+	States    bool     // an aggregate's state is exported (EXPORT_STATE) or a state type named
+	Columns   int      // the longest select list or VALUES row
+	Refs      int      // tables, views, table functions and subqueries in FROM clauses
 }
 
-// Calls returns the lower-cased name of every function q calls, as DuckDB's parser reads
-// it (scalar, aggregate, window and table functions, operators included, in subqueries
-// and common table expressions too), and whether each is a table function. A text that
-// is not exactly one query is ErrNotQuery; one that does not parse is its parse error.
-func Calls(q string) (names []string, table map[string]bool, err error) {
-	calls.once.Do(openCalls)
-	if calls.err != nil {
-		return nil, nil, calls.err
+func openParseDB() {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		parseDB.err = err
+		return
+	}
+	db.SetMaxOpenConns(4) // sessions parse side by side
+	for _, q := range []string{"SET enable_external_access = false", "SET lock_configuration = true"} {
+		if _, err := db.Exec(q); err != nil {
+			parseDB.err = err
+			return
+		}
+	}
+	parseDB.db = db
+}
+
+// Parse reads q with DuckDB's parser. A text that is not exactly one query is
+// ErrNotQuery (more than one statement: ErrNotOneStatement); one that does not parse is
+// its parse error.
+func Parse(q string) (Query, error) {
+	parseDB.once.Do(openParseDB)
+	var out Query
+	if parseDB.err != nil {
+		return out, parseDB.err
 	}
 	var text string
-	if err := calls.db.QueryRow(`SELECT json_serialize_sql(?::VARCHAR)::VARCHAR`, q).Scan(&text); err != nil {
-		return nil, nil, err
+	if err := parseDB.db.QueryRow(`SELECT json_serialize_sql(?::VARCHAR)::VARCHAR`, q).Scan(&text); err != nil {
+		return out, err
 	}
 	var tree struct {
 		Error        bool              `json:"error"`
@@ -137,28 +131,65 @@ func Calls(q string) (names []string, table map[string]bool, err error) {
 		Statements   []json.RawMessage `json:"statements"`
 	}
 	if err := json.Unmarshal([]byte(text), &tree); err != nil {
-		return nil, nil, err
+		return out, err
 	}
 	switch {
 	case tree.Error && tree.ErrorType == "not implemented":
-		return nil, nil, ErrNotQuery
+		return out, ErrNotQuery
 	case tree.Error:
-		return nil, nil, errors.New(tree.ErrorMessage)
+		return out, errors.New(tree.ErrorMessage)
 	case len(tree.Statements) != 1:
-		return nil, nil, ErrNotOneStatement
+		return out, ErrNotOneStatement
 	}
 	var node any
 	if err := json.Unmarshal(tree.Statements[0], &node); err != nil {
-		return nil, nil, err
+		return out, err
 	}
 	seen := map[string]bool{}
+	add := func(list *[]string, kind, name string) {
+		name = strings.ToLower(name)
+		if !seen[kind+name] {
+			seen[kind+name] = true
+			*list = append(*list, name)
+		}
+	}
 	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
-			if name, ok := x["function_name"].(string); ok && !seen[strings.ToLower(name)] {
-				seen[strings.ToLower(name)] = true
-				names = append(names, strings.ToLower(name))
+			if name, ok := x["function_name"].(string); ok {
+				add(&out.Functions, "f", name)
+			}
+			if x["export_state"] == true || x["id"] == "AGGREGATE_STATE" {
+				out.States = true
+			}
+			switch x["type"] {
+			case "TABLE_FUNCTION":
+				out.Refs++
+				if fn, ok := x["function"].(map[string]any); ok {
+					if name, ok := fn["function_name"].(string); ok {
+						add(&out.Tables, "t", name)
+					}
+				}
+			case "BASE_TABLE":
+				out.Refs++
+				if name, ok := x["table_name"].(string); ok {
+					add(&out.Relations, "r", name)
+				}
+			case "SUBQUERY":
+				out.Refs++
+			case "SELECT_NODE":
+				if l, ok := x["select_list"].([]any); ok {
+					out.Columns = max(out.Columns, len(l))
+				}
+			case "EXPRESSION_LIST":
+				if rows, ok := x["values"].([]any); ok {
+					for _, r := range rows {
+						if l, ok := r.([]any); ok {
+							out.Columns = max(out.Columns, len(l))
+						}
+					}
+				}
 			}
 			for _, e := range x {
 				walk(e)
@@ -170,5 +201,5 @@ func Calls(q string) (names []string, table map[string]bool, err error) {
 		}
 	}
 	walk(node)
-	return names, calls.tables, nil
+	return out, nil
 }
