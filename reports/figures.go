@@ -51,6 +51,9 @@ type fig struct {
 	key    string
 	value  int64
 	hidden bool
+	// unknown: not delivered yet (or not completely), shown as "." and not registered,
+	// so that a later report shows the delivered count, not a frozen gap.
+	unknown bool
 }
 
 // count registers a count a report shows (or returns it as an earlier publication
@@ -99,8 +102,19 @@ func (f *figures) frozen(key, text string) string {
 	return text
 }
 
-func (c fig) text() string { return countText(c.value, c.hidden) }
-func (c fig) chart() any   { return chartValue(c.value, c.hidden) }
+func (c fig) text() string {
+	if c.unknown {
+		return suppress.Unknown
+	}
+	return countText(c.value, c.hidden)
+}
+
+func (c fig) chart() any {
+	if c.unknown {
+		return nil
+	}
+	return chartValue(c.value, c.hidden)
+}
 
 // shown says whether every one of the figures is shown with its value.
 func shown(cs ...fig) bool {

@@ -121,11 +121,12 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 		// An empty chart would say that nobody was advised.
 		entwicklung.Pending = append(entwicklung.Pending, consultationsTitle+": "+noDelivery+" ("+title+").")
 	} else {
-		bc, err := consultationsChart(ctx, db, f, last52, labels)
+		bc, pending, err := consultationsChart(ctx, db, f, last52, labels)
 		if err != nil {
 			return nil, err
 		}
 		entwicklung.Charts = append(entwicklung.Charts, bc)
+		entwicklung.Pending = append(entwicklung.Pending, pending...)
 	}
 	r.Sections = append(r.Sections, entwicklung)
 
@@ -708,46 +709,80 @@ func startsChart(ctx context.Context, db *sql.DB, f *figures, day time.Time) (Ch
 
 const consultationsTitle = "Beratungen je Woche nach Zielgruppe"
 
-func consultationsChart(ctx context.Context, db *sql.DB, f *figures, weeks []time.Time, labels []string) (Chart, error) {
+func consultationsChart(ctx context.Context, db *sql.DB, f *figures, weeks []time.Time, labels []string) (Chart, []string, error) {
 	groups := []struct{ key, name string }{{"GEFLUECHTETE", "Geflüchtete"}, {"EHRENAMT", "Ehrenamtliche"}, {"ARBEITGEBER", "Arbeitgeber"}}
-	rows, err := db.QueryContext(ctx, `SELECT montag, zielgruppe, sum(anzahl) FROM mart_beratung_woche
+	rows, err := db.QueryContext(ctx, `SELECT montag, zielgruppe, sum(anzahl), bool_and(vollstaendig) FROM mart_beratung_woche
 		WHERE montag BETWEEN ?::DATE AND ?::DATE GROUP BY ALL`, weeks[0].Format(time.DateOnly), weeks[len(weeks)-1].Format(time.DateOnly))
 	if err != nil {
-		return Chart{}, err
+		return Chart{}, nil, err
 	}
 	defer rows.Close()
 	counts := map[time.Time]map[string]int64{}
+	complete := map[time.Time]bool{}
 	for rows.Next() {
 		var m time.Time
 		var g string
 		var n int64
-		if err := rows.Scan(&m, &g, &n); err != nil {
-			return Chart{}, err
+		var full bool
+		if err := rows.Scan(&m, &g, &n, &full); err != nil {
+			return Chart{}, nil, err
 		}
 		m = m.UTC()
 		if counts[m] == nil {
 			counts[m] = map[string]int64{}
+			complete[m] = true
 		}
 		counts[m][g] = n
+		complete[m] = complete[m] && full
 	}
 	if err := rows.Err(); err != nil {
-		return Chart{}, err
+		return Chart{}, nil, err
 	}
 	var names []string
 	for _, g := range groups {
 		names = append(names, g.name)
 	}
+	// A week the monthly deliveries do not cover yet is not known: shown as ".", and not
+	// registered, so that it is published (and frozen) once it is delivered, never as
+	// the part delivered so far (found by review: such weeks were shown as "-").
 	ss := newSeriesSet(names...)
+	var open []time.Time
 	for _, w := range weeks {
 		v := make([]fig, len(groups))
 		for i, g := range groups {
-			v[i] = f.count("beratung/"+strings.ToLower(g.key)+"/"+weekKey(w), counts[w][g.key])
+			key := "beratung/" + strings.ToLower(g.key) + "/" + weekKey(w)
+			switch {
+			case f.sys.Has(key) || complete[w]:
+				v[i] = f.count(key, counts[w][g.key])
+			default:
+				v[i] = fig{key: key, unknown: true}
+			}
+		}
+		if v[0].unknown {
+			open = append(open, w)
 		}
 		ss.add(v)
 	}
+	var pending []string
+	if len(open) > 0 {
+		pending = append(pending, fmt.Sprintf("%s: %s noch nicht vollständig geliefert (.).", consultationsTitle, weekRange(open)))
+	}
 	return chartSpec{ID: "beratung-zielgruppe", Title: consultationsTitle, AxisHead: "Woche", Labels: labels, Stack: true,
 		Description: "Gestapeltes Säulendiagramm der Beratungen von Geflüchteten, Ehrenamtlichen und Arbeitgebern je Kalenderwoche der letzten 52 Wochen.",
-		Series:      ss}.build(), nil
+		Series:      ss}.build(), pending, nil
+}
+
+// weekRange names weeks for a sentence: "KW 45/2026" or "KW 45/2026 bis KW 47/2026"
+// (the first and the last; the weeks not yet delivered are the newest ones).
+func weekRange(weeks []time.Time) string {
+	name := func(m time.Time) string {
+		y, w := m.ISOWeek()
+		return fmt.Sprintf("KW %02d/%d", w, y)
+	}
+	if len(weeks) == 1 {
+		return name(weeks[0])
+	}
+	return name(weeks[0]) + " bis " + name(weeks[len(weeks)-1])
 }
 
 func weeklyNotes(k int64) []Note {
@@ -767,6 +802,6 @@ func symbolNotes(k int64) []Note {
 		{"*", fmt.Sprintf("Statistische Geheimhaltung: Werte unter %d sowie Werte, aus denen sich ein geheim gehaltener Wert errechnen ließe, werden nicht ausgewiesen (§ 281 SGB III, § 16 BStatG).", k)},
 		{"-", "nichts vorhanden"},
 		{"x", fmt.Sprintf("Aussage nicht sinnvoll, z. B. ein Anteil auf einer Grundlage von weniger als %d Personen, oder eine Veränderung, die einen geheim gehaltenen Wert offenlegen würde.", MinDenominator)},
-		{".", "Zahlenwert unbekannt: in der Lieferung als unbekannt oder geheim gekennzeichnet, oder eine Zeile der Lieferung wurde abgewiesen."},
+		{".", "Zahlenwert unbekannt: noch nicht (vollständig) geliefert, in der Lieferung als unbekannt oder geheim gekennzeichnet, oder eine Zeile der Lieferung wurde abgewiesen."},
 	}
 }

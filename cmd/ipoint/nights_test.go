@@ -358,6 +358,7 @@ func TestNewInstallation(t *testing.T) {
 	// Through November, the job running on a few nights (each takes in what came since):
 	// its Monatsbericht on the first night of December, saying that November's population
 	// table is still to come; a new version once it has come (3.12.).
+	var kw48, kw48ledger string
 	for ; !day.After(civil.Date(2026, 12, 3)); day = day.AddDays(1) {
 		arrive(day)
 		if !slices.ContainsFunc([]civil.Day{civil.Date(2026, 11, 15), civil.Date(2026, 11, 30), civil.Date(2026, 12, 1), civil.Date(2026, 12, 3)}, day.Equal) {
@@ -365,12 +366,34 @@ func TestNewInstallation(t *testing.T) {
 		}
 		r = runAfter(day)
 		if day.Equal(civil.Date(2026, 11, 30)) {
+			kw48 = reportText(t, filepath.Join(home, "reports", "2026", "KW48", "wochenbericht.html"))
+			b, err := os.ReadFile(filepath.Join(home, "state", "veroeffentlichte-zahlen.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kw48ledger = string(b)
 			notes(r, "Monatsbericht November 2026, 01.11.–30.11.2026: ", "Verlaufsbericht Zugangskohorten bis Ende November 2026: ")
 			month := reportText(t, filepath.Join(home, "reports", "2026", "11", "monatsbericht.html"))
 			if !strings.Contains(month, "Abdeckung der geflüchteten Bevölkerung Bestand / Schutzsuchende; Quelle: Schutzsuchende nach Gemeinden (Kommunales Integrationszentrum) zum 30.11.2026 noch keine Lieferung") {
 				t.Errorf("the Monatsbericht before November's population table does not say it is missing")
 			}
 		}
+	}
+	// Consultations come monthly: on 30.11. the Wochenbericht of KW 48 knows October's
+	// (delivered on 2.11.) and not November's (2.12.). The weeks November reaches into
+	// were not known, shown as "." and not frozen, never as the part delivered so far;
+	// on 3.12. a new version shows them.
+	if !strings.Contains(kw48, "Beratungen je Woche nach Zielgruppe: KW 44/2026 bis KW 48/2026 noch nicht vollständig geliefert (.).") {
+		t.Error("the Wochenbericht of KW 48 does not say that November's consultations are still to come")
+	}
+	if !strings.Contains(kw48ledger, `"beratung/gefluechtete/2026-W43"`) || strings.Contains(kw48ledger, `"beratung/gefluechtete/2026-W44"`) {
+		t.Errorf("the ledger froze consultation weeks that were not delivered, or not those that were: %v",
+			regexp.MustCompile(`"beratung/gefluechtete/[^"]+"`).FindAllString(kw48ledger, -1))
+	}
+	if v := regexp.MustCompile(`Wochenbericht KW 48/2026, [^:]+: (\S+) \(neue Fassung\)`).FindStringSubmatch(r.stdout); v == nil {
+		t.Errorf("no new Wochenbericht of KW 48 once November's consultations came:\n%s", r.stdout)
+	} else if strings.Contains(reportText(t, v[1]), "noch nicht vollständig geliefert") {
+		t.Error("the new Wochenbericht of KW 48 still misses consultations")
 	}
 	m := regexp.MustCompile(`Monatsbericht November 2026, 01.11.–30.11.2026: (\S+) \(neue Fassung\)`).FindStringSubmatch(r.stdout)
 	if m == nil {

@@ -23,8 +23,9 @@ func CheckK(k int64) error {
 
 // Symbols of the BA's tables.
 const (
-	Secret = "*" // statistical confidentiality
-	None   = "-" // nothing there
+	Secret  = "*" // statistical confidentiality
+	None    = "-" // nothing there
+	Unknown = "." // not known: not delivered (yet), or unknown in the delivery
 )
 
 // Symbol returns what a cell shows: the count, "*" or "-".
