@@ -95,6 +95,24 @@ func (s *structure) topNationalities(f *figures) (top []string, rest string) {
 	return top, "uebrige-ohne-" + strings.Join(sorted, ".")
 }
 
+// shownNationalities are the eight nationalities in the order the chart shows them: the
+// shown bars by size, as chosen, and the withheld ones after them in the order of their
+// codes. A withheld bar between two shown ones would be bounded by them (found by
+// review; the municipalities chart keeps a fixed order for the same reason).
+func (s *structure) shownNationalities(f *figures) (top []string, rest string) {
+	chosen, rest := s.topNationalities(f)
+	var hidden []string
+	for _, c := range chosen {
+		if f.get(s.key("staatsangehoerigkeit", c)).hidden {
+			hidden = append(hidden, c)
+		} else {
+			top = append(top, c)
+		}
+	}
+	sort.Strings(hidden)
+	return append(top, hidden...), rest
+}
+
 // register adds the month end's figures and relations: every distribution adds up to
 // the caseload; nationalities make up the origin groups and the rest bar; municipalities
 // and a latent count of unknown municipality make up each Kreis's caseload.
@@ -282,7 +300,7 @@ func structureSection(f *figures, s *structure) *Section {
 		}
 		return out
 	}
-	top, rest := s.topNationalities(f)
+	top, rest := s.shownNationalities(f)
 	var labels []string
 	for _, c := range top {
 		labels = append(labels, countryName(c))

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"database/sql"
+	"slices"
 	"testing"
 	"time"
 
@@ -114,6 +115,30 @@ func TestTopNationalitiesFrozen(t *testing.T) {
 	}
 	if err := g.sys.Protect(3, 3); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A withheld nationality among the eight goes after the shown ones, in the order of the
+// codes: between two shown bars its place would bound it.
+func TestWithheldNationalitiesLast(t *testing.T) {
+	day := time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+	nat := map[string]int64{"SYR": 90, "UKR": 80, "AFG": 70, "IRQ": 60, "TUR": 2, "IRN": 1, "ERI": 1, "RUS": 1}
+	f := newFigures(emptyLedger())
+	s := monthEnd(day, nat)
+	s.register(f)
+	if err := f.sys.Protect(3, 3); err != nil {
+		t.Fatal(err)
+	}
+	chosen, _ := s.topNationalities(f)
+	shown, _ := s.shownNationalities(f)
+	if chosen[4] != "TUR" || len(shown) != 8 {
+		t.Fatalf("chosen %v, shown %v", chosen, shown)
+	}
+	// TUR (2) is chosen fifth by size; it and the three of 1 are withheld, and IRQ as
+	// well (secondary: the rest bar and the caseload would give their sum).
+	want := []string{"SYR", "UKR", "AFG", "ERI", "IRN", "IRQ", "RUS", "TUR"}
+	if !slices.Equal(shown, want) {
+		t.Errorf("shown in the order %v, want %v (withheld: %v)", shown, want, f.sys.Decisions())
 	}
 }
 
