@@ -216,7 +216,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if s != nil && s.stichtag.Equal(end) {
 		r.Sections = append(r.Sections, Section{ID: "gemeinden", Title: "Städte und Gemeinden", Charts: []Chart{municipalityChart(f, s)}})
 	}
-	courses, err := courseSection(ctx, db, f, first)
+	courses, err := courseSection(ctx, db, f, first, r.First)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	r.Notes = append([]Note{
 		{"Integration (K2)", "Aufnahme einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), einer Ausbildung oder einer selbständigen Tätigkeit; höchstens eine je Person und Monat (§ 48a SGB II, Kennzahl K2). Minijobs, Praktika und Einstiegsqualifizierungen zählen nicht als Integration und werden getrennt ausgewiesen."},
 		{"Integrationsquote", "Summe der Integrationen der letzten 12 Monate geteilt durch den durchschnittlichen Bestand an den Monatsstichtagen (15.) derselben 12 Monate."},
-		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests der im Berichtsmonat beendeten Kurse (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau). Je Monat, nicht über gleitende 12 Monate: aus dem Unterschied zweier gleitender Summen ließen sich kleine Monatszahlen errechnen."},
+		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests der im vorletzten Monat vor dem Berichtsmonat beendeten Kurse (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau): die Ergebnisse kommen zwei bis sechs Wochen nach dem Kursende, für den Berichtsmonat selbst lägen erst wenige vor. Je Monat, nicht über gleitende 12 Monate: aus dem Unterschied zweier gleitender Summen ließen sich kleine Monatszahlen errechnen."},
 		{"Gemeinden", "Wohngemeinde des Kunden am Monatsende; Gemeindegliederungen werden nur monatlich ausgewiesen."},
 		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums (zum selben Monatsende) und zu denen der amtlichen Statistik (zum 31.12. davor). Ist ein Wert der Bevölkerungstabelle unbekannt oder eine ihrer Zeilen abgewiesen, ist die Zahl des Kreises unbekannt (.), nie kleiner."},
 	}, symbolNotes(k)...)
@@ -249,7 +249,7 @@ func percentValue(text string) float64 {
 var courseKinds = []struct{ key, name string }{{"IK", "Integrationskurs"}, {"IK_ALPHA", "Alphabetisierungskurs"}, {"IK_JUGEND", "Jugendintegrationskurs"}, {"BSK", "Berufssprachkurs"}}
 
 // courseSection shows language-course participation and results.
-func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time) (Section, error) {
+func courseSection(ctx context.Context, db *sql.DB, f *figures, month, dataFirst time.Time) (Section, error) {
 	sec := Section{ID: "sprachkurse", Title: "Sprachkurse"}
 	rows, err := db.QueryContext(ctx, `SELECT monat, massnahmeart, laufend_monatsende FROM mart_kursteilnahme
 		WHERE monat > ?::DATE - INTERVAL 12 MONTH AND monat <= ?::DATE ORDER BY monat`, month.Format(time.DateOnly), month.Format(time.DateOnly))
@@ -332,8 +332,16 @@ func courseSection(ctx context.Context, db *sql.DB, f *figures, month time.Time)
 			Labels: endLabels, Description: desc, Series: endings}.build())
 	}
 
-	// Results of the courses that ended in the month, by kind: a count per month, not a
+	// Results of the courses that ended two months before, by kind: a test's result comes
+	// two to six weeks after the course (found by review: the report's own month, frozen
+	// when it is published, showed the few results in by then). A count per month, not a
 	// window of 12 months (consecutive windows would differ by the months' small counts).
+	month = month.AddDate(0, -2, 0)
+	if month.Before(time.Date(dataFirst.Year(), dataFirst.Month(), 1, 0, 0, 0, 0, time.UTC)) {
+		sec.Pending = append(sec.Pending, fmt.Sprintf("Ergebnisse der im %s beendeten Sprachkurse: nicht ausweisbar, die Lieferungen beginnen am %s.",
+			monthLabel(month), german.Date(dataFirst)))
+		return sec, nil
+	}
 	results := []struct{ key, name string }{{"UNTER_A2", "unter A2"}, {"A2", "A2"}, {"B1", "B1"}, {"B2", "B2"}, {"C1", "C1"}, {"NICHT_BESTANDEN", "nicht bestanden"}, {"KEIN_TEST", "ohne Test"}}
 	rrows, err := db.QueryContext(ctx, `SELECT massnahmeart, ergebnis, sum(anzahl)::BIGINT FROM mart_sprachkurs
 		WHERE monat = ?::DATE GROUP BY ALL`, month.Format(time.DateOnly))

@@ -682,9 +682,15 @@ func (a *attacker) read(p page) {
 				}
 			}
 		case strings.HasPrefix(tb.caption, "Ergebnisse der im "):
+			// The results are those of the month the caption names (two months before
+			// the report's).
+			m, ok := monthOf(strings.TrimSuffix(strings.TrimPrefix(tb.caption, "Ergebnisse der im "), " beendeten Sprachkurse"))
+			if !ok || !m.Equal(begin.AddDate(0, -2, 0)) {
+				a.conflicts = append(a.conflicts, fmt.Sprintf("course results of %q in the Monatsbericht of %s", tb.caption, begin.Format("2006-01")))
+			}
 			for _, row := range tb.rows {
 				for i, col := range tb.head[1:] {
-					a.see("kurs_ergebnis/"+courseNames[row[0]]+"/"+resultNames[col]+"/"+begin.Format("2006-01"), row[i+1])
+					a.see("kurs_ergebnis/"+courseNames[row[0]]+"/"+resultNames[col]+"/"+m.Format("2006-01"), row[i+1])
 				}
 			}
 		case p.structureDay != "" && isStructure(tb.caption):
