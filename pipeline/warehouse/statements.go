@@ -91,8 +91,9 @@ type Query struct {
 	Tables    []string // the table functions called in FROM, lower case
 	Relations []string // the tables and views named, lower case, without catalog or schema
 	States    bool     // an aggregate's state is exported (EXPORT_STATE) or a state type named
-	Columns   int      // the longest select list or VALUES row
+	Columns   int      // the longest select list or VALUES row, or the widest PIVOT
 	Refs      int      // tables, views, table functions and subqueries in FROM clauses
+	Stars     int      // stars in select lists (*, t.*, COLUMNS(*)): each expands to a width
 }
 
 func openParseDB() {
@@ -181,7 +182,28 @@ func Parse(q string) (Query, error) {
 			case "SELECT_NODE":
 				if l, ok := x["select_list"].([]any); ok {
 					out.Columns = max(out.Columns, len(l))
+					for _, e := range l {
+						if m, ok := e.(map[string]any); ok && m["class"] == "STAR" {
+							out.Stars++
+						}
+					}
 				}
+			case "PIVOT":
+				width := 1
+				if pivots, ok := x["pivots"].([]any); ok {
+					for _, p := range pivots {
+						if m, ok := p.(map[string]any); ok {
+							if e, ok := m["entries"].([]any); ok {
+								width *= max(1, len(e))
+							}
+						}
+						width = min(width, 1<<30)
+					}
+				}
+				if a, ok := x["aggregates"].([]any); ok {
+					width *= max(1, len(a))
+				}
+				out.Columns = max(out.Columns, width)
 			case "EXPRESSION_LIST":
 				if rows, ok := x["values"].([]any); ok {
 					for _, r := range rows {
