@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -80,6 +81,9 @@ type Settings struct {
 	MinGroup int64  // smallest group a Kaplan–Meier curve is drawn for
 	Ledger   string // the file of published figures (kept by the ETL account, outside the archive)
 	Targets  Targets
+	// Log, if set, is told of latent figures earlier publications left narrower than the
+	// width (suppress.System.Fixed), by key: they do not stop the publication.
+	Log *slog.Logger
 }
 
 // Targets are the office's goals the Monatsbericht compares with; 0: none set.
@@ -199,6 +203,13 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 	}
 	if err := f.sys.Protect(set.K, set.Width); err != nil {
 		return done, fmt.Errorf("Geheimhaltung: %w", err)
+	}
+	if fixed := f.sys.Fixed(); len(fixed) > 0 && set.Log != nil {
+		keys := make([]string, len(fixed))
+		for i, x := range fixed {
+			keys[i] = x.Key
+		}
+		set.Log.Warn("latent figures narrowed by earlier publications alone (not this one's to protect)", "keys", keys)
 	}
 	ledger.record(f)
 	if err := ledger.Save(set.Ledger); err != nil {

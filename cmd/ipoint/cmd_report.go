@@ -85,7 +85,8 @@ type selection struct {
 // (reports.Publish decides the periods); the caller holds the lock.
 func reportStage(ctx context.Context, h home, sel selection, k int64) ([]storedReport, error) {
 	set := reports.Settings{K: k, Width: max(int64(h.cfg.Reports.Width), k), MinGroup: int64(h.cfg.Reports.MinGroup), Ledger: h.figureLedger(),
-		Targets: reports.Targets{IntegrationsPerMonth: int64(h.cfg.Targets.IntegrationsPerMonth), QuotaPercent: h.cfg.Targets.QuotaPercent, CoveragePercent: h.cfg.Targets.CoveragePercent}}
+		Targets: reports.Targets{IntegrationsPerMonth: int64(h.cfg.Targets.IntegrationsPerMonth), QuotaPercent: h.cfg.Targets.QuotaPercent, CoveragePercent: h.cfg.Targets.CoveragePercent},
+		Log:     logger(h.e)}
 	rs := reports.Selection{LastWeekOnly: sel.lastWeek}
 	if sel.week != "" {
 		y, w, err := parseWeek(sel.week)

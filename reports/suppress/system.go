@@ -22,6 +22,11 @@ type System struct {
 	index map[string]int
 	rels  []relation
 	seen  map[string]bool // canonical relations, to add each once
+	// fixed: the findings Protect could not widen because no choice of this
+	// publication's figures changes them (see Protect).
+	fixed []Finding
+	// noExplicit leaves out the relations read off this publication (fixedBefore).
+	noExplicit bool
 }
 
 // State of a figure in a publication.
@@ -106,7 +111,8 @@ func (s *System) State(key string) State { return s.vars[s.index[key]].state }
 func (s *System) Equal(terms ...Term) { s.relate(false, terms) }
 
 // AtMost adds Σ coef·figure ≤ 0: for example integrations (persons) ≤ the starts they
-// rest on. The values must satisfy it.
+// rest on. Where the values break it (figures fixed at different times, with late
+// deliveries between them), it holds up to what they break it by (see program).
 func (s *System) AtMost(terms ...Term) { s.relate(true, terms) }
 
 // EqualTo adds Σ coef·figure = rhs, with rhs read off a publication.
@@ -413,7 +419,7 @@ func (s *System) program(comp []int) *program {
 				break
 			}
 		}
-		if !touches {
+		if !touches || r.explicit && s.noExplicit {
 			continue
 		}
 		// Σ coef·x = Σ coef·value, with x = y + lower for the unknowns and x = value
@@ -424,6 +430,16 @@ func (s *System) program(comp []int) *program {
 		rw := row{c: map[int]float64{}, atMost: r.atMost}
 		if r.explicit {
 			rw.b = r.rhs
+		} else if r.atMost {
+			// An inequality the values break holds up to that amount, the way an equality
+			// holds with the values' own constant: a month's integrations (fixed when the
+			// Monatsbericht showed them) can exceed the weekly starts the Wochenberichte
+			// fixed before a late delivery; the attacker is given the difference.
+			var over float64
+			for _, t := range r.terms {
+				over += t.coef * float64(s.vars[t.v].value)
+			}
+			rw.b = math.Max(over, 0)
 		}
 		for _, t := range r.terms {
 			v := float64(s.vars[t.v].value)
@@ -538,8 +554,16 @@ func (p *program) interval(i int) (Interval, error) {
 // (primary suppression); then, while an unknown figure is narrower than width, the
 // smallest Open published figure that a relation ties to it is suppressed as well
 // (secondary suppression; positive figures before zeros, then by key, so the choice is
-// reproducible). Fixed figures keep their state. It fails if a figure cannot be
-// protected because only fixed figures surround it.
+// reproducible). Fixed figures keep their state.
+//
+// A latent figure (never shown) that stays narrower than width even with every Open
+// figure suppressed is not this publication's to protect: earlier publications fixed
+// what narrows it, or the audit's exact residuals pin a latent part whose value changed
+// since the figures around it were fixed (stricter than any attacker, who sees the
+// value of that time). Suppressing more would change nothing for it, and stopping would
+// stop every later publication too; it is listed in Fixed instead. Protect fails if a
+// figure this publication shows as "*" cannot be protected, or a latent one that this
+// publication's figures narrow.
 func (s *System) Protect(k, width int64) error {
 	if err := CheckK(k); err != nil {
 		return err
@@ -553,16 +577,29 @@ func (s *System) Protect(k, width int64) error {
 			v.supp = true
 		}
 	}
-	for round := 0; round < len(s.vars)+1; round++ {
-		f, err := s.Audit(k, width, false)
+	s.fixed = nil
+	excused := map[string]bool{}
+	for round := 0; round < 2*len(s.vars)+1; round++ {
+		found, err := s.Audit(k, width, false)
 		if err != nil {
 			return err
+		}
+		var f []Finding
+		for _, x := range found {
+			if !excused[x.Key] {
+				f = append(f, x)
+			}
 		}
 		if len(f) == 0 {
 			return nil
 		}
 		// The first finding, by key: suppress the best candidate next to it.
 		sort.Slice(f, func(a, b int) bool { return f[a].Key < f[b].Key })
+		if s.vars[s.index[f[0].Key]].state == Latent && s.fixedBefore(f[0].Key, width) {
+			excused[f[0].Key] = true
+			s.fixed = append(s.fixed, f[0])
+			continue
+		}
 		c := s.candidate(s.index[f[0].Key], width)
 
 		if c < 0 {
@@ -572,6 +609,30 @@ func (s *System) Protect(k, width int64) error {
 	}
 	return errors.New("Geheimhaltung: keine Lösung gefunden")
 }
+
+// fixedBefore says whether the unknown stays narrower than width with every Open figure
+// suppressed and without the relations read off this publication: then what narrows
+// it was fixed before.
+func (s *System) fixedBefore(key string, width int64) bool {
+	var opened []int
+	for i := range s.vars {
+		if v := &s.vars[i]; v.state == Open && !v.supp {
+			v.supp = true
+			opened = append(opened, i)
+		}
+	}
+	s.noExplicit = true
+	iv, err := s.Interval(key)
+	s.noExplicit = false
+	for _, i := range opened {
+		s.vars[i].supp = false
+	}
+	return err == nil && iv.Width() < width
+}
+
+// Fixed lists the unknowns the last Protect left narrower than the width because
+// earlier publications fixed them (see Protect), by key.
+func (s *System) Fixed() []Finding { return s.fixed }
 
 // candidate chooses the Open, still published figure to suppress next for the unknown
 // i: among the figures that share a relation with i or with an unknown tied to it, in
