@@ -110,3 +110,86 @@ func TestExitReasonLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestK2PerKreisBoundsWeeklyStarts is the review's attack: February 2027 is exactly KW 05
+// to 08. Olpe's weekly integration starts are 4, 2, 3, 5 and Siegen-Wittgenstein's 7, 6,
+// 8, 9; the Monatsbericht shows K2 14 and 30 per Kreis (one start per person). With
+// KW 06's Kreise suppressed and its total shown, K2 per Kreis bounds each from below
+// (14 − 12, 30 − 24) and the total fixes both. An attacker who holds the published
+// figures and the per-Kreis inequality must not narrow a suppressed cell.
+func TestK2PerKreisBoundsWeeklyStarts(t *testing.T) {
+	f := newFigures(&Ledger{Figures: map[string]LedgerFigure{}, Texts: map[string]string{}})
+	feb := time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
+	olpe, sw := pipeline.KreisOlpe, pipeline.KreisSiegenWittgenstein
+	weekly := map[string][]int64{olpe: {4, 2, 3, 5}, sw: {7, 6, 8, 9}}
+	daily := map[time.Time]map[string][2]int64{}
+	var weeks []string
+	for i := range 4 {
+		w := feb.AddDate(0, 0, 7*i)
+		wk := weekKey(w)
+		weeks = append(weeks, wk)
+		var parts []string
+		var all int64
+		for _, kr := range []string{sw, olpe} {
+			f.count("start/int/"+kr+"/"+wk, weekly[kr][i])
+			parts = append(parts, "start/int/"+kr+"/"+wk)
+			all += weekly[kr][i]
+			daily[w.AddDate(0, 0, 2)] = map[string][2]int64{olpe: {weekly[olpe][i], 0}, sw: {weekly[sw][i], 0}}
+		}
+		f.latent("start/int/ohne/"+wk, 0)
+		f.count("start/int/alle/"+wk, all)
+		f.sum("start/int/alle/"+wk, append(parts, "start/int/ohne/"+wk)...)
+	}
+	months := []monthRow{{month: feb, kinds: [7]int64{44}, k2: 44}}
+	monthFigures(f, months, daily)
+	f.count("k2/"+olpe+"/2027-02", 14)
+	f.count("k2/"+sw+"/2027-02", 30)
+	f.latent("k2/ohne/2027-02", 0)
+	f.sum("k2/2027-02", "k2/"+sw+"/2027-02", "k2/"+olpe+"/2027-02", "k2/ohne/2027-02")
+	kreisMonthRelations(f, months, daily)
+	if err := f.sys.Protect(3, 3); err != nil {
+		t.Fatal(err)
+	}
+	// The attacker: published figures as constants, "*" as unknowns of at least 1, the
+	// weeks' totals and the per-Kreis inequality.
+	a := suppress.NewSystem()
+	fig := func(key string) {
+		c := f.get(key)
+		st := suppress.Published
+		if c.hidden {
+			st = suppress.Hidden
+		}
+		a.Figure(key, c.value, st)
+	}
+	for _, kr := range []string{sw, olpe} {
+		fig("k2/" + kr + "/2027-02")
+		terms := []suppress.Term{suppress.Plus("k2/" + kr + "/2027-02")}
+		for _, wk := range weeks {
+			fig("start/int/" + kr + "/" + wk)
+			terms = append(terms, suppress.Minus("start/int/"+kr+"/"+wk))
+		}
+		a.AtMostTo(0, terms...)
+	}
+	hidden := 0
+	for _, wk := range weeks {
+		fig("start/int/alle/" + wk)
+		a.Figure("start/int/ohne/"+wk, 0, suppress.Latent)
+		a.Sum("start/int/alle/"+wk, "start/int/"+sw+"/"+wk, "start/int/"+olpe+"/"+wk, "start/int/ohne/"+wk)
+		for _, kr := range []string{sw, olpe} {
+			if !f.get("start/int/" + kr + "/" + wk).hidden {
+				continue
+			}
+			hidden++
+			iv, err := a.Interval("start/int/" + kr + "/" + wk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if iv.Width() < 3 {
+				t.Errorf("start/int/%s/%s narrowed to %+v", kr, wk, iv)
+			}
+		}
+	}
+	if hidden == 0 {
+		t.Fatal("nothing suppressed: the test proves nothing")
+	}
+}

@@ -60,6 +60,14 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if first.Before(r.First) {
 		return nil, NoDataError{fmt.Sprintf("%s %d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", german.MonthName(first.Month()), year, german.Date(r.First))}
 	}
+	// The month's flows are those of its ISO weeks (Thursday in the month): a first week
+	// that begins before the first delivery is not known whole (found by review: its
+	// days before the delivery counted as none).
+	if w := isoWeeksOf(first)[0]; w.Before(r.First) {
+		_, kw := w.ISOWeek()
+		return nil, NoDataError{fmt.Sprintf("%s %d ist nicht vollständig geliefert: der Monat zählt ab KW %02d (%s), die Lieferungen beginnen am %s",
+			german.MonthName(first.Month()), year, kw, german.Date(w), german.Date(r.First))}
+	}
 	months, err := loadMonths(ctx, db, first)
 	if err != nil {
 		return nil, err
@@ -123,6 +131,7 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if err != nil {
 		return nil, err
 	}
+	kreisMonthRelations(f, months, daily)
 	var quotaTexts, miniTexts [3]string
 	var covs [3]*coverage
 	for i, p := range ov.periods {

@@ -394,3 +394,23 @@ func TestCompareToMean(t *testing.T) {
 		}
 	}
 }
+
+// TestWeekRange names each run of weeks: a month missing between deliveries and the
+// newest weeks are two runs, not one range over weeks that were delivered.
+func TestWeekRange(t *testing.T) {
+	w := func(d int) time.Time { return time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 7*d) } // KW 36
+	for _, c := range []struct {
+		weeks []time.Time
+		want  string
+	}{
+		{[]time.Time{w(0)}, "KW 36/2026"},
+		{[]time.Time{w(0), w(1), w(2)}, "KW 36/2026 bis KW 38/2026"},
+		{[]time.Time{w(0), w(1), w(8), w(9)}, "KW 36/2026 bis KW 37/2026 und KW 44/2026 bis KW 45/2026"},
+		{[]time.Time{w(0), w(3), w(5), w(6)}, "KW 36/2026, KW 39/2026 und KW 41/2026 bis KW 42/2026"},
+		{[]time.Time{w(16), w(17)}, "KW 52/2026 bis KW 53/2026"},
+	} {
+		if got := weekRange(c.weeks); got != c.want {
+			t.Errorf("weekRange: %q, want %q", got, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -581,7 +582,7 @@ var (
 // a published week is the sum of its parts. So an attacker who holds every Wochenbericht
 // and the monthly starts learns no more than the system audits (found by review: the
 // weeks inside a month are at most its starts, which narrowed suppressed weekly cells).
-func monthFigures(f *figures, months []monthRow, daily map[time.Time][2]int64) {
+func monthFigures(f *figures, months []monthRow, daily map[time.Time]map[string][2]int64) {
 	for _, m := range months {
 		var k2kinds []suppress.Term
 		for i, kind := range startKinds {
@@ -605,7 +606,9 @@ func monthFigures(f *figures, months []monthRow, daily map[time.Time][2]int64) {
 		var v int64
 		for d := w; d.Before(w.AddDate(0, 0, 7)); d = d.AddDate(0, 0, 1) {
 			if d.Year() == m.Year() && d.Month() == m.Month() {
-				v += daily[d][j]
+				for _, n := range daily[d] {
+					v += n[j]
+				}
 			}
 		}
 		f.latent(key, v)
@@ -642,20 +645,98 @@ func monthFigures(f *figures, months []monthRow, daily map[time.Time][2]int64) {
 	}
 }
 
+// kreisMonthRelations ties each Kreis's integrations of a month (K2 persons, by the
+// client's Kreis, as the Monatsbericht shows them) to that Kreis's weekly integration
+// starts (by the same Kreis, as the Wochenberichte show them): the persons are at most
+// the starts of the weeks inside the month plus the Kreis's part of the weeks it
+// shares with the month before or after. Those parts are latent, a shown week per Kreis
+// is the sum of its two, and the Kreise's parts (with those without a Kreis) make the
+// week's part of the total that monthFigures declares. Found by review: with only the
+// total declared, a month's K2 per Kreis recovered the suppressed weekly cells of both
+// Kreise of a week (Olpe ≥ 14 − 12, the other ≥ 30 − 24, together 8). It runs after the
+// K2 per Kreis are registered (the Monatsbericht's overview, or the ledger).
+func kreisMonthRelations(f *figures, months []monthRow, daily map[time.Time]map[string][2]int64) {
+	kreise := kreisKeys()
+	all := append(append([]string{}, kreise...), "ohne")
+	known := map[string]bool{}
+	for _, kr := range kreise {
+		known[kr] = true
+	}
+	// part registers Kreis kr's integration starts in the days of week w within month m,
+	// with the Kreise's parts making the total's.
+	part := func(kr string, w, m time.Time) string {
+		key := func(kr string) string { return "start/int/" + kr + "/" + weekKey(w) + "@" + monthKey(m) }
+		if f.sys.Has(key(kr)) {
+			return key(kr)
+		}
+		v := map[string]int64{}
+		for d := w; d.Before(w.AddDate(0, 0, 7)); d = d.AddDate(0, 0, 1) {
+			if d.Year() != m.Year() || d.Month() != m.Month() {
+				continue
+			}
+			for code, n := range daily[d] {
+				if !known[code] {
+					code = "ohne"
+				}
+				v[code] += n[0]
+			}
+		}
+		var parts []string
+		var sum int64
+		for _, k := range all {
+			f.latent(key(k), v[k])
+			parts = append(parts, key(k))
+			sum += v[k]
+		}
+		f.latent(key("alle"), sum)
+		f.sum(key("alle"), parts...)
+		return key(kr)
+	}
+	split := map[string]bool{}
+	for _, m := range months {
+		first, last := m.month, m.month.AddDate(0, 1, -1)
+		for _, kr := range all {
+			k2 := "k2/" + kr + "/" + monthKey(m.month)
+			if !f.sys.Has(k2) {
+				continue
+			}
+			terms := []suppress.Term{suppress.Plus(k2)}
+			for w := monday(first); !w.After(last); w = w.AddDate(0, 0, 7) {
+				week := "start/int/" + kr + "/" + weekKey(w)
+				inside := !w.Before(first) && !w.AddDate(0, 0, 6).After(last)
+				if inside && f.sys.Has(week) {
+					terms = append(terms, suppress.Minus(week))
+					continue
+				}
+				terms = append(terms, suppress.Minus(part(kr, w, m.month)))
+				if !inside && f.sys.Has(week) && !split[week] {
+					split[week] = true
+					other := first.AddDate(0, -1, 0) // the week's other month
+					if w.AddDate(0, 0, 6).After(last) {
+						other = first.AddDate(0, 1, 0)
+					}
+					f.equal(suppress.Minus(week), suppress.Plus(part(kr, w, m.month)), suppress.Plus(part(kr, w, other)))
+				}
+			}
+			f.atMost(terms...)
+		}
+	}
+}
+
 // monday is the Monday of d's ISO week.
 func monday(d time.Time) time.Time { return d.AddDate(0, 0, -(int(d.Weekday())+6)%7) }
 
 // dailyStarts counts the starts that began on each day around the given months (the
-// weeks that reach into them included): [0] integrations (K2 kinds), [1] other starts,
-// all Kreise and none.
-func dailyStarts(ctx context.Context, db *sql.DB, months []monthRow) (map[time.Time][2]int64, error) {
-	out := map[time.Time][2]int64{}
+// weeks that reach into them included), by the client's Kreis ("" for none): [0]
+// integrations (K2 kinds), [1] other starts.
+func dailyStarts(ctx context.Context, db *sql.DB, months []monthRow) (map[time.Time]map[string][2]int64, error) {
+	out := map[time.Time]map[string][2]int64{}
 	if len(months) == 0 {
 		return out, nil
 	}
 	from := monday(months[0].month)
 	to := monday(months[len(months)-1].month.AddDate(0, 1, -1)).AddDate(0, 0, 6)
-	rows, err := db.QueryContext(ctx, `SELECT beginn::DATE, count(*) FILTER (integration), count(*) FILTER (NOT integration)
+	rows, err := db.QueryContext(ctx, `SELECT beginn::DATE, coalesce(kreis, ''), count(*) FILTER (integration), count(*) FILTER (NOT integration)
 		FROM core_aufnahmen WHERE beginn BETWEEN ?::DATE AND ?::DATE GROUP BY ALL`, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
@@ -663,11 +744,16 @@ func dailyStarts(ctx context.Context, db *sql.DB, months []monthRow) (map[time.T
 	defer rows.Close()
 	for rows.Next() {
 		var d time.Time
+		var kreis string
 		var v [2]int64
-		if err := rows.Scan(&d, &v[0], &v[1]); err != nil {
+		if err := rows.Scan(&d, &kreis, &v[0], &v[1]); err != nil {
 			return nil, err
 		}
-		out[d.UTC()] = v
+		d = d.UTC()
+		if out[d] == nil {
+			out[d] = map[string][2]int64{}
+		}
+		out[d][kreis] = v
 	}
 	return out, rows.Err()
 }
@@ -692,6 +778,7 @@ func startsChart(ctx context.Context, db *sql.DB, f *figures, day time.Time) (Ch
 		return Chart{}, err
 	}
 	monthFigures(f, months, daily)
+	kreisMonthRelations(f, months, daily)
 	ss := newSeriesSet(startKindName...)
 	var labels []string
 	for _, m := range months {
@@ -758,7 +845,7 @@ func consultationsChart(ctx context.Context, db *sql.DB, f *figures, weeks []tim
 				v[i] = fig{key: key, unknown: true}
 			}
 		}
-		if v[0].unknown {
+		if slices.ContainsFunc(v, func(c fig) bool { return c.unknown }) {
 			open = append(open, w)
 		}
 		ss.add(v)
@@ -772,17 +859,31 @@ func consultationsChart(ctx context.Context, db *sql.DB, f *figures, weeks []tim
 		Series:      ss}.build(), pending, nil
 }
 
-// weekRange names weeks for a sentence: "KW 45/2026" or "KW 45/2026 bis KW 47/2026"
-// (the first and the last; the weeks not yet delivered are the newest ones).
+// weekRange names weeks (in order) for a sentence, each run of consecutive weeks as
+// one: "KW 45/2026", "KW 45/2026 bis KW 47/2026", "KW 32/2026 bis KW 35/2026 und
+// KW 45/2026" (a month missing between deliveries, and the newest weeks).
 func weekRange(weeks []time.Time) string {
 	name := func(m time.Time) string {
 		y, w := m.ISOWeek()
 		return fmt.Sprintf("KW %02d/%d", w, y)
 	}
-	if len(weeks) == 1 {
-		return name(weeks[0])
+	var runs []string
+	for i := 0; i < len(weeks); {
+		j := i
+		for j+1 < len(weeks) && weeks[j+1].Equal(weeks[j].AddDate(0, 0, 7)) {
+			j++
+		}
+		if j == i {
+			runs = append(runs, name(weeks[i]))
+		} else {
+			runs = append(runs, name(weeks[i])+" bis "+name(weeks[j]))
+		}
+		i = j + 1
 	}
-	return name(weeks[0]) + " bis " + name(weeks[len(weeks)-1])
+	if len(runs) <= 1 {
+		return strings.Join(runs, "")
+	}
+	return strings.Join(runs[:len(runs)-1], ", ") + " und " + runs[len(runs)-1]
 }
 
 func weeklyNotes(k int64) []Note {

@@ -1038,8 +1038,7 @@ func (a *attacker) relations() {
 	// Months: K2 (persons) at most its starts; whole weeks covering whole months.
 	months := map[string]time.Time{}
 	for k := range a.seen {
-		if strings.HasPrefix(k, "k2/") {
-			m, _ := time.Parse("2006-01", strings.TrimPrefix(k, "k2/"))
+		if m, err := time.Parse("2006-01", strings.TrimPrefix(k, "k2/")); strings.HasPrefix(k, "k2/") && err == nil {
 			months[k[3:]] = m
 		}
 	}
@@ -1077,6 +1076,19 @@ func (a *attacker) relations() {
 				}
 				a.atMostZero(append(inside, negate(month)...)...)
 				a.atMostZero(append(month, reach...)...)
+			}
+			// Per Kreis: the months' integrations (persons, by the client's Kreis) are at
+			// most the Kreis's integration starts of the weeks that reach into them
+			// (found by review: not declared, it recovered suppressed weekly cells).
+			for _, kr := range append(append([]string{}, kreise...), "ohne") {
+				var terms []suppress.Term
+				for mm := first; !mm.After(ordered[b]); mm = mm.AddDate(0, 1, 0) {
+					terms = append(terms, P("k2/"+kr+"/"+mm.Format("2006-01")))
+				}
+				for w := first.AddDate(0, 0, -(int(first.Weekday())+6)%7); !w.After(last); w = w.AddDate(0, 0, 7) {
+					terms = append(terms, M(weekKey("start/int", kr, w)))
+				}
+				a.atMostZero(terms...)
 			}
 		}
 	}
