@@ -66,3 +66,64 @@ func TestStandIsTheNewestDelivery(t *testing.T) {
 		t.Errorf("erster_stichtag %s, stand %s; want 2026-11-18 and 2026-11-21", first.Format(time.DateOnly), stand.Format(time.DateOnly))
 	}
 }
+
+// TestConsultationGap: a month of consultations that never arrived (missing, or
+// quarantined whole) between two that did is a gap, not a month without consultations:
+// its weeks are not complete, so the reports show "." and do not freeze zeros (found by
+// review: only the first and the newest delivery were compared).
+func TestConsultationGap(t *testing.T) {
+	dir := t.TempDir()
+	inbox, lakeDir := filepath.Join(dir, "inbox"), filepath.Join(dir, "lake")
+	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	if _, err := synth.Generate(context.Background(), synth.Options{Out: inbox, Truth: filepath.Join(dir, "truth.json"), Seed: 4,
+		AsOf: asOf, Days: 100, Scale: 0.05, DirtRate: -1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"beratungen_202608.jsonl", "beratungen_202610.jsonl"} {
+		if _, err := os.Stat(filepath.Join(inbox, name)); err != nil {
+			t.Fatalf("the world has no %s: %v", name, err)
+		}
+	}
+	if err := os.Remove(filepath.Join(inbox, "beratungen_202609.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := protect.ParseKey(strings.Repeat("cd", 32))
+	if _, err := ingest.Run(context.Background(), ingest.Options{Inbox: inbox, Quarantine: filepath.Join(dir, "q"), Lake: lakeDir, Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	wh := filepath.Join(dir, "ipoint.duckdb")
+	if _, err := Build(context.Background(), Options{Lake: lakeDir, Path: wh, Day: civil.Date(2026, 11, 22)}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := OpenReadOnly(wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT montag, bool_and(vollstaendig) FROM mart_beratung_woche
+		WHERE montag BETWEEN DATE '2026-08-17' AND DATE '2026-10-19' GROUP BY ALL ORDER BY ALL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var m time.Time
+		var complete bool
+		if err := rows.Scan(&m, &complete); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		// A week with a day in September lacks that month's delivery.
+		gap := m.Month() == time.September || m.AddDate(0, 0, 6).Month() == time.September
+		if complete == gap {
+			t.Errorf("week of %s: vollstaendig %v, want %v", m.Format(time.DateOnly), complete, !gap)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != 10 {
+		t.Fatalf("%d weeks compared, want 10", n)
+	}
+}
