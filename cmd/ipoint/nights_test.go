@@ -418,3 +418,38 @@ func TestNewInstallation(t *testing.T) {
 		t.Errorf("status once every export is in:\n%s", st.stdout)
 	}
 }
+
+// TestFirstMonthBeginsMidWeek: deliveries that begin on Wednesday 1 July 2026 do not
+// cover July's first ISO week (from Monday 29 June), whose flows the Monatsbericht
+// counts: there is no Monatsbericht for July, and the night and the command say why
+// (found by review: the days before the first delivery counted as none, and the
+// figures were frozen).
+func TestFirstMonthBeginsMidWeek(t *testing.T) {
+	world := generateDeliveries(t, "2026-08-03", 34, "0.05", "6")
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	if r := call(t, vars, "init"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	inbox := filepath.Join(home, "inbox")
+	first := civil.Date(2026, 7, 1)
+	if len(world.on(first)) == 0 || len(world.on(first.AddDays(-1))) != 0 {
+		t.Fatalf("the world's deliveries do not begin on %s", first)
+	}
+	for _, f := range world.files {
+		world.put(t, inbox, f.Name)
+	}
+	why := "Juli 2026 ist nicht vollständig geliefert: der Monat zählt ab KW 27 (29.06.2026), die Lieferungen beginnen am 01.07.2026"
+	r := callAt(t, vars, nightAfter(civil.Date(2026, 8, 3)), "run")
+	if r.code != exitOK && r.code != exitProblems || !strings.Contains(r.stdout, "Monatsbericht nicht erstellt: "+why) {
+		t.Fatalf("night: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := callAt(t, vars, nightAfter(civil.Date(2026, 8, 3)), "report", "--month", "2026-07"); r.code != exitFailure || !strings.Contains(r.stderr, why) {
+		t.Errorf("report --month 2026-07: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, f := range archived(t, home) {
+		if strings.Contains(f, "monat") {
+			t.Errorf("archived %s", f)
+		}
+	}
+}
