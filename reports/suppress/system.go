@@ -556,14 +556,15 @@ func (p *program) interval(i int) (Interval, error) {
 // (secondary suppression; positive figures before zeros, then by key, so the choice is
 // reproducible). Fixed figures keep their state.
 //
-// A latent figure (never shown) that stays narrower than width even with every Open
-// figure suppressed is not this publication's to protect: earlier publications fixed
-// what narrows it, or the audit's exact residuals pin a latent part whose value changed
-// since the figures around it were fixed (stricter than any attacker, who sees the
-// value of that time). Suppressing more would change nothing for it, and stopping would
-// stop every later publication too; it is listed in Fixed instead. Protect fails if a
-// figure this publication shows as "*" cannot be protected, or a latent one that this
-// publication's figures narrow.
+// A latent figure (never shown) or one suppressed before that is narrower than width
+// even with every Open figure suppressed is not this publication's to protect: earlier
+// publications fixed what narrows it, or the audit's exact residuals pin a latent part
+// whose value changed since the figures around it were fixed (stricter than any
+// attacker, who sees the value of that time). Stopping would stop every later
+// publication too. Protect keeps it as wide as those figures alone leave it (this
+// publication must not narrow it further) and lists it in Fixed. It fails if a figure
+// cannot be protected although this publication's figures narrow it, and if a figure
+// this publication shows as "*" for the first time is pinned by fixed ones.
 func (s *System) Protect(k, width int64) error {
 	if err := CheckK(k); err != nil {
 		return err
@@ -578,42 +579,55 @@ func (s *System) Protect(k, width int64) error {
 		}
 	}
 	s.fixed = nil
-	excused := map[string]bool{}
+	// The intervals fixed figures alone leave (every Open figure suppressed), for the
+	// unknowns fixed before that are narrower than width.
+	before := map[string]Interval{}
 	for round := 0; round < 2*len(s.vars)+1; round++ {
 		found, err := s.Audit(k, width, false)
 		if err != nil {
 			return err
 		}
-		var f []Finding
+		// The first finding, by key, that this publication narrows: suppress the best
+		// candidate next to it, until it has the width (or, where fixed figures alone
+		// leave less, the width they leave).
+		sort.Slice(found, func(a, b int) bool { return found[a].Key < found[b].Key })
+		var fixed []Finding
+		target, goal := -1, width
 		for _, x := range found {
-			if !excused[x.Key] {
-				f = append(f, x)
+			if st := s.vars[s.index[x.Key]].state; st == Latent || st == Hidden {
+				r, ok := before[x.Key]
+				if !ok {
+					r = s.withoutThis(x.Key)
+					before[x.Key] = r
+				}
+				if r.Width() < width {
+					if x.Interval.Width() >= r.Width() {
+						fixed = append(fixed, x)
+						continue
+					}
+					goal = r.Width()
+				}
 			}
+			target = s.index[x.Key]
+			break
 		}
-		if len(f) == 0 {
+		if target < 0 {
+			s.fixed = fixed
 			return nil
 		}
-		// The first finding, by key: suppress the best candidate next to it.
-		sort.Slice(f, func(a, b int) bool { return f[a].Key < f[b].Key })
-		if s.vars[s.index[f[0].Key]].state == Latent && s.fixedBefore(f[0].Key, width) {
-			excused[f[0].Key] = true
-			s.fixed = append(s.fixed, f[0])
-			continue
-		}
-		c := s.candidate(s.index[f[0].Key], width)
-
+		c := s.candidate(target, goal)
 		if c < 0 {
-			return fmt.Errorf("%s lässt sich nicht schützen: alle Zahlen, die es eingrenzen, sind schon veröffentlicht", f[0].Key)
+			return fmt.Errorf("%s lässt sich nicht schützen: alle Zahlen, die es eingrenzen, sind schon veröffentlicht", s.vars[target].key)
 		}
 		s.vars[c].supp = true
 	}
 	return errors.New("Geheimhaltung: keine Lösung gefunden")
 }
 
-// fixedBefore says whether the unknown stays narrower than width with every Open figure
-// suppressed and without the relations read off this publication: then what narrows
-// it was fixed before.
-func (s *System) fixedBefore(key string, width int64) bool {
+// withoutThis is the interval an unknown has with every Open figure suppressed and
+// without the relations read off this publication: what the figures fixed before
+// leave an attacker (unbounded where that cannot be computed).
+func (s *System) withoutThis(key string) Interval {
 	var opened []int
 	for i := range s.vars {
 		if v := &s.vars[i]; v.state == Open && !v.supp {
@@ -627,11 +641,14 @@ func (s *System) fixedBefore(key string, width int64) bool {
 	for _, i := range opened {
 		s.vars[i].supp = false
 	}
-	return err == nil && iv.Width() < width
+	if err != nil {
+		return Interval{}
+	}
+	return iv
 }
 
-// Fixed lists the unknowns the last Protect left narrower than the width because
-// earlier publications fixed them (see Protect), by key.
+// Fixed lists the unknowns the last Protect left narrower than the width because the
+// figures published before leave them no more (see Protect), by key.
 func (s *System) Fixed() []Finding { return s.fixed }
 
 // candidate chooses the Open, still published figure to suppress next for the unknown

@@ -3,6 +3,7 @@ package suppress
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -340,6 +341,54 @@ func TestFixedBeforeDoesNotStop(t *testing.T) {
 	}
 	if len(found) != 1 || found[0].Key != "teil@monat" {
 		t.Fatalf("after Protect: %v", found)
+	}
+}
+
+// TestFixedBeforeNotNarrowedFurther: latent parts that figures fixed before already
+// leave narrower than the width (p in [1, 3], p2 in [0, 2]) are not excused from this
+// publication: a new month's K2 that would pin both is suppressed, so that they keep
+// what the fixed figures leave (found by review of the excusal). A cell suppressed
+// before and pinned by fixed figures alone does not stop the publication either.
+func TestFixedBeforeNotNarrowedFurther(t *testing.T) {
+	s := NewSystem()
+	s.Figure("k2/m", 5, Published)
+	s.Figure("innen/m", 4, Published)
+	s.Figure("woche", 3, Published)
+	s.Figure("p", 1, Latent)
+	s.Figure("p2", 2, Latent)
+	s.AtMost(Plus("k2/m"), Minus("innen/m"), Minus("p"))
+	s.Sum("woche", "p", "p2")
+	s.Figure("k2/n", 5, Open)
+	s.Figure("innen/n", 3, Published)
+	s.AtMost(Plus("k2/n"), Minus("innen/n"), Minus("p2"))
+	// A cell shown as "*" before, pinned since by fixed figures alone.
+	s.Figure("t", 10, Published)
+	s.Figure("a", 8, Published)
+	s.Figure("h", 2, Hidden)
+	s.Figure("t2", 7, Published)
+	s.Figure("o", 5, Open)
+	s.Sum("t", "a", "h")
+	s.Sum("t2", "h", "o")
+	if err := s.Protect(3, 3); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Suppressed("k2/n") {
+		t.Fatal("k2/n published: it pins p and p2 beyond what the fixed figures leave")
+	}
+	for key, want := range map[string]Interval{"p": {1, 3, true}, "p2": {0, 2, true}, "h": {2, 2, true}} {
+		if iv, err := s.Interval(key); err != nil || iv != want {
+			t.Errorf("%s: %+v %v, want %+v", key, iv, err, want)
+		}
+	}
+	var fixed []string
+	for _, f := range s.Fixed() {
+		fixed = append(fixed, f.Key)
+	}
+	if strings.Join(fixed, " ") != "h p p2" {
+		t.Errorf("fixed %v", fixed)
+	}
+	if s.Suppressed("o") {
+		t.Error("o suppressed: it changes nothing for h")
 	}
 }
 
