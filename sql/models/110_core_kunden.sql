@@ -1,8 +1,9 @@
--- core_kunden: jeder Kunde mit seinem neuesten Stand (aktuell betreut oder abgegangen).
+-- core_kunden: jeder Kunde mit seinem neuesten Stand (aktuell betreut oder abgegangen); eine Sicht
+-- (View) auf die geltenden Zustände (valid_to leer) in stg_kunden_verlauf, bei jeder Abfrage berechnet.
 -- * kunde_token: Pseudonym der Kundennummer
 -- * herkunftsgruppe: 8 Asylherkunftsländer, Ukraine, Sonstige (nach Staatsangehörigkeit)
 -- * erster_stichtag: erster Stichtag, an dem der Kunde im Bestand stand
-CREATE TABLE core_kunden AS
+CREATE VIEW core_kunden AS
 SELECT v.* EXCLUDE (valid_from, valid_to),
        herkunftsgruppe(staatsangehoerigkeit) AS herkunftsgruppe,
        least(f.erster_stichtag, v.valid_from) AS erster_stichtag
