@@ -81,8 +81,9 @@ type Settings struct {
 	MinGroup int64  // smallest group a Kaplan–Meier curve is drawn for
 	Ledger   string // the file of published figures (kept by the ETL account, outside the archive)
 	Targets  Targets
-	// Log, if set, is told of latent figures earlier publications left narrower than the
-	// width (suppress.System.Fixed), by key: they do not stop the publication.
+	// Log, if set, is told of the never-shown or earlier suppressed figures that earlier
+	// publications left narrower than the width (suppress.System.Fixed), by key: they do
+	// not stop the publication.
 	Log *slog.Logger
 }
 
@@ -209,7 +210,7 @@ func Publish(ctx context.Context, db *sql.DB, dir string, sel Selection, set Set
 		for i, x := range fixed {
 			keys[i] = x.Key
 		}
-		set.Log.Warn("latent figures narrowed by earlier publications alone (not this one's to protect)", "keys", keys)
+		set.Log.Warn("figures narrowed by earlier publications alone (not this one's to protect)", "keys", keys)
 	}
 	ledger.record(f)
 	if err := ledger.Save(set.Ledger); err != nil {

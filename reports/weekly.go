@@ -213,25 +213,46 @@ func loadStand(ctx context.Context, db *sql.DB, r *Report) error {
 // weekStarts counts the job and training starts (K2 kinds) and other entries that began
 // in each week from first to last, per Kreis ("" where the Kreis is unknown).
 func weekStarts(ctx context.Context, db *sql.DB, first, last time.Time) (map[time.Time]map[string][2]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT date_trunc('week', beginn)::DATE, coalesce(kreis, ''), count(*) FILTER (integration), count(*) FILTER (NOT integration)
-		FROM core_aufnahmen WHERE beginn BETWEEN ?::DATE AND ?::DATE + 6 GROUP BY ALL`, first.Format(time.DateOnly), last.Format(time.DateOnly))
+	daily, err := startsByDay(ctx, db, first, last.AddDate(0, 0, 6))
+	if err != nil {
+		return nil, err
+	}
+	out := map[time.Time]map[string][2]int64{}
+	for d, byKreis := range daily {
+		m := monday(d)
+		if out[m] == nil {
+			out[m] = map[string][2]int64{}
+		}
+		for kreis, v := range byKreis {
+			w := out[m][kreis]
+			out[m][kreis] = [2]int64{w[0] + v[0], w[1] + v[1]}
+		}
+	}
+	return out, nil
+}
+
+// startsByDay counts the starts that began on each day from `from` to `to`, by the
+// client's Kreis ("" for none): [0] integrations (K2 kinds), [1] other starts.
+func startsByDay(ctx context.Context, db *sql.DB, from, to time.Time) (map[time.Time]map[string][2]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT beginn::DATE, coalesce(kreis, ''), count(*) FILTER (integration), count(*) FILTER (NOT integration)
+		FROM core_aufnahmen WHERE beginn BETWEEN ?::DATE AND ?::DATE GROUP BY ALL`, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[time.Time]map[string][2]int64{}
 	for rows.Next() {
-		var m time.Time
+		var d time.Time
 		var kreis string
 		var v [2]int64
-		if err := rows.Scan(&m, &kreis, &v[0], &v[1]); err != nil {
+		if err := rows.Scan(&d, &kreis, &v[0], &v[1]); err != nil {
 			return nil, err
 		}
-		m = m.UTC()
-		if out[m] == nil {
-			out[m] = map[string][2]int64{}
+		d = d.UTC()
+		if out[d] == nil {
+			out[d] = map[string][2]int64{}
 		}
-		out[m][kreis] = v
+		out[d][kreis] = v
 	}
 	return out, rows.Err()
 }
@@ -616,33 +637,43 @@ func monthFigures(f *figures, months []monthRow, daily map[time.Time]map[string]
 	}
 	split := map[string]bool{} // weeks already tied to their parts
 	for _, m := range months {
-		first, last := m.month, m.month.AddDate(0, 1, -1)
 		for j, c := range classes {
 			var terms []suppress.Term
 			for _, i := range c.kinds {
 				terms = append(terms, suppress.Minus("start_monat/"+startKinds[i]+"/"+monthKey(m.month)))
 			}
-			for w := monday(first); !w.After(last); w = w.AddDate(0, 0, 7) {
-				week := c.name + "/alle/" + weekKey(w)
-				inside := !w.Before(first) && !w.AddDate(0, 0, 6).After(last)
-				switch {
-				case inside && f.sys.Has(week):
-					terms = append(terms, suppress.Plus(week))
-				default:
-					terms = append(terms, suppress.Plus(part(j, w, m.month)))
-				}
-				if !inside && f.sys.Has(week) && !split[week] {
-					split[week] = true
-					other := first.AddDate(0, -1, 0) // the week's other month
-					if w.AddDate(0, 0, 6).After(last) {
-						other = first.AddDate(0, 1, 0)
-					}
-					f.equal(suppress.Minus(week), suppress.Plus(part(j, w, m.month)), suppress.Plus(part(j, w, other)))
-				}
-			}
-			f.equal(terms...)
+			weeks := monthWeeks(f, m.month, split, func(w time.Time) string { return c.name + "/alle/" + weekKey(w) },
+				func(w, m time.Time) string { return part(j, w, m) })
+			f.equal(append(terms, weeks...)...)
 		}
 	}
+}
+
+// monthWeeks returns month m's days, week by week, as terms: a week wholly inside the
+// month that the system has (a Wochenbericht shows it) as itself, every other week by
+// its part in the month (part registers it). A week the system has that the month
+// shares with the month before or after is tied to its two parts, once (split).
+func monthWeeks(f *figures, m time.Time, split map[string]bool, week func(w time.Time) string, part func(w, m time.Time) string) []suppress.Term {
+	first, last := m, m.AddDate(0, 1, -1)
+	var terms []suppress.Term
+	for w := monday(first); !w.After(last); w = w.AddDate(0, 0, 7) {
+		key := week(w)
+		inside := !w.Before(first) && !w.AddDate(0, 0, 6).After(last)
+		if inside && f.sys.Has(key) {
+			terms = append(terms, suppress.Plus(key))
+			continue
+		}
+		terms = append(terms, suppress.Plus(part(w, m)))
+		if !inside && f.sys.Has(key) && !split[key] {
+			split[key] = true
+			other := first.AddDate(0, -1, 0) // the week's other month
+			if w.AddDate(0, 0, 6).After(last) {
+				other = first.AddDate(0, 1, 0)
+			}
+			f.equal(suppress.Minus(key), suppress.Plus(part(w, m)), suppress.Plus(part(w, other)))
+		}
+	}
+	return terms
 }
 
 // kreisMonthRelations ties each Kreis's integrations of a month (K2 persons, by the
@@ -694,29 +725,15 @@ func kreisMonthRelations(f *figures, months []monthRow, daily map[time.Time]map[
 	}
 	split := map[string]bool{}
 	for _, m := range months {
-		first, last := m.month, m.month.AddDate(0, 1, -1)
 		for _, kr := range all {
 			k2 := "k2/" + kr + "/" + monthKey(m.month)
 			if !f.sys.Has(k2) {
 				continue
 			}
 			terms := []suppress.Term{suppress.Plus(k2)}
-			for w := monday(first); !w.After(last); w = w.AddDate(0, 0, 7) {
-				week := "start/int/" + kr + "/" + weekKey(w)
-				inside := !w.Before(first) && !w.AddDate(0, 0, 6).After(last)
-				if inside && f.sys.Has(week) {
-					terms = append(terms, suppress.Minus(week))
-					continue
-				}
-				terms = append(terms, suppress.Minus(part(kr, w, m.month)))
-				if !inside && f.sys.Has(week) && !split[week] {
-					split[week] = true
-					other := first.AddDate(0, -1, 0) // the week's other month
-					if w.AddDate(0, 0, 6).After(last) {
-						other = first.AddDate(0, 1, 0)
-					}
-					f.equal(suppress.Minus(week), suppress.Plus(part(kr, w, m.month)), suppress.Plus(part(kr, w, other)))
-				}
+			for _, t := range monthWeeks(f, m.month, split, func(w time.Time) string { return "start/int/" + kr + "/" + weekKey(w) },
+				func(w, m time.Time) string { return part(kr, w, m) }) {
+				terms = append(terms, suppress.Term{Key: t.Key, Coef: -t.Coef})
 			}
 			f.atMost(terms...)
 		}
@@ -727,35 +744,14 @@ func kreisMonthRelations(f *figures, months []monthRow, daily map[time.Time]map[
 func monday(d time.Time) time.Time { return d.AddDate(0, 0, -(int(d.Weekday())+6)%7) }
 
 // dailyStarts counts the starts that began on each day around the given months (the
-// weeks that reach into them included), by the client's Kreis ("" for none): [0]
-// integrations (K2 kinds), [1] other starts.
+// weeks that reach into them included), by Kreis (startsByDay).
 func dailyStarts(ctx context.Context, db *sql.DB, months []monthRow) (map[time.Time]map[string][2]int64, error) {
-	out := map[time.Time]map[string][2]int64{}
 	if len(months) == 0 {
-		return out, nil
+		return map[time.Time]map[string][2]int64{}, nil
 	}
 	from := monday(months[0].month)
 	to := monday(months[len(months)-1].month.AddDate(0, 1, -1)).AddDate(0, 0, 6)
-	rows, err := db.QueryContext(ctx, `SELECT beginn::DATE, coalesce(kreis, ''), count(*) FILTER (integration), count(*) FILTER (NOT integration)
-		FROM core_aufnahmen WHERE beginn BETWEEN ?::DATE AND ?::DATE GROUP BY ALL`, from.Format(time.DateOnly), to.Format(time.DateOnly))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d time.Time
-		var kreis string
-		var v [2]int64
-		if err := rows.Scan(&d, &kreis, &v[0], &v[1]); err != nil {
-			return nil, err
-		}
-		d = d.UTC()
-		if out[d] == nil {
-			out[d] = map[string][2]int64{}
-		}
-		out[d][kreis] = v
-	}
-	return out, rows.Err()
+	return startsByDay(ctx, db, from, to)
 }
 
 // startsChart shows the job and training starts by kind in the 12 complete months up to

@@ -22,10 +22,10 @@ type System struct {
 	index map[string]int
 	rels  []relation
 	seen  map[string]bool // canonical relations, to add each once
-	// fixed: the findings Protect could not widen because no choice of this
-	// publication's figures changes them (see Protect).
+	// fixed: the findings the last Protect left as narrow as the figures fixed before
+	// leave them (see Protect).
 	fixed []Finding
-	// noExplicit leaves out the relations read off this publication (fixedBefore).
+	// noExplicit leaves out the relations read off this publication (withoutThis).
 	noExplicit bool
 }
 
