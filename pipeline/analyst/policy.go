@@ -158,11 +158,14 @@ var allowedTableFunctions = map[string]bool{"range": true, "generate_series": tr
 // deniedScalars are the functions refused besides the table functions: the process's
 // environment and settings (get_block_size reads the database's size), SQL text planned
 // or logged on the side, and what turns bytes into DuckDB's internal structures
-// (found by review: an aggregate's state forged from a BLOB with cast_to_type and
-// finalized read the server's memory at any address, or crashed it).
+// (stateFunctions below are refused with their own message).
 var deniedScalars = map[string]bool{"getenv": true, "current_setting": true, "json_serialize_plan": true,
-	"write_log": true, "get_block_size": true, "finalize": true, "combine": true, "cast_to_type": true,
-	"variant_bytes_to_variant": true, "st_geomfromwkb": true}
+	"write_log": true, "get_block_size": true, "variant_bytes_to_variant": true, "st_geomfromwkb": true}
+
+// stateFunctions turn bytes into an aggregate's state or finalize one (found by review:
+// a state forged from a BLOB with cast_to_type and finalized read the server's memory
+// at any address, or crashed it).
+var stateFunctions = map[string]bool{"finalize": true, "combine": true, "cast_to_type": true}
 
 // deniedRelations are DuckDB's system views that show the settings, the log, the
 // prepared statements or the database files' paths.
@@ -220,7 +223,7 @@ func checkCalls(q string) error {
 	}
 	for _, n := range t.Functions {
 		switch {
-		case n == "finalize" || n == "combine" || n == "cast_to_type":
+		case stateFunctions[n]:
 			return refusal{"42501", msgStates}
 		case deniedFunctions[n], deniedScalars[n], strings.HasPrefix(n, "__internal"):
 			return refusal{"42501", msgProcedures}

@@ -180,8 +180,8 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 		q, p.copy = inner, c
 	}
 	// The text DuckDB will see is the one checked: rewritten first, then the door's
-	// own checks, then DuckDB's parser must read exactly one statement in it (the
-	// driver runs every statement but the last while it prepares).
+	// own checks, then DuckDB's parser must read exactly one query in it (checkCalls;
+	// the driver runs every statement but the last while it prepares).
 	q = rewriteCatalog(q)
 	p.query = q
 	if err := check(q); err != nil {
@@ -206,14 +206,6 @@ func (ss *session) prepare(ctx context.Context, q string) *prepared {
 		p.query, p.explain = q, true
 	} else if err := checkCalls(q); err != nil {
 		p.refused = err
-		return p
-	}
-	if err := warehouse.OneStatement(q); err != nil {
-		if errors.Is(err, warehouse.ErrNotOneStatement) {
-			p.refused = refusal{"42601", msgOneStatement}
-		} else {
-			p.refused = refusal{"42601", duckMessage(err)}
-		}
 		return p
 	}
 	// Preparing makes DuckDB work (it folds constants): the audit log has the
@@ -372,9 +364,6 @@ func (ss *session) execute1(ctx context.Context, p *prepared, params []any, form
 		// The cap is part of the query, so that DuckDB never materialises more; the
 		// wrapped text is a new text, so DuckDB's parser reads and checks it once more.
 		q = "SELECT * FROM (\n" + q + "\n) LIMIT " + strconv.Itoa(limit+1)
-		if err := warehouse.OneStatement(q); err != nil {
-			return 0, refusal{"42601", msgOneStatement}
-		}
 		if err := checkCalls(q); err != nil {
 			return 0, err
 		}

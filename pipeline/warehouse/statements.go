@@ -56,18 +56,6 @@ func CountStatements(q string) (int, error) {
 	return int(n), nil
 }
 
-// OneStatement returns nil when DuckDB reads q as exactly one statement.
-func OneStatement(q string) error {
-	n, err := CountStatements(q)
-	switch {
-	case err != nil:
-		return err
-	case n != 1:
-		return ErrNotOneStatement
-	}
-	return nil
-}
-
 // The analysts' door also asks DuckDB's parser what a query does: its own lexer can be
 // led astray (an escape string after an identifier, nested comments, a name inside a
 // literal), DuckDB's parse tree cannot. json_serialize_sql gives that tree for a SELECT
