@@ -60,6 +60,10 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 	if first.Before(r.First) {
 		return nil, NoDataError{fmt.Sprintf("%s %d ist nicht vollständig geliefert: die Lieferungen beginnen am %s", german.MonthName(first.Month()), year, german.Date(r.First))}
 	}
+	if dataEnd := monthDataEnd(first); r.Complete.Before(dataEnd) {
+		return nil, NoDataError{fmt.Sprintf("%s %d ist noch nicht vollständig geliefert: %s (Stand der Daten: %s)",
+			german.MonthName(first.Month()), year, missingDeliveries(r.Complete), german.Date(r.Stand))}
+	}
 	// The month's flows are those of its ISO weeks (Thursday in the month): a first week
 	// that begins before the first delivery is not known whole (found by review: its
 	// days before the delivery counted as none).
@@ -237,8 +241,8 @@ func Monthly(ctx context.Context, db *sql.DB, f *figures, year, month int, k int
 		return nil, err
 	}
 	r.Notes = append([]Note{
-		{"Integration (K2)", "Aufnahme einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), einer Ausbildung oder einer selbständigen Tätigkeit; höchstens eine je Person und Monat (§ 48a SGB II, Kennzahl K2). Minijobs, Praktika und Einstiegsqualifizierungen zählen nicht als Integration und werden getrennt ausgewiesen."},
-		{"Integrationsquote", "Summe der Integrationen der letzten 12 Monate geteilt durch den durchschnittlichen Bestand an den Monatsstichtagen (15.) derselben 12 Monate."},
+		{"Integration (K2)", "Aufnahme einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), einer Ausbildung oder einer selbständigen Tätigkeit; höchstens eine je Person und Monat (§ 48a SGB II, Kennzahl K2). Minijobs, Praktika und Einstiegsqualifizierungen zählen nicht als Integration und werden getrennt ausgewiesen. Gezählt wird, was bis zum Stand des Berichts gemeldet ist: manche Aufnahmen werden erst Wochen nach ihrem Beginn gemeldet, und eine einmal veröffentlichte Monatszahl wird dafür nicht geändert (sie ist daher eher zu klein als zu groß; die Bundesagentur wartet für ihre Kennzahl drei Monate)."},
+		{"Integrationsquote", "Summe der Integrationen der letzten 12 Monate geteilt durch den durchschnittlichen Bestand an den Monatsstichtagen (15.) derselben 12 Monate. Sie rechnet mit allen bis zum Stand des Berichts gemeldeten Aufnahmen, auch den für frühere Monate nachgemeldeten, und kann daher etwas höher liegen als aus den gezeigten Monatszahlen berechnet."},
 		{"Sprachkursergebnisse", "Ergebnis des Abschlusstests der im vorletzten Monat vor dem Berichtsmonat beendeten Kurse (Integrationskurse: Deutsch-Test für Zuwanderer; Berufssprachkurse: Zielniveau): die Ergebnisse kommen zwei bis sechs Wochen nach dem Kursende, für den Berichtsmonat selbst lägen erst wenige vor. Je Monat, nicht über gleitende 12 Monate: aus dem Unterschied zweier gleitender Summen ließen sich kleine Monatszahlen errechnen."},
 		{"Gemeinden", "Wohngemeinde des Kunden am Monatsende; Gemeindegliederungen werden nur monatlich ausgewiesen."},
 		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums (zum selben Monatsende) und zu denen der amtlichen Statistik (zum 31.12. davor). Ist ein Wert der Bevölkerungstabelle unbekannt oder eine ihrer Zeilen abgewiesen, ist die Zahl des Kreises unbekannt (.), nie kleiner."},

@@ -32,6 +32,7 @@ type Report struct {
 	Number      int       // ISO week or month
 	Stand       time.Time // the newest Stichtag the report rests on
 	First       time.Time // the first Stichtag delivered: earlier periods are not covered
+	Complete    time.Time // the last day both daily exports (client master, job starts) are delivered for
 	DataVersion string    // the manifest's hash
 	Digest      string    // of the figures it shows (figureDigest)
 	K           int64     // suppression threshold

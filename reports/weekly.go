@@ -52,6 +52,9 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	if r.Stand.Before(end) {
 		return nil, fmt.Errorf("KW %02d/%d ist noch nicht vollständig geliefert (Stand der Daten: %s)", week, year, german.Date(r.Stand))
 	}
+	if r.Complete.Before(end) {
+		return nil, NoDataError{fmt.Sprintf("KW %02d/%d ist noch nicht vollständig geliefert: %s (Stand der Daten: %s)", week, year, missingDeliveries(r.Complete), german.Date(r.Stand))}
+	}
 	r.Period = fmt.Sprintf("KW %02d/%d, %s–%s", week, year, monday.Format("02.01."), german.Date(end))
 
 	starts, err := weekStarts(ctx, db, weeks[0], monday)
@@ -61,8 +64,8 @@ func Weekly(ctx context.Context, db *sql.DB, f *figures, year, week int, k int64
 	// Composition and coverage at the newest month end the data reach, up to a week after
 	// the week (a Wochenbericht written on the 1st shows the month just ended).
 	monthEnd := end.AddDate(0, 0, 7)
-	if r.Stand.Before(monthEnd) {
-		monthEnd = r.Stand
+	if r.Complete.Before(monthEnd) {
+		monthEnd = r.Complete
 	}
 	coverage, err := latestCoverage(ctx, db, monthEnd)
 	if err != nil {
@@ -202,11 +205,16 @@ func loadWeeks(ctx context.Context, db *sql.DB, from, to time.Time) (map[time.Ti
 	return by, weeks, rows.Err()
 }
 
+// missingDeliveries says, for a period ending after complete, what it waits for.
+func missingDeliveries(complete time.Time) string {
+	return fmt.Sprintf("Kundenbestand und Arbeitsaufnahmen sind erst bis zum %s beide geliefert", german.Date(complete))
+}
+
 func loadStand(ctx context.Context, db *sql.DB, r *Report) error {
-	if err := db.QueryRowContext(ctx, `SELECT stand, erster_stichtag FROM dim_stichtage`).Scan(&r.Stand, &r.First); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT stand, erster_stichtag, vollstaendig_bis FROM dim_stichtage`).Scan(&r.Stand, &r.First, &r.Complete); err != nil {
 		return err
 	}
-	r.Stand, r.First = r.Stand.UTC(), r.First.UTC()
+	r.Stand, r.First, r.Complete = r.Stand.UTC(), r.First.UTC(), r.Complete.UTC()
 	return db.QueryRowContext(ctx, `SELECT coalesce(any_value(datenversion), '') FROM core_lieferungen`).Scan(&r.DataVersion)
 }
 
@@ -473,7 +481,7 @@ func weeklyKeys(wf *weekFigures, monday time.Time, cov *coverage) *KeyTable {
 	add("mit besonderem Förderbedarf", "", "foerder", true)
 	for j, name := range []string{"Aufnahmen von Beschäftigung und Ausbildung", "Minijobs, Praktika und EQ"} {
 		measure := []string{"start/int", "start/sonst"}[j]
-		row := KeyRow{Name: name, Note: "nach Beginn in der Woche; zusammen einschließlich Aufnahmen ohne Kreisangabe; Nachmeldungen ändern die Zahl noch"}
+		row := KeyRow{Name: name, Note: "nach Beginn in der Woche, gemeldet bis zum Stand; spätere Meldungen ändern die einmal gezeigte Zahl nicht; zusammen einschließlich Aufnahmen ohne Kreisangabe"}
 		for _, kr := range Kreise {
 			row.Cells = append(row.Cells, wf.get(measure, kr.Key, monday).text())
 		}
@@ -888,7 +896,7 @@ func weeklyNotes(k int64) []Note {
 		{"Betreute Kunden (Bestand)", "Kunden, die am Stichtag beim Integration Point registriert und nicht abgemeldet sind (Kundenbestand aus VerBIS)."},
 		{"Zugang, Abgang", "Registrierung beim Integration Point bzw. Ende der Betreuung, mit dem Abgangsgrund aus VerBIS."},
 		{"Besonderer Förderbedarf", "Kennzeichen im Kundenbestand; Anteil am Bestand des Stichtags."},
-		{"Aufnahmen", "Beginn einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), Ausbildung oder selbständigen Tätigkeit (Integrationen im Sinne des § 48a SGB II); Minijobs, Praktika und Einstiegsqualifizierungen getrennt. Stornierte Meldungen zählen nicht, korrigierte in ihrer letzten Fassung."},
+		{"Aufnahmen", "Beginn einer sozialversicherungspflichtigen Beschäftigung (Voll- oder Teilzeit), Ausbildung oder selbständigen Tätigkeit (Integrationen im Sinne des § 48a SGB II); Minijobs, Praktika und Einstiegsqualifizierungen getrennt. Stornierte Meldungen zählen nicht, korrigierte in ihrer letzten Fassung. Gezählt wird, was bis zum Stand des Berichts gemeldet ist: manche Aufnahmen werden erst Wochen nach ihrem Beginn gemeldet, und eine einmal veröffentlichte Wochenzahl wird dafür nicht geändert (die Zahl einer Woche ist daher eher zu klein als zu groß)."},
 		{"Abdeckung", "Betreute Kunden am Monatsende im Verhältnis zu den Schutzsuchenden des Kommunalen Integrationszentrums (zum selben Monatsende) und zu denen der amtlichen Statistik (zum 31.12. davor). Ist ein Wert der Bevölkerungstabelle unbekannt oder eine ihrer Zeilen abgewiesen, ist die Zahl des Kreises unbekannt (.), nie kleiner."},
 		{"Gliederungen", "Wöchentlich nur nach Kreis; Staatsangehörigkeit, Alter, Geschlecht und Sprachniveau nur zum Monatsende."},
 	}, symbolNotes(k)...)

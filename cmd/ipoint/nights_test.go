@@ -39,12 +39,12 @@ type deliveredFile struct {
 
 // generateDeliveries runs ipoint generate into a folder of its own (days deliveries up
 // to asOf) and reads each file's delivery day from the truth.
-func generateDeliveries(t *testing.T, asOf string, days int, scale, seed string) *deliveries {
+func generateDeliveries(t *testing.T, asOf string, days int, scale, seed string, more ...string) *deliveries {
 	t.Helper()
 	dir := t.TempDir()
 	out, truth := filepath.Join(dir, "lieferungen"), filepath.Join(dir, "groundtruth.json")
-	if r := call(t, nil, "generate", "--out", out, "--truth", truth, "--as-of", asOf, "--days", strconv.Itoa(days),
-		"--scale", scale, "--seed", seed); r.code != exitOK {
+	if r := call(t, nil, append([]string{"generate", "--out", out, "--truth", truth, "--as-of", asOf, "--days", strconv.Itoa(days),
+		"--scale", scale, "--seed", seed}, more...)...); r.code != exitOK {
 		t.Fatalf("generate: %d %s", r.code, r.stderr)
 	}
 	b, err := os.ReadFile(truth)
@@ -355,9 +355,14 @@ func TestNewInstallation(t *testing.T) {
 		}
 	}
 
-	// Through November, the job running on a few nights (each takes in what came since):
-	// its Monatsbericht on the first night of December, saying that November's population
-	// table is still to come; a new version once it has come (3.12.).
+	// Through November, the job running on a few nights (each takes in what came since).
+	// The job starts of 30.11. are quarantined (the world's dirt), so on the first night
+	// of December November is not complete: its Monatsbericht waits for the next night's
+	// job starts, and then says that November's population table is still to come; a new
+	// version once it has come (3.12.).
+	if f := world.file(t, "arbeitsaufnahmen_20261130.csv"); f.Outcome != "quarantine" {
+		t.Fatalf("the world's job starts of 30.11. are not quarantined (%s): this test's nights no longer meet the incomplete month", f.Outcome)
+	}
 	var kw48, kw48ledger string
 	for ; !day.After(civil.Date(2026, 12, 3)); day = day.AddDays(1) {
 		arrive(day)
@@ -372,7 +377,11 @@ func TestNewInstallation(t *testing.T) {
 				t.Fatal(err)
 			}
 			kw48ledger = string(b)
-			notes(r, "Monatsbericht November 2026, 01.11.–30.11.2026: ", "Verlaufsbericht Zugangskohorten bis Ende November 2026: ")
+			notes(r, "Monatsbericht nicht erstellt: November 2026 ist noch nicht vollständig geliefert: Kundenbestand und Arbeitsaufnahmen sind erst bis zum 29.11.2026 beide geliefert",
+				"Verlaufsbericht Zugangskohorten bis Ende November 2026: ")
+		}
+		if day.Equal(civil.Date(2026, 12, 1)) {
+			notes(r, "Monatsbericht November 2026, 01.11.–30.11.2026: ")
 			month := reportText(t, filepath.Join(home, "reports", "2026", "11", "monatsbericht.html"))
 			if !strings.Contains(month, "Abdeckung der geflüchteten Bevölkerung Bestand / Schutzsuchende; Quelle: Schutzsuchende nach Gemeinden (Kommunales Integrationszentrum) zum 30.11.2026 noch keine Lieferung") {
 				t.Errorf("the Monatsbericht before November's population table does not say it is missing")
@@ -451,5 +460,51 @@ func TestFirstMonthBeginsMidWeek(t *testing.T) {
 		if strings.Contains(f, "monat") {
 			t.Errorf("archived %s", f)
 		}
+	}
+}
+
+// TestWeekWaitsForItsClientMaster: a week is published only when both daily exports
+// reach its Sunday. With the Sunday's job starts in and its client master missing (late,
+// or quarantined), the caseload on Sunday would be Saturday's and the Sunday's
+// registrations and exits none, frozen in the ledger for good (found by review: the
+// Stand was the newer of the two). The night leaves the Wochenbericht out with its
+// reason; once the client master arrives, the next run publishes it.
+func TestWeekWaitsForItsClientMaster(t *testing.T) {
+	world := generateDeliveries(t, "2026-11-22", 14, "0.05", "6", "--dirt-rate", "0")
+	home := t.TempDir()
+	vars := map[string]string{"IPOINT_HOME": home}
+	if r := call(t, vars, "init"); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	inbox := filepath.Join(home, "inbox")
+	sunday := civil.Date(2026, 11, 22)
+	late := "verbis_kunden_20261122.csv"
+	world.file(t, late)
+	world.file(t, "arbeitsaufnahmen_20261122.csv")
+	for _, f := range world.files {
+		if f.Name != late {
+			world.put(t, inbox, f.Name)
+		}
+	}
+	why := "KW 47/2026 ist noch nicht vollständig geliefert: Kundenbestand und Arbeitsaufnahmen sind erst bis zum 21.11.2026 beide geliefert (Stand der Daten: 22.11.2026)"
+	r := callAt(t, vars, nightAfter(sunday), "run")
+	if r.code != exitOK && r.code != exitProblems || !strings.Contains(r.stdout, "Wochenbericht nicht erstellt: "+why) {
+		t.Fatalf("night without the Sunday's client master: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := callAt(t, vars, nightAfter(sunday), "report", "--week", "2026-W47"); r.code != exitFailure || !strings.Contains(r.stderr, why) {
+		t.Errorf("report --week 2026-W47: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, f := range archived(t, home) {
+		if strings.Contains(f, "KW47") {
+			t.Fatalf("archived %s", f)
+		}
+	}
+	world.put(t, inbox, late)
+	r = callAt(t, vars, nightAfter(sunday).Add(time.Hour), "run")
+	if r.code != exitOK && r.code != exitProblems {
+		t.Fatalf("night with it: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !slices.Contains(archived(t, home), filepath.Join("2026", "KW47", "wochenbericht.html")) {
+		t.Errorf("KW 47 not published once its client master came: %v\n%s", archived(t, home), r.stdout)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,4 +121,149 @@ func builtWorld(t *testing.T, asOf time.Time, days int, day civil.Day, change fu
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// TestStaysCountedOnce: the client master is a full snapshot, so a registration or an
+// exit date can be corrected from one day to the next. A registration is counted once per
+// stay (a new stay begins only with another Zugang_IP after a delivered exit), a
+// corrected exit once with its newest date, a withdrawn exit not at all; a client who
+// left and registered again has two stays (found by review: every distinct Zugang_IP and
+// every distinct Abgang_IP counted).
+func TestStaysCountedOnce(t *testing.T) {
+	type change struct {
+		from   int               // first Stichtag (day of November) the change holds
+		fields map[string]string // column → new value
+	}
+	var picked []string
+	plan := [][]change{
+		// A: the registration date corrected to ten days earlier.
+		{{16, map[string]string{"Zugang_IP": "<z-10>"}}},
+		// B: an exit, then its date corrected.
+		{{15, map[string]string{"Abgang_IP": "14.11.2026", "Abgangsgrund": "SONST"}}, {17, map[string]string{"Abgang_IP": "16.11.2026"}}},
+		// C: an exit, withdrawn two days later.
+		{{15, map[string]string{"Abgang_IP": "14.11.2026", "Abgangsgrund": "SONST"}}, {17, map[string]string{"Abgang_IP": "", "Abgangsgrund": ""}}},
+		// D: registered on the first Stichtag (so both stays fall into the cohorts), an
+		// exit, then a new registration.
+		{{13, map[string]string{"Zugang_IP": "13.11.2026"}}, {14, map[string]string{"Abgang_IP": "13.11.2026", "Abgangsgrund": "UMZ"}}, {18, map[string]string{"Zugang_IP": "17.11.2026", "Abgang_IP": "", "Abgangsgrund": ""}}},
+	}
+	zugang := map[string]time.Time{}
+	db := builtWorld(t, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), 8, civil.Date(2026, 11, 21), func(inbox string) {
+		read := func(day int) (header []string, lines []string) {
+			b, err := os.ReadFile(filepath.Join(inbox, fmt.Sprintf("verbis_kunden_202611%02d.csv", day)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = strings.Split(strings.TrimSuffix(string(b), "\r\n"), "\r\n")
+			return strings.Split(lines[0], ";"), lines
+		}
+		header, first := read(13)
+		col := map[string]int{}
+		for i, h := range header {
+			col[h] = i
+		}
+		// Clients without quoting, registered and not gone, in every snapshot.
+		seen := map[string]int{}
+		for day := 13; day <= 20; day++ {
+			_, lines := read(day)
+			for _, l := range lines[1:] {
+				f := strings.Split(l, ";")
+				if !strings.Contains(l, `"`) && f[col["Abgang_IP"]] == "" {
+					seen[f[col["Kundennummer"]]]++
+				}
+			}
+		}
+		for _, l := range first[1:] {
+			f := strings.Split(l, ";")
+			if nr := f[col["Kundennummer"]]; seen[nr] == 8 && len(picked) < len(plan) {
+				picked = append(picked, nr)
+				z, err := time.Parse("02.01.2006", f[col["Zugang_IP"]])
+				if err != nil {
+					t.Fatal(err)
+				}
+				zugang[nr] = z
+			}
+		}
+		if len(picked) < len(plan) {
+			t.Fatalf("only %d clients registered throughout; want %d", len(picked), len(plan))
+		}
+		for day := 13; day <= 20; day++ {
+			_, lines := read(day)
+			for i, l := range lines[1:] {
+				f := strings.Split(l, ";")
+				for p, nr := range picked {
+					if f[col["Kundennummer"]] != nr {
+						continue
+					}
+					for _, c := range plan[p] {
+						if day < c.from {
+							continue
+						}
+						for k, v := range c.fields {
+							if v == "<z-10>" {
+								v = zugang[nr].AddDate(0, 0, -10).Format("02.01.2006")
+							}
+							f[col[k]] = v
+						}
+					}
+					lines[i+1] = strings.Join(f, ";")
+				}
+			}
+			if err := os.WriteFile(filepath.Join(inbox, fmt.Sprintf("verbis_kunden_202611%02d.csv", day)), []byte(strings.Join(lines, "\r\n")+"\r\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	key, _ := protect.ParseKey(strings.Repeat("cd", 32))
+	ps := protect.New(key)
+	date := func(d time.Time) string { return d.Format(time.DateOnly) }
+	want := [][]string{
+		{date(zugang[picked[0]].AddDate(0, 0, -10)) + " -"},
+		{date(zugang[picked[1]]) + " 2026-11-16"},
+		{date(zugang[picked[2]]) + " -"},
+		{"2026-11-13 2026-11-13", "2026-11-17 -"},
+	}
+	for p, nr := range picked {
+		rows, err := db.Query(`SELECT strftime(zugang_ip, '%Y-%m-%d') || ' ' || coalesce(strftime(abgang_ip, '%Y-%m-%d'), '-')
+			FROM core_betreuungen WHERE kunde_token = ? ORDER BY zugang_ip`, ps.Token(protect.Kunde, nr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, s)
+		}
+		rows.Close()
+		if strings.Join(got, ", ") != strings.Join(want[p], ", ") {
+			t.Errorf("client %c: stays %q, want %q", 'A'+p, got, want[p])
+		}
+	}
+	// The marts count the stays: the day's flows and the week's.
+	var movements, stays, weekly, weekStays int
+	if err := db.QueryRow(`SELECT
+			(SELECT sum(anzahl) FROM mart_bewegung_tag),
+			(SELECT count(zugang_ip) FILTER (zugang_ip >= date_trunc('week', s.erster_stichtag))
+			      + count(abgang_ip) FILTER (abgang_ip >= date_trunc('week', s.erster_stichtag)) FROM core_betreuungen),
+			(SELECT sum(zugaenge + abgaenge_int + abgaenge_ueberg + abgaenge_leist + abgaenge_umz + abgaenge_einb
+			            + abgaenge_rueck + abgaenge_mitw + abgaenge_sonst + abgaenge_unbekannt) FROM mart_woche_kreis),
+			(SELECT count(zugang_ip) FILTER (zugang_ip >= date_trunc('week', s.erster_stichtag))
+			      + count(abgang_ip) FILTER (abgang_ip >= date_trunc('week', s.erster_stichtag)) FROM core_betreuungen)
+		FROM dim_stichtage s`).Scan(&movements, &stays, &weekly, &weekStays); err != nil {
+		t.Fatal(err)
+	}
+	if movements != stays || weekly != weekStays {
+		t.Errorf("mart_bewegung_tag counts %d registrations and exits, mart_woche_kreis %d; the stays give %d and %d", movements, weekly, stays, weekStays)
+	}
+	// The cohorts: D's new stay is a registration of its own.
+	var cohort, registered int
+	if err := db.QueryRow(`SELECT (SELECT sum(unter_risiko) FROM mart_kohorte WHERE gruppe = 'alle' AND monat_seit_zugang = 0),
+			(SELECT count(*) FROM core_betreuungen WHERE zugang_ip >= (SELECT erster_stichtag FROM dim_stichtage))`).Scan(&cohort, &registered); err != nil {
+		t.Fatal(err)
+	}
+	if cohort != registered {
+		t.Errorf("the cohorts start with %d stays, the registrations since the first delivery are %d", cohort, registered)
+	}
 }

@@ -21,18 +21,16 @@ kreise AS (
     SELECT unnest(['05966', '05970']) AS kreis
 ),
 -- Every registration and every exit the history holds (a client who left and registered
--- again has two), each in its latest recorded form.
-registrierungen AS (
-    SELECT * FROM stg_kunden_verlauf
-    QUALIFY row_number() OVER (PARTITION BY kunde_token, zugang_ip ORDER BY valid_from DESC) = 1
+-- again has two stays), each in its stay's latest recorded form (core_betreuungen).
+betreuungen AS (
+    SELECT zugang_ip, abgang_ip, abgangsgrund, kreis FROM core_betreuungen
 ),
 abgaenge_einzeln AS (
-    SELECT * FROM stg_kunden_verlauf WHERE abgang_ip IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY kunde_token, abgang_ip ORDER BY valid_from DESC) = 1
+    SELECT * FROM betreuungen WHERE abgang_ip IS NOT NULL
 ),
 zugaenge AS (
     SELECT date_trunc('week', zugang_ip)::DATE AS montag, kreis, count(*) AS n
-    FROM registrierungen GROUP BY ALL
+    FROM betreuungen WHERE zugang_ip IS NOT NULL GROUP BY ALL
 ),
 abgaenge AS (
     SELECT date_trunc('week', abgang_ip)::DATE AS montag, kreis,

@@ -1,6 +1,8 @@
 -- mart_kohorte: Verlauf der Zugangskohorten (Quartal des Zugangs): kumulierter Anteil mit einer
 -- ersten Integration nach Monaten seit dem Zugang, geschätzt nach Kaplan-Meier (wer ohne
 -- Integration abgeht oder noch betreut wird, zählt bis dahin als unter Risiko, danach zensiert).
+-- Gezählt werden Betreuungen (core_betreuungen): wer abging und sich erneut registrierte, zählt
+-- in der Kohorte jedes Zugangs, mit der ersten Integration während dieser Betreuung.
 -- * kohorte: erstes Quartal des Zugangs (Tag)
 -- * gruppe: Aufteilung (alle, geschlecht, herkunft)
 -- * auspraegung: Ausprägung der Gruppe (alle; m, w, ...; 8 Asylherkunftsländer, Ukraine, Sonstige)
@@ -15,12 +17,12 @@ CREATE TABLE mart_kohorte AS
 WITH kunden AS (
     SELECT kunde_token, zugang_ip, abgang_ip, geschlecht,
            herkunftsgruppe(staatsangehoerigkeit) AS herkunft
-    FROM stg_kunden_verlauf WHERE valid_to IS NULL
+    FROM core_betreuungen
 ),
 erste AS (
-    SELECT k.kunde_token, min(a.beginn) AS integration
+    SELECT k.kunde_token, k.zugang_ip, min(a.beginn) AS integration
     FROM kunden k JOIN stg_arbeitsaufnahmen a ON a.kunde_token = k.kunde_token AND a.integration AND a.beginn >= k.zugang_ip
-    GROUP BY k.kunde_token
+    GROUP BY k.kunde_token, k.zugang_ip
 ),
 dauer AS (
     SELECT k.*, date_trunc('quarter', k.zugang_ip)::DATE AS kohorte,
@@ -28,7 +30,7 @@ dauer AS (
            floor(datediff('day', k.zugang_ip,
                  CASE WHEN e.integration IS NOT NULL AND (k.abgang_ip IS NULL OR e.integration <= k.abgang_ip) THEN e.integration
                       ELSE least(coalesce(k.abgang_ip, (SELECT stand FROM dim_stichtage)), (SELECT stand FROM dim_stichtage)) END) / 30.4375)::INTEGER AS monate
-    FROM kunden k LEFT JOIN erste e USING (kunde_token)
+    FROM kunden k LEFT JOIN erste e USING (kunde_token, zugang_ip)
     -- Job starts are known from the first delivery on: older cohorts would lose their
     -- early integrations and look worse than they were.
     WHERE k.zugang_ip >= (SELECT erster_stichtag FROM dim_stichtage)
