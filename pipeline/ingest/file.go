@@ -337,7 +337,9 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 			return o, &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
 		}
 	}
-	o.entry.Extra = append(b.Extra, rd.Extra()...)
+	// Only names of a contract's columns are recorded as they are: any other may be a
+	// note typed into a header cell (source.ShownExtra).
+	o.entry.Extra = source.ShownExtra(append(b.Extra, rd.Extra()...))
 	if pipeline.TooManyRejects(o.entry.Rejected, o.entry.RowsRead, r.opt.Share, r.opt.MinRejects) {
 		return o, &quarantine{kind: source.KindTooManyRejects, reason: fmt.Sprintf(
 			"%d von %d Zeilen abgewiesen (mehr als %s %%): das Exportformat hat sich vermutlich geändert",

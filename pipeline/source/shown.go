@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -250,3 +251,51 @@ func Said(s string) string {
 		return r
 	}, s)
 }
+
+// ShownExtra is what the manifest and the summary record of the names a delivery uses
+// beyond its contract's (a header's columns, JSON keys, XML elements and attributes). Such
+// a name is typed by whoever made the export, and may be a note with a name or a
+// Kundennummer in it ("Rückruf Yilmaz", <Mueller_Anna/>): no test of its form tells that
+// from a new column ("Bemerkung"). So a name is recorded as it is only where it is a column
+// of one of the contracts; any other as what it is like, its length and kinds of
+// characters, and whether it was an XML attribute or an element outside the records. The
+// delivery itself, in the inbox's archive, holds the name.
+func ShownExtra(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	known := contractNames()
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		bare, kind := n, ""
+		switch {
+		case strings.HasPrefix(n, "@"):
+			bare, kind = n[1:], "Attribut "
+		case strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">") && len(n) >= 2:
+			bare, kind = n[1:len(n)-1], "Element außerhalb der Datensätze "
+		}
+		switch {
+		case known[bare] || known[n]:
+			out = append(out, n)
+			continue
+		case strings.TrimSpace(bare) == "":
+			out = append(out, kind+"(leer)")
+			continue
+		}
+		out = append(out, kind+"(Name nicht wiedergegeben, "+describe(bare)+")")
+	}
+	return out
+}
+
+// contractNames are the column names of every export's contract (an XML attribute's
+// without its @): names a delivery may carry that no person typed.
+var contractNames = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, e := range All() {
+		for _, c := range e.Columns {
+			m[c.Name] = true
+			m[strings.TrimPrefix(c.Name, "@")] = true
+		}
+	}
+	return m
+})

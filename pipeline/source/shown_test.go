@@ -1,6 +1,7 @@
 package source
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -106,5 +107,21 @@ func TestRecordIDsAreTokens(t *testing.T) {
 		if i, _ := e.Column(col); e.Columns[i].Type != RecordID {
 			t.Errorf("%s/%s is not a record id", e.Name, col)
 		}
+	}
+}
+
+// TestShownExtra: a name beyond the contract's is recorded as it is only where it is a
+// column of some export's contract; any other, also one that looks like a column's name,
+// by its length and kinds of characters.
+func TestShownExtra(t *testing.T) {
+	got := ShownExtra([]string{"Zugang_IP", "@id", "<status>", "Bemerkung", "Mueller_Anna", "@Yilmaz", "<Kowalski_Jan>", " "})
+	want := []string{"Zugang_IP", "@id", "<status>",
+		"(Name nicht wiedergegeben, 9 Zeichen: Buchstaben)",
+		"(Name nicht wiedergegeben, 12 Zeichen: Buchstaben, Sonderzeichen)",
+		"Attribut (Name nicht wiedergegeben, 6 Zeichen: Buchstaben)",
+		"Element außerhalb der Datensätze (Name nicht wiedergegeben, 12 Zeichen: Buchstaben, Sonderzeichen)",
+		"(leer)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ShownExtra = %q,\nwant %q", got, want)
 	}
 }
