@@ -237,6 +237,7 @@ func openSheet(book sheetBook, opt XLSXOptions) (*xlsxReader, error) {
 	x.isDate = make([]bool, len(x.header))
 	x.dates = map[string]string{}
 	for i, h := range x.header {
+		h = strings.TrimSpace(h) // as the contract binds it (a trailing space, an NBSP)
 		for _, d := range opt.DateColumns {
 			if h == d {
 				x.isDate[i] = true

@@ -166,6 +166,17 @@ func TestXLSX(t *testing.T) {
 		},
 			want: []string{`2 ["T-1" "975D004711" "IK" "01.01.1904" "15.03.2026"]`},
 		},
+		{name: "date column names with a space or NBSP around them", opt: opt, data: func(t testing.TB) []byte {
+			return buildWorkbook(t, func(f *excelize.File) {
+				f.SetSheetName("Sheet1", "Teilnahmen")
+				setRow(t, f, "Teilnahmen", 1, "Teilnahme_ID", "Kundennummer", "Massnahmeart", "Beginn ", "\u00a0Ende_geplant\u00a0")
+				setRow(t, f, "Teilnahmen", 2, "T-1", "975D004711", "IK")
+				setDate(t, f, "Teilnahmen", "D2", day(2026, 3, 15))
+				setDate(t, f, "Teilnahmen", "E2", day(2026, 9, 30))
+			})
+		},
+			want: []string{`2 ["T-1" "975D004711" "IK" "15.03.2026" "30.09.2026"]`},
+		},
 		{name: "header trailing empty cells, short and long rows", opt: XLSXOptions{Sheet: "Teilnahmen"}, data: func(t testing.TB) []byte {
 			return buildWorkbook(t, func(f *excelize.File) {
 				f.SetSheetName("Sheet1", "Teilnahmen")
