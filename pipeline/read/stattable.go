@@ -90,8 +90,8 @@ func (s *statReader) Next() (*Row, error) {
 			s.metaLine(text)
 			continue
 		}
-		if len(bytes.TrimSpace(raw)) == 0 {
-			continue
+		if len(bytes.TrimSpace(raw)) == 0 || blankRecord(raw, s.c.comma) {
+			continue // a blank line, or one of separators only (";;;;")
 		}
 		if raw[0] == '_' {
 			s.footer, s.rule = true, start
