@@ -260,6 +260,11 @@ func (x *xmlReader) record(start xml.StartElement, line int) (*Row, error) {
 			addExtra(x.extra, "@"+a.Name.Local)
 		}
 	}
+	// A field that holds elements, or one that comes twice, has no one value: the record
+	// is read to its end (the document goes on after it), then rejected. The reason
+	// names the field, never its text.
+	var problem *RowError
+	seen := make([]bool, len(x.opt.Fields))
 	for {
 		x.budget.reset()
 		tok, err := x.dec.Token()
@@ -268,22 +273,57 @@ func (x *xmlReader) record(start xml.StartElement, line int) (*Row, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			var text string
 			x.budget.reset()
-			if err := x.dec.DecodeElement(&text, &t); err != nil { // the field as a whole within the budget
+			text, nested, err := x.field() // the field as a whole within the budget
+			if err != nil {
 				return nil, x.fail(err)
 			}
-			if i, ok := x.index[t.Name.Local]; ok {
-				r.Fields[i] = strings.TrimSpace(text)
-				if !matched {
-					matched = true
-					x.known++
-				}
-			} else {
+			i, ok := x.index[t.Name.Local]
+			if !ok {
 				addExtra(x.extra, t.Name.Local)
+				continue
+			}
+			if !matched {
+				matched = true
+				x.known++
+			}
+			switch {
+			case problem != nil:
+			case nested:
+				problem = &RowError{Line: line, Column: t.Name.Local, Reason: fmt.Sprintf("Element <%s> enthält weitere Elemente statt eines Werts", t.Name.Local)}
+			case seen[i]:
+				problem = &RowError{Line: line, Column: t.Name.Local, Reason: fmt.Sprintf("Element <%s> mehrfach im Datensatz", t.Name.Local)}
+			}
+			seen[i] = true
+			r.Fields[i] = strings.TrimSpace(text)
+		case xml.EndElement:
+			if problem != nil {
+				return nil, problem
+			}
+			return r, nil
+		}
+	}
+}
+
+// field reads a field element, its start tag read, up to its end: the text directly in
+// it, and whether it holds elements (which are skipped, their text not taken).
+func (x *xmlReader) field() (text string, nested bool, err error) {
+	var b strings.Builder
+	for {
+		tok, err := x.dec.Token()
+		if err != nil {
+			return "", false, err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			b.Write(t)
+		case xml.StartElement:
+			nested = true
+			if err := x.dec.Skip(); err != nil {
+				return "", false, err
 			}
 		case xml.EndElement:
-			return r, nil
+			return b.String(), nested, nil
 		}
 	}
 }
