@@ -113,3 +113,21 @@ func TestUnreadableInGerman(t *testing.T) {
 		}
 	}
 }
+
+// A contract column twice in the header (the second with a trailing space, as Bind
+// trims it) quarantines the file: which of the two holds the values cannot be told.
+func TestDuplicateColumnQuarantines(t *testing.T) {
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	header := strings.Replace(canaryHeader, ";Status\r\n", ";Status;Zugang_IP \r\n", 1)
+	row := "975D004711;;X;Y;00.00.1990;m;SYR;GEST;SGB3;05970;05970040;;03.03.2025;;;J;;;;;AL;01.01.2026\r\n"
+	os.WriteFile(filepath.Join(h.inbox(), "verbis_kunden_20261124.csv"), []byte(header+row), 0o640)
+	s := h.ingest(t)
+	if len(s.Quarantined) != 1 || s.Quarantined[0].Kind != "duplicate_column" ||
+		!strings.Contains(s.Quarantined[0].Reason, "Spalte mehrfach in der Kopfzeile: Zugang_IP (Spalten 13 und 22)") {
+		t.Fatalf("quarantined %+v, ingested %d", s.Quarantined, s.Ingested)
+	}
+	if strings.Contains(s.Quarantined[0].Reason, "975D004711") {
+		t.Errorf("the reason quotes a cell: %s", s.Quarantined[0].Reason)
+	}
+}
