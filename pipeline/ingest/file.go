@@ -297,6 +297,11 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 			return o, q
 		}
 	}
+	if m, ok := rd.(read.MetaReader); ok && e.Format == source.StatTable {
+		if q := statStichtag(m.Meta()["Stichtag"], entry.Stichtag); q != nil {
+			return o, q
+		}
+	}
 	cols := rd.Columns()
 	if len(cols) == 0 && e.Format == source.CSV { // blank lines only
 		return o, nil
@@ -485,6 +490,27 @@ func genesisStichtag(found, want string) *quarantine {
 	w, _ := time.Parse("2006-01-02", want)
 	return &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("die Tabelle hat den Stichtag %s (Spalte time), der Dateiname %s: Datei mit dem richtigen Stichtag im Namen neu liefern",
 		shown, w.Format("02.01.2006"))}
+}
+
+// statStichtag checks a statistics table's "Stichtag:" line against the month of its
+// name: a table of October named for November would be taken in as November's. A table
+// without the line is dated by its name. The line's text is shown only where it is a
+// date.
+func statStichtag(found, want string) *quarantine {
+	if found == "" {
+		return nil
+	}
+	w, _ := time.Parse("2006-01-02", want)
+	t, err := time.Parse("2.1.2006", found)
+	if err == nil && t.Year() == w.Year() && t.Month() == w.Month() {
+		return nil
+	}
+	if err != nil {
+		return &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("die Zeile „Stichtag:“ der Tabelle nennt kein Datum (TT.MM.JJJJ), der Dateiname den Monat %s: Datei mit lesbarem Stichtag neu liefern",
+			w.Format("01/2006"))}
+	}
+	return &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("die Tabelle hat den Stichtag %s (Zeile „Stichtag:“), der Dateiname den Monat %s: Datei mit dem richtigen Monat im Namen neu liefern",
+		t.Format("02.01.2006"), w.Format("01/2006"))}
 }
 
 // asQuarantine turns a reader's file error into a quarantine.
