@@ -84,9 +84,19 @@ type quarantine struct {
 
 func (q *quarantine) Error() string { return q.reason }
 
-// testPanic, when set by a test, is called with each file's name as it is read: the
-// failure injection that proves a panic of ours costs one file, not the run.
+// testPanic, when set by a test, is called with each file's name as it is read, and
+// with "NAME chunk N" as a chunk of a large CSV file is read: the failure injection that
+// proves a panic of ours costs one file, not the run.
 var testPanic func(name string)
+
+// chunkPanic is a panic in a chunk's goroutine, carried to the goroutine that reads the
+// file (prepare), which recovers it as any panic of its own.
+type chunkPanic struct {
+	v     any
+	stack []byte
+}
+
+func (c chunkPanic) String() string { return fmt.Sprint(c.v) }
 
 // prepare reads a file (in a worker): its hash, and unless the same bytes came before,
 // its rows.
@@ -97,7 +107,11 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 		// A panic is a bug of ours, not the agency's: the file stays in the inbox,
 		// reported, and the other files go on. (Temporary parts are swept next run.)
 		if v := recover(); v != nil {
-			r.opt.Log.Error("panic while reading a file", "file", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			stack := debug.Stack()
+			if c, ok := v.(chunkPanic); ok {
+				v, stack = c.v, c.stack
+			}
+			r.opt.Log.Error("panic while reading a file", "file", name, "panic", fmt.Sprint(v), "stack", string(stack))
 			j = &job{f: f, skip: fmt.Sprintf("interner Fehler beim Lesen (%v): bitte an die Entwicklung melden; die Datei bleibt im Posteingang", v)}
 		}
 	}()
@@ -568,12 +582,23 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 		o.parts = append(o.parts, p)
 	}
 	errs := make([]error, len(chunks))
+	panics := make([]*chunkPanic, len(chunks))
 	next := make(chan int, len(chunks))
 	for i := range chunks {
 		next <- i
 	}
 	close(next)
 	r.spawn(next, func(i int, pz *protect.Pseudonymizer) {
+		defer func() {
+			// A panic here would end the process: it is carried to prepare's goroutine,
+			// which recovers it (the file stays in the inbox, the run goes on).
+			if v := recover(); v != nil {
+				panics[i] = &chunkPanic{v: v, stack: debug.Stack()}
+			}
+		}()
+		if testPanic != nil {
+			testPanic(fmt.Sprintf("%s chunk %d", o.entry.Name, i))
+		}
 		fh, err := os.Open(f.path)
 		if err != nil {
 			errs[i] = err
@@ -584,6 +609,11 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 		v := b.NewValidator(o.entry.Name, f.d.Kreis, pz)
 		errs[i] = r.rows(e, rd, v, subs[i], subs[i].parts[0])
 	}).Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(*p)
+		}
+	}
 	// The chunks' findings follow the file's own (none: its header is bound already).
 	o.findings = o.findings[:1]
 	for _, s := range subs {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -90,6 +91,45 @@ func TestPanicCostsOneFile(t *testing.T) {
 	testPanic = nil
 	if s := h.ingest(t); s.Ingested != 1 {
 		t.Errorf("next run: %d ingested, want the file left behind", s.Ingested)
+	}
+}
+
+// A panic in a chunk's goroutine of a large CSV file costs that file, as a panic while
+// reading a whole file does, and not the process.
+func TestPanicInAChunkCostsOneFile(t *testing.T) {
+	defer func(n int64) { bigFile = n }(bigFile)
+	bigFile = 1
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	content := "Aufnahme_ID;Kundennummer;Art;Beginn;Ende;Wochenstunden;Bruttoentgelt;WZ2008;Gefoerdert;Betriebsnummer;Meldedatum;Storno\n" +
+		"AU-2026-000001;975Q123456;SVB_VZ;01.12.2026;;39;2150,00;56.10;N;93456789;24.11.2026;N\n"
+	for _, d := range []string{"20261123", "20261124"} {
+		os.WriteFile(filepath.Join(h.inbox(), "arbeitsaufnahmen_"+d+".csv"), []byte(content), 0o640)
+	}
+	chunks := 0
+	testPanic = func(name string) {
+		if strings.HasSuffix(name, " chunk 0") {
+			chunks++
+			if strings.Contains(name, "20261123") {
+				panic("injected")
+			}
+		}
+	}
+	defer func() { testPanic = nil }()
+	opt := h.options()
+	opt.Workers = 2
+	s, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunks != 2 {
+		t.Fatalf("%d files read in chunks, want 2", chunks)
+	}
+	if s.Ingested != 1 || len(s.Skipped) != 1 || !strings.Contains(s.Skipped[0].Reason, "interner Fehler beim Lesen (injected)") {
+		t.Fatalf("ingested %d, skipped %+v", s.Ingested, s.Skipped)
+	}
+	if _, err := os.Stat(filepath.Join(h.inbox(), "arbeitsaufnahmen_20261123.csv")); err != nil {
+		t.Errorf("the file whose chunk panicked is not in the inbox: %v", err)
 	}
 }
 
