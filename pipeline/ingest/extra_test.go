@@ -106,3 +106,78 @@ func TestExtraNamesStayInTheInbox(t *testing.T) {
 		}
 	}
 }
+
+// TestFoundNamesStayInTheInbox: a delivery whose column names are all foreign is
+// quarantined with the names it uses in the reason, and the reason is recorded in the
+// manifest and the log. Where those names are a person's (a JSON key, XML elements, an
+// XML root, a CSV header of names), the reason describes them and their text stays in
+// the inbox and the quarantine; a near miss of a contract's column is still named, so
+// that staff see the typo.
+func TestFoundNamesStayInTheInbox(t *testing.T) {
+	planted := []string{"Mueller", "Anna", "Kowalski", "Yilmaz", "Ahmet", "Schulze"}
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	files := map[string]string{
+		"beratungen_202611.jsonl": `{"Mueller_Anna":"x"}` + "\n" + `{"Mueller_Anna":"y"}` + "\n",
+		"abh_aufenthalt_05970_20261124.xml": `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+			`<aufenthaltsmeldungen kreis="05970"><Mueller_Anna>x</Mueller_Anna><Mueller_Anna/></aufenthaltsmeldungen>` + "\n",
+		"abh_aufenthalt_05966_20261124.xml": `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+			`<Kowalski_Jan kreis="05966"><meldung><status>DUL</status></meldung></Kowalski_Jan>` + "\n",
+		"verbis_kunden_20261124.csv": "Kundenummer;Yilmaz;Ahmet;Schulze;Anna\r\nx;y;z;v;w\r\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(h.inbox(), name), []byte(content), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs bytes.Buffer
+	opt := h.options()
+	opt.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, q := range s.Quarantined {
+		if q.Kind != "wrong_header" {
+			t.Errorf("%s: quarantined as %s (%s)", q.Name, q.Kind, q.Reason)
+		}
+		reasons[q.Name] = q.Reason
+	}
+	for name := range files {
+		if _, ok := reasons[name]; !ok {
+			t.Errorf("%s: not quarantined (quarantined: %+v)", name, s.Quarantined)
+		}
+	}
+	if r := reasons["verbis_kunden_20261124.csv"]; !strings.Contains(r, "gefunden: Kundenummer;(Name nicht wiedergegeben, 6 Zeichen: Buchstaben);") {
+		t.Errorf("CSV reason %q does not name the near miss and describe the rest", r)
+	}
+	var everything bytes.Buffer
+	everything.Write(logs.Bytes())
+	for _, r := range reasons {
+		everything.WriteString(r)
+	}
+	filepath.WalkDir(h.lake(), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasSuffix(path, ".parquet") {
+			dumpParquet(t, path, &everything)
+		} else {
+			b, _ := os.ReadFile(path)
+			everything.Write(b)
+		}
+		return nil
+	})
+	if m, _ := os.ReadFile(filepath.Join(h.lake(), "manifest.jsonl")); bytes.Count(m, []byte(`"outcome":"quarantined","reason":"`)) < len(files) {
+		t.Fatalf("the manifest does not record the reasons: %s", m)
+	}
+	if !bytes.Contains(logs.Bytes(), []byte("wrong_header")) {
+		t.Fatal("the log does not record the quarantines")
+	}
+	for _, p := range planted {
+		if bytes.Contains(everything.Bytes(), []byte(p)) {
+			t.Errorf("planted name %q appears outside the inbox and quarantine", p)
+		}
+	}
+}
