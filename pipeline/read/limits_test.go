@@ -109,6 +109,11 @@ func TestXMLSyntaxInGerman(t *testing.T) {
 		{"<aufenthaltsmeldungen></meldung>", "Element <aufenthaltsmeldungen> durch </meldung> geschlossen"},
 		{"<aufenthaltsmeldungen><meldung><status>]]></status></meldung></aufenthaltsmeldungen>", "]]> außerhalb eines CDATA-Abschnitts"},
 		{"<aufenthaltsmeldungen><meldung><status>&Müller;</status></meldung></aufenthaltsmeldungen>", "ungültiger Entitätsverweis"},
+		// Names other than the export's may be a person's: only their length is said.
+		{"<aufenthaltsmeldungen><Mueller_Anna></Yilmaz_Ali></aufenthaltsmeldungen>",
+			"Element <(Name nicht wiedergegeben, 12 Zeichen)> durch </(Name nicht wiedergegeben, 10 Zeichen)> geschlossen"},
+		{"<aufenthaltsmeldungen><meldung><status></Müller></meldung></aufenthaltsmeldungen>",
+			"Element <status> durch </(Name nicht wiedergegeben, 6 Zeichen)> geschlossen"},
 	} {
 		r, err := NewXML(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+c.doc), opt)
 		if err == nil {

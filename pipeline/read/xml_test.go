@@ -97,6 +97,8 @@ func TestXML(t *testing.T) {
 			wantErr: "Zeile 3: kein wohlgeformtes XML"},
 		{name: "second root after the end", in: "<aufenthaltsmeldungen><meldung id=\"1\"/></aufenthaltsmeldungen>\n<aufenthaltsmeldungen><meldung id=\"2\"/></aufenthaltsmeldungen>",
 			want: []string{`1 ["1" "" "" "" "" "" ""]`}, wantErr: "Zeile 2: Element <aufenthaltsmeldungen> nach dem Ende des Wurzelelements"},
+		{name: "a name after the end", in: "<aufenthaltsmeldungen><meldung id=\"1\"/></aufenthaltsmeldungen>\n<Müller_Anna/>",
+			want: []string{`1 ["1" "" "" "" "" "" ""]`}, wantErr: "Zeile 2: Element <(Name nicht wiedergegeben, 11 Zeichen)> nach dem Ende des Wurzelelements"},
 		{name: "unsupported encoding", in: abhDoc("Shift_JIS", "x"), wantErr: `Zeichensatz "Shift_JIS" wird nicht unterstützt`},
 		{name: "not XML", in: "Kundennummer;Status\n975D004711;AL\n", wantErr: "kein Wurzelelement"},
 		{name: "binary", in: "\x00\x01\x02<\xff\xfe", wantErr: "kein wohlgeformtes XML"},
