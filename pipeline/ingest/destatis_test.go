@@ -77,6 +77,9 @@ func TestDestatisDeliveries(t *testing.T) {
 		{"destatis_12531_20240630.csv", real, source.KindBadName, []string{"kein Jahresende"}},
 		{"destatis_12531_20191231.csv", strings.Replace(strings.Join(dirty, ""), ";2024-12-31;", ";2019-12-31;", -1), "", nil},
 		{"ki_schutzsuchende_202607.csv", ki, "", nil},
+		// July's table named for August would be taken in as August's.
+		{"ki_schutzsuchende_202608.csv", ki, source.KindUnreadable, []string{"die Tabelle hat den Stichtag 31.07.2026 (Zeile „Stichtag:“), der Dateiname den Monat 08/2026"}},
+		{"ki_schutzsuchende_202606.csv", strings.Replace(ki, "31.07.2026", "3I.06.2026", 1), source.KindUnreadable, []string{"die Zeile „Stichtag:“ der Tabelle nennt kein Datum (TT.MM.JJJJ), der Dateiname den Monat 06/2026"}},
 	}
 	h := home{t.TempDir()}
 	if err := os.MkdirAll(h.inbox(), 0o750); err != nil {

@@ -84,9 +84,19 @@ type quarantine struct {
 
 func (q *quarantine) Error() string { return q.reason }
 
-// testPanic, when set by a test, is called with each file's name as it is read: the
-// failure injection that proves a panic of ours costs one file, not the run.
+// testPanic, when set by a test, is called with each file's name as it is read, and
+// with "NAME chunk N" as a chunk of a large CSV file is read: the failure injection that
+// proves a panic of ours costs one file, not the run.
 var testPanic func(name string)
+
+// chunkPanic is a panic in a chunk's goroutine, carried to the goroutine that reads the
+// file (prepare), which recovers it as any panic of its own.
+type chunkPanic struct {
+	v     any
+	stack []byte
+}
+
+func (c chunkPanic) String() string { return fmt.Sprint(c.v) }
 
 // prepare reads a file (in a worker): its hash, and unless the same bytes came before,
 // its rows.
@@ -97,7 +107,11 @@ func (r *run) prepare(f file, pz *protect.Pseudonymizer) (j *job) {
 		// A panic is a bug of ours, not the agency's: the file stays in the inbox,
 		// reported, and the other files go on. (Temporary parts are swept next run.)
 		if v := recover(); v != nil {
-			r.opt.Log.Error("panic while reading a file", "file", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			stack := debug.Stack()
+			if c, ok := v.(chunkPanic); ok {
+				v, stack = c.v, c.stack
+			}
+			r.opt.Log.Error("panic while reading a file", "file", name, "panic", fmt.Sprint(v), "stack", string(stack))
 			j = &job{f: f, skip: fmt.Sprintf("interner Fehler beim Lesen (%v): bitte an die Entwicklung melden; die Datei bleibt im Posteingang", v)}
 		}
 	}()
@@ -297,6 +311,11 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 			return o, q
 		}
 	}
+	if m, ok := rd.(read.MetaReader); ok && e.Format == source.StatTable {
+		if q := statStichtag(m.Meta()["Stichtag"], entry.Stichtag); q != nil {
+			return o, q
+		}
+	}
 	cols := rd.Columns()
 	if len(cols) == 0 && e.Format == source.CSV { // blank lines only
 		return o, nil
@@ -337,7 +356,9 @@ func (r *run) read(f file, entry lake.Entry, pz *protect.Pseudonymizer) (*outcom
 			return o, &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("Kreis %s im Dokument passt nicht zum Dateinamen (%s)", source.ShownKreis(k), f.d.Kreis)}
 		}
 	}
-	o.entry.Extra = append(b.Extra, rd.Extra()...)
+	// Only names of a contract's columns are recorded as they are: any other may be a
+	// note typed into a header cell (source.ShownExtra).
+	o.entry.Extra = source.ShownExtra(append(b.Extra, rd.Extra()...))
 	if pipeline.TooManyRejects(o.entry.Rejected, o.entry.RowsRead, r.opt.Share, r.opt.MinRejects) {
 		return o, &quarantine{kind: source.KindTooManyRejects, reason: fmt.Sprintf(
 			"%d von %d Zeilen abgewiesen (mehr als %s %%): das Exportformat hat sich vermutlich geändert",
@@ -485,6 +506,27 @@ func genesisStichtag(found, want string) *quarantine {
 		shown, w.Format("02.01.2006"))}
 }
 
+// statStichtag checks a statistics table's "Stichtag:" line against the month of its
+// name: a table of October named for November would be taken in as November's. A table
+// without the line is dated by its name. The line's text is shown only where it is a
+// date.
+func statStichtag(found, want string) *quarantine {
+	if found == "" {
+		return nil
+	}
+	w, _ := time.Parse("2006-01-02", want)
+	t, err := time.Parse("2.1.2006", found)
+	if err == nil && t.Year() == w.Year() && t.Month() == w.Month() {
+		return nil
+	}
+	if err != nil {
+		return &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("die Zeile „Stichtag:“ der Tabelle nennt kein Datum (TT.MM.JJJJ), der Dateiname den Monat %s: Datei mit lesbarem Stichtag neu liefern",
+			w.Format("01/2006"))}
+	}
+	return &quarantine{kind: source.KindUnreadable, reason: fmt.Sprintf("die Tabelle hat den Stichtag %s (Zeile „Stichtag:“), der Dateiname den Monat %s: Datei mit dem richtigen Monat im Namen neu liefern",
+		t.Format("02.01.2006"), w.Format("01/2006"))}
+}
+
 // asQuarantine turns a reader's file error into a quarantine.
 func asQuarantine(e *source.Export, err error) error {
 	var ft *read.ForeignTableError
@@ -540,12 +582,23 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 		o.parts = append(o.parts, p)
 	}
 	errs := make([]error, len(chunks))
+	panics := make([]*chunkPanic, len(chunks))
 	next := make(chan int, len(chunks))
 	for i := range chunks {
 		next <- i
 	}
 	close(next)
 	r.spawn(next, func(i int, pz *protect.Pseudonymizer) {
+		defer func() {
+			// A panic here would end the process: it is carried to prepare's goroutine,
+			// which recovers it (the file stays in the inbox, the run goes on).
+			if v := recover(); v != nil {
+				panics[i] = &chunkPanic{v: v, stack: debug.Stack()}
+			}
+		}()
+		if testPanic != nil {
+			testPanic(fmt.Sprintf("%s chunk %d", o.entry.Name, i))
+		}
 		fh, err := os.Open(f.path)
 		if err != nil {
 			errs[i] = err
@@ -556,6 +609,11 @@ func (r *run) chunked(f file, e *source.Export, b *source.Binding, o *outcome) e
 		v := b.NewValidator(o.entry.Name, f.d.Kreis, pz)
 		errs[i] = r.rows(e, rd, v, subs[i], subs[i].parts[0])
 	}).Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(*p)
+		}
+	}
 	// The chunks' findings follow the file's own (none: its header is bound already).
 	o.findings = o.findings[:1]
 	for _, s := range subs {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -93,6 +94,45 @@ func TestPanicCostsOneFile(t *testing.T) {
 	}
 }
 
+// A panic in a chunk's goroutine of a large CSV file costs that file, as a panic while
+// reading a whole file does, and not the process.
+func TestPanicInAChunkCostsOneFile(t *testing.T) {
+	defer func(n int64) { bigFile = n }(bigFile)
+	bigFile = 1
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	content := "Aufnahme_ID;Kundennummer;Art;Beginn;Ende;Wochenstunden;Bruttoentgelt;WZ2008;Gefoerdert;Betriebsnummer;Meldedatum;Storno\n" +
+		"AU-2026-000001;975Q123456;SVB_VZ;01.12.2026;;39;2150,00;56.10;N;93456789;24.11.2026;N\n"
+	for _, d := range []string{"20261123", "20261124"} {
+		os.WriteFile(filepath.Join(h.inbox(), "arbeitsaufnahmen_"+d+".csv"), []byte(content), 0o640)
+	}
+	chunks := 0
+	testPanic = func(name string) {
+		if strings.HasSuffix(name, " chunk 0") {
+			chunks++
+			if strings.Contains(name, "20261123") {
+				panic("injected")
+			}
+		}
+	}
+	defer func() { testPanic = nil }()
+	opt := h.options()
+	opt.Workers = 2
+	s, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunks != 2 {
+		t.Fatalf("%d files read in chunks, want 2", chunks)
+	}
+	if s.Ingested != 1 || len(s.Skipped) != 1 || !strings.Contains(s.Skipped[0].Reason, "interner Fehler beim Lesen (injected)") {
+		t.Fatalf("ingested %d, skipped %+v", s.Ingested, s.Skipped)
+	}
+	if _, err := os.Stat(filepath.Join(h.inbox(), "arbeitsaufnahmen_20261123.csv")); err != nil {
+		t.Errorf("the file whose chunk panicked is not in the inbox: %v", err)
+	}
+}
+
 // TestUnreadableInGerman: why a file stays in the inbox is said in German with what to
 // do, for every kind of system error; the system's English words never reach staff.
 func TestUnreadableInGerman(t *testing.T) {
@@ -111,5 +151,23 @@ func TestUnreadableInGerman(t *testing.T) {
 		if !strings.Contains(got, c.want) || strings.Contains(got, c.err.Error()) {
 			t.Errorf("%v: %q", c.err, got)
 		}
+	}
+}
+
+// A contract column twice in the header (the second with a trailing space, as Bind
+// trims it) quarantines the file: which of the two holds the values cannot be told.
+func TestDuplicateColumnQuarantines(t *testing.T) {
+	h := home{t.TempDir()}
+	os.MkdirAll(h.inbox(), 0o750)
+	header := strings.Replace(canaryHeader, ";Status\r\n", ";Status;Zugang_IP \r\n", 1)
+	row := "975D004711;;X;Y;00.00.1990;m;SYR;GEST;SGB3;05970;05970040;;03.03.2025;;;J;;;;;AL;01.01.2026\r\n"
+	os.WriteFile(filepath.Join(h.inbox(), "verbis_kunden_20261124.csv"), []byte(header+row), 0o640)
+	s := h.ingest(t)
+	if len(s.Quarantined) != 1 || s.Quarantined[0].Kind != "duplicate_column" ||
+		!strings.Contains(s.Quarantined[0].Reason, "Spalte mehrfach in der Kopfzeile: Zugang_IP (Spalten 13 und 22)") {
+		t.Fatalf("quarantined %+v, ingested %d", s.Quarantined, s.Ingested)
+	}
+	if strings.Contains(s.Quarantined[0].Reason, "975D004711") {
+		t.Errorf("the reason quotes a cell: %s", s.Quarantined[0].Reason)
 	}
 }

@@ -95,14 +95,15 @@ func (c *csvReader) Close() error {
 	return nil
 }
 
-// Next returns the next data row. Blank lines are skipped.
+// Next returns the next data row. Blank lines are skipped, and so are lines of
+// separators and blanks only (blankRecord).
 func (c *csvReader) Next() (*Row, error) {
 	for {
 		raw, start, terminated, err := c.record()
 		if err != nil {
 			return nil, err
 		}
-		if len(raw) == 0 && terminated {
+		if terminated && blankRecord(raw, c.comma) {
 			continue
 		}
 		if !terminated {
@@ -128,6 +129,20 @@ func (c *csvReader) Next() (*Row, error) {
 		row.Line, row.Fields = start, fields
 		return row, nil
 	}
+}
+
+// blankRecord reports whether a record holds nothing but separators and blanks (space,
+// tab, CR): the row Excel writes for an empty row of a sheet saved as CSV (";;;;;;;;"). It
+// holds no value, so it is skipped as a blank line is, not rejected. Quoted fields ("")
+// are not blank: someone wrote them. The test is on the bytes, the same in every
+// encoding, so that CSVScanner skips the same records.
+func blankRecord(raw []byte, comma byte) bool {
+	for _, b := range raw {
+		if b != comma && b != ' ' && b != '\t' && b != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // split cuts a record into decoded fields.

@@ -137,8 +137,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // CSVScanner finds the records of a delimited text file in memory by the readers'
 // grammar: the header, the first record that is not blank (after a UTF-8 byte-order
 // mark, in any encoding), then each data record with its line and its bytes. Blank
-// lines are skipped, as the reader does; a last record without a line end is a record
-// too (the reader rejects it). Fields are split leniently (see csvFields).
+// lines, and lines of separators and blanks only, are skipped, as the reader does; a
+// last record without a line end is a record too (the reader rejects it). Fields are
+// split leniently (see csvFields).
 type CSVScanner struct {
 	r      csvRecords
 	header []string
@@ -152,7 +153,7 @@ func ScanCSV(data []byte, comma byte) *CSVScanner {
 		bom = len(utf8BOM)
 	}
 	s := &CSVScanner{r: csvRecords{br: bufio.NewReaderSize(bytes.NewReader(data[bom:]), 64<<10), comma: comma, pos: bom, unbounded: true}}
-	if s.next() {
+	if s.next(false) {
 		s.header, s.rec = s.rec.Values, Record{}
 	}
 	return s
@@ -163,18 +164,20 @@ func ScanCSV(data []byte, comma byte) *CSVScanner {
 func (s *CSVScanner) Header() []string { return s.header }
 
 // Scan finds the next data record; false at the end.
-func (s *CSVScanner) Scan() bool { return s.next() }
+func (s *CSVScanner) Scan() bool { return s.next(true) }
 
 // Record is the record Scan found.
 func (s *CSVScanner) Record() *Record { return &s.rec }
 
-func (s *CSVScanner) next() bool {
+// next finds the next record that is not blank; with data, not one of separators and
+// blanks only either (the header is the first line that is not empty, as for NewCSV).
+func (s *CSVScanner) next(data bool) bool {
 	for {
-		raw, start, _, err := s.r.record()
+		raw, start, terminated, err := s.r.record()
 		if err != nil { // io.EOF: the bytes are in memory and unbounded
 			return false
 		}
-		if len(raw) == 0 {
+		if len(raw) == 0 || data && terminated && blankRecord(raw, s.r.comma) {
 			continue
 		}
 		s.rec = Record{Line: start, Start: s.r.at, End: s.r.at + len(raw), Values: csvFields(raw, s.r.comma)}

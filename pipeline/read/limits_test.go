@@ -14,7 +14,7 @@ import (
 // likewise; at the limit they are read. Neither is split into millions of strings.
 func TestRecordLimits(t *testing.T) {
 	header := "a;b\n"
-	semis := func(n int) string { return strings.Repeat(";", n-1) } // n empty fields
+	semis := func(n int) string { return "x" + strings.Repeat(";", n-1) } // n fields, all but the first empty (a line of separators only is blank)
 	quoted := func(n int) string { return `"x";` + strings.Repeat(`"";`, n-2) + `""` }
 	for _, c := range []struct {
 		name, data string
@@ -109,6 +109,11 @@ func TestXMLSyntaxInGerman(t *testing.T) {
 		{"<aufenthaltsmeldungen></meldung>", "Element <aufenthaltsmeldungen> durch </meldung> geschlossen"},
 		{"<aufenthaltsmeldungen><meldung><status>]]></status></meldung></aufenthaltsmeldungen>", "]]> außerhalb eines CDATA-Abschnitts"},
 		{"<aufenthaltsmeldungen><meldung><status>&Müller;</status></meldung></aufenthaltsmeldungen>", "ungültiger Entitätsverweis"},
+		// Names other than the export's may be a person's: only their length is said.
+		{"<aufenthaltsmeldungen><Mueller_Anna></Yilmaz_Ali></aufenthaltsmeldungen>",
+			"Element <(Name nicht wiedergegeben, 12 Zeichen)> durch </(Name nicht wiedergegeben, 10 Zeichen)> geschlossen"},
+		{"<aufenthaltsmeldungen><meldung><status></Müller></meldung></aufenthaltsmeldungen>",
+			"Element <status> durch </(Name nicht wiedergegeben, 6 Zeichen)> geschlossen"},
 	} {
 		r, err := NewXML(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+c.doc), opt)
 		if err == nil {

@@ -100,6 +100,10 @@ func scanFormats() []scanFormat {
 						w.write(w.eol)
 						continue
 					}
+					if it.values == [2]string{} && !(c.cut && i == len(c.items)-1) {
+						w.write(";" + w.eol) // a line of separators only: a blank line
+						continue
+					}
 					fields := make([]string, 2)
 					values := make([]string, 2)
 					for k, v := range it.values {

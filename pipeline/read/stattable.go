@@ -21,6 +21,7 @@ type statReader struct {
 	header []string
 	meta   map[string]string
 	footer bool
+	rule   int // the line of underscores the footer starts with
 }
 
 // NewStatTable reads the metadata and the header.
@@ -79,14 +80,21 @@ func (s *statReader) Next() (*Row, error) {
 			if !ok {
 				return nil, &FileError{Line: start, Reason: fmt.Sprintf("Fußzeile enthält Bytes, die in %s ungültig sind", s.c.dec.enc)}
 			}
+			if s.dataShaped(raw, start) {
+				// Data after the rule: the rule was a separator typed into the table, or
+				// the table goes on after its footer. The line is not read as data, and
+				// not dropped unsaid either.
+				return nil, &RowError{Line: start, Reason: fmt.Sprintf(
+					"Datenzeile nach der Fußzeile (Trennlinie aus Unterstrichen in Zeile %d): nicht übernommen", s.rule)}
+			}
 			s.metaLine(text)
 			continue
 		}
-		if len(bytes.TrimSpace(raw)) == 0 {
-			continue
+		if len(bytes.TrimSpace(raw)) == 0 || blankRecord(raw, s.c.comma) {
+			continue // a blank line, or one of separators only (";;;;")
 		}
 		if raw[0] == '_' {
-			s.footer = true
+			s.footer, s.rule = true, start
 			continue
 		}
 		if !terminated {
@@ -101,6 +109,25 @@ func (s *statReader) Next() (*Row, error) {
 		}
 		return &Row{Line: start, Fields: fields}, nil
 	}
+}
+
+// dataShaped reports whether a footer line has the form of a data row: as many fields
+// as the header (more than one), one of them a number. Footnotes and "Stand: ..." are
+// one field of text.
+func (s *statReader) dataShaped(raw []byte, line int) bool {
+	if len(s.header) < 2 {
+		return false
+	}
+	fields, err := s.c.split(raw, line)
+	if err != nil || len(fields) != len(s.header) {
+		return false
+	}
+	for _, f := range fields {
+		if f = strings.TrimSpace(f); f != "" && strings.Trim(f, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // MetaReader is a reader with metadata lines.

@@ -68,6 +68,21 @@ func TestStatTable(t *testing.T) {
 			in:   "Kreis;Anzahl\n05970;1\n____\nStand: 04.11.2026",
 			meta: map[string]string{"Stand": "04.11.2026"},
 			want: []string{`2 ["05970" "1"]`}},
+		{name: "data after the footer's rule", opt: latin1,
+			in: "Stichtag: 31.10.2026\r\nKreis;AGS;Gemeinde;Statusgruppe;Anzahl\r\n" +
+				"05970;05970040;Siegen;Schutz;1234\r\n" +
+				"__________\r\n" +
+				"05966;05966024;Olpe;Schutz;321\r\n" +
+				"05966;05966024;Olpe;Duldung;.\r\n" +
+				"\"-\" = nichts vorhanden; \".\" = Zahlenwert unbekannt\r\n" +
+				"Stand: 04.11.2026\r\n",
+			meta: map[string]string{"Stichtag": "31.10.2026", "Stand": "04.11.2026"},
+			want: []string{`3 ["05970" "05970040" "Siegen" "Schutz" "1234"]`,
+				"!5 Datenzeile nach der Fußzeile (Trennlinie aus Unterstrichen in Zeile 4): nicht übernommen",
+				"!6 Datenzeile nach der Fußzeile (Trennlinie aus Unterstrichen in Zeile 4): nicht übernommen"}},
+		{name: "lines of separators only are blank lines", opt: latin1,
+			in:   "Kreis;AGS;Anzahl\r\n05970;05970040;1\r\n;;\r\n;;;;;\r\n05966;05966024;2\r\n____\r\n;;\r\n",
+			want: []string{`2 ["05970" "05970040" "1"]`, `5 ["05966" "05966024" "2"]`}},
 		{name: "header only", opt: latin1, in: "Stichtag: 31.10.2026\nKreis;Anzahl\n",
 			meta: map[string]string{"Stichtag": "31.10.2026"}},
 		{name: "header only without line end", opt: latin1, in: "Kreis;Anzahl", columns: []string{"Kreis", "Anzahl"}},

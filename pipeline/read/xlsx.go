@@ -124,10 +124,24 @@ func (x *xlsxReader) line() int { return x.offset + x.row }
 // continuation opens the next continuation sheet, if the workbook has one: a sheet
 // holds at most 1,048,576 rows, and a larger export continues on "NAME (2)", "NAME (3)",
 // ..., each with the same header in row 1.
+//
+// A sheet of that name after a sheet that is not full (its last row is not Excel's
+// last, 1,048,576) continues nothing: someone added a second data sheet, or copied the
+// first. Its rows are neither read as the export's nor left out unsaid: the file cannot
+// be read.
 func (x *xlsxReader) continuation() (bool, error) {
 	name := fmt.Sprintf("%s (%d)", x.sheet, x.part+2)
 	if !x.book.hasSheet(name) {
 		return false, nil
+	}
+	if x.row < excelize.TotalRows {
+		prev := x.sheet
+		if x.part > 0 {
+			prev = fmt.Sprintf("%s (%d)", x.sheet, x.part+1)
+		}
+		return false, &FileError{Reason: fmt.Sprintf(
+			"zweites Datenblatt %q: ein Fortsetzungsblatt folgt nur auf ein volles Blatt (%s Zeilen), %q endet in Zeile %s",
+			name, germanInt(excelize.TotalRows), prev, germanInt(x.row))}
 	}
 	rows, err := x.book.rows(name)
 	if err != nil {
@@ -237,6 +251,7 @@ func openSheet(book sheetBook, opt XLSXOptions) (*xlsxReader, error) {
 	x.isDate = make([]bool, len(x.header))
 	x.dates = map[string]string{}
 	for i, h := range x.header {
+		h = strings.TrimSpace(h) // as the contract binds it (a trailing space, an NBSP)
 		for _, d := range opt.DateColumns {
 			if h == d {
 				x.isDate[i] = true

@@ -166,6 +166,17 @@ func TestXLSX(t *testing.T) {
 		},
 			want: []string{`2 ["T-1" "975D004711" "IK" "01.01.1904" "15.03.2026"]`},
 		},
+		{name: "date column names with a space or NBSP around them", opt: opt, data: func(t testing.TB) []byte {
+			return buildWorkbook(t, func(f *excelize.File) {
+				f.SetSheetName("Sheet1", "Teilnahmen")
+				setRow(t, f, "Teilnahmen", 1, "Teilnahme_ID", "Kundennummer", "Massnahmeart", "Beginn ", "\u00a0Ende_geplant\u00a0")
+				setRow(t, f, "Teilnahmen", 2, "T-1", "975D004711", "IK")
+				setDate(t, f, "Teilnahmen", "D2", day(2026, 3, 15))
+				setDate(t, f, "Teilnahmen", "E2", day(2026, 9, 30))
+			})
+		},
+			want: []string{`2 ["T-1" "975D004711" "IK" "15.03.2026" "30.09.2026"]`},
+		},
 		{name: "header trailing empty cells, short and long rows", opt: XLSXOptions{Sheet: "Teilnahmen"}, data: func(t testing.TB) []byte {
 			return buildWorkbook(t, func(f *excelize.File) {
 				f.SetSheetName("Sheet1", "Teilnahmen")
@@ -312,13 +323,15 @@ func storedCopy(t testing.TB, wb []byte) []byte {
 }
 
 // TestXLSXContinuationSheets: an export larger than a sheet continues on "NAME (2)";
-// rows count on across the sheets.
+// rows count on across the sheets. The first sheet is full, its last row Excel's last
+// (written sparsely: rows 2, 3 and 1,048,576).
 func TestXLSXContinuationSheets(t *testing.T) {
 	f := excelize.NewFile()
 	f.SetSheetName("Sheet1", "Teilnahmen")
 	f.SetSheetRow("Teilnahmen", "A1", &[]any{"ID", "Wert"})
 	f.SetSheetRow("Teilnahmen", "A2", &[]any{"a", "1"})
 	f.SetSheetRow("Teilnahmen", "A3", &[]any{"b", "2"})
+	f.SetSheetRow("Teilnahmen", "A1048576", &[]any{"z", "9"})
 	f.NewSheet("Teilnahmen (2)")
 	f.SetSheetRow("Teilnahmen (2)", "A1", &[]any{"ID", "Wert"})
 	f.SetSheetRow("Teilnahmen (2)", "A2", &[]any{"c", "3"})
@@ -343,7 +356,7 @@ func TestXLSXContinuationSheets(t *testing.T) {
 		}
 		got = append(got, fmt.Sprintf("%d %s", row.Line, row.Fields[0]))
 	}
-	if strings.Join(got, ",") != "2 a,3 b,5 c" {
+	if strings.Join(got, ",") != "2 a,3 b,1048576 z,1048578 c" {
 		t.Errorf("rows %v", got)
 	}
 	if _, err := r.Next(); err != io.EOF {
@@ -364,5 +377,29 @@ func TestXLSXContinuationSheets(t *testing.T) {
 	var fe *FileError
 	if !errors.As(last, &fe) || !strings.Contains(fe.Reason, "Kopfzeile") {
 		t.Errorf("other header: %v", last)
+	}
+
+	// After a sheet that is not full, "Teilnahmen (2)" is a second data sheet: the
+	// file cannot be read, rather than its rows read as the export's or left out.
+	f.SetSheetRow("Teilnahmen (2)", "A1", &[]any{"ID", "Wert"})
+	f.RemoveRow("Teilnahmen", 1048576)
+	f.SaveAs(path)
+	r3, err := OpenXLSX(path, XLSXOptions{Sheet: "Teilnahmen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r3.Close()
+	got = nil
+	for i := 0; i < 5; i++ {
+		row, err := r3.Next()
+		if err != nil {
+			last = err
+			break
+		}
+		got = append(got, fmt.Sprintf("%d %s", row.Line, row.Fields[0]))
+	}
+	want := `zweites Datenblatt "Teilnahmen (2)": ein Fortsetzungsblatt folgt nur auf ein volles Blatt (1.048.576 Zeilen), "Teilnahmen" endet in Zeile 3`
+	if strings.Join(got, ",") != "2 a,3 b" || !errors.As(last, &fe) || fe.Reason != want {
+		t.Errorf("a second sheet after one that is not full: rows %v, then %v", got, last)
 	}
 }

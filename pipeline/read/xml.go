@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -129,6 +130,16 @@ func (x *xmlReader) Close() error {
 	return nil
 }
 
+// name is what a reason may say of an element's name from the document: the name where
+// it is the export's root, record or one of its fields, else only its length. Any other
+// name was typed by whoever made the document and may be a person's (<Mueller_Anna>).
+func (x *xmlReader) name(n string) string {
+	if _, field := x.index[n]; field || n == x.opt.Root || n == x.opt.Record {
+		return n
+	}
+	return fmt.Sprintf("(Name nicht wiedergegeben, %d Zeichen)", utf8.RuneCountInString(n))
+}
+
 func (x *xmlReader) fail(err error) error {
 	if x.budget.over || errors.Is(err, errXMLToken) {
 		return &FileError{Line: x.lineOf(), Reason: fmt.Sprintf("Text oder Element länger als %s: so lange Werte kennt die Lieferung nicht", sizeText(maxXMLToken))}
@@ -138,7 +149,7 @@ func (x *xmlReader) fail(err error) error {
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return &FileError{Line: se.Line, Reason: "XML-Dokument endet vorzeitig"}
 		}
-		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + syntaxMessage(se.Msg), Detail: libraryDetail(se)}
+		return &FileError{Line: se.Line, Reason: "kein wohlgeformtes XML: " + syntaxMessage(se.Msg, x.name), Detail: libraryDetail(se)}
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &FileError{Line: x.lineOf(), Reason: "XML-Dokument endet vorzeitig"}
@@ -156,13 +167,16 @@ func (x *xmlReader) fail(err error) error {
 // syntaxMessage is what a quarantine reason says of the decoder's message, in German.
 // Two messages quote text of the document that may be a cell's (an entity's name, a
 // name the decoder could not read): they are said without it. The others name markup
-// (element names) or characters, which are shown.
-func syntaxMessage(msg string) string {
+// (element names, said as name says them) or characters, which are shown.
+func syntaxMessage(msg string, name func(string) string) string {
 	for _, m := range syntaxMessages {
 		if sub := m.re.FindStringSubmatch(msg); sub != nil {
 			args := make([]any, len(sub)-1)
 			for i := range args {
 				args[i] = sub[i+1]
+				if m.names {
+					args[i] = name(sub[i+1])
+				}
 			}
 			return shortErr(fmt.Errorf(m.german, args...))
 		}
@@ -174,28 +188,29 @@ func syntaxMessage(msg string) string {
 var syntaxMessages = []struct {
 	re     *regexp.Regexp
 	german string
+	names  bool // what the message quotes are element names
 }{
-	{regexp.MustCompile(`^invalid character entity `), "ungültiger Entitätsverweis"},
-	{regexp.MustCompile(`^invalid XML name: `), "ungültiger XML-Name"},
-	{regexp.MustCompile(`^unexpected end element </(.*)>$`), "Endtag </%s> ohne Starttag"},
-	{regexp.MustCompile(`^element <(.*)> closed by </(.*)>$`), "Element <%s> durch </%s> geschlossen"},
-	{regexp.MustCompile(`^element <(.*)> in space .* closed by </(.*)> in space .*$`), "Element <%s> durch </%s> eines anderen Namensraums geschlossen"},
-	{regexp.MustCompile(`^expected element name after </$`), "Elementname nach </ fehlt"},
-	{regexp.MustCompile(`^invalid characters between </(.*) and >$`), "ungültige Zeichen im Endtag </%s>"},
-	{regexp.MustCompile(`^expected target name after <\?$`), "Name der Verarbeitungsanweisung nach <? fehlt"},
-	{regexp.MustCompile(`^invalid sequence <!- not part of <!--$`), "Folge <!- ohne Kommentar"},
-	{regexp.MustCompile(`^invalid sequence "--" not allowed in comments$`), "-- in einem Kommentar"},
-	{regexp.MustCompile(`^invalid <!\[ sequence$`), "ungültige Folge <!["},
-	{regexp.MustCompile(`^expected element name after <$`), "Elementname nach < fehlt"},
-	{regexp.MustCompile(`^expected /> in element$`), "/> im Element erwartet"},
-	{regexp.MustCompile(`^expected attribute name in element$`), "Attributname im Element fehlt"},
-	{regexp.MustCompile(`^attribute name without = in element$`), "Attribut ohne = im Element"},
-	{regexp.MustCompile(`^unquoted or missing attribute value in element$`), "Attributwert fehlt oder steht nicht in Anführungszeichen"},
-	{regexp.MustCompile(`^unexpected EOF in CDATA section$`), "Dokument endet in einem CDATA-Abschnitt"},
-	{regexp.MustCompile(`^unescaped \]\]> not in CDATA section$`), "]]> außerhalb eines CDATA-Abschnitts"},
-	{regexp.MustCompile(`^unescaped < inside quoted string$`), "< in einem Attributwert"},
-	{regexp.MustCompile(`^invalid UTF-8$`), "Bytes, die in UTF-8 ungültig sind"},
-	{regexp.MustCompile(`^illegal character code (U\+[0-9A-F]+)$`), "unzulässiges Zeichen %s"},
+	{regexp.MustCompile(`^invalid character entity `), "ungültiger Entitätsverweis", false},
+	{regexp.MustCompile(`^invalid XML name: `), "ungültiger XML-Name", false},
+	{regexp.MustCompile(`^unexpected end element </(.*)>$`), "Endtag </%s> ohne Starttag", true},
+	{regexp.MustCompile(`^element <(.*)> closed by </(.*)>$`), "Element <%s> durch </%s> geschlossen", true},
+	{regexp.MustCompile(`^element <(.*)> in space .* closed by </(.*)> in space .*$`), "Element <%s> durch </%s> eines anderen Namensraums geschlossen", true},
+	{regexp.MustCompile(`^expected element name after </$`), "Elementname nach </ fehlt", false},
+	{regexp.MustCompile(`^invalid characters between </(.*) and >$`), "ungültige Zeichen im Endtag </%s>", true},
+	{regexp.MustCompile(`^expected target name after <\?$`), "Name der Verarbeitungsanweisung nach <? fehlt", false},
+	{regexp.MustCompile(`^invalid sequence <!- not part of <!--$`), "Folge <!- ohne Kommentar", false},
+	{regexp.MustCompile(`^invalid sequence "--" not allowed in comments$`), "-- in einem Kommentar", false},
+	{regexp.MustCompile(`^invalid <!\[ sequence$`), "ungültige Folge <![", false},
+	{regexp.MustCompile(`^expected element name after <$`), "Elementname nach < fehlt", false},
+	{regexp.MustCompile(`^expected /> in element$`), "/> im Element erwartet", false},
+	{regexp.MustCompile(`^expected attribute name in element$`), "Attributname im Element fehlt", false},
+	{regexp.MustCompile(`^attribute name without = in element$`), "Attribut ohne = im Element", false},
+	{regexp.MustCompile(`^unquoted or missing attribute value in element$`), "Attributwert fehlt oder steht nicht in Anführungszeichen", false},
+	{regexp.MustCompile(`^unexpected EOF in CDATA section$`), "Dokument endet in einem CDATA-Abschnitt", false},
+	{regexp.MustCompile(`^unescaped \]\]> not in CDATA section$`), "]]> außerhalb eines CDATA-Abschnitts", false},
+	{regexp.MustCompile(`^unescaped < inside quoted string$`), "< in einem Attributwert", false},
+	{regexp.MustCompile(`^invalid UTF-8$`), "Bytes, die in UTF-8 ungültig sind", false},
+	{regexp.MustCompile(`^illegal character code (U\+[0-9A-F]+)$`), "unzulässiges Zeichen %s", false},
 }
 
 func (x *xmlReader) Next() (*Row, error) {
@@ -220,7 +235,7 @@ func (x *xmlReader) Next() (*Row, error) {
 			continue
 		}
 		if x.ended {
-			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Element <%s> nach dem Ende des Wurzelelements", se.Name.Local)}
+			return nil, &FileError{Line: line, Reason: fmt.Sprintf("Element <%s> nach dem Ende des Wurzelelements", x.name(se.Name.Local))}
 		}
 		if !x.started {
 			if se.Name.Local != x.opt.Root {
@@ -260,6 +275,11 @@ func (x *xmlReader) record(start xml.StartElement, line int) (*Row, error) {
 			addExtra(x.extra, "@"+a.Name.Local)
 		}
 	}
+	// A field that holds elements, or one that comes twice, has no one value: the record
+	// is read to its end (the document goes on after it), then rejected. The reason
+	// names the field, never its text.
+	var problem *RowError
+	seen := make([]bool, len(x.opt.Fields))
 	for {
 		x.budget.reset()
 		tok, err := x.dec.Token()
@@ -268,22 +288,57 @@ func (x *xmlReader) record(start xml.StartElement, line int) (*Row, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			var text string
 			x.budget.reset()
-			if err := x.dec.DecodeElement(&text, &t); err != nil { // the field as a whole within the budget
+			text, nested, err := x.field() // the field as a whole within the budget
+			if err != nil {
 				return nil, x.fail(err)
 			}
-			if i, ok := x.index[t.Name.Local]; ok {
-				r.Fields[i] = strings.TrimSpace(text)
-				if !matched {
-					matched = true
-					x.known++
-				}
-			} else {
+			i, ok := x.index[t.Name.Local]
+			if !ok {
 				addExtra(x.extra, t.Name.Local)
+				continue
+			}
+			if !matched {
+				matched = true
+				x.known++
+			}
+			switch {
+			case problem != nil:
+			case nested:
+				problem = &RowError{Line: line, Column: t.Name.Local, Reason: fmt.Sprintf("Element <%s> enthält weitere Elemente statt eines Werts", t.Name.Local)}
+			case seen[i]:
+				problem = &RowError{Line: line, Column: t.Name.Local, Reason: fmt.Sprintf("Element <%s> mehrfach im Datensatz", t.Name.Local)}
+			}
+			seen[i] = true
+			r.Fields[i] = strings.TrimSpace(text)
+		case xml.EndElement:
+			if problem != nil {
+				return nil, problem
+			}
+			return r, nil
+		}
+	}
+}
+
+// field reads a field element, its start tag read, up to its end: the text directly in
+// it, and whether it holds elements (which are skipped, their text not taken).
+func (x *xmlReader) field() (text string, nested bool, err error) {
+	var b strings.Builder
+	for {
+		tok, err := x.dec.Token()
+		if err != nil {
+			return "", false, err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			b.Write(t)
+		case xml.StartElement:
+			nested = true
+			if err := x.dec.Skip(); err != nil {
+				return "", false, err
 			}
 		case xml.EndElement:
-			return r, nil
+			return b.String(), nested, nil
 		}
 	}
 }

@@ -66,6 +66,17 @@ func TestXML(t *testing.T) {
 </aufenthaltsmeldungen>`,
 			want:  []string{`3 ["1" "" "" "DUL" "" "" ""]`, `4 ["2" "" "" "" "" "" ""]`},
 			extra: []string{"<kopf>", "@neu", "bemerkung", "status2"}},
+		{name: "a field holding elements, a field twice: the record is rejected", in: `<aufenthaltsmeldungen>
+<meldung id="1"><kundennummer><id>975D004711</id></kundennummer><status>DUL</status></meldung>
+<meldung id="2"><status>DUL</status><status>GEST</status></meldung>
+<meldung id="3"><status>DUL<x/></status><bemerkung><a/></bemerkung></meldung>
+<meldung id="4"><status>DUL</status><bemerkung/><bemerkung/></meldung>
+</aufenthaltsmeldungen>`,
+			want: []string{"!2 [kundennummer] Element <kundennummer> enthält weitere Elemente statt eines Werts",
+				"!3 [status] Element <status> mehrfach im Datensatz",
+				"!4 [status] Element <status> enthält weitere Elemente statt eines Werts",
+				`5 ["4" "" "" "DUL" "" "" ""]`},
+			extra: []string{"bemerkung"}},
 		{name: "only the root", in: `<?xml version="1.0" encoding="UTF-8"?>` + "\n<aufenthaltsmeldungen kreis=\"05970\"/>\n"},
 
 		{name: "wrong root", in: "<?xml version=\"1.0\"?>\n<meldungen><meldung id=\"1\"/></meldungen>",
@@ -86,6 +97,8 @@ func TestXML(t *testing.T) {
 			wantErr: "Zeile 3: kein wohlgeformtes XML"},
 		{name: "second root after the end", in: "<aufenthaltsmeldungen><meldung id=\"1\"/></aufenthaltsmeldungen>\n<aufenthaltsmeldungen><meldung id=\"2\"/></aufenthaltsmeldungen>",
 			want: []string{`1 ["1" "" "" "" "" "" ""]`}, wantErr: "Zeile 2: Element <aufenthaltsmeldungen> nach dem Ende des Wurzelelements"},
+		{name: "a name after the end", in: "<aufenthaltsmeldungen><meldung id=\"1\"/></aufenthaltsmeldungen>\n<Müller_Anna/>",
+			want: []string{`1 ["1" "" "" "" "" "" ""]`}, wantErr: "Zeile 2: Element <(Name nicht wiedergegeben, 11 Zeichen)> nach dem Ende des Wurzelelements"},
 		{name: "unsupported encoding", in: abhDoc("Shift_JIS", "x"), wantErr: `Zeichensatz "Shift_JIS" wird nicht unterstützt`},
 		{name: "not XML", in: "Kundennummer;Status\n975D004711;AL\n", wantErr: "kein Wurzelelement"},
 		{name: "binary", in: "\x00\x01\x02<\xff\xfe", wantErr: "kein wohlgeformtes XML"},

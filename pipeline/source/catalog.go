@@ -102,7 +102,7 @@ var kindLabels = map[string]string{
 	KindThousands: "Betrag mit Tausenderpunkten (übernommen)", KindMissingValue: "Pflichtfeld leer",
 	KindInvalidNumber: "ungültige Zahl", KindInvalidValue: "ungültiger Wert", KindUnreadableRow: "unlesbare Zeile",
 	KindInconsistent: "widersprüchliche Angaben", KindTooLong: "Wert zu lang", KindMissingColumn: "Pflichtspalte fehlt",
-	KindWrongHeader: "fremde Kopfzeile", KindBadEncoding: "falsche Zeichenkodierung",
+	KindDuplicateColumn: "Spalte doppelt", KindWrongHeader: "fremde Kopfzeile", KindBadEncoding: "falsche Zeichenkodierung",
 	KindTooManyRejects: "zu viele fehlerhafte Zeilen", KindUnreadable: "Datei unlesbar", KindBadName: "Dateiname ungültig",
 	KindWrongFormat: "falsches Dateiformat", KindForeignTable: "fremde Tabelle",
 }
@@ -120,7 +120,7 @@ func Kinds() []string {
 	return []string{KindInvalidDate, KindUnknownCode, KindBadIdentifier, KindOutsideKreis, KindDuplicateKey,
 		KindMissingReason, KindTruncatedRow, KindOrphan, KindTextDate, KindThousands, KindMissingValue,
 		KindInvalidNumber, KindInvalidValue, KindUnreadableRow, KindInconsistent, KindTooLong,
-		KindMissingColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName, KindWrongFormat, KindForeignTable}
+		KindMissingColumn, KindDuplicateColumn, KindWrongHeader, KindBadEncoding, KindTooManyRejects, KindUnreadable, KindBadName, KindWrongFormat, KindForeignTable}
 }
 
 // validKreis reports whether a Kreis key from a file name is one of the office's.

@@ -188,8 +188,16 @@ type Binding struct {
 func (e *Export) Bind(header []string) (*Binding, error) {
 	b := &Binding{e: e, index: make([]int, len(e.Columns)), header: header}
 	pos := map[string]int{}
+	var twice []string // contract columns the header names more than once, with where
 	for i, h := range header {
-		pos[strings.TrimSpace(h)] = i
+		h = strings.TrimSpace(h)
+		if j, ok := pos[h]; ok {
+			if _, known := e.Column(h); known {
+				twice = append(twice, fmt.Sprintf("%s (Spalten %d und %d)", h, j+1, i+1))
+			}
+			continue // the first stays bound, for the reasons below
+		}
+		pos[h] = i
 	}
 	known, missing := 0, []string{}
 	for i, c := range e.Columns {
@@ -213,6 +221,11 @@ func (e *Export) Bind(header []string) (*Binding, error) {
 		return nil, e.Foreign(header, known)
 	case len(missing) > 0:
 		return nil, &HeaderProblem{Kind: KindMissingColumn, Reason: "Pflichtspalte fehlt: " + strings.Join(missing, ", ")}
+	case len(twice) > 0:
+		// Which of the two holds the column's values cannot be told: the export's format
+		// has changed.
+		return nil, &HeaderProblem{Kind: KindDuplicateColumn, Reason: "Spalte mehrfach in der Kopfzeile: " + strings.Join(twice, ", ") +
+			"; welche die Werte enthält, ist nicht zu erkennen: das Exportformat hat sich vermutlich geändert"}
 	}
 	return b, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -183,12 +184,20 @@ func ShownKreis(k string) string {
 }
 
 // ShownNames is what a quarantine reason may say of the names a delivery uses for its
-// columns (a CSV header, JSON keys, XML element names): the names, each cut to 30 bytes,
-// at most eight of them. Names are markup, not cells, with one exception: a file without a
-// header has a data row in its place. So where any name has a run of four digits (a
-// date, an identifier, a Gemeinde key) or characters a column name does not use, none is
-// shown: the row is said to look like data, with its number of fields (the surname beside
-// a Kundennummer is a cell as well).
+// columns (a CSV header, JSON keys, XML element and attribute names), so that staff can
+// see what the file holds and find a typo in a header. Such a name is typed by whoever
+// made the export and may be a person's ("Yilmaz", <Mueller_Anna>), so, as in ShownExtra,
+// a name is shown as it is only where it is a column name of one of the contracts (or an
+// XML export's root or record element) or plausibly a misspelling of one (nearName):
+// "Kundenummer", "staatsangehörigkeit", "Geschelcht". Any other is described by its
+// length and kinds of characters, as "(Name nicht wiedergegeben, …)", after "Element" or
+// "Attribut" where it was one. The delivery itself, in quarantine, holds the names.
+//
+// At most eight names are listed, each cut to 30 bytes. A file without a header has a
+// data row in its place: where any name has a run of four digits (a date, an identifier,
+// a Gemeinde key) or characters a column name does not use, none is shown or described:
+// the row is said to look like data, with its number of fields (the surname beside a
+// Kundennummer is a cell as well).
 func ShownNames(names []string) string {
 	const most, width = 8, 30
 	for _, n := range names {
@@ -202,16 +211,109 @@ func ShownNames(names []string) string {
 			out = append(out, fmt.Sprintf("… und %d weitere", len(names)-most))
 			break
 		}
-		if n = strings.TrimSpace(n); n == "" {
-			out = append(out, "(leer)")
-		} else {
+		n = strings.TrimSpace(n)
+		bare, kind := n, ""
+		switch {
+		case strings.HasPrefix(n, "@"):
+			bare, kind = n[1:], "Attribut "
+		case strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">") && len(n) >= 2:
+			bare, kind = n[1:len(n)-1], "Element "
+		}
+		switch {
+		case strings.TrimSpace(bare) == "":
+			out = append(out, kind+"(leer)")
+		case contractNames()[bare] || contractNames()[n] || nearName(bare):
 			out = append(out, pipeline.Clip(n, width))
+		default:
+			out = append(out, kind+"(Name nicht wiedergegeben, "+describe(bare)+")")
 		}
 	}
 	if len(out) == 0 {
 		return "nichts"
 	}
 	return strings.Join(out, ";")
+}
+
+// nearName reports whether a name is plausibly a misspelling of a contract's column name
+// (or XML root or record element), so that a reason may show it. Both are folded first:
+// letters lower-cased, ä, ö, ü and ß read as ae, oe, ue and ss, spaces, underscores and
+// hyphens dropped. A folded name is near where it equals a folded contract name, or is
+// one edit from one of at least 6 characters, or two edits from one of at least 10 (an
+// edit: a character added, dropped or changed, or two neighbours swapped). One edit on
+// short names, rather than two, keeps surnames out: "Jaeger" is two from "Traeger".
+func nearName(name string) bool {
+	f := []rune(fold(name))
+	for _, c := range foldedNames() {
+		d := len(c) - len(f)
+		switch {
+		case d == 0 && string(c) == string(f):
+			return true
+		case d < -2 || d > 2 || len(c) < 6:
+		case osa(f, c) <= 1, len(c) >= 10 && osa(f, c) <= 2:
+			return true
+		}
+	}
+	return false
+}
+
+// fold is a name as nearName compares it.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case ' ', '_', '-':
+		case 'ä':
+			b.WriteString("ae")
+		case 'ö':
+			b.WriteString("oe")
+		case 'ü':
+			b.WriteString("ue")
+		case 'ß':
+			b.WriteString("ss")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// foldedNames are contractNames folded, without the @ of an attribute.
+var foldedNames = sync.OnceValue(func() [][]rune {
+	seen := map[string]bool{}
+	var out [][]rune
+	for n := range contractNames() {
+		if f := fold(strings.TrimPrefix(n, "@")); f != "" && !seen[f] {
+			seen[f] = true
+			out = append(out, []rune(f))
+		}
+	}
+	return out
+})
+
+// osa is the optimal string alignment distance of a and b: the fewest characters added,
+// dropped, changed, or neighbours swapped that make one the other (no part edited twice).
+func osa(a, b []rune) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 // nameLike reports whether s may be shown as a column's name.
@@ -250,3 +352,57 @@ func Said(s string) string {
 		return r
 	}, s)
 }
+
+// ShownExtra is what the manifest and the summary record of the names a delivery uses
+// beyond its contract's (a header's columns, JSON keys, XML elements and attributes). Such
+// a name is typed by whoever made the export, and may be a note with a name or a
+// Kundennummer in it ("Rückruf Yilmaz", <Mueller_Anna/>): no test of its form tells that
+// from a new column ("Bemerkung"). So a name is recorded as it is only where it is a column
+// of one of the contracts; any other as what it is like, its length and kinds of
+// characters, and whether it was an XML attribute or an element outside the records. The
+// delivery itself, in the inbox's archive, holds the name.
+func ShownExtra(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	known := contractNames()
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		bare, kind := n, ""
+		switch {
+		case strings.HasPrefix(n, "@"):
+			bare, kind = n[1:], "Attribut "
+		case strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">") && len(n) >= 2:
+			bare, kind = n[1:len(n)-1], "Element außerhalb der Datensätze "
+		}
+		switch {
+		case known[bare] || known[n]:
+			out = append(out, n)
+			continue
+		case strings.TrimSpace(bare) == "":
+			out = append(out, kind+"(leer)")
+			continue
+		}
+		out = append(out, kind+"(Name nicht wiedergegeben, "+describe(bare)+")")
+	}
+	return out
+}
+
+// contractNames are the column names of every export's contract (an XML attribute's
+// without its @) and the XML exports' root and record elements: names a delivery may
+// carry that no person typed.
+var contractNames = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, e := range All() {
+		for _, n := range []string{e.Root, e.Record} {
+			if n != "" {
+				m[n] = true
+			}
+		}
+		for _, c := range e.Columns {
+			m[c.Name] = true
+			m[strings.TrimPrefix(c.Name, "@")] = true
+		}
+	}
+	return m
+})

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -105,6 +106,62 @@ func TestRecordIDsAreTokens(t *testing.T) {
 	for e, col := range map[*Export]string{Massnahmen: "Teilnahme_ID", Aufenthalt: "@id", Beratungen: "id"} {
 		if i, _ := e.Column(col); e.Columns[i].Type != RecordID {
 			t.Errorf("%s/%s is not a record id", e.Name, col)
+		}
+	}
+}
+
+// TestShownExtra: a name beyond the contract's is recorded as it is only where it is a
+// column of some export's contract; any other, also one that looks like a column's name,
+// by its length and kinds of characters.
+func TestShownExtra(t *testing.T) {
+	got := ShownExtra([]string{"Zugang_IP", "@id", "<status>", "Bemerkung", "Mueller_Anna", "@Yilmaz", "<Kowalski_Jan>", " "})
+	want := []string{"Zugang_IP", "@id", "<status>",
+		"(Name nicht wiedergegeben, 9 Zeichen: Buchstaben)",
+		"(Name nicht wiedergegeben, 12 Zeichen: Buchstaben, Sonderzeichen)",
+		"Attribut (Name nicht wiedergegeben, 6 Zeichen: Buchstaben)",
+		"Element außerhalb der Datensätze (Name nicht wiedergegeben, 12 Zeichen: Buchstaben, Sonderzeichen)",
+		"(leer)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ShownExtra = %q,\nwant %q", got, want)
+	}
+}
+
+// TestShownNames: a quarantine reason names what a delivery holds instead of its
+// contract's columns only where a name is a contract's column (or XML root or record)
+// or plausibly a misspelling of one; any other, a person's name above all, is described
+// by its length and kinds of characters. A data row in the header's place is not
+// described name by name.
+func TestShownNames(t *testing.T) {
+	cases := []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"Kundennummer", "@id", "<meldung>", "<aufenthaltsmeldung>"}, "Kundennummer;@id;<meldung>;<aufenthaltsmeldung>"},
+		// Near misses: a letter dropped, neighbours swapped, case, a space for the
+		// underscore, an umlaut for its transliteration.
+		{[]string{"Kundenummer", "Geschelcht", "Datum", "Zugang IP", "staatsangehörigkeit"},
+			"Kundenummer;Geschelcht;Datum;Zugang IP;staatsangehörigkeit"},
+		{[]string{"Mueller_Anna", "Yilmaz", "Jaeger", "@Kowalski", "<Schulze>", " "},
+			"(Name nicht wiedergegeben, 12 Zeichen: Buchstaben, Sonderzeichen);" +
+				"(Name nicht wiedergegeben, 6 Zeichen: Buchstaben);" +
+				"(Name nicht wiedergegeben, 6 Zeichen: Buchstaben);" +
+				"Attribut (Name nicht wiedergegeben, 8 Zeichen: Buchstaben);" +
+				"Element (Name nicht wiedergegeben, 7 Zeichen: Buchstaben);(leer)"},
+		{[]string{"975D004711", "Müller", "Hans", "01.01.1990"}, "keine Spaltennamen, sondern offenbar Daten (4 Felder, nicht wiedergegeben)"},
+		{[]string{"Kreis", "AGS", "Gemeinde", "Status", "Anzahl", "Kreis", "AGS", "Gemeinde", "Anna"},
+			"Kreis;AGS;Gemeinde;Status;Anzahl;Kreis;AGS;Gemeinde;… und 1 weitere"},
+		{nil, "nichts"},
+	}
+	for _, c := range cases {
+		if got := ShownNames(c.names); got != c.want {
+			t.Errorf("ShownNames(%q) =\n%q,\nwant %q", c.names, got, c.want)
+		}
+	}
+	// One edit from a short name, two from a long one, no more.
+	for name, near := range map[string]bool{"Staus": true, "Stautss": false, "Staatsangehoerigkiet": true, "Staatsangehorigkiet": true,
+		"Staatsangehrgkiet": false, "Traeger": true, "Träger": true, "Jaeger": false, "Mueller": false} {
+		if nearName(name) != near {
+			t.Errorf("nearName(%q) = %v", name, !near)
 		}
 	}
 }

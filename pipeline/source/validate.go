@@ -32,14 +32,15 @@ const (
 	KindInconsistent  = "inconsistent"
 	KindTooLong       = "value_too_long"
 
-	KindMissingColumn  = "missing_column"
-	KindWrongHeader    = "wrong_header"
-	KindBadEncoding    = "bad_encoding"
-	KindTooManyRejects = "too_many_rejects"
-	KindUnreadable     = "unreadable"
-	KindBadName        = "bad_name"
-	KindWrongFormat    = "wrong_format"
-	KindForeignTable   = "foreign_table"
+	KindMissingColumn   = "missing_column"
+	KindDuplicateColumn = "duplicate_column"
+	KindWrongHeader     = "wrong_header"
+	KindBadEncoding     = "bad_encoding"
+	KindTooManyRejects  = "too_many_rejects"
+	KindUnreadable      = "unreadable"
+	KindBadName         = "bad_name"
+	KindWrongFormat     = "wrong_format"
+	KindForeignTable    = "foreign_table"
 )
 
 // Removed stands for a personal value a finding must not show.
