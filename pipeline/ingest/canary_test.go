@@ -70,18 +70,7 @@ func TestCanaries(t *testing.T) {
 	for _, q := range s.Quarantined {
 		everything.WriteString(q.Reason)
 	}
-	filepath.WalkDir(h.lake(), func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if strings.HasSuffix(path, ".parquet") {
-			dumpParquet(t, path, &everything)
-		} else {
-			b, _ := os.ReadFile(path)
-			everything.Write(b)
-		}
-		return nil
-	})
+	lakeText(t, h.lake(), &everything)
 	if everything.Len() < 1000 {
 		t.Fatalf("only %d bytes to search: the lake is not being read", everything.Len())
 	}
@@ -125,4 +114,22 @@ func dumpParquet(t *testing.T, path string, w *bytes.Buffer) {
 			return
 		}
 	}
+}
+
+// lakeText appends every file below the lake to buf as text, Parquet files dumped row
+// by row: what a search for clear text must cover.
+func lakeText(t *testing.T, lake string, buf *bytes.Buffer) {
+	t.Helper()
+	filepath.WalkDir(lake, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasSuffix(path, ".parquet") {
+			dumpParquet(t, path, buf)
+		} else {
+			b, _ := os.ReadFile(path)
+			buf.Write(b)
+		}
+		return nil
+	})
 }

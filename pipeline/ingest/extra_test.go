@@ -85,18 +85,7 @@ func TestExtraNamesStayInTheInbox(t *testing.T) {
 	for _, x := range s.ExtraCols {
 		everything.WriteString(strings.Join(x, " "))
 	}
-	filepath.WalkDir(h.lake(), func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if strings.HasSuffix(path, ".parquet") {
-			dumpParquet(t, path, &everything)
-		} else {
-			b, _ := os.ReadFile(path)
-			everything.Write(b)
-		}
-		return nil
-	})
+	lakeText(t, h.lake(), &everything)
 	if !bytes.Contains(everything.Bytes(), []byte("extra_columns")) {
 		t.Fatal("the manifest was not searched")
 	}
@@ -157,18 +146,7 @@ func TestFoundNamesStayInTheInbox(t *testing.T) {
 	for _, r := range reasons {
 		everything.WriteString(r)
 	}
-	filepath.WalkDir(h.lake(), func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if strings.HasSuffix(path, ".parquet") {
-			dumpParquet(t, path, &everything)
-		} else {
-			b, _ := os.ReadFile(path)
-			everything.Write(b)
-		}
-		return nil
-	})
+	lakeText(t, h.lake(), &everything)
 	if m, _ := os.ReadFile(filepath.Join(h.lake(), "manifest.jsonl")); bytes.Count(m, []byte(`"outcome":"quarantined","reason":"`)) < len(files) {
 		t.Fatalf("the manifest does not record the reasons: %s", m)
 	}

@@ -212,13 +212,7 @@ func ShownNames(names []string) string {
 			break
 		}
 		n = strings.TrimSpace(n)
-		bare, kind := n, ""
-		switch {
-		case strings.HasPrefix(n, "@"):
-			bare, kind = n[1:], "Attribut "
-		case strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">") && len(n) >= 2:
-			bare, kind = n[1:len(n)-1], "Element "
-		}
+		bare, kind := splitName(n, "Element ")
 		switch {
 		case strings.TrimSpace(bare) == "":
 			out = append(out, kind+"(leer)")
@@ -368,13 +362,7 @@ func ShownExtra(names []string) []string {
 	known := contractNames()
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		bare, kind := n, ""
-		switch {
-		case strings.HasPrefix(n, "@"):
-			bare, kind = n[1:], "Attribut "
-		case strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">") && len(n) >= 2:
-			bare, kind = n[1:len(n)-1], "Element außerhalb der Datensätze "
-		}
+		bare, kind := splitName(n, "Element außerhalb der Datensätze ")
 		switch {
 		case known[bare] || known[n]:
 			out = append(out, n)
@@ -406,3 +394,15 @@ var contractNames = sync.OnceValue(func() map[string]bool {
 	}
 	return m
 })
+
+// splitName parts a recorded name into the name itself and what it was: "@name" an XML
+// attribute, "<name>" an element (said as element), any other a column or key.
+func splitName(n, element string) (bare, kind string) {
+	switch {
+	case strings.HasPrefix(n, "@"):
+		return n[1:], "Attribut "
+	case strings.HasPrefix(n, "<") && strings.HasSuffix(n, ">") && len(n) >= 2:
+		return n[1 : len(n)-1], element
+	}
+	return n, ""
+}
