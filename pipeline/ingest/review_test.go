@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 )
@@ -106,10 +107,10 @@ func TestPanicInAChunkCostsOneFile(t *testing.T) {
 	for _, d := range []string{"20261123", "20261124"} {
 		os.WriteFile(filepath.Join(h.inbox(), "arbeitsaufnahmen_"+d+".csv"), []byte(content), 0o640)
 	}
-	chunks := 0
+	var chunks atomic.Int32 // the two files' chunks are read at once
 	testPanic = func(name string) {
 		if strings.HasSuffix(name, " chunk 0") {
-			chunks++
+			chunks.Add(1)
 			if strings.Contains(name, "20261123") {
 				panic("injected")
 			}
@@ -122,8 +123,8 @@ func TestPanicInAChunkCostsOneFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if chunks != 2 {
-		t.Fatalf("%d files read in chunks, want 2", chunks)
+	if n := chunks.Load(); n != 2 {
+		t.Fatalf("%d files read in chunks, want 2", n)
 	}
 	if s.Ingested != 1 || len(s.Skipped) != 1 || !strings.Contains(s.Skipped[0].Reason, "interner Fehler beim Lesen (injected)") {
 		t.Fatalf("ingested %d, skipped %+v", s.Ingested, s.Skipped)
