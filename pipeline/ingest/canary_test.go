@@ -52,13 +52,7 @@ func TestCanaries(t *testing.T) {
   </meldung>
 </aufenthaltsmeldungen>
 `)
-	var logs bytes.Buffer
-	opt := h.options()
-	opt.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := Run(context.Background(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, logs := runLogged(t, h)
 	// Rejected: the impossible birth date, the mistyped Kundennummer, the short
 	// Betriebsnummer, the short AZR-Nummer.
 	if s.Ingested != 3 || s.Rejected != 4 {
@@ -132,4 +126,18 @@ func lakeText(t *testing.T, lake string, buf *bytes.Buffer) {
 		}
 		return nil
 	})
+}
+
+// runLogged runs the ingest on h with every log line, debug included, kept: what a
+// search for clear text must cover besides the lake.
+func runLogged(t *testing.T, h home) (*Summary, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	opt := h.options()
+	opt.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, &logs
 }

@@ -2,8 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,13 +56,7 @@ func TestExtraNamesStayInTheInbox(t *testing.T) {
   </meldung>
 </aufenthaltsmeldungen>
 `))
-	var logs bytes.Buffer
-	opt := h.options()
-	opt.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := Run(context.Background(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, logs := runLogged(t, h)
 	if s.Ingested != 3 || len(s.Quarantined) != 0 {
 		t.Fatalf("ingested %d, quarantined %+v", s.Ingested, s.Quarantined)
 	}
@@ -119,13 +111,7 @@ func TestFoundNamesStayInTheInbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var logs bytes.Buffer
-	opt := h.options()
-	opt.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := Run(context.Background(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, logs := runLogged(t, h)
 	reasons := map[string]string{}
 	for _, q := range s.Quarantined {
 		if q.Kind != "wrong_header" {
